@@ -1,0 +1,1 @@
+export { flattenConfig, toTomlValue, isPlainObject, type CodexConfigObject, type CodexConfigValue } from "./toml.js";

@@ -1,0 +1,204 @@
+/**
+ * The codexkit error taxonomy. One class per failure a caller would handle differently; each has
+ * a stable `code` (for logs and switch statements) and says whether retrying can help.
+ * Messages and fields are redacted before they get here (see `redact.ts`).
+ */
+
+/** Stable machine-readable error codes. */
+export type CodexErrorCode =
+  | "codex_not_found"
+  | "spawn_failed"
+  | "process_exited"
+  | "protocol_error"
+  | "turn_failed"
+  | "rate_limited"
+  | "auth_failed"
+  | "aborted"
+  | "timeout"
+  | "unsupported_feature"
+  | "tool_failed"
+  | "output_schema_mismatch"
+  | "mcp_error"
+  | "attachment_error"
+  | "invalid_options";
+
+/** Options shared by every codexkit error. */
+export interface CodexErrorOptions {
+  /** The underlying error, already redacted. */
+  cause?: unknown;
+  /** Overrides the class default for whether a retry can succeed. */
+  retryable?: boolean;
+}
+
+/** Base class of every error codexkit throws. */
+export class CodexError extends Error {
+  /** Stable machine-readable code. */
+  readonly code: CodexErrorCode;
+  /** True when the same call may succeed if retried. */
+  readonly retryable: boolean;
+
+  constructor(code: CodexErrorCode, message: string, options: CodexErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.retryable = options.retryable ?? false;
+  }
+}
+
+/** The codex binary could not be found; `searched` lists every place that was tried. */
+export class CodexNotFoundError extends CodexError {
+  /** The paths and packages looked at, in order. */
+  readonly searched: string[];
+  constructor(message: string, searched: string[], options?: CodexErrorOptions) {
+    super("codex_not_found", message, options);
+    this.searched = searched;
+  }
+}
+
+/** The operating system refused to start the codex process (permissions, missing file, ...). */
+export class CodexSpawnError extends CodexError {
+  /** The executable that failed to start. */
+  readonly executable: string;
+  constructor(message: string, executable: string, options?: CodexErrorOptions) {
+    super("spawn_failed", message, options);
+    this.executable = executable;
+  }
+}
+
+/** The codex process ended unexpectedly. */
+export class CodexExitError extends CodexError {
+  /** Exit code, or null when it was killed by a signal. */
+  readonly exitCode: number | null;
+  /** The signal that ended it, if any. */
+  readonly signal: NodeJS.Signals | null;
+  /** The last part of what codex printed on stderr, redacted. */
+  readonly stderrTail: string;
+  constructor(
+    message: string,
+    fields: { exitCode: number | null; signal: NodeJS.Signals | null; stderrTail: string },
+    options?: CodexErrorOptions,
+  ) {
+    super("process_exited", message, options);
+    this.exitCode = fields.exitCode;
+    this.signal = fields.signal;
+    this.stderrTail = fields.stderrTail;
+  }
+}
+
+/** codex printed something that is not the protocol codexkit expects. */
+export class ProtocolError extends CodexError {
+  /** An excerpt of the offending line (bounded, redacted). */
+  readonly line: string;
+  constructor(message: string, line: string, options?: CodexErrorOptions) {
+    super("protocol_error", message, options);
+    this.line = line;
+  }
+}
+
+/** Details codex reports about why a turn failed (app-server `codexErrorInfo`), when known. */
+export type CodexErrorInfo = string | Record<string, unknown> | null;
+
+/** The agent's turn ended in failure (model error, stream disconnect, ...). */
+export class TurnFailedError extends CodexError {
+  /** Structured failure details from codex, when the transport provides them. */
+  readonly codexErrorInfo: CodexErrorInfo;
+  constructor(message: string, codexErrorInfo: CodexErrorInfo = null, options?: CodexErrorOptions) {
+    super("turn_failed", message, options);
+    this.codexErrorInfo = codexErrorInfo;
+  }
+}
+
+/** The model API rate-limited the request. */
+export class RateLimitError extends CodexError {
+  /** How long the server asked to wait, when it said. */
+  readonly retryAfterMs: number | null;
+  constructor(message: string, retryAfterMs: number | null, options?: CodexErrorOptions) {
+    super("rate_limited", message, { retryable: true, ...options });
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
+/** The model API rejected the credentials. */
+export class AuthError extends CodexError {
+  constructor(message: string, options?: CodexErrorOptions) {
+    super("auth_failed", message, options);
+  }
+}
+
+/** The caller aborted the operation through an `AbortSignal`. Its `name` is "AbortError". */
+export class AbortError extends CodexError {
+  constructor(message = "The operation was aborted", options?: CodexErrorOptions) {
+    super("aborted", message, options);
+    this.name = "AbortError";
+  }
+}
+
+/** An operation did not finish within its time limit. */
+export class TimeoutError extends CodexError {
+  /** The limit that was exceeded. */
+  readonly timeoutMs: number;
+  constructor(message: string, timeoutMs: number, options?: CodexErrorOptions) {
+    super("timeout", message, { retryable: true, ...options });
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/** The requested feature is not available on the chosen transport or binary. */
+export class UnsupportedFeatureError extends CodexError {
+  /** The feature that was asked for. */
+  readonly feature: string;
+  constructor(message: string, feature: string, options?: CodexErrorOptions) {
+    super("unsupported_feature", message, options);
+    this.feature = feature;
+  }
+}
+
+/** A codexkit tool failed (invalid definition, or an error surfaced to the caller). */
+export class ToolError extends CodexError {
+  /** The tool's name. */
+  readonly tool: string;
+  constructor(message: string, tool: string, options?: CodexErrorOptions) {
+    super("tool_failed", message, options);
+    this.tool = tool;
+  }
+}
+
+/** The agent's final answer did not match the requested output schema. */
+export class OutputSchemaError extends CodexError {
+  /** The agent's raw final text, so nothing is lost. */
+  readonly rawText: string;
+  /** What did not match, as reported by the validator. */
+  readonly issues: string[];
+  constructor(message: string, rawText: string, issues: string[], options?: CodexErrorOptions) {
+    super("output_schema_mismatch", message, options);
+    this.rawText = rawText;
+    this.issues = issues;
+  }
+}
+
+/** An MCP server or call failed. */
+export class McpError extends CodexError {
+  /** The MCP server's name. */
+  readonly server: string;
+  constructor(message: string, server: string, options?: CodexErrorOptions) {
+    super("mcp_error", message, options);
+    this.server = server;
+  }
+}
+
+/** A file could not be staged or attached. */
+export class AttachmentError extends CodexError {
+  /** The path involved. */
+  readonly path: string;
+  constructor(message: string, path: string, options?: CodexErrorOptions) {
+    super("attachment_error", message, options);
+    this.path = path;
+  }
+}
+
+/** Options passed to codexkit are invalid (a bad config value, an unknown transport, ...). */
+export class InvalidOptionsError extends CodexError {
+  constructor(message: string, options?: CodexErrorOptions) {
+    super("invalid_options", message, options);
+  }
+}

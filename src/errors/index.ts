@@ -1,0 +1,2 @@
+export * from "./errors.js";
+export { Redactor, REDACTED, isSecretName, redactPatterns } from "./redact.js";

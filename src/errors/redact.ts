@@ -1,0 +1,93 @@
+/**
+ * Secret redaction. Everything codexkit puts into an error, a log line or a span goes through
+ * here first: API keys, bearer tokens, `sk-...`-shaped strings and the values of environment
+ * variables whose names look secret are replaced by a fixed marker.
+ */
+
+/** The marker that replaces a secret. */
+export const REDACTED = "[REDACTED]";
+
+// A name segment (split on `_`, `-`, `.` or a camelCase boundary) that marks a secret value.
+const SECRET_SEGMENT = /^(key|token|secret|secrets|password|passwd|pwd|credential|credentials|auth|authorization|cookie|bearer|private)$/i;
+const MIN_SECRET_LENGTH = 6;
+
+// Patterns that look like credentials wherever they appear, whether or not we were told about them.
+const SECRET_PATTERNS: RegExp[] = [
+  /\bsk-[A-Za-z0-9_-]{8,}/g, // OpenAI-style keys (sk-..., sk-proj-...)
+  /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, // Authorization header values
+  /\b(gh[pousr]_[A-Za-z0-9]{20,})/g, // GitHub tokens
+  /((?:api[_-]?key|token|secret|password)["']?\s*[:=]\s*["']?)([^\s"',}]{6,})/gi, // key=value forms
+];
+
+/** True when an environment variable's name suggests its value is a secret. */
+export function isSecretName(name: string): boolean {
+  const spaced = name.replace(/([a-z0-9])([A-Z])/g, "$1 $2").replace(/api[ _.-]?key/gi, "apikey");
+  return spaced.split(/[\s_.-]+/).some((segment) => SECRET_SEGMENT.test(segment) || /^apikey$/i.test(segment));
+}
+
+/**
+ * A redactor knows the exact secret values in play (the configured API key, secret env values,
+ * bearer tokens codexkit minted) and also strips anything credential-shaped.
+ */
+export class Redactor {
+  private readonly secrets = new Set<string>();
+
+  /** Registers exact values to hide; short or empty values are ignored to keep output readable. */
+  add(...values: Array<string | undefined | null>): this {
+    for (const value of values) {
+      if (typeof value === "string" && value.length >= MIN_SECRET_LENGTH) this.secrets.add(value);
+    }
+    return this;
+  }
+
+  /** Registers the values of every variable in `env` whose name looks secret. */
+  addEnv(env: Record<string, string | undefined> | undefined): this {
+    if (!env) return this;
+    for (const [name, value] of Object.entries(env)) {
+      if (isSecretName(name)) this.add(value);
+    }
+    return this;
+  }
+
+  /** Returns `text` with every known and credential-shaped secret replaced. */
+  redact(text: string): string {
+    let out = text;
+    // Longest first, so a secret containing another is hidden whole.
+    const known = [...this.secrets].sort((a, b) => b.length - a.length);
+    for (const secret of known) out = out.split(secret).join(REDACTED);
+    return redactPatterns(out);
+  }
+
+  /** Deep-redacts strings inside a JSON-like value (objects, arrays); other values pass through. */
+  redactValue<T>(value: T): T {
+    return redactDeep(value, (s) => this.redact(s), new WeakSet()) as T;
+  }
+}
+
+/** Strips credential-shaped substrings when no exact secret list is at hand. */
+export function redactPatterns(text: string): string {
+  let out = text;
+  for (const pattern of SECRET_PATTERNS) {
+    out = out.replace(pattern, (match, ...groups: unknown[]) => {
+      const prefix = groups[0];
+      // For key=value forms keep the key so the message stays useful.
+      if (pattern.source.startsWith("((?:api") && typeof prefix === "string") return `${prefix}${REDACTED}`;
+      if (/^(Bearer|Basic)\s/i.test(match)) return `${match.split(/\s+/)[0]} ${REDACTED}`;
+      return REDACTED;
+    });
+  }
+  return out;
+}
+
+function redactDeep(value: unknown, redact: (s: string) => string, seen: WeakSet<object>): unknown {
+  if (typeof value === "string") return redact(value);
+  if (value === null || typeof value !== "object") return value;
+  if (seen.has(value)) return value;
+  seen.add(value);
+  if (Array.isArray(value)) return value.map((v) => redactDeep(v, redact, seen));
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    out[key] = isSecretName(key) && typeof v === "string" && v.length > 0 ? REDACTED : redactDeep(v, redact, seen);
+  }
+  return out;
+}

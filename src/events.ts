@@ -1,0 +1,107 @@
+/**
+ * Thread events: the one stream users see, whichever transport runs the turn. The official
+ * `@openai/codex-sdk` union, plus codexkit additions that never break it (new event types, and
+ * optional fields on existing ones).
+ */
+import type { ThreadItem } from "./items.js";
+
+/** Emitted when a new thread is started, as the first event. */
+export type ThreadStartedEvent = {
+  type: "thread.started";
+  /** The identifier of the new thread. Can be used to resume the thread later. */
+  thread_id: string;
+};
+
+/** Emitted when a turn starts: everything until `turn.completed`/`turn.failed` belongs to it. */
+export type TurnStartedEvent = {
+  type: "turn.started";
+  /** The turn's id, when the transport knows it (app-server). codexkit addition. */
+  turnId?: string;
+};
+
+/** Token usage. */
+export type Usage = {
+  /** Input tokens. */
+  input_tokens: number;
+  /** Input tokens served from the prompt cache. */
+  cached_input_tokens: number;
+  /** Input tokens written to the prompt cache. */
+  cache_write_input_tokens: number;
+  /** Output tokens. */
+  output_tokens: number;
+  /** Reasoning output tokens. */
+  reasoning_output_tokens: number;
+};
+
+/**
+ * Emitted when a turn completes. `usage` is THIS turn's tokens in codexkit (the official SDK
+ * passes through codex exec's running total; see the README on this deliberate difference).
+ */
+export type TurnCompletedEvent = {
+  type: "turn.completed";
+  usage: Usage;
+  /** The turn's id, when the transport knows it (app-server). codexkit addition. */
+  turnId?: string;
+};
+
+/** Fatal error of a turn. */
+export type ThreadError = {
+  message: string;
+  /** Structured failure details, when the transport reports them (app-server). codexkit addition. */
+  codexErrorInfo?: unknown;
+};
+
+/** Indicates that a turn failed with an error. */
+export type TurnFailedEvent = {
+  type: "turn.failed";
+  error: ThreadError;
+  /** The turn's id, when the transport knows it. codexkit addition. */
+  turnId?: string;
+};
+
+/** Emitted when a new item is added to the thread; typically "in progress" at first. */
+export type ItemStartedEvent = {
+  type: "item.started";
+  item: ThreadItem;
+};
+
+/** Emitted when an item is updated. */
+export type ItemUpdatedEvent = {
+  type: "item.updated";
+  item: ThreadItem;
+};
+
+/** Signals that an item has reached a terminal state: success or failure. */
+export type ItemCompletedEvent = {
+  type: "item.completed";
+  item: ThreadItem;
+};
+
+/** Which part of an item a delta extends. */
+export type ItemDeltaKind = "agent_message" | "reasoning" | "command_output";
+
+/** Incremental content of an item while it streams (codexkit addition, app-server). */
+export type ItemDeltaEvent = {
+  type: "item.delta";
+  itemId: string;
+  kind: ItemDeltaKind;
+  delta: string;
+};
+
+/** An error reported by the event stream itself (codex also uses it for non-fatal notices). */
+export type ThreadErrorEvent = {
+  type: "error";
+  message: string;
+};
+
+/** Every event a turn can yield. */
+export type ThreadEvent =
+  | ThreadStartedEvent
+  | TurnStartedEvent
+  | TurnCompletedEvent
+  | TurnFailedEvent
+  | ItemStartedEvent
+  | ItemUpdatedEvent
+  | ItemCompletedEvent
+  | ItemDeltaEvent
+  | ThreadErrorEvent;

@@ -1,0 +1,46 @@
+/**
+ * codexkit: drive the Codex coding agent from Node.js. A drop-in superset of
+ * `@openai/codex-sdk`: change the import, keep your code.
+ */
+export { Codex } from "./codex.js";
+export { Thread, type Turn, type RunResult, type StreamedTurn, type RunStreamedResult, type StructuredOutput } from "./thread.js";
+export type * from "./events.js";
+export type * from "./items.js";
+export type {
+  ApprovalMode,
+  CodexOptions,
+  CyberAccessProgram,
+  Input,
+  ModelReasoningEffort,
+  OutputSchema,
+  SandboxMode,
+  ThreadOptions,
+  TransportKind,
+  TurnOptions,
+  UserInput,
+  WebSearchMode,
+  ZodLike,
+} from "./options.js";
+export type { CodexConfigObject, CodexConfigValue } from "./config/index.js";
+export type { Logger } from "./logger.js";
+export {
+  CodexError,
+  CodexNotFoundError,
+  CodexSpawnError,
+  CodexExitError,
+  ProtocolError,
+  TurnFailedError,
+  RateLimitError,
+  AuthError,
+  AbortError,
+  TimeoutError,
+  UnsupportedFeatureError,
+  ToolError,
+  OutputSchemaError,
+  McpError,
+  AttachmentError,
+  InvalidOptionsError,
+  REDACTED,
+  type CodexErrorCode,
+  type CodexErrorInfo,
+} from "./errors/index.js";

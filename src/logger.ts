@@ -1,0 +1,26 @@
+/** A structured logger: pino's `(obj, msg)` calling convention, so a pino logger fits as is. */
+export interface Logger {
+  debug(obj: Record<string, unknown>, msg?: string): void;
+  info(obj: Record<string, unknown>, msg?: string): void;
+  warn(obj: Record<string, unknown>, msg?: string): void;
+  error(obj: Record<string, unknown>, msg?: string): void;
+}
+
+const noop = (): void => {};
+
+/** The default logger: says nothing. */
+export const silentLogger: Logger = { debug: noop, info: noop, warn: noop, error: noop };
+
+/** Wraps a logger so every message and field is redacted before it leaves codexkit. */
+export function redactingLogger(logger: Logger, redact: <T>(value: T) => T): Logger {
+  const wrap =
+    (level: keyof Logger) =>
+    (obj: Record<string, unknown>, msg?: string): void => {
+      try {
+        logger[level](redact(obj), msg === undefined ? undefined : redact(msg));
+      } catch {
+        // A broken logger must never break a turn.
+      }
+    };
+  return { debug: wrap("debug"), info: wrap("info"), warn: wrap("warn"), error: wrap("error") };
+}

@@ -1,0 +1,100 @@
+/**
+ * Options for `Codex`, threads and turns. Everything `@openai/codex-sdk` accepts is accepted
+ * with the same meaning; codexkit's additions are marked.
+ */
+import type { CodexConfigObject } from "./config/index.js";
+import type { Logger } from "./logger.js";
+
+/** Which of codex's machine interfaces runs turns. */
+export type TransportKind = "exec" | "app-server";
+
+/** Options of a `Codex` client. */
+export type CodexOptions = {
+  /** Path to a codex binary to use instead of the pinned `@openai/codex` one. */
+  codexPathOverride?: string;
+  /** Base URL of the OpenAI-compatible API (sets `openai_base_url`). */
+  baseUrl?: string;
+  /** API key for the model provider (passed to codex as `CODEX_API_KEY`; always redacted). */
+  apiKey?: string;
+  /** Nested config, flattened into `--config key=value` TOML overrides. */
+  config?: CodexConfigObject;
+  /** Raw `--config key=value` overrides, passed unchanged after `config`. */
+  configOverrides?: string[];
+  /** Environment for codex. When given, `process.env` is NOT inherited. */
+  env?: Record<string, string>;
+  /** codexkit: transport for turns. */
+  transport?: TransportKind;
+  /** codexkit: an isolated CODEX_HOME for codex (created if missing). */
+  codexHome?: string;
+  /** codexkit: structured logger (pino-compatible); silent by default. */
+  logger?: Logger;
+  /** codexkit: extra literal values to redact from errors and logs, besides the API key and secret-looking env values. */
+  secrets?: string[];
+  /** codexkit: milliseconds between SIGTERM and SIGKILL when stopping codex (default 2000). */
+  killGraceMs?: number;
+};
+
+/** codex approval policy. */
+export type ApprovalMode = "never" | "on-request" | "on-failure" | "untrusted";
+/** codex sandbox mode for model-generated commands. */
+export type SandboxMode = "read-only" | "workspace-write" | "danger-full-access";
+/** Reasoning effort for models that support it. */
+export type ModelReasoningEffort = "minimal" | "low" | "medium" | "high" | "xhigh" | "max" | "ultra" | "persistent";
+/** Web search mode. */
+export type WebSearchMode = "disabled" | "cached" | "live";
+/** Experimental Cyber access program selection (OpenAI provider only). */
+export type CyberAccessProgram = "standard" | "daybreak_blue" | "daybreak_red";
+
+/** Options of a thread; they apply to each of its turns. */
+export type ThreadOptions = {
+  model?: string;
+  /** Source classification applied when this thread is first created. */
+  threadSource?: string;
+  sandboxMode?: SandboxMode;
+  workingDirectory?: string;
+  skipGitRepoCheck?: boolean;
+  modelReasoningEffort?: ModelReasoningEffort;
+  networkAccessEnabled?: boolean;
+  webSearchMode?: WebSearchMode;
+  webSearchEnabled?: boolean;
+  approvalPolicy?: ApprovalMode;
+  additionalDirectories?: string[];
+  /** codexkit: do not persist the session to disk. */
+  ephemeral?: boolean;
+  /** codexkit: replaces codex's base instructions. */
+  baseInstructions?: string;
+  /** codexkit: extra developer instructions for the model. */
+  developerInstructions?: string;
+};
+
+/**
+ * A JSON Schema object, or a zod schema (then `structuredOutput` is typed and validated).
+ * Anything with `safeParse` and zod's internals is treated as zod.
+ */
+export type OutputSchema = Record<string, unknown> | ZodLike<unknown>;
+
+/** The part of a zod schema codexkit relies on. */
+export interface ZodLike<T> {
+  safeParse(value: unknown): { success: true; data: T } | { success: false; error: { issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }> } };
+  readonly _zod: unknown;
+}
+
+/** Options of one turn. */
+export type TurnOptions<S extends OutputSchema | undefined = OutputSchema | undefined> = {
+  /** JSON Schema or zod schema the final answer must match. */
+  outputSchema?: S;
+  /** Aborts the turn: codex is stopped and the turn rejects with `AbortError`. */
+  signal?: AbortSignal;
+  /** Experimental Cyber selection for this turn with the built-in OpenAI provider. */
+  cyberAccessProgram?: CyberAccessProgram;
+};
+
+/** One piece of user input. */
+export type UserInput =
+  | { type: "text"; text: string }
+  | { type: "local_image"; path: string }
+  | { type: "image"; url: string }
+  | { type: "file"; path: string };
+
+/** What a turn is given: a prompt, or a list of inputs. */
+export type Input = string | UserInput[];

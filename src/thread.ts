@@ -1,0 +1,122 @@
+/**
+ * A conversation with the agent. `run()` is built on `runStreamed()`, so there is one code path
+ * for every turn whatever the transport.
+ */
+import { TurnFailedError } from "./errors/index.js";
+import type { ThreadEvent, Usage } from "./events.js";
+import { normalizeInput } from "./input.js";
+import type { ThreadItem } from "./items.js";
+import type { Input, OutputSchema, ThreadOptions, TurnOptions, ZodLike } from "./options.js";
+import { parseStructuredOutput, toJsonSchema } from "./output-schema.js";
+import type { Transport } from "./transport/index.js";
+import { addUsage, emptyUsage } from "./usage.js";
+
+/** The value type `structuredOutput` has for a given schema: inferred for zod, `unknown` otherwise. */
+export type StructuredOutput<S> = S extends ZodLike<infer T> ? T : unknown;
+
+/** A completed turn. */
+export type Turn<T = unknown> = {
+  /** Every item the turn completed, in order. */
+  items: ThreadItem[];
+  /** The text of the last agent message ("" when there was none). */
+  finalResponse: string;
+  /** This turn's token usage (codexkit: per turn, not the thread's running total). */
+  usage: Usage | null;
+  /** The final answer parsed and validated against `outputSchema`; undefined without one. */
+  structuredOutput?: T;
+  /** The turn's id, when the transport knows it. */
+  turnId?: string;
+};
+
+/** Alias for `Turn`, as in the official SDK. */
+export type RunResult<T = unknown> = Turn<T>;
+
+/** The result of `runStreamed()`. */
+export type StreamedTurn = {
+  /** The turn's events; iterate to run it. Breaking out stops codex. */
+  events: AsyncGenerator<ThreadEvent>;
+};
+
+/** Alias for `StreamedTurn`, as in the official SDK. */
+export type RunStreamedResult = StreamedTurn;
+
+/** Gives a `Thread` the transport of its client without exposing it publicly. */
+export interface ThreadHost {
+  transport(): Transport;
+}
+
+/** One conversation; turns run one after another. */
+export class Thread {
+  private _id: string | null;
+  private _usage: Usage = emptyUsage();
+
+  /** @internal Created by `Codex.startThread()` / `Codex.resumeThread()`. */
+  constructor(
+    private readonly host: ThreadHost,
+    private readonly options: ThreadOptions,
+    id: string | null = null,
+  ) {
+    this._id = id;
+  }
+
+  /** The thread's id; set once its first turn has started. */
+  get id(): string | null {
+    return this._id;
+  }
+
+  /** Tokens used by the turns this object has run (codexkit addition). */
+  get usage(): Usage {
+    return { ...this._usage };
+  }
+
+  /** Sends input to the agent and streams the turn's events. Nothing runs until you iterate. */
+  async runStreamed(input: Input, turnOptions: TurnOptions = {}): Promise<StreamedTurn> {
+    return { events: this.stream(input, turnOptions) };
+  }
+
+  /** Sends input to the agent and resolves with the completed turn; a failed turn rejects. */
+  async run<S extends OutputSchema | undefined = undefined>(
+    input: Input,
+    turnOptions: TurnOptions<S> = {},
+  ): Promise<Turn<StructuredOutput<S>>> {
+    const items: ThreadItem[] = [];
+    let finalResponse = "";
+    let usage: Usage | null = null;
+    let turnId: string | undefined;
+    for await (const event of this.stream(input, turnOptions)) {
+      if (event.type === "item.completed") {
+        if (event.item.type === "agent_message") finalResponse = event.item.text;
+        items.push(event.item);
+      } else if (event.type === "turn.completed") {
+        usage = event.usage;
+        turnId = event.turnId ?? turnId;
+      } else if (event.type === "turn.failed") {
+        throw new TurnFailedError(event.error.message, (event.error.codexErrorInfo as never) ?? null);
+      }
+    }
+    const turn: Turn<StructuredOutput<S>> = { items, finalResponse, usage };
+    if (turnId) turn.turnId = turnId;
+    if (turnOptions.outputSchema) {
+      turn.structuredOutput = parseStructuredOutput(finalResponse, turnOptions.outputSchema) as StructuredOutput<S>;
+    }
+    return turn;
+  }
+
+  private async *stream(input: Input, turnOptions: TurnOptions): AsyncGenerator<ThreadEvent> {
+    const normalized = normalizeInput(input);
+    const outputSchema = turnOptions.outputSchema ? toJsonSchema(turnOptions.outputSchema) : undefined;
+    const events = this.host.transport().runTurn({
+      threadId: this._id,
+      input: normalized,
+      thread: this.options,
+      outputSchema,
+      cyberAccessProgram: turnOptions.cyberAccessProgram,
+      signal: turnOptions.signal,
+    });
+    for await (const event of events) {
+      if (event.type === "thread.started") this._id = event.thread_id;
+      else if (event.type === "turn.completed") this._usage = addUsage(this._usage, event.usage);
+      yield event;
+    }
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * The exec transport: one `codex exec --json` process per turn, its JSONL stdout mapped to
+ * `ThreadEvent`s. Events pass through as codex prints them (that is what makes codexkit a
+ * drop-in for `@openai/codex-sdk`), except `turn.completed.usage`, which becomes per-turn.
+ */
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { AbortError, CodexExitError, ProtocolError, redactPatterns } from "../../errors/index.js";
+import type { ThreadEvent } from "../../events.js";
+import { toUsage, usageSince } from "../../usage.js";
+import { resolveCodexBinary } from "../binary.js";
+import { excerpt, parseJsonLine } from "../line-decoder.js";
+import { CodexProcess } from "../process.js";
+import type { ClientContext, Transport, TurnRequest } from "../types.js";
+import { buildExecArgs, buildExecEnv, buildExecPrompt } from "./args.js";
+import { UsageBaselines, codexHomeFor } from "./usage-baseline.js";
+
+const UNTRUSTED_DIR = /Not inside a trusted directory/i;
+
+/** Runs each turn as its own `codex exec` process. */
+export class ExecTransport implements Transport {
+  readonly kind = "exec" as const;
+  private readonly running = new Set<CodexProcess>();
+  private readonly baselines: UsageBaselines;
+
+  constructor(private readonly ctx: ClientContext) {
+    this.baselines = new UsageBaselines(() => codexHomeFor(ctx.options.codexHome, ctx.options.env));
+  }
+
+  async *runTurn(request: TurnRequest): AsyncGenerator<ThreadEvent, void, undefined> {
+    const { signal } = request;
+    if (signal?.aborted) throw abortError(signal);
+    const binary = resolveCodexBinary(this.ctx.options.codexPathOverride);
+    const schema = request.outputSchema ? await writeSchema(request.outputSchema) : null;
+    let proc: CodexProcess | null = null;
+    const onAbort = (): void => void proc?.kill(this.ctx.options.killGraceMs);
+    try {
+      const args = buildExecArgs(this.ctx.options, request, schema?.file);
+      const env = buildExecEnv(this.ctx.options, binary.pathDirs);
+      if (this.ctx.options.codexHome) await mkdir(this.ctx.options.codexHome, { recursive: true });
+      const baseline = await this.baselines.get(request.threadId);
+      if (signal?.aborted) throw abortError(signal);
+      proc = CodexProcess.spawn({ executable: binary.executable, args, env, redactor: this.ctx.redactor });
+      this.running.add(proc);
+      signal?.addEventListener("abort", onAbort, { once: true });
+      this.ctx.logger.debug({ pid: proc.pid, threadId: request.threadId, transport: "exec" }, "codex exec started");
+      void proc.write(buildExecPrompt(request)).catch(() => {});
+      proc.endInput();
+
+      let threadId = request.threadId;
+      let sawTurnEnd = false;
+      for await (const line of proc.lines()) {
+        if (signal?.aborted) break;
+        const event = toEvent(line);
+        if (event.type === "thread.started") threadId = event.thread_id;
+        if (event.type === "turn.completed") {
+          const total = toUsage(event.usage);
+          if (threadId) this.baselines.set(threadId, total);
+          sawTurnEnd = true;
+          yield { ...event, usage: usageSince(total, baseline) };
+          continue;
+        }
+        if (event.type === "turn.failed") sawTurnEnd = true;
+        yield event;
+      }
+      if (signal?.aborted) throw abortError(signal);
+      const exit = await proc.exited;
+      if (exit.code !== 0 && !sawTurnEnd) throw this.exitError(proc);
+      if (!sawTurnEnd) {
+        throw new ProtocolError("codex exec ended without reporting the end of the turn", "");
+      }
+    } finally {
+      signal?.removeEventListener("abort", onAbort);
+      if (proc) {
+        if (proc.running) await proc.kill(this.ctx.options.killGraceMs);
+        else proc.release();
+        this.running.delete(proc);
+      }
+      if (schema) await rm(schema.dir, { recursive: true, force: true }).catch(() => {});
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.running].map((proc) => proc.kill(this.ctx.options.killGraceMs)));
+    this.running.clear();
+  }
+
+  private exitError(proc: CodexProcess): CodexExitError {
+    const tail = proc.stderrTail();
+    if (UNTRUSTED_DIR.test(tail)) {
+      const base = proc.exitError("codex refused to run");
+      return new CodexExitError(
+        "codex refused to run: the working directory is not a trusted git repository. " +
+          "Run inside a git repository, or pass { skipGitRepoCheck: true } in the thread options.",
+        { exitCode: base.exitCode, signal: base.signal, stderrTail: base.stderrTail },
+      );
+    }
+    return proc.exitError("codex exec failed");
+  }
+}
+
+function toEvent(line: string): ThreadEvent {
+  const value = parseJsonLine(line);
+  if (typeof value.type !== "string") throw new ProtocolError("codex printed an event without a type", excerpt(line));
+  return value as unknown as ThreadEvent;
+}
+
+function abortError(signal: AbortSignal): AbortError {
+  const reason: unknown = signal.reason;
+  const detail = reason instanceof Error && reason.name !== "AbortError" ? `: ${redactPatterns(reason.message)}` : "";
+  return new AbortError(`the turn was aborted${detail}`);
+}
+
+async function writeSchema(schema: Record<string, unknown>): Promise<{ dir: string; file: string }> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), "codexkit-schema-"));
+  const file = path.join(dir, "schema.json");
+  try {
+    await writeFile(file, JSON.stringify(schema), "utf8");
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true }).catch(() => {});
+    throw error;
+  }
+  return { dir, file };
+}

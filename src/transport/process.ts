@@ -1,0 +1,219 @@
+/**
+ * One codex child process, handled with care: its own process group (so a kill reaches
+ * everything it started in that group), stdout read as backpressured lines, stderr kept as a
+ * bounded tail, kill with a grace period then SIGKILL, and a last-resort kill when Node exits.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { CodexExitError, CodexSpawnError, type Redactor } from "../errors/index.js";
+import { LineDecoder } from "./line-decoder.js";
+import { StderrTail } from "./stderr-tail.js";
+
+/** How a process ended. */
+export interface ExitInfo {
+  /** Exit code, or null when a signal ended it or it never started. */
+  code: number | null;
+  /** The signal that ended it, if any. */
+  signal: NodeJS.Signals | null;
+  /** Set when the process could not be started at all. */
+  spawnError?: NodeJS.ErrnoException;
+}
+
+/** What to run and how. */
+export interface SpawnSpec {
+  executable: string;
+  args: string[];
+  env: Record<string, string>;
+  cwd?: string;
+  /** Redacts stderr tails and messages. */
+  redactor: Redactor;
+  /** Upper bound on one stdout line. */
+  maxLineBytes?: number;
+  /** Bytes of stderr to keep. */
+  stderrTailBytes?: number;
+}
+
+/** Milliseconds between SIGTERM and SIGKILL. */
+export const DEFAULT_KILL_GRACE_MS = 2_000;
+const IS_WINDOWS = process.platform === "win32";
+
+const live = new Set<CodexProcess>();
+let exitHookInstalled = false;
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  // Synchronous last resort: if the host exits with codex still running, take codex down too.
+  process.once("exit", () => {
+    for (const proc of live) proc.killNow("SIGKILL");
+  });
+}
+
+/** A running codex process. Create with `CodexProcess.spawn`. */
+export class CodexProcess {
+  /** Resolves once the process has exited (never rejects). */
+  readonly exited: Promise<ExitInfo>;
+  private readonly child: ChildProcessWithoutNullStreams;
+  private readonly tail: StderrTail;
+  private exitInfo: ExitInfo | null = null;
+  private spawnError: NodeJS.ErrnoException | undefined;
+
+  private constructor(private readonly spec: SpawnSpec) {
+    this.tail = new StderrTail(spec.stderrTailBytes);
+    this.child = spawn(spec.executable, spec.args, {
+      env: spec.env,
+      cwd: spec.cwd,
+      stdio: ["pipe", "pipe", "pipe"],
+      detached: !IS_WINDOWS,
+      windowsHide: true,
+    });
+    this.exited = new Promise<ExitInfo>((resolve) => {
+      const finish = (info: ExitInfo): void => {
+        if (this.exitInfo) return;
+        this.exitInfo = info;
+        live.delete(this);
+        resolve(info);
+      };
+      this.child.once("error", (error: NodeJS.ErrnoException) => {
+        if (this.child.pid === undefined) {
+          this.spawnError = error;
+          finish({ code: null, signal: null, spawnError: error });
+        }
+      });
+      this.child.once("exit", (code, signal) => finish({ code, signal }));
+    });
+    this.child.stderr.on("data", (chunk: Buffer) => this.tail.push(chunk));
+    // EPIPE on stdin when codex already exited is not our caller's problem; the exit is reported.
+    this.child.stdin.on("error", () => {});
+    if (this.child.pid !== undefined) {
+      live.add(this);
+      installExitHook();
+    }
+  }
+
+  /** Starts codex. Spawn failures surface from `lines()` / `exited`, as `CodexSpawnError`. */
+  static spawn(spec: SpawnSpec): CodexProcess {
+    return new CodexProcess(spec);
+  }
+
+  /** Process id, when it started. */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  /** True until the process has exited. */
+  get running(): boolean {
+    return this.exitInfo === null;
+  }
+
+  /** Writes to codex's stdin (app-server requests, exec prompts). */
+  write(data: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (!this.running || this.child.stdin.destroyed) {
+        reject(this.exitError("codex is not running"));
+        return;
+      }
+      this.child.stdin.write(data, (error) => (error ? reject(this.exitError("writing to codex failed")) : resolve()));
+    });
+  }
+
+  /** Closes codex's stdin. */
+  endInput(): void {
+    if (!this.child.stdin.destroyed) this.child.stdin.end();
+  }
+
+  /**
+   * Yields stdout lines. Reading is pull-driven: while the consumer is not asking for the next
+   * line, stdout stays paused and the pipe fills, so codex blocks instead of our memory growing.
+   */
+  async *lines(): AsyncGenerator<string> {
+    const decoder = new LineDecoder(this.spec.maxLineBytes);
+    for await (const chunk of this.child.stdout as AsyncIterable<Buffer>) {
+      for (const line of decoder.push(chunk)) {
+        if (line.length > 0) yield line;
+      }
+    }
+    const last = decoder.end();
+    if (last) yield last;
+    const info = await this.exited;
+    if (info.spawnError) throw this.toSpawnError(info.spawnError);
+  }
+
+  /** The redacted tail of stderr. */
+  stderrTail(): string {
+    return this.spec.redactor.redact(this.tail.text());
+  }
+
+  /** A `CodexExitError` describing how the process ended, with the redacted stderr tail. */
+  exitError(context: string): CodexExitError {
+    const info = this.exitInfo ?? { code: null, signal: null };
+    const how = info.signal ? `signal ${info.signal}` : info.code === null ? "still running" : `exit code ${info.code}`;
+    const stderrTail = this.stderrTail();
+    const lastLine = stderrTail.trim().split("\n").slice(-3).join(" | ");
+    const message = `${context} (codex ${how})${lastLine ? `: ${lastLine}` : ""}`;
+    return new CodexExitError(this.spec.redactor.redact(message), {
+      exitCode: info.code,
+      signal: info.signal,
+      stderrTail,
+    });
+  }
+
+  /** Sends a signal to codex's whole process group right away. */
+  killNow(signal: NodeJS.Signals): void {
+    const pid = this.child.pid;
+    if (pid === undefined || !this.running) return;
+    try {
+      if (IS_WINDOWS) this.child.kill(signal);
+      else process.kill(-pid, signal);
+    } catch {
+      try {
+        this.child.kill(signal);
+      } catch {
+        // Already gone.
+      }
+    }
+  }
+
+  /** Asks codex to stop (SIGTERM), then SIGKILLs its group after `graceMs`; resolves on exit. */
+  async kill(graceMs = DEFAULT_KILL_GRACE_MS): Promise<ExitInfo> {
+    if (!this.running) return this.exited;
+    this.killNow("SIGTERM");
+    const timer = setTimeout(() => this.killNow("SIGKILL"), graceMs);
+    try {
+      return await this.exited;
+    } finally {
+      clearTimeout(timer);
+      // Whatever codex left in its group (it was the leader) goes too.
+      this.killGroupRemnants();
+      this.child.stdout.destroy();
+      this.child.stderr.destroy();
+      this.child.stdin.destroy();
+    }
+  }
+
+  /** Releases the pipes of a process that has already exited on its own. */
+  release(): void {
+    this.killGroupRemnants();
+    this.child.stdout.destroy();
+    this.child.stderr.destroy();
+    this.child.stdin.destroy();
+  }
+
+  private killGroupRemnants(): void {
+    const pid = this.child.pid;
+    if (pid === undefined || IS_WINDOWS) return;
+    try {
+      process.kill(-pid, "SIGKILL");
+    } catch {
+      // No group left: nothing to do.
+    }
+  }
+
+  private toSpawnError(error: NodeJS.ErrnoException): CodexSpawnError {
+    const reason = error.code === "ENOENT" ? "the file does not exist" : error.code === "EACCES" ? "it is not executable" : error.message;
+    return new CodexSpawnError(
+      this.spec.redactor.redact(`could not start codex at ${this.spec.executable}: ${reason}`),
+      this.spec.executable,
+      { cause: { code: error.code, syscall: error.syscall } },
+    );
+  }
+}

@@ -1,0 +1,36 @@
+/** The contract between `Thread` and the transports that run turns. */
+import type { Redactor } from "../errors/index.js";
+import type { ThreadEvent } from "../events.js";
+import type { NormalizedInput } from "../input.js";
+import type { Logger } from "../logger.js";
+import type { CodexOptions, CyberAccessProgram, ThreadOptions, TransportKind } from "../options.js";
+
+/** Services a `Codex` client shares with its transports. */
+export interface ClientContext {
+  readonly options: CodexOptions;
+  readonly redactor: Redactor;
+  readonly logger: Logger;
+}
+
+/** One turn to run. */
+export interface TurnRequest {
+  /** The thread to continue, or null to start a new one. */
+  threadId: string | null;
+  input: NormalizedInput;
+  thread: ThreadOptions;
+  /** JSON Schema for the final answer. */
+  outputSchema?: Record<string, unknown>;
+  cyberAccessProgram?: CyberAccessProgram;
+  signal?: AbortSignal;
+}
+
+/**
+ * Runs turns and yields normalized `ThreadEvent`s. `turn.completed.usage` is the turn's own
+ * usage. Nothing starts before the first `next()`; `return()` stops everything the turn started.
+ */
+export interface Transport {
+  readonly kind: TransportKind;
+  runTurn(request: TurnRequest): AsyncGenerator<ThreadEvent, void, undefined>;
+  /** Stops every process the transport owns. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,13 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    // Integration tests spawn the real codex binary; two cores, so keep the fan-out small.
+    maxWorkers: 2,
+    fileParallelism: true,
+    reporters: ["default"],
+  },
+});
