@@ -20,7 +20,12 @@ export function isZodSchema(schema: unknown): schema is ZodLike<unknown> {
 /** The JSON Schema codex receives for `schema`. */
 export function toJsonSchema(schema: OutputSchema): Record<string, unknown> {
   if (isZodSchema(schema)) {
-    const json = z.toJSONSchema(schema as unknown as z.ZodType) as Record<string, unknown>;
+    let json: Record<string, unknown>;
+    try {
+      json = z.toJSONSchema(schema as unknown as z.ZodType) as Record<string, unknown>;
+    } catch (error) {
+      throw new InvalidOptionsError(`outputSchema cannot be expressed as JSON Schema: ${(error as Error).message}`);
+    }
     delete json.$schema;
     return json;
   }

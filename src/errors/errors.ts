@@ -113,7 +113,7 @@ export class RateLimitError extends CodexError {
   /** How long the server asked to wait, when it said. */
   readonly retryAfterMs: number | null;
   constructor(message: string, retryAfterMs: number | null, options?: CodexErrorOptions) {
-    super("rate_limited", message, { retryable: true, ...options });
+    super("rate_limited", message, { ...options, retryable: options?.retryable ?? true });
     this.retryAfterMs = retryAfterMs;
   }
 }
@@ -138,7 +138,7 @@ export class TimeoutError extends CodexError {
   /** The limit that was exceeded. */
   readonly timeoutMs: number;
   constructor(message: string, timeoutMs: number, options?: CodexErrorOptions) {
-    super("timeout", message, { retryable: true, ...options });
+    super("timeout", message, { ...options, retryable: options?.retryable ?? true });
     this.timeoutMs = timeoutMs;
   }
 }

@@ -60,7 +60,7 @@ export class Redactor {
 
   /** Deep-redacts strings inside a JSON-like value (objects, arrays); other values pass through. */
   redactValue<T>(value: T): T {
-    return redactDeep(value, (s) => this.redact(s), new WeakSet()) as T;
+    return redactDeep(value, (s) => this.redact(s), new WeakMap()) as T;
   }
 }
 
@@ -79,13 +79,19 @@ export function redactPatterns(text: string): string {
   return out;
 }
 
-function redactDeep(value: unknown, redact: (s: string) => string, seen: WeakSet<object>): unknown {
+function redactDeep(value: unknown, redact: (s: string) => string, seen: WeakMap<object, unknown>): unknown {
   if (typeof value === "string") return redact(value);
   if (value === null || typeof value !== "object") return value;
-  if (seen.has(value)) return value;
-  seen.add(value);
-  if (Array.isArray(value)) return value.map((v) => redactDeep(v, redact, seen));
+  // Shared and cyclic references map to the same redacted copy, never to the original.
+  if (seen.has(value)) return seen.get(value);
+  if (Array.isArray(value)) {
+    const copy: unknown[] = [];
+    seen.set(value, copy);
+    for (const v of value) copy.push(redactDeep(v, redact, seen));
+    return copy;
+  }
   const out: Record<string, unknown> = {};
+  seen.set(value, out);
   for (const [key, v] of Object.entries(value)) {
     out[key] = isSecretName(key) && typeof v === "string" && v.length > 0 ? REDACTED : redactDeep(v, redact, seen);
   }

@@ -44,8 +44,10 @@ export function resolveCodexBinary(override?: string, from: string = import.meta
     return { executable: override, pathDirs: [] };
   }
   const key = `${process.platform}-${process.arch}`;
-  const cached = cache.get(key);
-  if (cached) return cached;
+  const cacheKey = `${key} ${from}`;
+  const cached = cache.get(cacheKey);
+  if (cached && !isFile(cached.executable)) cache.delete(cacheKey);
+  else if (cached) return cached;
   const triple = TRIPLES[key];
   if (!triple) {
     throw new CodexNotFoundError(`codex has no build for ${process.platform} (${process.arch}); set codexPathOverride`, []);
@@ -55,7 +57,7 @@ export function resolveCodexBinary(override?: string, from: string = import.meta
   for (const vendorRoot of vendorRoots(platformPackage, from, searched)) {
     const found = inVendorRoot(vendorRoot, triple, searched);
     if (found) {
-      cache.set(key, found);
+      cache.set(cacheKey, found);
       return found;
     }
   }

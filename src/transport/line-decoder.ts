@@ -49,7 +49,7 @@ export class LineDecoder {
     if (part.length === 0) return;
     this.pendingBytes += part.length;
     if (this.pendingBytes > this.maxLineBytes) {
-      const head = Buffer.concat(this.parts.slice(0, 4)).toString("utf8", 0, EXCERPT_CHARS);
+      const head = Buffer.concat(this.parts.slice(0, 4)).toString("utf8", 0, EXCERPT_CHARS * 4);
       this.parts = [];
       this.pendingBytes = 0;
       throw new ProtocolError(`codex printed a line longer than ${this.maxLineBytes} bytes`, excerpt(head));
@@ -69,8 +69,9 @@ export class LineDecoder {
 
 /** A bounded excerpt of a line for error messages. */
 export function excerpt(line: string): string {
-  const head = line.length <= EXCERPT_CHARS ? line : `${line.slice(0, EXCERPT_CHARS)}… (${line.length} chars)`;
-  return redactPatterns(head);
+  // Redact before cutting, so a secret cut at the boundary is never quoted in part.
+  const clean = redactPatterns(line.length <= EXCERPT_CHARS * 4 ? line : line.slice(0, EXCERPT_CHARS * 4));
+  return clean.length <= EXCERPT_CHARS ? clean : `${clean.slice(0, EXCERPT_CHARS)}… (${line.length} chars)`;
 }
 
 /** Parses one protocol line as a JSON object, or throws a `ProtocolError` quoting it. */

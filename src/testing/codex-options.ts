@@ -1,0 +1,101 @@
+/**
+ * The `Codex` options that point the real codex binary at a MockModelServer: a custom model
+ * provider (no API key, no WebSockets, few retries) and an isolated CODEX_HOME and environment,
+ * so nothing from the developer's own setup leaks into a test.
+ */
+
+/**
+ * The provider entry codex reads from `model_providers.<id>`. Every key here is accepted by codex
+ * 0.169.0 under `--strict-config` (which does reject unknown `-c` provider keys), and each takes
+ * effect: see the integration tests of the testing kit.
+ */
+export type MockProviderConfig = {
+  name: string;
+  base_url: string;
+  wire_api: "responses";
+  /** Off: the mock speaks SSE only, and codex's WebSocket attempt would cost seconds per run. */
+  supports_websockets: boolean;
+  /**
+   * Retries of a failed HTTP request; codex's default of 4 hides failures for seconds. codex
+   * 0.169.0 retries 5xx and transport errors this way (after ~200 ms), never a 429.
+   */
+  request_max_retries: number;
+  /**
+   * Reconnects after a broken stream (`response.failed`, a disconnect, an idle timeout, or a 429
+   * with `retry-after`); codex's default of 5 hides failures for seconds. Each reconnect shows in
+   * exec JSONL as an `error` event "Reconnecting... n/N (<reason>)".
+   */
+  stream_max_retries: number;
+  /**
+   * How long codex waits for the next SSE event (the first one included) before treating the
+   * stream as broken: "stream disconnected before completion: idle timeout waiting for SSE".
+   */
+  stream_idle_timeout_ms?: number;
+};
+
+/** The config part of `MockCodexOptions`, flattened by `Codex` into `--config` overrides. */
+export type MockCodexConfig = {
+  model: string;
+  model_provider: string;
+  model_providers: { [id: string]: MockProviderConfig };
+};
+
+/** What `model.codexOptions()` returns: spread it into `new Codex(...)`. */
+export interface MockCodexOptions {
+  /** CODEX_HOME for codex: a fresh temp dir the server removes on close, unless one was given. */
+  codexHome: string;
+  config: MockCodexConfig;
+  /** The whole environment for codex: `process.env` minus credentials and redirections, plus extras. */
+  env: Record<string, string>;
+}
+
+/** Options of `model.codexOptions()`. */
+export interface CodexOptionsRequest {
+  /** Use this CODEX_HOME (created if missing, never removed) instead of a fresh temp dir. */
+  codexHome?: string;
+  /** Reconnects after a broken stream (default 0: a broken stream fails the turn at once). */
+  streamMaxRetries?: number;
+  /** Retries of a failed HTTP request (default 0: an HTTP error fails the turn at once). */
+  requestMaxRetries?: number;
+  /** Idle timeout for the SSE stream (codex's default is 300000 ms); set it low to test stalls. */
+  streamIdleTimeoutMs?: number;
+  /** Extra environment variables; `undefined` removes one. */
+  env?: Record<string, string | undefined>;
+}
+
+/** The id of the mock provider in codex's config. */
+export const MOCK_PROVIDER_ID = "mock";
+
+/**
+ * Variables removed from the inherited environment: a stray API key or base URL would make codex
+ * authenticate or talk elsewhere, and a shared CODEX_HOME would mix the developer's sessions,
+ * config and trust entries into the test.
+ */
+export const ISOLATED_ENV_KEYS: readonly string[] = Object.freeze(["OPENAI_API_KEY", "CODEX_API_KEY", "OPENAI_BASE_URL", "CODEX_HOME"]);
+
+/** The config that selects the mock provider at `baseUrl` and the model `model`. */
+export function mockCodexConfig(model: string, baseUrl: string, request: CodexOptionsRequest = {}): MockCodexConfig {
+  const provider: MockProviderConfig = {
+    name: MOCK_PROVIDER_ID,
+    base_url: baseUrl,
+    wire_api: "responses",
+    supports_websockets: false,
+    request_max_retries: request.requestMaxRetries ?? 0,
+    stream_max_retries: request.streamMaxRetries ?? 0,
+  };
+  if (request.streamIdleTimeoutMs !== undefined) provider.stream_idle_timeout_ms = request.streamIdleTimeoutMs;
+  return { model, model_provider: MOCK_PROVIDER_ID, model_providers: { [MOCK_PROVIDER_ID]: provider } };
+}
+
+/** A copy of `base` without `ISOLATED_ENV_KEYS` and unset values, with `extra` applied on top. */
+export function isolatedEnv(base: NodeJS.ProcessEnv, extra: Record<string, string | undefined> = {}): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(base)) {
+    if (value !== undefined && !ISOLATED_ENV_KEYS.includes(key)) env[key] = value;
+  }
+  for (const [key, value] of Object.entries(extra)) {
+    if (value === undefined) delete env[key];
+    else env[key] = value;
+  }
+  return env;
+}

@@ -1,0 +1,145 @@
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { CodexError, InvalidOptionsError, OutputSchemaError } from "../../src/errors/index.js";
+import type { OutputSchema } from "../../src/options.js";
+import { isZodSchema, parseStructuredOutput, toJsonSchema } from "../../src/output-schema.js";
+
+function outputError(fn: () => unknown): OutputSchemaError {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(OutputSchemaError);
+    expect(error).toBeInstanceOf(CodexError);
+    expect((error as OutputSchemaError).code).toBe("output_schema_mismatch");
+    return error as OutputSchemaError;
+  }
+  throw new Error("expected an OutputSchemaError");
+}
+
+const zodSchema = z.object({
+  summary: z.string(),
+  count: z.number().int(),
+  tags: z.array(z.string()).optional(),
+  items: z.array(z.object({ name: z.string() })).default([]),
+});
+
+const jsonSchema = {
+  type: "object",
+  properties: {
+    summary: { type: "string" },
+    count: { type: "integer" },
+    items: { type: "array", items: { type: "object", properties: { name: { type: "string" } }, required: ["name"] } },
+  },
+  required: ["summary", "count"],
+  additionalProperties: false,
+};
+
+describe("isZodSchema", () => {
+  it("recognizes zod schemas only", () => {
+    expect(isZodSchema(zodSchema)).toBe(true);
+    expect(isZodSchema(z.string())).toBe(true);
+    expect(isZodSchema(jsonSchema)).toBe(false);
+    expect(isZodSchema({ safeParse: () => ({ success: true, data: 1 }) })).toBe(false);
+    expect(isZodSchema({ _zod: {}, safeParse: "no" })).toBe(false);
+    expect(isZodSchema(null)).toBe(false);
+    expect(isZodSchema("schema")).toBe(false);
+  });
+});
+
+describe("toJsonSchema", () => {
+  it("converts a zod object to a JSON Schema without $schema", () => {
+    const json = toJsonSchema(z.object({ a: z.string(), b: z.number().optional() }));
+    expect(json).not.toHaveProperty("$schema");
+    expect(json).toMatchObject({
+      type: "object",
+      properties: { a: { type: "string" }, b: { type: "number" } },
+      required: ["a"],
+      additionalProperties: false,
+    });
+  });
+
+  it("converts nested zod objects", () => {
+    const json = toJsonSchema(zodSchema) as { properties: Record<string, { type?: string; items?: unknown }> };
+    expect(json.properties.items?.type).toBe("array");
+    expect(json.properties.items?.items).toMatchObject({ type: "object", required: ["name"], additionalProperties: false });
+    expect(json.properties.count?.type).toBe("integer");
+  });
+
+  it("passes a plain JSON Schema object through unchanged", () => {
+    expect(toJsonSchema(jsonSchema)).toBe(jsonSchema);
+    expect(toJsonSchema({})).toEqual({});
+  });
+
+  it.each([null, undefined, "object", 42, true, [], [{ type: "object" }]])("rejects %j with InvalidOptionsError", (schema) => {
+    expect(() => toJsonSchema(schema as unknown as OutputSchema)).toThrow(InvalidOptionsError);
+  });
+
+  // KNOWN BUG: zod schemas with no JSON Schema form (bigint, date, ...) make z.toJSONSchema throw a
+  // plain Error, which escapes instead of an InvalidOptionsError. Flip to `it` once fixed.
+  it("rejects a zod schema that JSON Schema cannot represent with InvalidOptionsError", () => {
+    expect(() => toJsonSchema(z.object({ when: z.date() }))).toThrow(InvalidOptionsError);
+  });
+});
+
+describe("parseStructuredOutput", () => {
+  it("returns the parsed value when it matches a zod schema (with zod's output applied)", () => {
+    expect(parseStructuredOutput('{"summary":"ok","count":2}', zodSchema)).toEqual({ summary: "ok", count: 2, items: [] });
+    const transformed = z.object({ n: z.string().transform((s) => s.length) });
+    expect(parseStructuredOutput('{"n":"abcd"}', transformed)).toEqual({ n: 4 });
+  });
+
+  it("returns the parsed value when it matches a plain JSON Schema", () => {
+    const text = '{"summary":"ok","count":3,"items":[{"name":"a"}]}';
+    expect(parseStructuredOutput(text, jsonSchema)).toEqual({ summary: "ok", count: 3, items: [{ name: "a" }] });
+    // Twice: the converted validator is cached per schema object.
+    expect(parseStructuredOutput(text, jsonSchema)).toEqual({ summary: "ok", count: 3, items: [{ name: "a" }] });
+  });
+
+  it.each(["", "not json", '{"summary":', "```json\n{}\n```", "{'a': 1}"])("rejects non-JSON %j keeping the raw text", (text) => {
+    for (const schema of [zodSchema, jsonSchema] as OutputSchema[]) {
+      const error = outputError(() => parseStructuredOutput(text, schema));
+      expect(error.rawText).toBe(text);
+      expect(error.issues).toEqual(["not valid JSON"]);
+      expect(error.message).toContain("not JSON");
+    }
+  });
+
+  it("reports the path of a zod mismatch", () => {
+    const text = '{"summary":"ok","count":1,"items":[{"name":"a"},{"name":7}]}';
+    const error = outputError(() => parseStructuredOutput(text, zodSchema));
+    expect(error.rawText).toBe(text);
+    expect(error.issues).toHaveLength(1);
+    expect(error.issues[0]).toMatch(/^items\.1\.name: /);
+    expect(error.message).toContain("items.1.name");
+  });
+
+  it("reports every issue, including missing fields", () => {
+    const error = outputError(() => parseStructuredOutput('{"count":1.5}', zodSchema));
+    expect(error.issues.some((issue) => issue.startsWith("summary: "))).toBe(true);
+    expect(error.issues.some((issue) => issue.startsWith("count: "))).toBe(true);
+  });
+
+  it("reports the path of a JSON Schema mismatch", () => {
+    const text = '{"summary":5,"count":1}';
+    const error = outputError(() => parseStructuredOutput(text, jsonSchema));
+    expect(error.rawText).toBe(text);
+    expect(error.issues.some((issue) => issue.startsWith("summary: "))).toBe(true);
+  });
+
+  it("rejects extra properties when the JSON Schema forbids them", () => {
+    const error = outputError(() => parseStructuredOutput('{"summary":"s","count":1,"extra":true}', jsonSchema));
+    expect(error.issues.join(" ")).toContain("extra");
+  });
+
+  it("names the root when the whole value is wrong", () => {
+    const error = outputError(() => parseStructuredOutput("[1,2]", zodSchema));
+    expect(error.issues[0]).toMatch(/^\(root\): /);
+  });
+
+  it("only parses when the JSON Schema cannot be turned into a validator", () => {
+    const unsupported = { type: "object", if: { required: ["a"] }, then: { required: ["b"] } };
+    expect(parseStructuredOutput('{"anything":1}', unsupported)).toEqual({ anything: 1 });
+    const error = outputError(() => parseStructuredOutput("nope", unsupported));
+    expect(error.rawText).toBe("nope");
+  });
+});
