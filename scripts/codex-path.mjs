@@ -1,4 +1,5 @@
 // Prints where the pinned codex binary is and its version; fails loudly when npm did not install it.
+/* global process */
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";

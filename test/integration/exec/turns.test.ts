@@ -1,0 +1,111 @@
+/** The exec transport against the real codex binary and the mock model. */
+import { z } from "zod";
+import { afterEach, describe, expect, it } from "vitest";
+import { AbortError, CodexExitError, OutputSchemaError, TurnFailedError } from "../../../src/index.js";
+import { fail, runCommand, say, stall } from "../../../src/testing/index.js";
+import { collect, harness, type Harness } from "../../helpers/harness.js";
+import { waitForProcess } from "../../helpers/processes.js";
+
+let h: Harness;
+afterEach(async () => {
+  await h.close();
+});
+
+describe("exec transport", () => {
+  it("streams a command run and the final answer, with per-turn usage", async () => {
+    h = await harness("exec");
+    h.model.reply(runCommand("echo hello-from-codex")).reply(say("all done"));
+    h.model.reply(say("second answer"));
+    const thread = h.thread();
+    const { events } = await thread.runStreamed("run it");
+    const seen = await collect(events);
+    const types = seen.map((e) => e.type);
+    expect(types[0]).toBe("thread.started");
+    expect(types.at(-1)).toBe("turn.completed");
+    const outputs = seen.flatMap((e) =>
+      e.type === "item.completed" && e.item.type === "command_execution" ? [e.item.aggregated_output] : [],
+    );
+    expect(outputs.join("")).toContain("hello-from-codex");
+    const second = await thread.run("again");
+    expect(second.finalResponse).toBe("second answer");
+    // Two model requests in turn one, one in turn two; each mock request reports 10 input tokens.
+    expect(second.usage?.input_tokens).toBe(10);
+    expect(thread.usage.input_tokens).toBe(30);
+    expect(h.model.unexpectedRequests).toEqual([]);
+  });
+
+  it("resumes a thread from another client with the right per-turn usage", async () => {
+    h = await harness("exec");
+    h.model.reply(say("one")).reply(say("two"));
+    const first = h.thread();
+    await first.run("first");
+    const other = h.client();
+    const resumed = other.resumeThread(first.id!, { skipGitRepoCheck: true, workingDirectory: h.cwd });
+    const turn = await resumed.run("second");
+    expect(turn.finalResponse).toBe("two");
+    expect(turn.usage?.input_tokens).toBe(10);
+    expect(resumed.id).toBe(first.id);
+  });
+
+  it("parses structured output with zod, and keeps the raw text on a mismatch", async () => {
+    h = await harness("exec");
+    const schema = z.object({ ok: z.boolean(), count: z.number() });
+    h.model.reply(say('{"ok":true,"count":3}')).reply(say('{"ok":"yes"}'));
+    const thread = h.thread();
+    const turn = await thread.run("answer", { outputSchema: schema });
+    expect(turn.structuredOutput).toEqual({ ok: true, count: 3 });
+    const sent = h.model.responseRequests()[0]!.body as { text?: { format?: { type?: string } } };
+    expect(sent.text?.format?.type).toBe("json_schema");
+    const error = await thread.run("again", { outputSchema: schema }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OutputSchemaError);
+    expect((error as OutputSchemaError).rawText).toBe('{"ok":"yes"}');
+  });
+
+  it("rejects a failed turn with TurnFailedError", async () => {
+    h = await harness("exec");
+    h.model.enqueue(fail("model exploded"));
+    const error = await h.thread().run("go").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TurnFailedError);
+    expect((error as Error).message).toContain("model exploded");
+  });
+
+  it("aborts before start without spawning anything", async () => {
+    h = await harness("exec");
+    const controller = new AbortController();
+    controller.abort();
+    const error = await h.thread().run("go", { signal: controller.signal }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AbortError);
+    expect((error as Error).name).toBe("AbortError");
+    expect(h.model.requests).toHaveLength(0);
+  });
+
+  it("aborts during a stalled stream and leaves no process behind", async () => {
+    h = await harness("exec");
+    h.model.enqueue(stall());
+    const controller = new AbortController();
+    const pending = h.thread().run("go", { signal: controller.signal });
+    await h.model.waitForRequests(1);
+    controller.abort();
+    await expect(pending).rejects.toBeInstanceOf(AbortError);
+  });
+
+  it("breaking out of the iteration stops codex and the command it runs", async () => {
+    h = await harness("exec");
+    h.model.reply(runCommand("sleep 30")).reply(say("never"));
+    const { events } = await h.thread({ sandboxMode: "danger-full-access" }).runStreamed("sleep");
+    for await (const event of events) {
+      if (event.type === "item.started") {
+        await waitForProcess(h.marker);
+        break;
+      }
+    }
+    // h.close() asserts that no process with this fixture's CODEX_HOME survives.
+  });
+
+  it("explains the untrusted-directory failure", async () => {
+    h = await harness("exec");
+    const error = await h.codex.startThread({ workingDirectory: h.cwd }).run("go").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CodexExitError);
+    expect((error as Error).message).toContain("skipGitRepoCheck");
+  });
+});
