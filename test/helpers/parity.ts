@@ -1,0 +1,115 @@
+/**
+ * Drop-in parity: runs the same scripted scenario through @openai/codex-sdk and through
+ * codexkit's exec transport (same pinned binary, each with its own mock model and CODEX_HOME) and
+ * compares the event streams after normalizing what legitimately differs: thread ids, and usage
+ * (codexkit reports per-turn usage on purpose).
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Codex as OfficialCodex } from "@openai/codex-sdk";
+import { Codex } from "../../src/index.js";
+import { MockModelServer, runCommand, say } from "../../src/testing/index.js";
+import { resolveCodexBinary } from "../../src/transport/index.js";
+
+type Turn = { input: string; outputSchema?: Record<string, unknown> };
+/** A scenario: how to script the model, and the turns to run (later turns resume the thread). */
+export interface Scenario {
+  name: string;
+  script(model: MockModelServer): void;
+  turns: Turn[];
+  /** Resume from a fresh client for every turn after the first. */
+  resumeFromNewClient?: boolean;
+}
+
+const okSchema = { type: "object", properties: { ok: { type: "boolean" } }, required: ["ok"], additionalProperties: false };
+
+/** The scenarios the parity harness runs. */
+export const scenarios: Scenario[] = [
+  { name: "a message", script: (m) => m.reply(say("hello")), turns: [{ input: "hi" }] },
+  { name: "a command", script: (m) => m.reply(runCommand("echo parity")).reply(say("ran it")), turns: [{ input: "run" }] },
+  {
+    name: "a failing command",
+    script: (m) => m.reply(runCommand("exit 3")).reply(say("it failed")),
+    turns: [{ input: "run" }],
+  },
+  {
+    name: "multi-turn",
+    script: (m) => m.reply(say("one")).reply(say("two")).reply(say("three")),
+    turns: [{ input: "1" }, { input: "2" }, { input: "3" }],
+  },
+  { name: "structured output", script: (m) => m.reply(say('{"ok":true}')), turns: [{ input: "json", outputSchema: okSchema }] },
+  {
+    name: "resume",
+    script: (m) => m.reply(say("first")).reply(say("resumed")),
+    turns: [{ input: "a" }, { input: "b" }],
+    resumeFromNewClient: true,
+  },
+];
+
+type AnyEvent = Record<string, unknown> & { type: string };
+
+async function runWith(kind: "official" | "codexkit", scenario: Scenario): Promise<AnyEvent[]> {
+  const model = await MockModelServer.start();
+  const cwd = mkdtempSync(path.join(os.tmpdir(), "codexkit-parity-"));
+  const options = { ...model.codexOptions(), codexPathOverride: resolveCodexBinary().executable };
+  const clients: Array<{ close?: () => Promise<void> }> = [];
+  const events: AnyEvent[] = [];
+  try {
+    scenario.script(model);
+    const make = (): { startThread: (o: object) => unknown; resumeThread: (id: string, o: object) => unknown } => {
+      if (kind === "official") {
+        const { codexHome, ...rest } = options;
+        const c = new OfficialCodex({ ...rest, env: { ...rest.env, CODEX_HOME: codexHome } });
+        clients.push({});
+        return c as never;
+      }
+      const c = new Codex({ ...options, transport: "exec" });
+      clients.push(c);
+      return c as never;
+    };
+    const threadOptions = { skipGitRepoCheck: true, workingDirectory: cwd };
+    let client = make();
+    type T = { id: string | null; runStreamed: (i: string, o: object) => Promise<{ events: AsyncIterable<AnyEvent> }> };
+    let thread = client.startThread(threadOptions) as T;
+    for (const [index, turn] of scenario.turns.entries()) {
+      if (index > 0 && scenario.resumeFromNewClient) {
+        client = make();
+        thread = client.resumeThread(thread.id!, threadOptions) as T;
+      }
+      const { events: stream } = await thread.runStreamed(turn.input, turn.outputSchema ? { outputSchema: turn.outputSchema } : {});
+      try {
+        for await (const event of stream) events.push(event);
+      } catch {
+        // The official SDK throws after turn.failed; the events are what we compare.
+      }
+    }
+    return events;
+  } finally {
+    for (const c of clients) await c.close?.();
+    await model.close();
+    rmSync(cwd, { recursive: true, force: true });
+  }
+}
+
+/** Replaces what may differ between two runs of one scenario. */
+export function normalize(events: AnyEvent[]): AnyEvent[] {
+  const ids = new Map<string, string>();
+  return events.map((event) => {
+    const copy = JSON.parse(JSON.stringify(event)) as AnyEvent;
+    if (copy.type === "thread.started") {
+      const id = copy.thread_id as string;
+      if (!ids.has(id)) ids.set(id, `thread-${ids.size + 1}`);
+      copy.thread_id = ids.get(id);
+    }
+    if (copy.type === "turn.completed") copy.usage = "<usage: per-turn in codexkit, cumulative in the official SDK>";
+    return copy;
+  });
+}
+
+/** Runs one scenario both ways. */
+export async function compare(scenario: Scenario): Promise<{ official: AnyEvent[]; codexkit: AnyEvent[] }> {
+  const official = normalize(await runWith("official", scenario));
+  const codexkit = normalize(await runWith("codexkit", scenario));
+  return { official, codexkit };
+}
