@@ -108,7 +108,7 @@ export async function runExec(model: MockModelServer, options: RunExecOptions = 
     options.prompt ?? "hello",
   ];
   const started = Date.now();
-  const child = spawn(codexBinary(), args, { cwd, env: { ...co.env, CODEX_HOME: co.codexHome }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(codexBinary(), args, { cwd, env: { ...co.env, CODEX_HOME: co.codexHome }, stdio: ["ignore", "pipe", "pipe"], detached: true });
   let stdout = "";
   let stderr = "";
   child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
@@ -123,6 +123,13 @@ export async function runExec(model: MockModelServer, options: RunExecOptions = 
     child.once("error", reject);
     child.once("close", (code) => resolve(code));
   }).finally(() => clearTimeout(timer));
+  // codex can exit while a helper it started in its process group (its shell-environment
+  // snapshot, slow under load) is still running; take the group down as codexkit's transport does.
+  try {
+    if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
+  } catch {
+    // The group is already gone.
+  }
   await expectNoProcesses(`CODEX_HOME=${co.codexHome}`);
   if (timedOut) throw new Error(`codex exec did not finish within ${timeoutMs} ms; stdout: ${stdout.slice(-2000)}`);
   // Split on "\n" only: event JSON may hold raw U+2028/U+2029, which line readers treat as breaks.
