@@ -1,0 +1,46 @@
+/** Images on resume, and secrets kept out of errors, against the real codex binary. */
+import { writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterEach, expect, it } from "vitest";
+import { CodexExitError } from "../../../src/index.js";
+import { say } from "../../../src/testing/index.js";
+import { harness, type Harness } from "../../helpers/harness.js";
+
+let h: Harness;
+afterEach(async () => {
+  await h.close();
+});
+
+// A valid 1x1 PNG.
+const PNG = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==",
+  "base64",
+);
+
+it("sends a local image on a resumed turn", async () => {
+  h = await harness("exec");
+  h.model.reply(say("first")).reply(say("saw it"));
+  const image = path.join(h.cwd, "dot.png");
+  writeFileSync(image, PNG);
+  const thread = h.thread();
+  await thread.run("hello");
+  const resumed = h.client().resumeThread(thread.id!, { skipGitRepoCheck: true, workingDirectory: h.cwd });
+  const turn = await resumed.run([
+    { type: "text", text: "look at this" },
+    { type: "local_image", path: image },
+  ]);
+  expect(turn.finalResponse).toBe("saw it");
+  const body = JSON.stringify(h.model.responseRequests()[1]!.body);
+  expect(body).toContain("input_image");
+  expect(body).toContain("look at this");
+});
+
+it("never puts the API key into an error, even when codex prints it", async () => {
+  const secret = "hunter2-secret-value-xyz";
+  h = await harness("exec", { apiKey: secret, configOverrides: [`model_provider="${secret}"`] });
+  const error = await h.thread().run("go").catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(CodexExitError);
+  const exit = error as CodexExitError;
+  expect(exit.stderrTail).toContain("[REDACTED]");
+  expect(JSON.stringify({ message: exit.message, tail: exit.stderrTail, stack: exit.stack })).not.toContain(secret);
+});
