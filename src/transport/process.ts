@@ -182,15 +182,11 @@ export class CodexProcess {
       return await this.exited;
     } finally {
       clearTimeout(timer);
-      // Whatever codex left in its group (it was the leader) goes too.
-      this.killGroupRemnants();
-      this.child.stdout.destroy();
-      this.child.stderr.destroy();
-      this.child.stdin.destroy();
+      this.release();
     }
   }
 
-  /** Releases the pipes of a process that has already exited on its own. */
+  /** Releases the pipes of an exited process; whatever codex left in its group (it led it) goes too. */
   release(): void {
     this.killGroupRemnants();
     this.child.stdout.destroy();

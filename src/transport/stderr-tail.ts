@@ -18,7 +18,8 @@ export class StderrTail {
         this.size -= first.length;
         this.dropped += first.length;
       } else {
-        this.chunks[0] = first.subarray(excess);
+        // Copy: a view would keep the whole (possibly huge) original chunk alive.
+        this.chunks[0] = Buffer.from(first.subarray(excess));
         this.size -= excess;
         this.dropped += excess;
       }

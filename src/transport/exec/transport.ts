@@ -9,7 +9,7 @@ import path from "node:path";
 import { AbortError, CodexExitError, ProtocolError, redactPatterns } from "../../errors/index.js";
 import type { ThreadEvent } from "../../events.js";
 import { toUsage, usageSince } from "../../usage.js";
-import { resolveCodexBinary } from "../binary.js";
+import { resolveCodexBinary, type ResolvedBinary } from "../binary.js";
 import { excerpt, parseJsonLine } from "../line-decoder.js";
 import { CodexProcess } from "../process.js";
 import type { ClientContext, Transport, TurnRequest } from "../types.js";
@@ -23,6 +23,7 @@ export class ExecTransport implements Transport {
   readonly kind = "exec" as const;
   private readonly running = new Set<CodexProcess>();
   private readonly baselines: UsageBaselines;
+  private binary: ResolvedBinary | undefined;
 
   constructor(private readonly ctx: ClientContext) {
     this.baselines = new UsageBaselines(() => codexHomeFor(ctx.options.codexHome, ctx.options.env));
@@ -31,7 +32,8 @@ export class ExecTransport implements Transport {
   async *runTurn(request: TurnRequest): AsyncGenerator<ThreadEvent, void, undefined> {
     const { signal } = request;
     if (signal?.aborted) throw abortError(signal);
-    const binary = resolveCodexBinary(this.ctx.options.codexPathOverride);
+    this.binary ??= resolveCodexBinary(this.ctx.options.codexPathOverride);
+    const binary = this.binary;
     const schema = request.outputSchema ? await writeSchema(request.outputSchema) : null;
     let proc: CodexProcess | null = null;
     const onAbort = (): void => void proc?.kill(this.ctx.options.killGraceMs);
