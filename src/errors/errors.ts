@@ -20,7 +20,9 @@ export type CodexErrorCode =
   | "output_schema_mismatch"
   | "mcp_error"
   | "attachment_error"
-  | "invalid_options";
+  | "invalid_options"
+  | "rpc_error"
+  | "connection_closed";
 
 /** Options shared by every codexkit error. */
 export interface CodexErrorOptions {
@@ -200,5 +202,28 @@ export class AttachmentError extends CodexError {
 export class InvalidOptionsError extends CodexError {
   constructor(message: string, options?: CodexErrorOptions) {
     super("invalid_options", message, options);
+  }
+}
+
+/** codex answered a JSON-RPC request with an error response. */
+export class RpcError extends CodexError {
+  /** The JSON-RPC error code codex sent (-32601 method not found, -32603 internal error, ...). */
+  readonly rpcCode: number;
+  /** The method of the request that failed. */
+  readonly method: string;
+  /** The error's `data` member, when codex sent one. */
+  readonly data?: unknown;
+  constructor(message: string, fields: { rpcCode: number; method: string; data?: unknown }, options?: CodexErrorOptions) {
+    super("rpc_error", message, options);
+    this.rpcCode = fields.rpcCode;
+    this.method = fields.method;
+    this.data = fields.data;
+  }
+}
+
+/** The JSON-RPC connection was closed before a request got its answer; a new one may succeed. */
+export class ConnectionClosedError extends CodexError {
+  constructor(message: string, options?: CodexErrorOptions) {
+    super("connection_closed", message, { ...options, retryable: options?.retryable ?? true });
   }
 }

@@ -8,11 +8,13 @@ import {
   CodexExitError,
   CodexNotFoundError,
   CodexSpawnError,
+  ConnectionClosedError,
   InvalidOptionsError,
   McpError,
   OutputSchemaError,
   ProtocolError,
   RateLimitError,
+  RpcError,
   TimeoutError,
   ToolError,
   TurnFailedError,
@@ -105,6 +107,20 @@ const cases: Record<string, Case> = {
     fields: { path: "/tmp/file.png" },
   },
   InvalidOptionsError: { make: (o) => new InvalidOptionsError("msg", o), type: InvalidOptionsError, code: "invalid_options", retryable: false, fields: {} },
+  RpcError: {
+    make: (o) => new RpcError("msg", { rpcCode: -32600, method: "thread/start", data: { detail: 1 } }, o),
+    type: RpcError,
+    code: "rpc_error",
+    retryable: false,
+    fields: { rpcCode: -32600, method: "thread/start", data: { detail: 1 } },
+  },
+  ConnectionClosedError: {
+    make: (o) => new ConnectionClosedError("msg", o),
+    type: ConnectionClosedError,
+    code: "connection_closed",
+    retryable: true,
+    fields: {},
+  },
 };
 
 describe("error classes", () => {
@@ -167,6 +183,16 @@ describe("error classes", () => {
   it("keeps the retryable default when options.retryable is undefined", () => {
     expect(new RateLimitError("x", null, { retryable: undefined }).retryable).toBe(true);
     expect(new TimeoutError("x", 1, { retryable: undefined }).retryable).toBe(true);
+  });
+
+  it("leaves RpcError's data undefined when codex sent none", () => {
+    const error = new RpcError("x", { rpcCode: -32603, method: "turn/start" });
+    expect(error.data).toBeUndefined();
+    expect(error.rpcCode).toBe(-32603);
+  });
+
+  it("keeps ConnectionClosedError retryable when options.retryable is undefined", () => {
+    expect(new ConnectionClosedError("x", { retryable: undefined }).retryable).toBe(true);
   });
 
   it("lets callers switch on code across classes", () => {
