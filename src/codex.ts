@@ -3,7 +3,8 @@ import { InvalidOptionsError, Redactor } from "./errors/index.js";
 import { redactingLogger, silentLogger } from "./logger.js";
 import type { CodexOptions, ThreadOptions, TransportKind } from "./options.js";
 import { Thread, type ThreadHost } from "./thread.js";
-import { ExecTransport, type ClientContext, type Transport } from "./transport/index.js";
+import type { ListThreadsOptions, ThreadSummary } from "./thread-summary.js";
+import { AppServerTransport, ExecTransport, type ClientContext, type Transport } from "./transport/index.js";
 
 const TRANSPORTS: readonly TransportKind[] = ["exec", "app-server"];
 
@@ -13,6 +14,8 @@ const TRANSPORTS: readonly TransportKind[] = ["exec", "app-server"];
 export class Codex {
   private readonly ctx: ClientContext;
   private _transport: Transport | null = null;
+  /** On exec, thread listing and archiving still need an app-server; started only when used. */
+  private _management: AppServerTransport | null = null;
   private readonly host: ThreadHost;
 
   constructor(options: CodexOptions = {}) {
@@ -20,12 +23,15 @@ export class Codex {
     const redactor = new Redactor().add(options.apiKey, ...(options.secrets ?? [])).addEnv(options.env).addEnv(process.env);
     const logger = redactingLogger(options.logger ?? silentLogger, (value) => redactor.redactValue(value));
     this.ctx = { options: { ...options }, redactor, logger };
-    this.host = { transport: () => this.transport() };
+    this.host = {
+      transport: () => this.transport(),
+      thread: (threadOptions, id) => new Thread(this.host, threadOptions, id),
+    };
   }
 
   /** Which transport runs this client's turns. */
   get transportKind(): TransportKind {
-    return this.ctx.options.transport ?? "exec";
+    return this.ctx.options.transport ?? "app-server";
   }
 
   /** Starts a new conversation with the agent. */
@@ -39,11 +45,33 @@ export class Codex {
     return new Thread(this.host, { ...options }, id);
   }
 
+  /**
+   * Every stored thread, newest first, fetched page by page as you iterate (app-server
+   * `thread/list`; on exec a short-lived app-server does the listing).
+   */
+  async *listThreads(options: ListThreadsOptions = {}): AsyncGenerator<ThreadSummary> {
+    let cursor = options.cursor;
+    for (;;) {
+      const page = await this.management().listThreads({ ...options, cursor });
+      yield* page.threads;
+      if (!page.nextCursor || page.threads.length === 0) return;
+      cursor = page.nextCursor;
+    }
+  }
+
+  /** Archives a stored thread: it leaves `listThreads()` and shows up with `{ archived: true }`. */
+  async archiveThread(id: string): Promise<void> {
+    if (typeof id !== "string" || id.length === 0) throw new InvalidOptionsError("archiveThread needs a thread id");
+    await this.management().archiveThread(id);
+  }
+
   /** Stops every codex process this client started. The client can be used again afterwards. */
   async close(): Promise<void> {
     const transport = this._transport;
+    const management = this._management;
     this._transport = null;
-    await transport?.close();
+    this._management = null;
+    await Promise.all([transport?.close(), management?.close()]);
   }
 
   /** `await using codex = new Codex()` closes it at the end of the scope. */
@@ -52,10 +80,15 @@ export class Codex {
   }
 
   private transport(): Transport {
-    if (!this._transport) {
-      this._transport = new ExecTransport(this.ctx);
-    }
+    this._transport ??= this.transportKind === "exec" ? new ExecTransport(this.ctx) : new AppServerTransport(this.ctx);
     return this._transport;
+  }
+
+  private management(): AppServerTransport {
+    const transport = this.transport();
+    if (transport instanceof AppServerTransport) return transport;
+    this._management ??= new AppServerTransport(this.ctx);
+    return this._management;
   }
 }
 
@@ -64,8 +97,8 @@ function validateOptions(options: CodexOptions): void {
   if (options.transport !== undefined && !TRANSPORTS.includes(options.transport)) {
     throw new InvalidOptionsError(`unknown transport ${JSON.stringify(options.transport)}; use "exec" or "app-server"`);
   }
-  if (options.transport === "app-server") {
-    throw new InvalidOptionsError('the "app-server" transport is not available yet in this version; use transport: "exec"');
+  if (options.interruptTimeoutMs !== undefined && !(options.interruptTimeoutMs >= 0)) {
+    throw new InvalidOptionsError("interruptTimeoutMs must be a number >= 0");
   }
   if (options.env !== undefined) {
     for (const [key, value] of Object.entries(options.env)) {

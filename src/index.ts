@@ -23,6 +23,7 @@ export type {
 } from "./options.js";
 export type { CodexConfigObject, CodexConfigValue } from "./config/index.js";
 export type { Logger } from "./logger.js";
+export type { ListThreadsOptions, ThreadSummary } from "./thread-summary.js";
 export {
   CodexError,
   CodexNotFoundError,

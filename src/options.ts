@@ -32,6 +32,8 @@ export type CodexOptions = {
   secrets?: string[];
   /** codexkit: milliseconds between SIGTERM and SIGKILL when stopping codex (default 2000). */
   killGraceMs?: number;
+  /** codexkit (app-server): how long `interrupt()` waits for codex before killing it (default 10000). */
+  interruptTimeoutMs?: number;
 };
 
 /** codex approval policy. */

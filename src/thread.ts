@@ -2,7 +2,7 @@
  * A conversation with the agent. `run()` is built on `runStreamed()`, so there is one code path
  * for every turn whatever the transport.
  */
-import { TurnFailedError } from "./errors/index.js";
+import { InvalidOptionsError, TurnFailedError, UnsupportedFeatureError } from "./errors/index.js";
 import type { ThreadEvent, Usage } from "./events.js";
 import { normalizeInput } from "./input.js";
 import type { ThreadItem } from "./items.js";
@@ -43,6 +43,8 @@ export type RunStreamedResult = StreamedTurn;
 /** Gives a `Thread` the transport of its client without exposing it publicly. */
 export interface ThreadHost {
   transport(): Transport;
+  /** Wraps a forked thread id in a `Thread` of the same client. */
+  thread(options: ThreadOptions, id: string): Thread;
 }
 
 /** One conversation; turns run one after another. */
@@ -100,6 +102,37 @@ export class Thread {
       turn.structuredOutput = parseStructuredOutput(finalResponse, turnOptions.outputSchema) as StructuredOutput<S>;
     }
     return turn;
+  }
+
+  /**
+   * Adds input to the running turn, which goes on with it (app-server `turn/steer`). Throws
+   * `UnsupportedFeatureError` on exec, `InvalidOptionsError` when no turn is running.
+   */
+  async steer(input: Input): Promise<void> {
+    const normalized = normalizeInput(input);
+    if (this.host.transport().kind === "exec") {
+      throw new UnsupportedFeatureError("steer needs the app-server transport; codex exec takes its input once", "steer");
+    }
+    if (this._id === null) throw new InvalidOptionsError("cannot steer: no turn is running on this thread");
+    await this.host.transport().steer(this._id, normalized);
+  }
+
+  /**
+   * Stops the running turn and resolves once codex has stopped it; the turn's `run()` rejects and
+   * its stream throws with `AbortError`. The thread stays usable. No running turn: nothing happens.
+   */
+  async interrupt(): Promise<void> {
+    if (this._id === null) return;
+    await this.host.transport().interrupt(this._id);
+  }
+
+  /** Starts a new thread holding this thread's history (app-server `thread/fork`). */
+  async fork(options: ThreadOptions = {}): Promise<Thread> {
+    if (this.host.transport().kind === "exec") throw new UnsupportedFeatureError("fork needs the app-server transport", "fork");
+    if (this._id === null) throw new InvalidOptionsError("cannot fork a thread before its first turn has started");
+    const merged = { ...this.options, ...options };
+    const id = await this.host.transport().fork(this._id, merged);
+    return this.host.thread(merged, id);
   }
 
   private async *stream(input: Input, turnOptions: TurnOptions): AsyncGenerator<ThreadEvent> {

@@ -38,6 +38,8 @@ export type MockCodexConfig = {
   model: string;
   model_provider: string;
   model_providers: { [id: string]: MockProviderConfig };
+  /** codex feature switches; the kit turns the shell snapshot off unless asked (see `shellSnapshot`). */
+  features: { shell_snapshot: boolean };
 };
 
 /** What `model.codexOptions()` returns: spread it into `new Codex(...)`. */
@@ -59,6 +61,11 @@ export interface CodexOptionsRequest {
   requestMaxRetries?: number;
   /** Idle timeout for the SSE stream (codex's default is 300000 ms); set it low to test stalls. */
   streamIdleTimeoutMs?: number;
+  /**
+   * Keep codex's shell snapshot (default false). It sources your login shell's rc files in a
+   * helper process for every thread, which makes offline tests slower and machine-dependent.
+   */
+  shellSnapshot?: boolean;
   /** Extra environment variables; `undefined` removes one. */
   env?: Record<string, string | undefined>;
 }
@@ -84,7 +91,12 @@ export function mockCodexConfig(model: string, baseUrl: string, request: CodexOp
     stream_max_retries: request.streamMaxRetries ?? 0,
   };
   if (request.streamIdleTimeoutMs !== undefined) provider.stream_idle_timeout_ms = request.streamIdleTimeoutMs;
-  return { model, model_provider: MOCK_PROVIDER_ID, model_providers: { [MOCK_PROVIDER_ID]: provider } };
+  return {
+    model,
+    model_provider: MOCK_PROVIDER_ID,
+    model_providers: { [MOCK_PROVIDER_ID]: provider },
+    features: { shell_snapshot: request.shellSnapshot ?? false },
+  };
 }
 
 /** A copy of `base` without `ISOLATED_ENV_KEYS` and unset values, with `extra` applied on top. */

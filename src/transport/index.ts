@@ -1,6 +1,7 @@
-export type { ClientContext, Transport, TurnRequest } from "./types.js";
+export type { ClientContext, ListThreadsOptions, ThreadPage, Transport, TurnRequest } from "./types.js";
 export { ExecTransport } from "./exec/transport.js";
 export { resolveCodexBinary, type ResolvedBinary } from "./binary.js";
 export { CodexProcess, DEFAULT_KILL_GRACE_MS, type ExitInfo, type SpawnSpec } from "./process.js";
 export { LineDecoder, parseJsonLine, excerpt, DEFAULT_MAX_LINE_BYTES } from "./line-decoder.js";
 export { StderrTail } from "./stderr-tail.js";
+export { AppServerTransport, DEFAULT_INTERRUPT_TIMEOUT_MS } from "./app-server/transport.js";

@@ -6,6 +6,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { CodexExitError, CodexSpawnError, type Redactor } from "../errors/index.js";
 import { LineDecoder } from "./line-decoder.js";
+import { descendantsOf, killAll } from "./process-tree.js";
 import { StderrTail } from "./stderr-tail.js";
 
 /** How a process ended. */
@@ -161,6 +162,7 @@ export class CodexProcess {
   killNow(signal: NodeJS.Signals): void {
     const pid = this.child.pid;
     if (pid === undefined || !this.running) return;
+    if (signal === "SIGKILL") killAll(descendantsOf(pid));
     try {
       if (IS_WINDOWS) this.child.kill(signal);
       else process.kill(-pid, signal);
@@ -176,6 +178,9 @@ export class CodexProcess {
   /** Asks codex to stop (SIGTERM), then SIGKILLs its group after `graceMs`; resolves on exit. */
   async kill(graceMs = DEFAULT_KILL_GRACE_MS): Promise<ExitInfo> {
     if (!this.running) return this.exited;
+    const pid = this.child.pid;
+    // Listed now: after codex exits, helpers it started in their own sessions cannot be found.
+    const tree = pid === undefined ? [] : descendantsOf(pid);
     this.killNow("SIGTERM");
     const timer = setTimeout(() => this.killNow("SIGKILL"), graceMs);
     try {
@@ -183,6 +188,7 @@ export class CodexProcess {
     } finally {
       clearTimeout(timer);
       this.release();
+      killAll(tree);
     }
   }
 

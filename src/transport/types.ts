@@ -4,6 +4,15 @@ import type { ThreadEvent } from "../events.js";
 import type { NormalizedInput } from "../input.js";
 import type { Logger } from "../logger.js";
 import type { CodexOptions, CyberAccessProgram, ThreadOptions, TransportKind } from "../options.js";
+import type { ListThreadsOptions, ThreadSummary } from "../thread-summary.js";
+
+export type { ListThreadsOptions };
+
+/** One page of `thread/list`. */
+export interface ThreadPage {
+  threads: ThreadSummary[];
+  nextCursor: string | null;
+}
 
 /** Services a `Codex` client shares with its transports. */
 export interface ClientContext {
@@ -31,6 +40,12 @@ export interface TurnRequest {
 export interface Transport {
   readonly kind: TransportKind;
   runTurn(request: TurnRequest): AsyncGenerator<ThreadEvent, void, undefined>;
+  /** Adds input to the thread's running turn. */
+  steer(threadId: string, input: NormalizedInput): Promise<void>;
+  /** Stops the thread's running turn (its stream then throws `AbortError`); no turn: no-op. */
+  interrupt(threadId: string): Promise<void>;
+  /** Copies a thread's history into a new thread; returns the new id. */
+  fork(threadId: string, thread: ThreadOptions): Promise<string>;
   /** Stops every process the transport owns. */
   close(): Promise<void>;
 }

@@ -1,5 +1,5 @@
 /** Finds live processes by an environment marker, to prove that nothing outlives a turn. */
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, realpathSync } from "node:fs";
 
 /** Pids of live processes whose environment contains `needle` (e.g. `CODEX_HOME=<unique dir>`). */
 export function processesWithEnv(needle: string): number[] {
@@ -48,4 +48,53 @@ export async function waitForProcess(needle: string, timeoutMs = 10_000): Promis
     if (Date.now() > deadline) throw new Error(`no process with ${needle} appeared`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** Pids of live processes working in `cwd` whose command line contains `text` (commands codex runs). */
+export function commandsIn(cwd: string, text: string): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      if (/^\d+ \(.*\) Z /.test(readFileSync(`/proc/${entry}/stat`, "utf8"))) continue;
+      if (realpathSync(`/proc/${entry}/cwd`) !== realpathSync(cwd)) continue;
+      if (readFileSync(`/proc/${entry}/cmdline`, "utf8").replace(/\0/g, " ").includes(text)) found.push(Number(entry));
+    } catch {
+      // Gone, or not ours to read.
+    }
+  }
+  return found;
+}
+
+/** Waits until a command containing `text` runs in `cwd`. */
+export async function waitForCommand(cwd: string, text: string, timeoutMs = 10_000): Promise<number[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = commandsIn(cwd, text);
+    if (found.length > 0) return found;
+    if (Date.now() > deadline) throw new Error(`no command with "${text}" appeared in ${cwd}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Waits until no command containing `text` runs in `cwd`; returns the survivors after `timeoutMs`. */
+export async function waitForCommandGone(cwd: string, text: string, timeoutMs = 5_000): Promise<number[]> {
+  const deadline = Date.now() + timeoutMs;
+  let left = commandsIn(cwd, text);
+  while (left.length > 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    left = commandsIn(cwd, text);
+  }
+  return left;
+}
+
+/** Pids of the `codex app-server` processes carrying `needle` (not the commands they run). */
+export function appServers(needle: string): number[] {
+  return processesWithEnv(needle).filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0")[1] === "app-server";
+    } catch {
+      return false;
+    }
+  });
 }

@@ -261,6 +261,8 @@ export class TurnEventMapper {
     const total = toCodexkitUsage(tokenUsage.total);
     if (this.#lastTotal && sameUsage(total, this.#lastTotal)) return;
     this.#lastTotal = total;
+    // Before `turn/started` it is the thread's restored total (after a resume), not this turn's.
+    if (this.#turnId === null) return;
     this.#usage = addUsage(this.#usage, toCodexkitUsage(tokenUsage.last));
   }
 

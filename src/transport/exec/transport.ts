@@ -6,7 +6,8 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { AbortError, CodexExitError, ProtocolError, redactPatterns } from "../../errors/index.js";
+import { AbortError, CodexExitError, ProtocolError, UnsupportedFeatureError } from "../../errors/index.js";
+import { abortError } from "../abort.js";
 import type { ThreadEvent } from "../../events.js";
 import { toUsage, usageSince } from "../../usage.js";
 import { resolveCodexBinary, type ResolvedBinary } from "../binary.js";
@@ -22,6 +23,8 @@ const UNTRUSTED_DIR = /Not inside a trusted directory/i;
 export class ExecTransport implements Transport {
   readonly kind = "exec" as const;
   private readonly running = new Set<CodexProcess>();
+  /** The process running each thread's turn, so `interrupt` can find it. */
+  private readonly byThread = new Map<string, { proc: CodexProcess; interrupted: boolean }>();
   private readonly baselines: UsageBaselines;
   private binary: ResolvedBinary | undefined;
 
@@ -36,6 +39,7 @@ export class ExecTransport implements Transport {
     const binary = this.binary;
     const schema = request.outputSchema ? await writeSchema(request.outputSchema) : null;
     let proc: CodexProcess | null = null;
+    let entry: { proc: CodexProcess; interrupted: boolean } | undefined;
     const onAbort = (): void => void proc?.kill(this.ctx.options.killGraceMs);
     try {
       const args = buildExecArgs(this.ctx.options, request, schema?.file);
@@ -51,11 +55,16 @@ export class ExecTransport implements Transport {
       proc.endInput();
 
       let threadId = request.threadId;
+      if (threadId) this.byThread.set(threadId, (entry = { proc, interrupted: false }));
       let sawTurnEnd = false;
       for await (const line of proc.lines()) {
-        if (signal?.aborted) break;
+        if (signal?.aborted || entry?.interrupted) break;
         const event = toEvent(line);
-        if (event.type === "thread.started") threadId = event.thread_id;
+        if (event.type === "thread.started") {
+          threadId = event.thread_id;
+          entry ??= { proc, interrupted: false };
+          this.byThread.set(threadId, entry);
+        }
         if (event.type === "turn.completed") {
           const total = toUsage(event.usage);
           if (threadId) this.baselines.set(threadId, total);
@@ -67,6 +76,7 @@ export class ExecTransport implements Transport {
         yield event;
       }
       if (signal?.aborted) throw abortError(signal);
+      if (entry?.interrupted) throw new AbortError("the turn was interrupted");
       const exit = await proc.exited;
       if (exit.code !== 0 && !sawTurnEnd) throw this.exitError(proc);
       if (!sawTurnEnd) {
@@ -74,6 +84,7 @@ export class ExecTransport implements Transport {
       }
     } finally {
       signal?.removeEventListener("abort", onAbort);
+      for (const [id, value] of this.byThread) if (value === entry) this.byThread.delete(id);
       if (proc) {
         if (proc.running) await proc.kill(this.ctx.options.killGraceMs);
         else proc.release();
@@ -81,6 +92,24 @@ export class ExecTransport implements Transport {
       }
       if (schema) await rm(schema.dir, { recursive: true, force: true }).catch(() => {});
     }
+  }
+
+  /** exec cannot add input to a running process. */
+  async steer(): Promise<void> {
+    throw new UnsupportedFeatureError("steer needs the app-server transport; codex exec takes its input once", "steer");
+  }
+
+  /** Stops the thread's running `codex exec`; its stream throws `AbortError`. */
+  async interrupt(threadId: string): Promise<void> {
+    const entry = this.byThread.get(threadId);
+    if (!entry) return;
+    entry.interrupted = true;
+    await entry.proc.kill(this.ctx.options.killGraceMs);
+  }
+
+  /** Forking is done with the app-server transport. */
+  async fork(): Promise<string> {
+    throw new UnsupportedFeatureError("fork needs the app-server transport", "fork");
   }
 
   async close(): Promise<void> {
@@ -106,12 +135,6 @@ function toEvent(line: string): ThreadEvent {
   const value = parseJsonLine(line);
   if (typeof value.type !== "string") throw new ProtocolError("codex printed an event without a type", excerpt(line));
   return value as unknown as ThreadEvent;
-}
-
-function abortError(signal: AbortSignal): AbortError {
-  const reason: unknown = signal.reason;
-  const detail = reason instanceof Error && reason.name !== "AbortError" ? `: ${redactPatterns(reason.message)}` : "";
-  return new AbortError(`the turn was aborted${detail}`);
 }
 
 async function writeSchema(schema: Record<string, unknown>): Promise<{ dir: string; file: string }> {

@@ -1,10 +1,11 @@
 /** Images on resume, and secrets kept out of errors, against the real codex binary. */
 import { writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterEach, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { CodexExitError } from "../../../src/index.js";
 import { say } from "../../../src/testing/index.js";
 import { harness, type Harness } from "../../helpers/harness.js";
+import { TRANSPORTS } from "../../helpers/transports.js";
 
 let h: Harness;
 afterEach(async () => {
@@ -17,13 +18,15 @@ const PNG = Buffer.from(
   "base64",
 );
 
+describe.each(TRANSPORTS)("%s transport", (transport) => {
 it("sends a local image on a resumed turn", async () => {
-  h = await harness("exec");
+  h = await harness(transport);
   h.model.reply(say("first")).reply(say("saw it"));
   const image = path.join(h.cwd, "dot.png");
   writeFileSync(image, PNG);
   const thread = h.thread();
   await thread.run("hello");
+  await h.codex.close();
   const resumed = h.client().resumeThread(thread.id!, { skipGitRepoCheck: true, workingDirectory: h.cwd });
   const turn = await resumed.run([
     { type: "text", text: "look at this" },
@@ -37,10 +40,11 @@ it("sends a local image on a resumed turn", async () => {
 
 it("never puts the API key into an error, even when codex prints it", async () => {
   const secret = "hunter2-secret-value-xyz";
-  h = await harness("exec", { apiKey: secret, configOverrides: [`model_provider="${secret}"`] });
+  h = await harness(transport, { apiKey: secret, configOverrides: [`model_provider="${secret}"`] });
   const error = await h.thread().run("go").catch((e: unknown) => e);
   expect(error).toBeInstanceOf(CodexExitError);
   const exit = error as CodexExitError;
   expect(exit.stderrTail).toContain("[REDACTED]");
   expect(JSON.stringify({ message: exit.message, tail: exit.stderrTail, stack: exit.stack })).not.toContain(secret);
+});
 });

@@ -1,19 +1,20 @@
-/** The exec transport against the real codex binary and the mock model. */
+/** Core turn behaviour on both transports, against the real codex binary and the mock model. */
 import { z } from "zod";
 import { afterEach, describe, expect, it } from "vitest";
 import { AbortError, CodexExitError, OutputSchemaError, TurnFailedError } from "../../../src/index.js";
 import { fail, runCommand, say, stall } from "../../../src/testing/index.js";
 import { collect, harness, type Harness } from "../../helpers/harness.js";
-import { waitForProcess } from "../../helpers/processes.js";
+import { waitForCommand, waitForCommandGone } from "../../helpers/processes.js";
+import { TRANSPORTS } from "../../helpers/transports.js";
 
 let h: Harness;
 afterEach(async () => {
   await h.close();
 });
 
-describe("exec transport", () => {
+describe.each(TRANSPORTS)("%s transport", (transport) => {
   it("streams a command run and the final answer, with per-turn usage", async () => {
-    h = await harness("exec");
+    h = await harness(transport);
     h.model.reply(runCommand("echo hello-from-codex")).reply(say("all done"));
     h.model.reply(say("second answer"));
     const thread = h.thread();
@@ -35,10 +36,12 @@ describe("exec transport", () => {
   });
 
   it("resumes a thread from another client with the right per-turn usage", async () => {
-    h = await harness("exec");
+    h = await harness(transport);
     h.model.reply(say("one")).reply(say("two"));
     const first = h.thread();
     await first.run("first");
+    // One process writes a thread at a time: the first client lets go of it before the resume.
+    await h.codex.close();
     const other = h.client();
     const resumed = other.resumeThread(first.id!, { skipGitRepoCheck: true, workingDirectory: h.cwd });
     const turn = await resumed.run("second");
@@ -48,7 +51,7 @@ describe("exec transport", () => {
   });
 
   it("parses structured output with zod, and keeps the raw text on a mismatch", async () => {
-    h = await harness("exec");
+    h = await harness(transport);
     const schema = z.object({ ok: z.boolean(), count: z.number() });
     h.model.reply(say('{"ok":true,"count":3}')).reply(say('{"ok":"yes"}'));
     const thread = h.thread();
@@ -62,7 +65,7 @@ describe("exec transport", () => {
   });
 
   it("rejects a failed turn with TurnFailedError", async () => {
-    h = await harness("exec");
+    h = await harness(transport);
     h.model.enqueue(fail("model exploded"));
     const error = await h.thread().run("go").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TurnFailedError);
@@ -70,7 +73,7 @@ describe("exec transport", () => {
   });
 
   it("aborts before start without spawning anything", async () => {
-    h = await harness("exec");
+    h = await harness(transport);
     const controller = new AbortController();
     controller.abort();
     const error = await h.thread().run("go", { signal: controller.signal }).catch((e: unknown) => e);
@@ -80,7 +83,7 @@ describe("exec transport", () => {
   });
 
   it("aborts during a stalled stream and leaves no process behind", async () => {
-    h = await harness("exec");
+    h = await harness(transport);
     h.model.enqueue(stall());
     const controller = new AbortController();
     const pending = h.thread().run("go", { signal: controller.signal });
@@ -90,20 +93,22 @@ describe("exec transport", () => {
   });
 
   it("breaking out of the iteration stops codex and the command it runs", async () => {
-    h = await harness("exec");
+    h = await harness(transport);
     h.model.reply(runCommand("sleep 30")).reply(say("never"));
     const { events } = await h.thread({ sandboxMode: "danger-full-access" }).runStreamed("sleep");
     for await (const event of events) {
       if (event.type === "item.started") {
-        await waitForProcess(h.marker);
+        await waitForCommand(h.cwd, "sleep 30");
         break;
       }
     }
+    // The command is gone as soon as the loop is left, even while app-server itself stays warm.
+    expect(await waitForCommandGone(h.cwd, "sleep 30")).toEqual([]);
     // h.close() asserts that no process with this fixture's CODEX_HOME survives.
   });
 
-  it("explains the untrusted-directory failure", async () => {
-    h = await harness("exec");
+  it.runIf(transport === "exec")("explains the untrusted-directory failure", async () => {
+    h = await harness(transport);
     const error = await h.codex.startThread({ workingDirectory: h.cwd }).run("go").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CodexExitError);
     expect((error as Error).message).toContain("skipGitRepoCheck");

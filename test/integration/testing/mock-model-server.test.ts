@@ -264,6 +264,8 @@ describe("configFlags", () => {
       "model_providers.mock.stream_max_retries=0",
       "-c",
       "model_providers.mock.stream_idle_timeout_ms=10",
+      "-c",
+      "features.shell_snapshot=false",
     ]);
   });
 });

@@ -297,7 +297,9 @@ describe("codexOptions", () => {
           stream_max_retries: 0,
         },
       },
+      features: { shell_snapshot: false },
     });
+    expect(model.codexOptions({ shellSnapshot: true }).config.features).toEqual({ shell_snapshot: true });
     const tuned = model.codexOptions({ requestMaxRetries: 2, streamMaxRetries: 1, streamIdleTimeoutMs: 500 });
     expect(tuned.config.model_providers.mock).toMatchObject({ request_max_retries: 2, stream_max_retries: 1, stream_idle_timeout_ms: 500 });
   });

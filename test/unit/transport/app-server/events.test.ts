@@ -509,3 +509,15 @@ describe("TurnEventMapper properties", () => {
     );
   });
 });
+
+describe("usage after a resume", () => {
+  it("does not count the restored total reported before turn/started", () => {
+    const mapper = new TurnEventMapper({ threadId: "t" });
+    const breakdown = (n: number) => ({ totalTokens: n, inputTokens: n, cachedInputTokens: 0, cacheWriteInputTokens: 0, outputTokens: 0, reasoningOutputTokens: 0 });
+    mapper.map("thread/tokenUsage/updated", { threadId: "t", turnId: "old", tokenUsage: { total: breakdown(10), last: breakdown(10) } });
+    mapper.map("turn/started", { threadId: "t", turn: { id: "new" } });
+    mapper.map("thread/tokenUsage/updated", { threadId: "t", turnId: "new", tokenUsage: { total: breakdown(17), last: breakdown(7) } });
+    const [completed] = mapper.map("turn/completed", { threadId: "t", turn: { id: "new", status: "completed", error: null } });
+    expect(completed).toMatchObject({ type: "turn.completed", usage: { input_tokens: 7 } });
+  });
+});

@@ -1,0 +1,56 @@
+/**
+ * The bookkeeping of one running app-server turn, shared by its event generator and by the
+ * calls that act on it from outside (`steer`, `interrupt`, an aborting signal). Its end is
+ * detected where notifications arrive, not where the consumer pulls events, so an interrupt
+ * completes even while the consumer is paused inside its loop body.
+ */
+import type { AppServer } from "./server.js";
+
+/** A turn in flight on one app-server process. */
+export class ActiveTurn {
+  /** Resolves with the turn id once `turn/start` has answered. */
+  readonly started: Promise<string>;
+  /** Resolves when codex reports the turn over, or the process is gone. */
+  readonly ended: Promise<void>;
+  /** Set by `interrupt`, so the generator reports an interrupted turn as aborted. */
+  interruptRequested = false;
+  private resolveStarted!: (turnId: string) => void;
+  private rejectStarted!: (error: Error) => void;
+  private resolveEnded!: () => void;
+  private _turnId: string | null = null;
+
+  constructor(
+    readonly threadId: string,
+    readonly server: AppServer,
+  ) {
+    this.started = new Promise<string>((resolve, reject) => {
+      this.resolveStarted = resolve;
+      this.rejectStarted = reject;
+    });
+    // Nobody may be waiting on `started`; a failed start must not be an unhandled rejection.
+    this.started.catch(() => {});
+    this.ended = new Promise<void>((resolve) => (this.resolveEnded = resolve));
+  }
+
+  /** The turn's id, once known. */
+  get turnId(): string | null {
+    return this._turnId;
+  }
+
+  /** Records the id `turn/start` returned. */
+  markStarted(turnId: string): void {
+    this._turnId = turnId;
+    this.resolveStarted(turnId);
+  }
+
+  /** Records that the turn never started. */
+  markFailed(error: Error): void {
+    this.rejectStarted(error);
+    this.resolveEnded();
+  }
+
+  /** Records that the turn is over. */
+  markEnded(): void {
+    this.resolveEnded();
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * argv for `codex app-server` and the params of the JSON-RPC calls codexkit makes. Process-wide
+ * settings (config, configOverrides, baseUrl) go on the command line exactly as exec takes them;
+ * thread options go into `thread/start` / `thread/resume`, so one process serves threads with
+ * different options.
+ */
+import path from "node:path";
+import { flattenConfig, toTomlValue } from "../../config/index.js";
+import type { NormalizedInput } from "../../input.js";
+import type { CodexOptions, ThreadOptions } from "../../options.js";
+import type { TurnRequest } from "../types.js";
+
+/** Arguments that start one app-server for a client. */
+export function buildAppServerArgs(options: CodexOptions): string[] {
+  const args = ["app-server"];
+  if (options.config) for (const kv of flattenConfig(options.config)) args.push("--config", kv);
+  for (const kv of options.configOverrides ?? []) args.push("--config", kv);
+  if (options.baseUrl) args.push("--config", `openai_base_url=${toTomlValue(options.baseUrl, "openai_base_url")}`);
+  return args;
+}
+
+/** The `initialize` request codexkit sends first. */
+export function initializeParams(version: string): Record<string, unknown> {
+  return {
+    clientInfo: { name: "codexkit", title: "codexkit", version },
+    capabilities: { experimentalApi: true },
+  };
+}
+
+/** Settings shared by `thread/start`, `thread/resume` and `thread/fork`. */
+export function threadSettings(thread: ThreadOptions): Record<string, unknown> {
+  const params: Record<string, unknown> = {
+    cwd: path.resolve(thread.workingDirectory ?? process.cwd()),
+  };
+  if (thread.model) params.model = thread.model;
+  if (thread.sandboxMode) params.sandbox = thread.sandboxMode;
+  if (thread.approvalPolicy) params.approvalPolicy = thread.approvalPolicy;
+  if (thread.baseInstructions !== undefined) params.baseInstructions = thread.baseInstructions;
+  if (thread.developerInstructions !== undefined) params.developerInstructions = thread.developerInstructions;
+  const config = threadConfig(thread);
+  if (Object.keys(config).length > 0) params.config = config;
+  return params;
+}
+
+/** Thread options that app-server takes as config overrides (dotted keys, like `--config`). */
+function threadConfig(thread: ThreadOptions): Record<string, unknown> {
+  const config: Record<string, unknown> = {};
+  if (thread.modelReasoningEffort) config.model_reasoning_effort = thread.modelReasoningEffort;
+  if (thread.networkAccessEnabled !== undefined) config["sandbox_workspace_write.network_access"] = thread.networkAccessEnabled;
+  if (thread.webSearchMode) config.web_search = thread.webSearchMode;
+  else if (thread.webSearchEnabled === true) config.web_search = "live";
+  else if (thread.webSearchEnabled === false) config.web_search = "disabled";
+  if (thread.additionalDirectories && thread.additionalDirectories.length > 0) {
+    config["sandbox_workspace_write.writable_roots"] = thread.additionalDirectories.map((dir) => path.resolve(dir));
+  }
+  return config;
+}
+
+/** `thread/start` params for a new thread. */
+export function threadStartParams(thread: ThreadOptions): Record<string, unknown> {
+  const params = threadSettings(thread);
+  if (thread.ephemeral) params.ephemeral = true;
+  if (thread.threadSource !== undefined) params.threadSource = thread.threadSource;
+  return params;
+}
+
+/** `thread/resume` params for a thread this process has not loaded yet. */
+export function threadResumeParams(threadId: string, thread: ThreadOptions): Record<string, unknown> {
+  return { threadId, ...threadSettings(thread), excludeTurns: true };
+}
+
+/** `thread/fork` params. */
+export function threadForkParams(threadId: string, thread: ThreadOptions): Record<string, unknown> {
+  const params: Record<string, unknown> = { threadId, ...threadSettings(thread), excludeTurns: true };
+  if (thread.ephemeral) params.ephemeral = true;
+  return params;
+}
+
+/** v2 `UserInput` items for a turn: the prompt, images, remote images, then file mentions. */
+export function toUserInput(input: NormalizedInput): Record<string, unknown>[] {
+  const items: Record<string, unknown>[] = [];
+  if (input.prompt.length > 0) items.push({ type: "text", text: input.prompt, text_elements: [] });
+  for (const image of input.images) items.push({ type: "localImage", path: path.resolve(image) });
+  for (const url of input.imageUrls) items.push({ type: "image", url });
+  for (const file of input.files) items.push({ type: "mention", name: path.basename(file), path: path.resolve(file) });
+  return items;
+}
+
+/** `turn/start` params. */
+export function turnStartParams(threadId: string, request: TurnRequest): Record<string, unknown> {
+  const params: Record<string, unknown> = { threadId, input: toUserInput(request.input) };
+  if (request.outputSchema) params.outputSchema = request.outputSchema;
+  if (request.cyberAccessProgram !== undefined) params.cyberAccessProgram = request.cyberAccessProgram;
+  return params;
+}

@@ -1,0 +1,104 @@
+/**
+ * One running `codex app-server` and its JSON-RPC connection: started, handshaken, and routing
+ * notifications to the turns of the threads they belong to. When the process dies the whole
+ * generation is over; the transport starts a fresh one on the next call.
+ */
+import { mkdir } from "node:fs/promises";
+import { ConnectionClosedError } from "../../errors/index.js";
+import { JsonRpcConnection } from "../../jsonrpc/index.js";
+import type { ResolvedBinary } from "../binary.js";
+import { buildExecEnv } from "../exec/args.js";
+import { CodexProcess } from "../process.js";
+import type { ClientContext } from "../types.js";
+import { buildAppServerArgs, initializeParams } from "./params.js";
+import { StdioMessageTransport } from "./stdio.js";
+
+/** Receives the notifications of one thread, and the end of the process. */
+export interface ThreadListener {
+  notify(method: string, params: Record<string, unknown>): void;
+  /** The process or connection ended; `error` says how. */
+  closed(error: Error): void;
+}
+
+/** How long the `initialize` handshake may take before the start counts as failed. */
+const INITIALIZE_TIMEOUT_MS = 30_000;
+/** The version codexkit reports in `clientInfo`. */
+export const CLIENT_VERSION = "0.1.0";
+
+/** A live app-server process with its connection. */
+export class AppServer {
+  /** Threads this process has started or resumed (a fresh process must resume them first). */
+  readonly loaded = new Set<string>();
+  private readonly listeners = new Map<string, Set<ThreadListener>>();
+
+  private constructor(
+    readonly rpc: JsonRpcConnection,
+    readonly proc: CodexProcess,
+    private readonly killGraceMs?: number,
+  ) {
+    rpc.onNotification((method, params) => this.route(method, params));
+    void rpc.closed.then((error) => {
+      const cause = error ?? new ConnectionClosedError("codex app-server was closed");
+      for (const set of this.listeners.values()) for (const listener of set) listener.closed(cause);
+      this.listeners.clear();
+    });
+  }
+
+  /** Spawns codex app-server and completes the handshake. */
+  static async start(ctx: ClientContext, binary: ResolvedBinary): Promise<AppServer> {
+    const { options, logger } = ctx;
+    if (options.codexHome) await mkdir(options.codexHome, { recursive: true });
+    const proc = CodexProcess.spawn({
+      executable: binary.executable,
+      args: buildAppServerArgs(options),
+      env: buildExecEnv(options, binary.pathDirs),
+      redactor: ctx.redactor,
+    });
+    const rpc = new JsonRpcConnection(new StdioMessageTransport(proc, logger, options.killGraceMs), {
+      logger,
+      name: "codex app-server",
+    });
+    const server = new AppServer(rpc, proc, options.killGraceMs);
+    try {
+      await rpc.start();
+      await rpc.request("initialize", initializeParams(CLIENT_VERSION), { timeoutMs: INITIALIZE_TIMEOUT_MS });
+      await rpc.notify("initialized");
+    } catch (error) {
+      await server.close();
+      throw error;
+    }
+    logger.debug({ pid: proc.pid, transport: "app-server" }, "codex app-server started");
+    return server;
+  }
+
+  /** False once the process or the connection has ended. */
+  get alive(): boolean {
+    return !this.rpc.isClosed && this.proc.running;
+  }
+
+  /** Delivers the notifications carrying `threadId` to `listener` until unsubscribed. */
+  subscribe(threadId: string, listener: ThreadListener): () => void {
+    if (this.rpc.isClosed) queueMicrotask(() => listener.closed(new ConnectionClosedError("codex app-server was closed")));
+    let set = this.listeners.get(threadId);
+    if (!set) this.listeners.set(threadId, (set = new Set()));
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0 && this.listeners.get(threadId) === set) this.listeners.delete(threadId);
+    };
+  }
+
+  /** Ends the connection and the process with everything it started. */
+  async close(): Promise<void> {
+    await this.rpc.close();
+    await this.proc.kill(this.killGraceMs);
+  }
+
+  private route(method: string, params: unknown): void {
+    if (params === null || typeof params !== "object") return;
+    const record = params as Record<string, unknown>;
+    const threadId = typeof record.threadId === "string" ? record.threadId : undefined;
+    if (threadId === undefined) return;
+    for (const listener of this.listeners.get(threadId) ?? []) listener.notify(method, record);
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * A `MessageTransport` over the stdio of a `codex app-server` process: one JSON object per line
+ * each way. It knows lines and the process, nothing of JSON-RPC semantics.
+ */
+import type { JsonRpcMessage, MessageTransport } from "../../jsonrpc/index.js";
+import type { Logger } from "../../logger.js";
+import { excerpt, parseJsonLine } from "../line-decoder.js";
+import type { CodexProcess } from "../process.js";
+
+/** Carries JSON-RPC messages over a codex process's stdin and stdout. */
+export class StdioMessageTransport implements MessageTransport {
+  onmessage?: (message: JsonRpcMessage) => void;
+  onclose?: (error?: Error) => void;
+  private closing = false;
+  private ended = false;
+
+  constructor(
+    private readonly proc: CodexProcess,
+    private readonly logger: Logger,
+    private readonly killGraceMs?: number,
+  ) {}
+
+  async start(): Promise<void> {
+    void this.pump();
+  }
+
+  async send(message: JsonRpcMessage): Promise<void> {
+    await this.proc.write(`${JSON.stringify(message)}\n`);
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    this.proc.endInput();
+    await this.proc.kill(this.killGraceMs);
+  }
+
+  /** Reads stdout until codex exits, then reports how it ended. */
+  private async pump(): Promise<void> {
+    let failure: Error | undefined;
+    try {
+      for await (const line of this.proc.lines()) {
+        let message: JsonRpcMessage;
+        try {
+          message = parseJsonLine(line) as unknown as JsonRpcMessage;
+        } catch {
+          this.logger.warn({ line: excerpt(line) }, "codex app-server printed a line that is not JSON; skipped");
+          continue;
+        }
+        this.onmessage?.(message);
+      }
+    } catch (error) {
+      failure = error instanceof Error ? error : new Error(String(error));
+    }
+    await this.proc.exited;
+    this.proc.release();
+    if (this.ended) return;
+    this.ended = true;
+    this.onclose?.(this.closing ? undefined : (failure ?? this.proc.exitError("codex app-server exited")));
+  }
+}

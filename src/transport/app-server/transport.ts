@@ -1,0 +1,210 @@
+/**
+ * The app-server transport: one warm `codex app-server` per client serves every thread. Turns
+ * are JSON-RPC calls; their notifications are mapped into the same `ThreadEvent`s exec yields,
+ * plus `item.delta`. A dead process fails the turns it was running and is replaced on next use.
+ */
+import { AbortError, InvalidOptionsError } from "../../errors/index.js";
+import type { ThreadEvent } from "../../events.js";
+import type { NormalizedInput } from "../../input.js";
+import type { ThreadOptions } from "../../options.js";
+import { abortError } from "../abort.js";
+import { resolveCodexBinary, type ResolvedBinary } from "../binary.js";
+import type { ClientContext, ListThreadsOptions, ThreadPage, Transport, TurnRequest } from "../types.js";
+import { ActiveTurn } from "./active-turn.js";
+import { TurnEventMapper } from "./events.js";
+import { threadForkParams, threadResumeParams, threadStartParams, toUserInput, turnStartParams } from "./params.js";
+import { AsyncQueue } from "./queue.js";
+import { AppServer } from "./server.js";
+import { toThreadSummary } from "./threads.js";
+
+/** How long `interrupt` waits for codex to confirm before killing the process. */
+export const DEFAULT_INTERRUPT_TIMEOUT_MS = 10_000;
+
+type Incoming = { method: string; params: Record<string, unknown> } | { abort: true };
+
+/** Runs turns on one long-lived app-server process. */
+export class AppServerTransport implements Transport {
+  readonly kind = "app-server" as const;
+  private server: Promise<AppServer> | null = null;
+  private binary: ResolvedBinary | undefined;
+  private readonly active = new Map<string, ActiveTurn>();
+
+  constructor(private readonly ctx: ClientContext) {}
+
+  async *runTurn(request: TurnRequest): AsyncGenerator<ThreadEvent, void, undefined> {
+    const { signal } = request;
+    if (signal?.aborted) throw abortError(signal);
+    const server = await this.ensure();
+    if (signal?.aborted) throw abortError(signal);
+    const threadId = await this.openThread(server, request.threadId, request.thread);
+    if (this.active.has(threadId)) {
+      throw new InvalidOptionsError(`thread ${threadId} is already running a turn; wait for it, steer it, or interrupt it`);
+    }
+    yield { type: "thread.started", thread_id: threadId };
+
+    const turn = new ActiveTurn(threadId, server);
+    const queue = new AsyncQueue<Incoming>();
+    const mapper = new TurnEventMapper({ threadId });
+    const unsubscribe = server.subscribe(threadId, {
+      notify: (method, params) => {
+        if (method === "turn/completed") turn.markEnded();
+        queue.push({ method, params });
+      },
+      closed: (error) => {
+        turn.markFailed(error);
+        queue.fail(error);
+      },
+    });
+    const onAbort = (): void => {
+      queue.push({ abort: true });
+      void this.stopTurn(turn);
+    };
+    this.active.set(threadId, turn);
+    try {
+      signal?.addEventListener("abort", onAbort, { once: true });
+      try {
+        const started = await server.rpc.request<{ turn: { id: string } }>("turn/start", turnStartParams(threadId, request));
+        turn.markStarted(started.turn.id);
+      } catch (error) {
+        turn.markFailed(error as Error);
+        throw error;
+      }
+      try {
+        for await (const incoming of queue) {
+          if ("abort" in incoming) break;
+          for (const event of mapper.map(incoming.method, incoming.params)) yield event;
+          if (mapper.done) break;
+        }
+      } catch (error) {
+        // The process went away; if that was our doing after an interrupt, the turn was aborted.
+        if (!signal?.aborted && !turn.interruptRequested) throw error;
+      }
+      if (signal?.aborted) {
+        await turn.ended;
+        throw abortError(signal);
+      }
+      if (mapper.interrupted || turn.interruptRequested) throw new AbortError("the turn was interrupted");
+    } finally {
+      signal?.removeEventListener("abort", onAbort);
+      // A consumer that stopped early (break) must not leave codex working on the turn.
+      if (!mapper.done && server.alive && turn.turnId !== null) await this.stopTurn(turn);
+      unsubscribe();
+      this.active.delete(threadId);
+    }
+  }
+
+  /** Adds input to the running turn of `threadId` (`turn/steer`). */
+  async steer(threadId: string, input: NormalizedInput): Promise<void> {
+    const turn = this.requireActive(threadId, "steer");
+    const turnId = await turn.started;
+    await turn.server.rpc.request("turn/steer", { threadId, expectedTurnId: turnId, input: toUserInput(input) });
+  }
+
+  /** Interrupts the running turn of `threadId`; resolves once it has stopped. No turn: no-op. */
+  async interrupt(threadId: string): Promise<void> {
+    const turn = this.active.get(threadId);
+    if (turn) await this.stopTurn(turn);
+  }
+
+  /** Forks a thread; returns the new thread's id. */
+  async fork(threadId: string, thread: ThreadOptions): Promise<string> {
+    const server = await this.ensure();
+    const result = await server.rpc.request<{ thread: { id: string } }>("thread/fork", threadForkParams(threadId, thread));
+    server.loaded.add(result.thread.id);
+    return result.thread.id;
+  }
+
+  /** One page of stored threads. */
+  async listThreads(options: ListThreadsOptions): Promise<ThreadPage> {
+    const server = await this.ensure();
+    const params: Record<string, unknown> = {};
+    if (options.limit !== undefined) params.limit = options.limit;
+    if (options.cursor) params.cursor = options.cursor;
+    if (options.archived !== undefined) params.archived = options.archived;
+    if (options.cwd !== undefined) params.cwd = options.cwd;
+    if (options.searchTerm !== undefined) params.searchTerm = options.searchTerm;
+    const page = await server.rpc.request<{ data: Record<string, unknown>[]; nextCursor: string | null }>("thread/list", params);
+    return { threads: page.data.map(toThreadSummary), nextCursor: page.nextCursor ?? null };
+  }
+
+  /** Archives a stored thread. */
+  async archiveThread(threadId: string): Promise<void> {
+    const server = await this.ensure();
+    await server.rpc.request("thread/archive", { threadId });
+    server.loaded.delete(threadId);
+  }
+
+  async close(): Promise<void> {
+    const pending = this.server;
+    this.server = null;
+    if (!pending) return;
+    const server = await pending.catch(() => null);
+    await server?.close();
+  }
+
+  /** The live process, started (or restarted after a crash) on demand. */
+  private async ensure(): Promise<AppServer> {
+    if (this.server) {
+      const current = await this.server.catch(() => null);
+      if (current?.alive) return current;
+      this.server = null;
+      await current?.close();
+    }
+    this.binary ??= resolveCodexBinary(this.ctx.options.codexPathOverride);
+    const starting = AppServer.start(this.ctx, this.binary);
+    this.server = starting;
+    try {
+      return await starting;
+    } catch (error) {
+      if (this.server === starting) this.server = null;
+      throw error;
+    }
+  }
+
+  /** Starts a new thread, or loads a stored one into this process; returns its id. */
+  private async openThread(server: AppServer, threadId: string | null, thread: ThreadOptions): Promise<string> {
+    if (threadId === null) {
+      const result = await server.rpc.request<{ thread: { id: string } }>("thread/start", threadStartParams(thread));
+      server.loaded.add(result.thread.id);
+      return result.thread.id;
+    }
+    if (!server.loaded.has(threadId)) {
+      await server.rpc.request("thread/resume", threadResumeParams(threadId, thread));
+      server.loaded.add(threadId);
+    }
+    return threadId;
+  }
+
+  /** Asks codex to interrupt a turn and waits; kills the process if codex does not comply. */
+  private async stopTurn(turn: ActiveTurn): Promise<void> {
+    turn.interruptRequested = true;
+    const timeoutMs = this.ctx.options.interruptTimeoutMs ?? DEFAULT_INTERRUPT_TIMEOUT_MS;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), timeoutMs)));
+    try {
+      const turnId = await Promise.race([turn.started.catch(() => null), turn.ended.then(() => null)]);
+      if (turnId !== null) {
+        void turn.server.rpc.request("turn/interrupt", { threadId: turn.threadId, turnId }).catch((error: unknown) => {
+          this.ctx.logger.debug({ threadId: turn.threadId, error: String(error) }, "turn/interrupt failed");
+        });
+      }
+      if ((await Promise.race([turn.ended, timedOut])) === "timeout") {
+        this.ctx.logger.warn({ threadId: turn.threadId, timeoutMs }, "codex did not stop the turn in time; killing codex app-server");
+        await turn.server.close();
+        return;
+      }
+      // codex keeps an interrupted turn's commands running as background terminals; stop them too.
+      await turn.server.rpc.request("thread/backgroundTerminals/clean", { threadId: turn.threadId }).catch((error: unknown) => {
+        this.ctx.logger.debug({ threadId: turn.threadId, error: String(error) }, "cleaning background terminals failed");
+      });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private requireActive(threadId: string | null, action: string): ActiveTurn {
+    const turn = threadId ? this.active.get(threadId) : undefined;
+    if (!turn) throw new InvalidOptionsError(`cannot ${action}: no turn is running on this thread`);
+    return turn;
+  }
+}

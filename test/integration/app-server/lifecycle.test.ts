@@ -1,0 +1,69 @@
+/** The life of the warm app-server process: lazy start, crash, restart, forced kill, close. */
+import { afterEach, expect, it } from "vitest";
+import { AbortError, CodexExitError } from "../../../src/index.js";
+import { say, stall } from "../../../src/testing/index.js";
+import { harness, type Harness } from "../../helpers/harness.js";
+import { descendantsOf, killAll } from "../../../src/transport/process-tree.js";
+import { appServers, processesWithEnv } from "../../helpers/processes.js";
+
+let h: Harness;
+afterEach(async () => {
+  await h.close();
+});
+
+it("starts nothing until the first turn", async () => {
+  h = await harness("app-server");
+  h.thread();
+  expect(processesWithEnv(h.marker)).toEqual([]);
+});
+
+it("fails every running turn within a second when the process dies, then starts a fresh one", async () => {
+  h = await harness("app-server");
+  h.model.enqueue(stall()).enqueue(stall());
+  h.model.reply(say("back again"));
+  const [one, two] = [h.thread(), h.thread()];
+  const pending = [one.run("a"), two.run("b")].map((p) => p.catch((e: unknown) => e));
+  await h.model.waitForRequests(2);
+  const [pid] = appServers(h.marker);
+  // A crash is not our kill: whatever codex ran in sessions of its own is orphaned by it, not by
+  // codexkit. List it now and reap it below, so the no-orphan check covers what codexkit owns.
+  const orphans = descendantsOf(pid!);
+  const killedAt = Date.now();
+  process.kill(pid!, "SIGKILL");
+  const errors = await Promise.all(pending);
+  expect(Date.now() - killedAt).toBeLessThan(1_000);
+  killAll(orphans);
+  for (const error of errors) {
+    expect(error).toBeInstanceOf(CodexExitError);
+    expect((error as CodexExitError).signal).toBe("SIGKILL");
+  }
+  // The next call starts a new process; the thread is resumed from its rollout.
+  const turn = await one.run("again");
+  expect(turn.finalResponse).toBe("back again");
+  const now = appServers(h.marker);
+  expect(now).toHaveLength(1);
+  expect(now).not.toContain(pid);
+});
+
+it("kills the process when codex does not confirm an interrupt in time", async () => {
+  h = await harness("app-server", { interruptTimeoutMs: 300 });
+  h.model.enqueue(stall());
+  const thread = h.thread();
+  const pending = thread.run("hang").catch((e: unknown) => e);
+  await h.model.waitForRequests(1);
+  const [pid] = appServers(h.marker);
+  // A stopped process cannot answer; interrupt must fall back to killing it.
+  process.kill(pid!, "SIGSTOP");
+  await thread.interrupt();
+  expect(await pending).toBeInstanceOf(AbortError);
+  expect(appServers(h.marker)).not.toContain(pid);
+});
+
+it("close() ends the process and everything it started", async () => {
+  h = await harness("app-server");
+  h.model.reply(say("ok"));
+  await h.thread().run("hi");
+  expect(appServers(h.marker)).toHaveLength(1);
+  await h.codex.close();
+  expect(processesWithEnv(h.marker)).toEqual([]);
+});
