@@ -1,0 +1,92 @@
+/**
+ * codexkit tools: the user's own functions, offered to the agent on both transports. The shapes
+ * here are the contract between `tool()`, the registry, and the code that runs calls for a
+ * transport (app-server `item/tool/call`, or the loopback MCP server on exec).
+ */
+import type { Logger } from "../logger.js";
+import type { ZodLike } from "../options.js";
+
+/** A JSON Schema object describing a tool's arguments. */
+export type JsonSchema = Record<string, unknown>;
+
+/** What a tool's `parameters` may be: a zod schema (arguments inferred) or a JSON Schema object. */
+export type ToolParameters = ZodLike<unknown> | JsonSchema;
+
+/** The arguments type `execute` receives for given `parameters`. */
+export type ToolArguments<P> = P extends ZodLike<infer T> ? T : Record<string, unknown>;
+
+/** One piece of rich tool output. */
+export type ToolContentItem = { type: "text"; text: string } | { type: "image"; imageUrl: string };
+
+/**
+ * What `execute` may return: a string (sent as text), content items, or any JSON value (sent as
+ * its JSON text).
+ */
+export type ToolResult = string | ToolContentItem[] | { content: ToolContentItem[] } | unknown;
+
+/** Context of one call. */
+export interface ToolContext {
+  /** Aborts when the turn is interrupted or aborted, or the call times out. */
+  signal: AbortSignal;
+  /** The thread the call belongs to. */
+  threadId: string;
+  /** The turn the call belongs to, when the transport knows it. */
+  turnId: string | null;
+  /** codex's id for this call. */
+  callId: string;
+  /** The client's logger (redacting). */
+  logger: Logger;
+}
+
+/** A tool definition, as `tool()` returns it. */
+export interface Tool<P extends ToolParameters = ToolParameters> {
+  /** The name the model calls; `^[a-zA-Z0-9_-]{1,64}$`. */
+  readonly name: string;
+  /** What the tool does, for the model. */
+  readonly description: string;
+  /** Argument schema. */
+  readonly parameters: P;
+  /** Milliseconds a call may run before it fails with a timeout (default 60000; 0 = none). */
+  readonly timeoutMs?: number;
+  /** Runs the call with validated arguments. */
+  execute(args: ToolArguments<P>, ctx: ToolContext): ToolResult | Promise<ToolResult>;
+}
+
+/** A tool as the transports need it: JSON Schema resolved, validation ready. */
+export interface ToolSpec {
+  name: string;
+  description: string;
+  /** JSON Schema of the arguments (zod converted). */
+  inputSchema: JsonSchema;
+}
+
+/** The outcome of running one call, ready to send back to codex. */
+export interface ToolCallOutcome {
+  success: boolean;
+  /** Content for the model: text items, or images as URLs (data: URLs for inline images). */
+  content: ToolContentItem[];
+  /** Set when `success` is false: why (validation problem, thrown message, timeout), redacted. */
+  error?: string;
+  /** Wall time of the call. */
+  durationMs: number;
+}
+
+/** Per-call facts a transport knows when codex asks for a tool. */
+export interface ToolCallContext {
+  threadId: string;
+  turnId: string | null;
+  callId: string;
+  /** Aborts when the turn is interrupted or aborted. */
+  signal: AbortSignal;
+}
+
+/**
+ * The tools of one turn (client registry plus thread tools), ready for a transport: specs to
+ * announce, and `call` to run one call end to end (validate, execute with timeout, normalize).
+ * `call` never rejects: every failure becomes an outcome with `success: false`.
+ */
+export interface ToolSet {
+  readonly specs: readonly ToolSpec[];
+  has(name: string): boolean;
+  call(name: string, args: unknown, ctx: ToolCallContext): Promise<ToolCallOutcome>;
+}
