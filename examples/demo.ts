@@ -1,7 +1,8 @@
 /**
- * `npm run demo`: codex runs a real command and answers, streamed event by event. Offline against
- * the built-in MockModelServer by default; against the real API with --live or when
- * OPENAI_API_KEY / CODEX_API_KEY is set.
+ * `npm run demo`: codex runs a real command and answers, streamed event by event (token deltas
+ * included), then a second turn on the same warm app-server. Offline against the built-in
+ * MockModelServer by default; against the real API with --live or when OPENAI_API_KEY /
+ * CODEX_API_KEY is set. `--exec` uses the exec transport instead.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -9,11 +10,26 @@ import path from "node:path";
 import { Codex, type ThreadEvent } from "../src/index.js";
 import { MockModelServer, runCommand, say } from "../src/testing/index.js";
 
+const transport = process.argv.includes("--exec") ? "exec" : "app-server";
 const live = process.argv.includes("--live") || Boolean(process.env.OPENAI_API_KEY || process.env.CODEX_API_KEY);
 const cwd = mkdtempSync(path.join(os.tmpdir(), "codexkit-demo-"));
 
+let streaming = false;
+const streamed = new Set<string>();
+
 function show(event: ThreadEvent): void {
+  if (streaming && event.type !== "item.delta") {
+    process.stdout.write("\n");
+    streaming = false;
+  }
   switch (event.type) {
+    case "item.delta":
+      if (event.kind !== "agent_message") return;
+      if (!streaming) process.stdout.write("  agent: ");
+      streaming = true;
+      streamed.add(event.itemId);
+      process.stdout.write(event.delta);
+      return;
     case "thread.started":
       return console.log(`thread ${event.thread_id}`);
     case "turn.started":
@@ -24,7 +40,7 @@ function show(event: ThreadEvent): void {
     case "item.completed":
       if (event.item.type === "command_execution") {
         console.log(`  exit ${event.item.exit_code}: ${event.item.aggregated_output.trim().split("\n").at(-1)}`);
-      } else if (event.item.type === "agent_message") console.log(`  agent: ${event.item.text}`);
+      } else if (event.item.type === "agent_message" && !streamed.has(event.item.id)) console.log(`  agent: ${event.item.text}`);
       else if (event.item.type === "reasoning") console.log(`  thinking: ${event.item.text}`);
       return;
     case "turn.completed":
@@ -37,16 +53,21 @@ function show(event: ThreadEvent): void {
 }
 
 const model = live ? null : await MockModelServer.start();
-const codex = new Codex({ transport: "exec", ...(model ? model.codexOptions() : {}) });
+const codex = new Codex({ transport, ...(model ? model.codexOptions() : {}) });
 try {
   if (model) {
     model.reply(runCommand("echo \"hello from $(uname -s)\" && ls -a | wc -l"));
-    model.reply(say("The command printed a greeting and counted the directory entries."));
-    console.log("(offline: codex is talking to the built-in mock model; use --live for the real API)\n");
+    model.reply(say("The command printed a greeting and counted the directory entries.", { deltas: 6 }));
+    model.reply(say("You asked me to greet you and count the entries; both are done.", { deltas: 6 }));
+    console.log("(offline: codex is talking to the built-in mock model; use --live for the real API)");
   }
+  console.log(`transport: ${codex.transportKind}\n`);
   const thread = codex.startThread({ skipGitRepoCheck: true, workingDirectory: cwd, sandboxMode: "read-only" });
   const { events } = await thread.runStreamed("Run a command that greets me, then tell me what it printed.");
   for await (const event of events) show(event);
+  const second = await thread.run("Summarize what you did in one sentence.");
+  console.log(`second turn: ${second.finalResponse}`);
+  console.log(`thread total: ${thread.usage.input_tokens} in / ${thread.usage.output_tokens} out tokens`);
 } finally {
   await codex.close();
   await model?.close();
