@@ -1,5 +1,6 @@
 /** The entry point: a client that owns a transport and the services threads share. */
-import { InvalidOptionsError, Redactor } from "./errors/index.js";
+import { InvalidOptionsError, Redactor, UnsupportedFeatureError } from "./errors/index.js";
+import { ToolRegistry } from "./tools/index.js";
 import { redactingLogger, silentLogger } from "./logger.js";
 import type { CodexOptions, ThreadOptions, TransportKind } from "./options.js";
 import { Thread, type ThreadHost } from "./thread.js";
@@ -12,6 +13,8 @@ const TRANSPORTS: readonly TransportKind[] = ["exec", "app-server"];
  * Drives the codex agent. Start or resume threads; `close()` stops every process it owns.
  */
 export class Codex {
+  /** The client's tools, offered to every thread: `register`, `deregister`, `list`, `get`. */
+  readonly tools: ToolRegistry;
   private readonly ctx: ClientContext;
   private _transport: Transport | null = null;
   /** On exec, thread listing and archiving still need an app-server; started only when used. */
@@ -23,8 +26,10 @@ export class Codex {
     const redactor = new Redactor().add(options.apiKey, ...(options.secrets ?? [])).addEnv(options.env).addEnv(process.env);
     const logger = redactingLogger(options.logger ?? silentLogger, (value) => redactor.redactValue(value));
     this.ctx = { options: { ...options }, redactor, logger };
+    this.tools = new ToolRegistry(options.tools ?? []);
     this.host = {
       transport: () => this.transport(),
+      services: () => ({ tools: this.tools, logger, redactor, onApproval: options.onApproval, approvalTimeoutMs: options.approvalTimeoutMs }),
       thread: (threadOptions, id) => new Thread(this.host, threadOptions, id),
     };
   }
@@ -36,12 +41,14 @@ export class Codex {
 
   /** Starts a new conversation with the agent. */
   startThread(options: ThreadOptions = {}): Thread {
+    this.checkThreadOptions(options);
     return new Thread(this.host, { ...options });
   }
 
   /** Continues a conversation by id (threads are persisted under CODEX_HOME/sessions). */
   resumeThread(id: string, options: ThreadOptions = {}): Thread {
     if (typeof id !== "string" || id.length === 0) throw new InvalidOptionsError("resumeThread needs a thread id");
+    this.checkThreadOptions(options);
     return new Thread(this.host, { ...options }, id);
   }
 
@@ -82,6 +89,19 @@ export class Codex {
   private transport(): Transport {
     this._transport ??= this.transportKind === "exec" ? new ExecTransport(this.ctx) : new AppServerTransport(this.ctx);
     return this._transport;
+  }
+
+  /** exec cannot answer approvals: a handler there would be silently bypassed, so refuse it. */
+  private checkThreadOptions(options: ThreadOptions): void {
+    const handler = options.onApproval ?? this.ctx.options.onApproval;
+    const policy = options.approvalPolicy ?? "never";
+    if (this.transportKind === "exec" && handler && policy !== "never") {
+      throw new UnsupportedFeatureError(
+        `onApproval needs the app-server transport: codex exec cannot ask for approvals (approvalPolicy "${policy}"); use transport "app-server", or approvalPolicy "never" with a sandbox`,
+        "approvals",
+      );
+    }
+    if (options.tools !== undefined && !Array.isArray(options.tools)) throw new InvalidOptionsError("thread tools must be an array of tool() definitions");
   }
 
   private management(): AppServerTransport {

@@ -3,6 +3,7 @@
  * `@openai/codex-sdk` union, plus codexkit additions that never break it (new event types, and
  * optional fields on existing ones).
  */
+import type { ApprovalDecision, ApprovalDecisionSource, ApprovalRequest } from "./approvals/index.js";
 import type { ThreadItem } from "./items.js";
 
 /** Emitted when a new thread is started, as the first event. */
@@ -95,6 +96,21 @@ export type ThreadErrorEvent = {
 };
 
 /** Every event a turn can yield. */
+/** codex asked for an approval; codexkit is asking your `onApproval` (app-server). */
+export type ApprovalRequestedEvent = {
+  type: "approval.requested";
+  request: ApprovalRequest;
+};
+
+/** An approval was decided and answered to codex. */
+export type ApprovalResolvedEvent = {
+  type: "approval.resolved";
+  request: ApprovalRequest;
+  decision: ApprovalDecision;
+  /** Who decided: your handler, or the fallback that stood in (no handler, timeout, error, invalid answer). */
+  source: ApprovalDecisionSource;
+};
+
 export type ThreadEvent =
   | ThreadStartedEvent
   | TurnStartedEvent
@@ -104,4 +120,6 @@ export type ThreadEvent =
   | ItemUpdatedEvent
   | ItemCompletedEvent
   | ItemDeltaEvent
+  | ApprovalRequestedEvent
+  | ApprovalResolvedEvent
   | ThreadErrorEvent;

@@ -25,6 +25,32 @@ export type { CodexConfigObject, CodexConfigValue } from "./config/index.js";
 export type { Logger } from "./logger.js";
 export type { ListThreadsOptions, ThreadSummary } from "./thread-summary.js";
 export {
+  tool,
+  ToolRegistry,
+  type Tool,
+  type ToolArguments,
+  type ToolContentItem,
+  type ToolContext,
+  type ToolInfo,
+  type ToolParameters,
+  type ToolResult,
+  type JsonSchema,
+} from "./tools/index.js";
+export {
+  approvalRules,
+  type ApprovalDecision,
+  type ApprovalDecisionSource,
+  type ApprovalHandler,
+  type ApprovalPattern,
+  type ApprovalRequest,
+  type ApprovalRulesOptions,
+  type CommandApprovalRequest,
+  type FileChange,
+  type FileChangeApprovalRequest,
+  type OtherApprovalRequest,
+  type PermissionsApprovalRequest,
+} from "./approvals/index.js";
+export {
   CodexError,
   CodexNotFoundError,
   CodexSpawnError,

@@ -2,6 +2,8 @@
  * Options for `Codex`, threads and turns. Everything `@openai/codex-sdk` accepts is accepted
  * with the same meaning; codexkit's additions are marked.
  */
+import type { ApprovalHandler } from "./approvals/index.js";
+import type { Tool } from "./tools/index.js";
 import type { CodexConfigObject } from "./config/index.js";
 import type { Logger } from "./logger.js";
 
@@ -34,6 +36,12 @@ export type CodexOptions = {
   killGraceMs?: number;
   /** codexkit (app-server): how long `interrupt()` waits for codex before killing it (default 10000). */
   interruptTimeoutMs?: number;
+  /** codexkit: tools every thread of this client offers the agent (also `codex.tools.register`). */
+  tools?: Tool[];
+  /** codexkit (app-server): decides codex's approval requests for every thread; none means decline. */
+  onApproval?: ApprovalHandler;
+  /** codexkit: how long `onApproval` may take before its fallback decision (default 60000). */
+  approvalTimeoutMs?: number;
 };
 
 /** codex approval policy. */
@@ -67,6 +75,10 @@ export type ThreadOptions = {
   baseInstructions?: string;
   /** codexkit: extra developer instructions for the model. */
   developerInstructions?: string;
+  /** codexkit: tools for this thread, on top of the client's (a same-named thread tool wins). */
+  tools?: Tool[];
+  /** codexkit (app-server): decides this thread's approval requests, instead of the client's. */
+  onApproval?: ApprovalHandler;
 };
 
 /**

@@ -2,7 +2,10 @@
  * A conversation with the agent. `run()` is built on `runStreamed()`, so there is one code path
  * for every turn whatever the transport.
  */
-import { InvalidOptionsError, TurnFailedError, UnsupportedFeatureError } from "./errors/index.js";
+import type { ApprovalHandler } from "./approvals/index.js";
+import { InvalidOptionsError, TurnFailedError, UnsupportedFeatureError, type Redactor } from "./errors/index.js";
+import type { Logger } from "./logger.js";
+import { createToolSet, type ToolRegistry } from "./tools/index.js";
 import type { ThreadEvent, Usage } from "./events.js";
 import { normalizeInput } from "./input.js";
 import type { ThreadItem } from "./items.js";
@@ -40,9 +43,20 @@ export type StreamedTurn = {
 /** Alias for `StreamedTurn`, as in the official SDK. */
 export type RunStreamedResult = StreamedTurn;
 
+/** What a thread borrows from its client for each turn. */
+export interface ThreadServices {
+  tools: ToolRegistry;
+  logger: Logger;
+  redactor: Redactor;
+  onApproval?: ApprovalHandler;
+  approvalTimeoutMs?: number;
+}
+
 /** Gives a `Thread` the transport of its client without exposing it publicly. */
 export interface ThreadHost {
   transport(): Transport;
+  /** The client's shared services a turn needs. */
+  services(): ThreadServices;
   /** Wraps a forked thread id in a `Thread` of the same client. */
   thread(options: ThreadOptions, id: string): Thread;
 }
@@ -138,6 +152,8 @@ export class Thread {
   private async *stream(input: Input, turnOptions: TurnOptions): AsyncGenerator<ThreadEvent> {
     const normalized = normalizeInput(input);
     const outputSchema = turnOptions.outputSchema ? toJsonSchema(turnOptions.outputSchema) : undefined;
+    const services = this.host.services();
+    const tools = createToolSet({ client: services.tools, thread: this.options.tools ?? [] }, { logger: services.logger, redactor: services.redactor });
     const events = this.host.transport().runTurn({
       threadId: this._id,
       input: normalized,
@@ -145,6 +161,8 @@ export class Thread {
       outputSchema,
       cyberAccessProgram: turnOptions.cyberAccessProgram,
       signal: turnOptions.signal,
+      tools: tools.specs.length > 0 ? tools : undefined,
+      approvals: { handler: this.options.onApproval ?? services.onApproval, timeoutMs: services.approvalTimeoutMs },
     });
     for await (const event of events) {
       if (event.type === "thread.started") this._id = event.thread_id;

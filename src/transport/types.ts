@@ -5,6 +5,8 @@ import type { NormalizedInput } from "../input.js";
 import type { Logger } from "../logger.js";
 import type { CodexOptions, CyberAccessProgram, ThreadOptions, TransportKind } from "../options.js";
 import type { ListThreadsOptions, ThreadSummary } from "../thread-summary.js";
+import type { ToolSet } from "../tools/types.js";
+import type { ApprovalHandler } from "../approvals/index.js";
 
 export type { ListThreadsOptions };
 
@@ -31,6 +33,18 @@ export interface TurnRequest {
   outputSchema?: Record<string, unknown>;
   cyberAccessProgram?: CyberAccessProgram;
   signal?: AbortSignal;
+  /** The turn's codexkit tools (client registry plus thread tools); absent or empty: none. */
+  tools?: ToolSet;
+  /** Who answers codex's approval requests for this turn (app-server). */
+  approvals?: TurnApprovals;
+}
+
+/** The approval settings of one turn. */
+export interface TurnApprovals {
+  /** The thread's `onApproval`, else the client's; none means decline. */
+  handler?: ApprovalHandler;
+  /** Deadline for the handler (default 60000). */
+  timeoutMs?: number;
 }
 
 /**

@@ -4,6 +4,10 @@
  * detected where notifications arrive, not where the consumer pulls events, so an interrupt
  * completes even while the consumer is paused inside its loop body.
  */
+import type { FileChange } from "../../approvals/index.js";
+import type { ThreadEvent } from "../../events.js";
+import type { ToolSet } from "../../tools/types.js";
+import type { TurnApprovals } from "../types.js";
 import type { AppServer } from "./server.js";
 
 /** A turn in flight on one app-server process. */
@@ -14,6 +18,12 @@ export class ActiveTurn {
   readonly ended: Promise<void>;
   /** Set by `interrupt`, so the generator reports an interrupted turn as aborted. */
   interruptRequested = false;
+  /** Aborts the turn's running tool calls when the turn is interrupted, aborted or over. */
+  readonly cancel = new AbortController();
+  /** The changes of each file-change item, seen on `item/started`; approval requests lack them. */
+  readonly fileChanges = new Map<string, FileChange[]>();
+  /** Hands events raised outside the notification stream (approvals) to the turn's generator. */
+  emit: (event: ThreadEvent) => void = () => {};
   private resolveStarted!: (turnId: string) => void;
   private rejectStarted!: (error: Error) => void;
   private resolveEnded!: () => void;
@@ -22,6 +32,10 @@ export class ActiveTurn {
   constructor(
     readonly threadId: string,
     readonly server: AppServer,
+    /** The turn's codexkit tools. */
+    readonly tools?: ToolSet,
+    /** Who answers the turn's approval requests. */
+    readonly approvals: TurnApprovals = {},
   ) {
     this.started = new Promise<string>((resolve, reject) => {
       this.resolveStarted = resolve;

@@ -8,6 +8,7 @@ import path from "node:path";
 import { flattenConfig, toTomlValue } from "../../config/index.js";
 import type { NormalizedInput } from "../../input.js";
 import type { CodexOptions, ThreadOptions } from "../../options.js";
+import type { ToolSpec } from "../../tools/types.js";
 import type { TurnRequest } from "../types.js";
 
 /** Arguments that start one app-server for a client. */
@@ -56,9 +57,15 @@ function threadConfig(thread: ThreadOptions): Record<string, unknown> {
   return config;
 }
 
+/** codexkit tools as app-server `dynamicTools`. */
+export function dynamicTools(specs: readonly ToolSpec[] = []): Record<string, unknown>[] {
+  return specs.map((spec) => ({ type: "function", name: spec.name, description: spec.description, inputSchema: spec.inputSchema }));
+}
+
 /** `thread/start` params for a new thread. */
-export function threadStartParams(thread: ThreadOptions): Record<string, unknown> {
+export function threadStartParams(thread: ThreadOptions, tools: readonly ToolSpec[] = []): Record<string, unknown> {
   const params = threadSettings(thread);
+  if (tools.length > 0) params.dynamicTools = dynamicTools(tools);
   if (thread.ephemeral) params.ephemeral = true;
   if (thread.threadSource !== undefined) params.threadSource = thread.threadSource;
   return params;

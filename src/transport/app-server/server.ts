@@ -20,6 +20,19 @@ export interface ThreadListener {
   closed(error: Error): void;
 }
 
+/** Answers server-to-client requests (tool calls, approvals) for the transport. */
+export type ServerRequestHandler = (method: string, params: unknown, signal: AbortSignal) => Promise<unknown>;
+
+/** The server requests the transport answers; others get JSON-RPC "method not found". */
+export const HANDLED_SERVER_REQUESTS: readonly string[] = [
+  "item/tool/call",
+  "item/commandExecution/requestApproval",
+  "item/fileChange/requestApproval",
+  "item/permissions/requestApproval",
+  "execCommandApproval",
+  "applyPatchApproval",
+];
+
 /** How long the `initialize` handshake may take before the start counts as failed. */
 const INITIALIZE_TIMEOUT_MS = 30_000;
 /** The version codexkit reports in `clientInfo`. */
@@ -45,7 +58,7 @@ export class AppServer {
   }
 
   /** Spawns codex app-server and completes the handshake. */
-  static async start(ctx: ClientContext, binary: ResolvedBinary): Promise<AppServer> {
+  static async start(ctx: ClientContext, binary: ResolvedBinary, onRequest: ServerRequestHandler): Promise<AppServer> {
     const { options, logger } = ctx;
     if (options.codexHome) await mkdir(options.codexHome, { recursive: true });
     const proc = CodexProcess.spawn({
@@ -59,6 +72,9 @@ export class AppServer {
       name: "codex app-server",
     });
     const server = new AppServer(rpc, proc, options.killGraceMs);
+    for (const method of HANDLED_SERVER_REQUESTS) {
+      rpc.setRequestHandler(method, (params, { signal }) => onRequest(method, params, signal));
+    }
     try {
       await rpc.start();
       await rpc.request("initialize", initializeParams(CLIENT_VERSION), { timeoutMs: INITIALIZE_TIMEOUT_MS });

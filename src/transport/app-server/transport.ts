@@ -14,13 +14,14 @@ import { ActiveTurn } from "./active-turn.js";
 import { TurnEventMapper } from "./events.js";
 import { threadForkParams, threadResumeParams, threadStartParams, toUserInput, turnStartParams } from "./params.js";
 import { AsyncQueue } from "./queue.js";
+import { answerApproval, answerToolCall, rememberFileChanges } from "./server-requests.js";
 import { AppServer } from "./server.js";
 import { toThreadSummary } from "./threads.js";
 
 /** How long `interrupt` waits for codex to confirm before killing the process. */
 export const DEFAULT_INTERRUPT_TIMEOUT_MS = 10_000;
 
-type Incoming = { method: string; params: Record<string, unknown> } | { abort: true };
+type Incoming = { method: string; params: Record<string, unknown> } | { event: ThreadEvent } | { abort: true };
 
 /** Runs turns on one long-lived app-server process. */
 export class AppServerTransport implements Transport {
@@ -36,18 +37,20 @@ export class AppServerTransport implements Transport {
     if (signal?.aborted) throw abortError(signal);
     const server = await this.ensure();
     if (signal?.aborted) throw abortError(signal);
-    const threadId = await this.openThread(server, request.threadId, request.thread);
+    const threadId = await this.openThread(server, request);
     if (this.active.has(threadId)) {
       throw new InvalidOptionsError(`thread ${threadId} is already running a turn; wait for it, steer it, or interrupt it`);
     }
     yield { type: "thread.started", thread_id: threadId };
 
-    const turn = new ActiveTurn(threadId, server);
+    const turn = new ActiveTurn(threadId, server, request.tools, request.approvals);
+    turn.emit = (event) => queue.push({ event });
     const queue = new AsyncQueue<Incoming>();
     const mapper = new TurnEventMapper({ threadId });
     const unsubscribe = server.subscribe(threadId, {
       notify: (method, params) => {
         if (method === "turn/completed") turn.markEnded();
+        if (method === "item/started") rememberFileChanges(turn, params);
         queue.push({ method, params });
       },
       closed: (error) => {
@@ -72,6 +75,10 @@ export class AppServerTransport implements Transport {
       try {
         for await (const incoming of queue) {
           if ("abort" in incoming) break;
+          if ("event" in incoming) {
+            yield incoming.event;
+            continue;
+          }
           for (const event of mapper.map(incoming.method, incoming.params)) yield event;
           if (mapper.done) break;
         }
@@ -86,6 +93,7 @@ export class AppServerTransport implements Transport {
       if (mapper.interrupted || turn.interruptRequested) throw new AbortError("the turn was interrupted");
     } finally {
       signal?.removeEventListener("abort", onAbort);
+      turn.cancel.abort();
       // A consumer that stopped early (break) must not leave codex working on the turn.
       if (!mapper.done && server.alive && turn.turnId !== null) await this.stopTurn(turn);
       unsubscribe();
@@ -151,7 +159,7 @@ export class AppServerTransport implements Transport {
       await current?.close();
     }
     this.binary ??= resolveCodexBinary(this.ctx.options.codexPathOverride);
-    const starting = AppServer.start(this.ctx, this.binary);
+    const starting = AppServer.start(this.ctx, this.binary, (method, params, signal) => this.onServerRequest(method, params, signal));
     this.server = starting;
     try {
       return await starting;
@@ -162,9 +170,11 @@ export class AppServerTransport implements Transport {
   }
 
   /** Starts a new thread, or loads a stored one into this process; returns its id. */
-  private async openThread(server: AppServer, threadId: string | null, thread: ThreadOptions): Promise<string> {
+  private async openThread(server: AppServer, request: TurnRequest): Promise<string> {
+    const { threadId, thread } = request;
     if (threadId === null) {
-      const result = await server.rpc.request<{ thread: { id: string } }>("thread/start", threadStartParams(thread));
+      const params = threadStartParams(thread, request.tools?.specs);
+      const result = await server.rpc.request<{ thread: { id: string } }>("thread/start", params);
       server.loaded.add(result.thread.id);
       return result.thread.id;
     }
@@ -178,6 +188,7 @@ export class AppServerTransport implements Transport {
   /** Asks codex to interrupt a turn and waits; kills the process if codex does not comply. */
   private async stopTurn(turn: ActiveTurn): Promise<void> {
     turn.interruptRequested = true;
+    turn.cancel.abort();
     const timeoutMs = this.ctx.options.interruptTimeoutMs ?? DEFAULT_INTERRUPT_TIMEOUT_MS;
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), timeoutMs)));
@@ -200,6 +211,14 @@ export class AppServerTransport implements Transport {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** Routes a server request to the running turn of the thread it names. */
+  private async onServerRequest(method: string, params: unknown, signal: AbortSignal): Promise<unknown> {
+    const p = (params !== null && typeof params === "object" ? params : {}) as Record<string, unknown>;
+    const turn = typeof p.threadId === "string" ? this.active.get(p.threadId) : undefined;
+    if (method === "item/tool/call") return answerToolCall(turn, p, signal);
+    return answerApproval(turn, method, p, this.ctx.logger);
   }
 
   private requireActive(threadId: string | null, action: string): ActiveTurn {

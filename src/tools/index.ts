@@ -1,0 +1,18 @@
+/** codexkit tools: the public surface of `src/tools`; other modules import from here only. */
+export type {
+  JsonSchema,
+  Tool,
+  ToolArguments,
+  ToolCallContext,
+  ToolCallOutcome,
+  ToolContentItem,
+  ToolContext,
+  ToolParameters,
+  ToolResult,
+  ToolSet,
+  ToolSpec,
+} from "./types.js";
+export { tool, TOOL_NAME_PATTERN, type ToolDefinition } from "./tool.js";
+export { ToolRegistry, type ToolInfo } from "./registry.js";
+export { createToolSet, DEFAULT_TOOL_TIMEOUT_MS, type ToolLayers, type ToolSetServices } from "./tool-set.js";
+export { toToolSpec } from "./spec.js";

@@ -1,0 +1,66 @@
+/**
+ * Tool specs: the JSON Schema codex announces to the model for each tool. Conversion is cached
+ * per tool because a tool set is rebuilt for every turn.
+ */
+import { z } from "zod";
+import { InvalidOptionsError } from "../errors/index.js";
+import { isZodSchema } from "../output-schema.js";
+import type { JsonSchema, Tool, ToolParameters, ToolSpec } from "./types.js";
+
+const specs = new WeakMap<object, ToolSpec>();
+
+/** The spec codex receives for `tool`: name, description and its arguments as JSON Schema. */
+export function toToolSpec(tool: Tool): ToolSpec {
+  const cached = specs.get(tool);
+  if (cached) return cached;
+  const spec: ToolSpec = Object.freeze({
+    name: tool.name,
+    description: tool.description,
+    inputSchema: parametersToJsonSchema(tool.parameters, tool.name),
+  });
+  specs.set(tool, spec);
+  return spec;
+}
+
+/**
+ * Converts `parameters` to a frozen JSON Schema copy, so a spec handed to a transport can be
+ * shared across turns without anyone mutating the cached value.
+ */
+export function parametersToJsonSchema(parameters: ToolParameters, toolName: string): JsonSchema {
+  if (isZodSchema(parameters)) {
+    let json: JsonSchema;
+    try {
+      // The model writes the arguments, so the schema describes zod's *input* side: defaulted
+      // fields are optional and transforms are allowed.
+      json = z.toJSONSchema(parameters as unknown as z.ZodType, { io: "input" }) as JsonSchema;
+    } catch (error) {
+      throw new InvalidOptionsError(
+        `tool ${toolName}: parameters cannot be expressed as JSON Schema: ${errorText(error)}`,
+      );
+    }
+    delete json.$schema;
+    return deepFreeze(json);
+  }
+  return deepFreeze(copyJson(parameters, toolName));
+}
+
+/** A JSON copy of a plain JSON Schema; cycles, BigInts and the like are definition errors. */
+function copyJson(schema: JsonSchema, toolName: string): JsonSchema {
+  try {
+    return JSON.parse(JSON.stringify(schema)) as JsonSchema;
+  } catch (error) {
+    throw new InvalidOptionsError(`tool ${toolName}: parameters must be JSON (${errorText(error)})`);
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
