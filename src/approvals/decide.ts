@@ -1,0 +1,127 @@
+/**
+ * `decideApproval`: runs the caller's handler under a deadline and turns every failure into a
+ * definite decision. codex blocks the turn until it gets an answer, so this must always resolve,
+ * and it never accepts on its own: no handler means "decline".
+ */
+
+import type { Logger } from "../logger.js";
+import type { ApprovalDecision, ApprovalHandler, ApprovalHandlerSettings, ApprovalRequest } from "./types.js";
+import { isApprovalDecision } from "./types.js";
+
+/** The default time a handler has to answer before `otherwise` is sent. */
+export const DEFAULT_APPROVAL_TIMEOUT_MS = 60_000;
+
+// setTimeout fires at once for delays beyond a signed 32-bit int; treat those as "no deadline".
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Options of `decideApproval`; a handler's own attached settings take precedence over these. */
+export type DecideApprovalOptions = {
+  /** Deadline for the handler, default 60000; `Infinity` waits forever. */
+  timeoutMs?: number;
+  /** The decision when the handler fails, times out or returns garbage; default "decline". */
+  otherwise?: ApprovalDecision;
+  logger: Logger;
+};
+
+/** Where a decision came from: the handler itself, or which fallback produced it. */
+export type ApprovalDecisionSource = "handler" | "no-handler" | "timeout" | "error" | "invalid";
+
+/** The outcome of `decideApproval`. */
+export type ApprovalOutcome = { decision: ApprovalDecision; source: ApprovalDecisionSource };
+
+/** Asks `handler` about `request`; always resolves, with `otherwise` on throw, timeout or an invalid answer. */
+export async function decideApproval(handler: ApprovalHandler | undefined, request: ApprovalRequest, options: DecideApprovalOptions): Promise<ApprovalOutcome> {
+  const context = describe(request);
+  if (typeof handler !== "function") {
+    log(options.logger, "debug", context, "no approval handler; declining");
+    return { decision: "decline", source: "no-handler" };
+  }
+  const settings = readSettings(handler);
+  const otherwise = pickDecision(settings.otherwise, options.otherwise);
+  const timeoutMs = pickTimeout(settings.timeoutMs, options.timeoutMs);
+
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<"timeout">((resolve) => {
+    if (timeoutMs <= MAX_TIMER_MS) timer = setTimeout(() => resolve("timeout"), timeoutMs);
+  });
+  try {
+    const answer = await Promise.race([call(handler, request), deadline]);
+    if (answer === "timeout") {
+      log(options.logger, "warn", { ...context, timeoutMs, decision: otherwise }, "approval handler timed out");
+      return { decision: otherwise, source: "timeout" };
+    }
+    if (!answer.ok) {
+      log(options.logger, "warn", { ...context, error: message(answer.error), decision: otherwise }, "approval handler failed");
+      return { decision: otherwise, source: "error" };
+    }
+    if (!isApprovalDecision(answer.value)) {
+      log(options.logger, "warn", { ...context, returned: shown(answer.value), decision: otherwise }, "approval handler returned an invalid decision");
+      return { decision: otherwise, source: "invalid" };
+    }
+    log(options.logger, "debug", { ...context, decision: answer.value }, "approval decided");
+    return { decision: answer.value, source: "handler" };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+type Answer = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+// Wraps sync throws, rejections and hostile thenables alike into a value, so `race` never rejects.
+async function call(handler: ApprovalHandler, request: ApprovalRequest): Promise<Answer> {
+  try {
+    return { ok: true, value: await handler(request) };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
+
+function readSettings(handler: ApprovalHandler): ApprovalHandlerSettings {
+  try {
+    const { timeoutMs, otherwise } = handler as ApprovalHandler & ApprovalHandlerSettings;
+    return { timeoutMs, otherwise };
+  } catch {
+    return {};
+  }
+}
+
+function pickDecision(...candidates: unknown[]): ApprovalDecision {
+  return (candidates.find(isApprovalDecision) as ApprovalDecision | undefined) ?? "decline";
+}
+
+function pickTimeout(...candidates: unknown[]): number {
+  const valid = candidates.find((value): value is number => typeof value === "number" && value > 0);
+  return valid ?? DEFAULT_APPROVAL_TIMEOUT_MS;
+}
+
+function describe(request: ApprovalRequest): Record<string, unknown> {
+  return { method: request.method, kind: request.kind, ...(request.itemId !== undefined ? { itemId: request.itemId } : {}) };
+}
+
+function log(logger: Logger, level: "debug" | "warn", obj: Record<string, unknown>, msg: string): void {
+  try {
+    logger[level](obj, msg);
+  } catch {
+    // A broken logger must not leave codex waiting for an answer.
+  }
+}
+
+function message(error: unknown): string {
+  try {
+    if (error instanceof Error) return error.message;
+    return typeof error === "string" ? error : String(error);
+  } catch {
+    return typeName(error);
+  }
+}
+
+// A near-miss string ("approve") is worth seeing; other values are summarised by type only.
+function shown(value: unknown): string {
+  return typeof value === "string" ? JSON.stringify(value.slice(0, 40)) : typeName(value);
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "array";
+  return typeof value;
+}

@@ -1,0 +1,99 @@
+/**
+ * The public shapes of approvals decided in code: what codex asks (`ApprovalRequest`), what the
+ * caller answers (`ApprovalDecision`) and the callback in between (`ApprovalHandler`). They are
+ * transport-independent; `parse.ts` and `responses.ts` translate to and from codex's wire types.
+ */
+
+import type { CommandAction } from "../transport/app-server/protocol/generated/v2/CommandAction.js";
+import type { CommandExecutionApprovalKind } from "../transport/app-server/protocol/generated/v2/CommandExecutionApprovalKind.js";
+import type { NetworkApprovalContext } from "../transport/app-server/protocol/generated/v2/NetworkApprovalContext.js";
+import type { RequestPermissionProfile } from "../transport/app-server/protocol/generated/v2/RequestPermissionProfile.js";
+
+/** The answer to an approval request: allow once, allow for the rest of the session, refuse, or refuse and stop the turn. */
+export type ApprovalDecision = "accept" | "acceptForSession" | "decline" | "cancel";
+
+/** Every valid `ApprovalDecision`, for validating what a handler returned. */
+export const APPROVAL_DECISIONS: readonly ApprovalDecision[] = Object.freeze(["accept", "acceptForSession", "decline", "cancel"]);
+
+/** True when `value` is one of the four decisions (handlers written in JS can return anything). */
+export function isApprovalDecision(value: unknown): value is ApprovalDecision {
+  return typeof value === "string" && (APPROVAL_DECISIONS as readonly string[]).includes(value);
+}
+
+/** One file a patch touches; structurally a superset of the `FileUpdateChange` of `file_change` items. */
+export type FileChange = {
+  path: string;
+  kind: "add" | "delete" | "update";
+  /** Unified diff for updates, the content for adds and deletes, when codex reported it. */
+  diff?: string;
+  /** Destination of a rename; rules check it like `path` so a move cannot escape them. */
+  movePath?: string;
+};
+
+/** Fields every approval request carries; ids are present when codex sent them. */
+export type ApprovalRequestBase = {
+  /** The JSON-RPC method codex used, kept so the answer can be shaped for it. */
+  method: string;
+  threadId?: string;
+  turnId?: string;
+  itemId?: string;
+  /** codex's explanation of why it asks (e.g. "needs network access"), or null. */
+  reason: string | null;
+  /** The params exactly as codex sent them, for anything this summary leaves out. */
+  raw: unknown;
+};
+
+/** codex wants to run a shell command (or send stdin to one, see `commandKind`). */
+export type CommandApprovalRequest = ApprovalRequestBase & {
+  kind: "command";
+  /** The command line as codex shows it, e.g. `/bin/bash -lc 'git status'`; "" when codex sent none. */
+  command: string;
+  cwd: string | null;
+  /** What is being approved: a command, a human-typed command or stdin to a running one. */
+  commandKind?: CommandExecutionApprovalKind;
+  /** codex's best-effort parse of the command, for display. */
+  commandActions?: CommandAction[];
+  /** Set when the approval is about network access to a host. */
+  networkApprovalContext?: NetworkApprovalContext;
+  /** Distinguishes several approval callbacks for one item. */
+  approvalId?: string;
+};
+
+/** codex wants to apply a patch. */
+export type FileChangeApprovalRequest = ApprovalRequestBase & {
+  kind: "file_change";
+  /** The files the patch touches; empty when the transport did not see them. */
+  changes: FileChange[];
+  /** A root codex asks to write under for the rest of the session, or null. */
+  grantRoot: string | null;
+  /** The directory relative paths are resolved against, when the transport knows it. */
+  cwd: string | null;
+};
+
+/** codex wants extra sandbox permissions (network, file system). */
+export type PermissionsApprovalRequest = ApprovalRequestBase & {
+  kind: "permissions";
+  /** Exactly what codex asked for; accepting grants exactly this. */
+  permissions: RequestPermissionProfile;
+  cwd: string | null;
+};
+
+/** Any other server request (user input, MCP elicitation, methods newer than codexkit). */
+export type OtherApprovalRequest = ApprovalRequestBase & {
+  kind: "other";
+  params: unknown;
+};
+
+/** What codex asks the caller to approve, discriminated on `kind`. */
+export type ApprovalRequest = CommandApprovalRequest | FileChangeApprovalRequest | PermissionsApprovalRequest | OtherApprovalRequest;
+
+/** The caller's approval callback (`onApproval`). */
+export type ApprovalHandler = (request: ApprovalRequest) => ApprovalDecision | Promise<ApprovalDecision>;
+
+/** Settings a handler may carry itself (as `approvalRules` handlers do) so the dispatcher honours them. */
+export type ApprovalHandlerSettings = {
+  /** How long to wait for the handler before answering `otherwise`. */
+  readonly timeoutMs?: number;
+  /** The answer when the handler fails, times out or returns garbage. */
+  readonly otherwise?: ApprovalDecision;
+};
