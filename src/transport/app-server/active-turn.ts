@@ -36,6 +36,8 @@ export class ActiveTurn {
     readonly tools?: ToolSet,
     /** Who answers the turn's approval requests. */
     readonly approvals: TurnApprovals = {},
+    /** The thread's working directory, for matching relative paths in approval rules. */
+    readonly cwd: string | null = null,
   ) {
     this.started = new Promise<string>((resolve, reject) => {
       this.resolveStarted = resolve;

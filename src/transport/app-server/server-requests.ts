@@ -46,7 +46,7 @@ export function rememberFileChanges(turn: ActiveTurn, params: Record<string, unk
 export async function answerApproval(turn: ActiveTurn | undefined, method: string, p: Record<string, unknown>, logger: Logger): Promise<unknown> {
   const itemId = typeof p.itemId === "string" ? p.itemId : undefined;
   const changes = itemId ? turn?.fileChanges.get(itemId) : undefined;
-  const request = toApprovalRequest(method, p, changes ? { changes } : {});
+  const request = toApprovalRequest(method, p, { ...(changes ? { changes } : {}), ...(turn?.cwd ? { cwd: turn.cwd } : {}) });
   turn?.emit({ type: "approval.requested", request });
   const outcome = await decideApproval(turn?.approvals.handler, request, { timeoutMs: turn?.approvals.timeoutMs, logger });
   turn?.emit({ type: "approval.resolved", request, decision: outcome.decision, source: outcome.source });

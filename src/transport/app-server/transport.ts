@@ -3,6 +3,7 @@
  * are JSON-RPC calls; their notifications are mapped into the same `ThreadEvent`s exec yields,
  * plus `item.delta`. A dead process fails the turns it was running and is replaced on next use.
  */
+import path from "node:path";
 import { AbortError, InvalidOptionsError } from "../../errors/index.js";
 import type { ThreadEvent } from "../../events.js";
 import type { NormalizedInput } from "../../input.js";
@@ -43,7 +44,8 @@ export class AppServerTransport implements Transport {
     }
     yield { type: "thread.started", thread_id: threadId };
 
-    const turn = new ActiveTurn(threadId, server, request.tools, request.approvals);
+    const cwd = path.resolve(request.thread.workingDirectory ?? process.cwd());
+    const turn = new ActiveTurn(threadId, server, request.tools, request.approvals, cwd);
     turn.emit = (event) => queue.push({ event });
     const queue = new AsyncQueue<Incoming>();
     const mapper = new TurnEventMapper({ threadId });

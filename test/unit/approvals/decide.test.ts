@@ -1,0 +1,87 @@
+import { describe, expect, it } from "vitest";
+import type { ApprovalHandler, ApprovalRequest } from "../../../src/approvals/index.js";
+import { approvalRules, decideApproval, toApprovalRequest } from "../../../src/approvals/index.js";
+import { commandParams, recordingLogger } from "./helpers.js";
+
+const request: ApprovalRequest = toApprovalRequest("item/commandExecution/requestApproval", commandParams());
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe("decideApproval", () => {
+  it("uses the handler's decision, sync or async", async () => {
+    const logger = recordingLogger();
+    expect(await decideApproval(() => "accept", request, { logger })).toEqual({ decision: "accept", source: "handler" });
+    expect(await decideApproval(async () => "acceptForSession" as const, request, { logger })).toEqual({ decision: "acceptForSession", source: "handler" });
+    expect(logger.entries.filter((e) => e.level === "warn")).toEqual([]);
+  });
+
+  it("declines without a handler, logging at debug, whatever otherwise says", async () => {
+    const logger = recordingLogger();
+    expect(await decideApproval(undefined, request, { logger, otherwise: "accept" })).toEqual({ decision: "decline", source: "no-handler" });
+    expect(logger.entries).toEqual([expect.objectContaining({ level: "debug" })]);
+  });
+
+  it("answers otherwise and warns when the handler throws", async () => {
+    const logger = recordingLogger();
+    const handler: ApprovalHandler = () => {
+      throw new Error("handler exploded");
+    };
+    expect(await decideApproval(handler, request, { logger, otherwise: "cancel" })).toEqual({ decision: "cancel", source: "error" });
+    expect(logger.entries).toEqual([
+      expect.objectContaining({ level: "warn", obj: expect.objectContaining({ error: "handler exploded", kind: "command", itemId: "call_1" }) }),
+    ]);
+  });
+
+  it("answers otherwise (default decline) when the handler rejects", async () => {
+    const logger = recordingLogger();
+    expect(await decideApproval(() => Promise.reject(new Error("nope")), request, { logger })).toEqual({ decision: "decline", source: "error" });
+    expect(logger.entries[0]?.level).toBe("warn");
+  });
+
+  it("answers otherwise and warns when the handler is too slow", async () => {
+    const logger = recordingLogger();
+    const slow: ApprovalHandler = async () => {
+      await sleep(500);
+      return "accept" as const;
+    };
+    const started = Date.now();
+    expect(await decideApproval(slow, request, { logger, timeoutMs: 40 })).toEqual({ decision: "decline", source: "timeout" });
+    expect(Date.now() - started).toBeLessThan(400);
+    expect(logger.entries).toEqual([expect.objectContaining({ level: "warn", obj: expect.objectContaining({ timeoutMs: 40 }) })]);
+  });
+
+  it("answers otherwise and warns when the handler returns something invalid", async () => {
+    const logger = recordingLogger();
+    const sloppy = (() => "approve") as unknown as ApprovalHandler;
+    expect(await decideApproval(sloppy, request, { logger, otherwise: "cancel" })).toEqual({ decision: "cancel", source: "invalid" });
+    expect(logger.entries).toEqual([expect.objectContaining({ level: "warn", obj: expect.objectContaining({ returned: '"approve"' }) })]);
+  });
+
+  it("prefers the settings attached to an approvalRules handler", async () => {
+    const logger = recordingLogger();
+    const rules = approvalRules({ otherwise: "cancel", timeoutMs: 30 });
+    const slow = Object.assign(async () => {
+      await sleep(500);
+      return "accept" as const;
+    }, { timeoutMs: rules.timeoutMs, otherwise: rules.otherwise });
+    expect(await decideApproval(slow, request, { logger, timeoutMs: 10_000, otherwise: "decline" })).toEqual({ decision: "cancel", source: "timeout" });
+    expect(await decideApproval(rules, request, { logger, otherwise: "accept" })).toEqual({ decision: "cancel", source: "handler" });
+  });
+
+  it("survives a logger that throws", async () => {
+    const broken = recordingLogger();
+    broken.warn = () => {
+      throw new Error("logger down");
+    };
+    expect(await decideApproval(() => Promise.reject(new Error("x")), request, { logger: broken })).toEqual({ decision: "decline", source: "error" });
+  });
+
+  it("describes thrown non-errors without choking on them", async () => {
+    const logger = recordingLogger();
+    const weird = Object.create(null) as object;
+    const handler: ApprovalHandler = () => {
+      throw weird;
+    };
+    expect(await decideApproval(handler, request, { logger })).toEqual({ decision: "decline", source: "error" });
+    expect(logger.entries[0]?.obj.error).toBe("object");
+  });
+});

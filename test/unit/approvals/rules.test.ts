@@ -1,0 +1,145 @@
+import { describe, expect, it } from "vitest";
+import type { ApprovalRequest, FileChange } from "../../../src/approvals/index.js";
+import { approvalRules, toApprovalRequest } from "../../../src/approvals/index.js";
+import { InvalidOptionsError } from "../../../src/errors/index.js";
+import { commandParams, execCommandParams, fileChangeParams, permissionsParams } from "./helpers.js";
+
+const command = (text: string): ApprovalRequest => toApprovalRequest("item/commandExecution/requestApproval", commandParams({ command: text }));
+const patch = (paths: Array<string | FileChange>, cwd?: string): ApprovalRequest =>
+  toApprovalRequest("item/fileChange/requestApproval", fileChangeParams(), {
+    changes: paths.map((p) => (typeof p === "string" ? { path: p, kind: "update" as const } : p)),
+    ...(cwd !== undefined ? { cwd } : {}),
+  });
+
+describe("approvalRules on commands", () => {
+  it("accepts a RegExp match and declines by default otherwise", async () => {
+    const rules = approvalRules({ allow: [/^git (status|diff)\b/] });
+    expect(await rules(command("git status"))).toBe("accept");
+    expect(await rules(command("git push"))).toBe("decline");
+  });
+
+  it("matches globs against the whole command, with * crossing slashes", async () => {
+    const rules = approvalRules({ allow: ["ls *", "cat src/*"] });
+    expect(await rules(command("ls -la"))).toBe("accept");
+    expect(await rules(command("cat src/deep/file.ts"))).toBe("accept");
+    expect(await rules(command("xls -la"))).toBe("decline");
+    expect(await rules(command("ls"))).toBe("decline");
+  });
+
+  it("sees through codex's login-shell wrapper", async () => {
+    const rules = approvalRules({ allow: ["echo *"], deny: [/rm -rf/] });
+    expect(await rules(command("/bin/bash -lc 'echo hi'"))).toBe("accept");
+    expect(await rules(command(`/bin/zsh -lc "echo \\"quoted\\""`))).toBe("accept");
+    expect(await rules(command("/bin/bash -lc 'rm -rf /'"))).toBe("decline");
+    // The legacy argv form is joined and unwrapped the same way.
+    expect(await rules(toApprovalRequest("execCommandApproval", execCommandParams()))).toBe("accept");
+  });
+
+  it("does not let a glob match across a newline", async () => {
+    const rules = approvalRules({ allow: ["git *"], otherwise: "cancel" });
+    expect(await rules(command("git status\nrm -rf ~"))).toBe("cancel");
+  });
+
+  it("lets deny win over allow", async () => {
+    const rules = approvalRules({ allow: ["git *"], deny: ["git push*"], otherwise: "accept" });
+    expect(await rules(command("git push --force"))).toBe("decline");
+    expect(await rules(command("git log"))).toBe("accept");
+  });
+
+  it("answers otherwise when nothing matched, and for an empty command", async () => {
+    const rules = approvalRules({ allow: ["*"], otherwise: "cancel" });
+    expect(await rules(command("anything"))).toBe("accept");
+    expect(await rules(command(""))).toBe("cancel");
+    expect(await approvalRules({ otherwise: "acceptForSession" })(command("npm test"))).toBe("acceptForSession");
+  });
+
+  it("is not fooled by stateful global RegExps", async () => {
+    const rules = approvalRules({ allow: [/git/g] });
+    for (let i = 0; i < 3; i++) expect(await rules(command("git status"))).toBe("accept");
+  });
+});
+
+describe("approvalRules on file changes", () => {
+  it("accepts only when every path is allowed", async () => {
+    const rules = approvalRules({ allow: ["src/**", "/tmp/*.log"] });
+    expect(await rules(patch(["/repo/src/a.ts", "/repo/src/lib/b.ts"], "/repo"))).toBe("accept");
+    expect(await rules(patch(["/repo/src/a.ts", "/repo/package.json"], "/repo"))).toBe("decline");
+    expect(await rules(patch(["/tmp/run.log"], "/repo"))).toBe("accept");
+  });
+
+  it("uses the rules' cwd when the request has none", async () => {
+    const rules = approvalRules({ allow: ["docs/*.md"], cwd: "/repo" });
+    expect(await rules(patch(["/repo/docs/a.md"]))).toBe("accept");
+    expect(await rules(patch(["/elsewhere/docs/a.md"]))).toBe("decline");
+  });
+
+  it("keeps * within a directory for paths", async () => {
+    const rules = approvalRules({ allow: ["src/*"] });
+    expect(await rules(patch(["src/a.ts"]))).toBe("accept");
+    expect(await rules(patch(["src/deep/a.ts"]))).toBe("decline");
+  });
+
+  it("normalises .. so a path cannot escape an allowed folder", async () => {
+    const rules = approvalRules({ allow: ["src/**"] });
+    expect(await rules(patch(["src/../.env"]))).toBe("decline");
+    expect(await rules(patch(["/repo/src/../../etc/passwd"], "/repo"))).toBe("decline");
+  });
+
+  it("checks a rename's destination too", async () => {
+    const rules = approvalRules({ allow: ["src/**"] });
+    expect(await rules(patch([{ path: "/repo/src/a.ts", kind: "update", movePath: "/repo/src/b.ts" }], "/repo"))).toBe("accept");
+    expect(await rules(patch([{ path: "/repo/src/a.ts", kind: "update", movePath: "/repo/bin/a" }], "/repo"))).toBe("decline");
+  });
+
+  it("declines the whole patch when one path is denied", async () => {
+    const rules = approvalRules({ allow: ["**"], deny: [/\.env$/] });
+    expect(await rules(patch(["/repo/a.ts", "/repo/.env"], "/repo"))).toBe("decline");
+    expect(await rules(patch(["/repo/a.ts"], "/repo"))).toBe("accept");
+  });
+
+  it("answers otherwise when the changes are unknown or unreadable", async () => {
+    const rules = approvalRules({ allow: ["**", /.*/], otherwise: "cancel" });
+    expect(await rules(patch([]))).toBe("cancel");
+    const unreadable = toApprovalRequest("item/fileChange/requestApproval", fileChangeParams(), { changes: [{ garbage: 1 }] });
+    expect(await rules(unreadable)).toBe("cancel");
+  });
+});
+
+describe("approvalRules on other kinds", () => {
+  it("answers otherwise for permissions and unknown requests even with a catch-all allow", async () => {
+    const rules = approvalRules({ allow: ["**", /.*/], otherwise: "cancel" });
+    expect(await rules(toApprovalRequest("item/permissions/requestApproval", permissionsParams()))).toBe("cancel");
+    expect(await rules(toApprovalRequest("mcpServer/elicitation/request", { message: "hi" }))).toBe("cancel");
+    expect(await approvalRules({ allow: ["**"] })(toApprovalRequest("item/permissions/requestApproval", permissionsParams()))).toBe("decline");
+  });
+});
+
+describe("approvalRules options", () => {
+  it("attaches its settings to the handler", () => {
+    const rules = approvalRules({ otherwise: "cancel", timeoutMs: 1234 });
+    expect(rules.otherwise).toBe("cancel");
+    expect(rules.timeoutMs).toBe(1234);
+    const plain = approvalRules();
+    expect(plain.otherwise).toBe("decline");
+    expect(plain.timeoutMs).toBeUndefined();
+  });
+
+  it("rejects bad options up front", () => {
+    expect(() => approvalRules({ allow: [""] })).toThrow(InvalidOptionsError);
+    expect(() => approvalRules({ deny: [42 as unknown as string] })).toThrow(InvalidOptionsError);
+    expect(() => approvalRules({ otherwise: "approve" as unknown as "accept" })).toThrow(InvalidOptionsError);
+    expect(() => approvalRules({ timeoutMs: 0 })).toThrow(InvalidOptionsError);
+    expect(() => approvalRules({ timeoutMs: Number.NaN })).toThrow(InvalidOptionsError);
+  });
+});
+
+describe("approvalRules shell unwrapping", () => {
+  it("does not unwrap when the outer shell would run more than the quoted script", async () => {
+    const rules = approvalRules({ allow: ["echo *"] });
+    expect(await rules(command("/bin/bash -lc 'echo hi';rm -rf ~"))).toBe("decline");
+    expect(await rules(command("/bin/bash -lc 'echo hi' && rm -rf ~"))).toBe("decline");
+    expect(await rules(command("/bin/bash -lc 'echo hi'$(rm)"))).toBe("decline");
+    expect(await rules(command("sh -c 'echo hi' extra"))).toBe("decline");
+    expect(await rules(command("bash -c 'echo 'hi"))).toBe("accept");
+  });
+});
