@@ -149,4 +149,18 @@ describe("app-server tools", () => {
     expect(outputFor(1, "c2")).toBe('{"echoed":"hi"}');
     expect(turn.items.filter((i) => i.type === "tool_call").map((i) => (i as ToolCallItem).tool).sort()).toEqual(["add", "echo"]);
   });
+
+  it("keeps offering and answering the tools of a thread resumed by another client", async () => {
+    h = await harness("app-server", { tools: [add] });
+    h.model.reply(say("ready"));
+    const first = h.thread();
+    await first.run("hello");
+    await h.codex.close();
+    const other = h.client({ tools: [add] });
+    h.model.reply(callTool("add", { a: 4, b: 5 }, { callId: "c9" })).reply(say("nine"));
+    const turn = await other.resumeThread(first.id!, { workingDirectory: h.cwd }).run("add");
+    expect(turn.finalResponse).toBe("nine");
+    expect(JSON.stringify(h.model.responseRequests()[1]!.body)).toContain('"add"');
+    expect(outputFor(2, "c9")).toBe("9");
+  });
 });
