@@ -26,8 +26,8 @@ import { describe, expect, it } from "vitest";
 import type { ThreadEvent, ThreadOptions, TransportKind, TurnOptions } from "../../../src/index.js";
 import { applyPatch, fail, runCommand, say, think, type MockModelServer } from "../../../src/testing/index.js";
 import { collect, harness } from "../../helpers/harness.js";
+import { normalizeEvents, type Event, type Replacement } from "../../helpers/normalize.js";
 
-type Event = Record<string, unknown>;
 
 interface Scenario {
   script(model: MockModelServer): void;
@@ -66,31 +66,7 @@ async function run(transport: TransportKind, scenario: Scenario): Promise<Run> {
 
 /** One turn's events, normalized as described at the top of this file. */
 function normalizeTurn(events: readonly ThreadEvent[], { threadId, cwds }: Run): Event[] {
-  let text = JSON.stringify(events).replaceAll(threadId, "<thread>");
-  for (const dir of cwds) text = text.replaceAll(dir, "<cwd>");
-  const ids = new Map<string, string>();
-  return (JSON.parse(text) as Event[])
-    .filter((e) => e.type !== "item.delta")
-    .map((e) => {
-      const out: Event = { ...e };
-      delete out.turnId;
-      if (out.type === "turn.failed") {
-        const error = { ...(out.error as Event) };
-        delete error.codexErrorInfo;
-        out.error = error;
-      }
-      if (out.item) {
-        const item = { ...(out.item as Event) };
-        const id = item.id as string;
-        if (!ids.has(id)) ids.set(id, `item_${ids.size}`);
-        item.id = ids.get(id);
-        if (item.type === "file_change") {
-          item.changes = (item.changes as Event[]).map(({ diff: _diff, ...change }) => change);
-        }
-        out.item = item;
-      }
-      return out;
-    });
+  return normalizeEvents(events, [[threadId, "<thread>"], ...cwds.map((dir): Replacement => [dir, "<cwd>"])]);
 }
 
 function normalize(result: Run): Event[][] {

@@ -22,6 +22,7 @@ import { describe, expect, it } from "vitest";
 import type { ThreadEvent, Usage } from "../../../../src/events.js";
 import { TurnEventMapper } from "../../../../src/transport/app-server/events.js";
 import { emptyUsage, toUsage, usageSince } from "../../../../src/usage.js";
+import { normalizeEvents, type Event } from "../../../helpers/normalize.js";
 
 const FIXTURES = new URL("../../../fixtures/app-server/", import.meta.url);
 
@@ -31,7 +32,6 @@ interface Notification {
   params: unknown;
 }
 
-type Event = Record<string, unknown>;
 
 function readJsonl<T>(name: string): T[] {
   return readFileSync(new URL(name, FIXTURES), "utf8")
@@ -92,30 +92,7 @@ function execTurns(events: Event[]): Event[][] {
 }
 
 function normalize(events: readonly object[]): Event[] {
-  const ids = new Map<string, string>();
-  const text = JSON.stringify(events).replace(/codexkit-rec-work-[A-Za-z0-9]+/g, "<cwd>");
-  return (JSON.parse(text) as Event[])
-    .filter((e) => e.type !== "item.delta" && e.type !== "thread.started")
-    .map((e) => {
-      const out: Event = { ...e };
-      delete out.turnId;
-      if (out.type === "turn.failed") {
-        const error = { ...(out.error as Event) };
-        delete error.codexErrorInfo;
-        out.error = error;
-      }
-      if (out.item) {
-        const item = { ...(out.item as Event) };
-        const id = item.id as string;
-        if (!ids.has(id)) ids.set(id, `item_${ids.size}`);
-        item.id = ids.get(id);
-        if (item.type === "file_change") {
-          item.changes = (item.changes as Event[]).map(({ diff: _diff, ...change }) => change);
-        }
-        out.item = item;
-      }
-      return out;
-    });
+  return normalizeEvents(events, [[/codexkit-rec-work-[A-Za-z0-9]+/g, "<cwd>"]], ["thread.started"]);
 }
 
 const PARITY_SCENARIOS: { name: string; turns: number }[] = [
