@@ -6,6 +6,7 @@
 import { mkdir } from "node:fs/promises";
 import { ConnectionClosedError } from "../../errors/index.js";
 import { JsonRpcConnection } from "../../jsonrpc/index.js";
+import type { Logger } from "../../logger.js";
 import type { ResolvedBinary } from "../binary.js";
 import { buildExecEnv } from "../exec/args.js";
 import { CodexProcess } from "../process.js";
@@ -33,6 +34,9 @@ export const HANDLED_SERVER_REQUESTS: readonly string[] = [
   "applyPatchApproval",
 ];
 
+/** Notifications that concern the whole process rather than one thread. */
+const GLOBAL_WARNINGS = new Set(["warning", "configWarning", "deprecationNotice"]);
+
 /** How long the `initialize` handshake may take before the start counts as failed. */
 const INITIALIZE_TIMEOUT_MS = 30_000;
 /** The version codexkit reports in `clientInfo`. */
@@ -47,6 +51,7 @@ export class AppServer {
   private constructor(
     readonly rpc: JsonRpcConnection,
     readonly proc: CodexProcess,
+    private readonly logger: Logger,
     private readonly killGraceMs?: number,
   ) {
     rpc.onNotification((method, params) => this.route(method, params));
@@ -71,7 +76,7 @@ export class AppServer {
       logger,
       name: "codex app-server",
     });
-    const server = new AppServer(rpc, proc, options.killGraceMs);
+    const server = new AppServer(rpc, proc, logger, options.killGraceMs);
     for (const method of HANDLED_SERVER_REQUESTS) {
       rpc.setRequestHandler(method, (params, { signal }) => onRequest(method, params, signal));
     }
@@ -111,10 +116,17 @@ export class AppServer {
   }
 
   private route(method: string, params: unknown): void {
-    if (params === null || typeof params !== "object") return;
-    const record = params as Record<string, unknown>;
+    const record = (params !== null && typeof params === "object" ? params : {}) as Record<string, unknown>;
     const threadId = typeof record.threadId === "string" ? record.threadId : undefined;
-    if (threadId === undefined) return;
-    for (const listener of this.listeners.get(threadId) ?? []) listener.notify(method, record);
+    // Process-wide warnings name no thread; exec shows them in every turn, so every turn gets them.
+    const targets = threadId !== undefined ? [this.listeners.get(threadId)] : GLOBAL_WARNINGS.has(method) ? [...this.listeners.values()] : [];
+    let delivered = false;
+    for (const set of targets) {
+      for (const listener of set ?? []) {
+        listener.notify(method, record);
+        delivered = true;
+      }
+    }
+    if (!delivered) this.logger.debug({ method, threadId }, "codex app-server notification with no running turn to deliver to");
   }
 }
