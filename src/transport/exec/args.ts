@@ -12,8 +12,11 @@ import type { TurnRequest } from "../types.js";
 export const ORIGINATOR = "codexkit";
 const ORIGINATOR_ENV = "CODEX_INTERNAL_ORIGINATOR_OVERRIDE";
 
-/** Builds `codex exec` arguments. `schemaPath` is the written output schema, if any. */
-export function buildExecArgs(options: CodexOptions, request: TurnRequest, schemaPath?: string): string[] {
+/**
+ * Builds `codex exec` arguments. `schemaPath` is the written output schema, if any; `extraConfig`
+ * are more `--config` values (the tool server's), placed after everything the official SDK emits.
+ */
+export function buildExecArgs(options: CodexOptions, request: TurnRequest, schemaPath?: string, extraConfig: readonly string[] = []): string[] {
   const t = request.thread;
   const args = ["exec", "--experimental-json"];
   if (options.config) for (const kv of flattenConfig(options.config)) args.push("--config", kv);
@@ -40,6 +43,7 @@ export function buildExecArgs(options: CodexOptions, request: TurnRequest, schem
   if (t.developerInstructions !== undefined) {
     args.push("--config", `developer_instructions=${toTomlValue(t.developerInstructions, "developerInstructions")}`);
   }
+  for (const kv of extraConfig) args.push("--config", kv);
   if (t.ephemeral) args.push("--ephemeral");
   if (request.threadId) args.push("resume", request.threadId);
   if (request.input.imageUrls.length > 0) {

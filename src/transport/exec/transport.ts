@@ -9,6 +9,7 @@ import path from "node:path";
 import { AbortError, CodexExitError, ProtocolError, UnsupportedFeatureError } from "../../errors/index.js";
 import { abortError } from "../abort.js";
 import type { ThreadEvent } from "../../events.js";
+import { startToolServer, ToolCallItemMapper, type ToolServer } from "../../mcp/index.js";
 import { toUsage, usageSince } from "../../usage.js";
 import { resolveCodexBinary, type ResolvedBinary } from "../binary.js";
 import { excerpt, parseJsonLine } from "../line-decoder.js";
@@ -40,10 +41,18 @@ export class ExecTransport implements Transport {
     const schema = request.outputSchema ? await writeSchema(request.outputSchema) : null;
     let proc: CodexProcess | null = null;
     let entry: { proc: CodexProcess; interrupted: boolean } | undefined;
+    let toolServer: ToolServer | null = null;
+    let threadId = request.threadId;
     const onAbort = (): void => void proc?.kill(this.ctx.options.killGraceMs);
     try {
-      const args = buildExecArgs(this.ctx.options, request, schema?.file);
-      const env = buildExecEnv(this.ctx.options, binary.pathDirs);
+      // The turn's tools reach codex through a loopback MCP server that lives as long as the turn.
+      if (request.tools && request.tools.specs.length > 0) {
+        const options = { logger: this.ctx.logger, redactor: this.ctx.redactor, context: () => ({ threadId, turnId: null }) };
+        toolServer = await startToolServer(request.tools, signal ? { ...options, signal } : options);
+      }
+      const mapper = toolServer ? new ToolCallItemMapper(toolServer.serverName) : null;
+      const args = buildExecArgs(this.ctx.options, request, schema?.file, toolServer?.configArgs());
+      const env = { ...buildExecEnv(this.ctx.options, binary.pathDirs), ...toolServer?.env() };
       if (this.ctx.options.codexHome) await mkdir(this.ctx.options.codexHome, { recursive: true });
       const baseline = await this.baselines.get(request.threadId);
       if (signal?.aborted) throw abortError(signal);
@@ -54,7 +63,6 @@ export class ExecTransport implements Transport {
       void proc.write(buildExecPrompt(request)).catch(() => {});
       proc.endInput();
 
-      let threadId = request.threadId;
       if (threadId) this.byThread.set(threadId, (entry = { proc, interrupted: false }));
       let sawTurnEnd = false;
       for await (const line of proc.lines()) {
@@ -73,7 +81,7 @@ export class ExecTransport implements Transport {
           continue;
         }
         if (event.type === "turn.failed") sawTurnEnd = true;
-        yield event;
+        yield mapper ? mapper.map(event) : event;
       }
       if (signal?.aborted) throw abortError(signal);
       if (entry?.interrupted) throw new AbortError("the turn was interrupted");
@@ -90,6 +98,7 @@ export class ExecTransport implements Transport {
         else proc.release();
         this.running.delete(proc);
       }
+      if (toolServer) await toolServer.close();
       if (schema) await rm(schema.dir, { recursive: true, force: true }).catch(() => {});
     }
   }
