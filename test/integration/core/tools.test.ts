@@ -1,9 +1,10 @@
-/** codexkit tools on the app-server transport (`dynamicTools` + `item/tool/call`), real binary. */
+/** codexkit tools on both transports (app-server `dynamicTools`, exec loopback MCP), real binary. */
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { AbortError, tool, type ThreadEvent, type ToolCallItem } from "../../../src/index.js";
 import { callTool, functionCallOutput, say } from "../../../src/testing/index.js";
 import { collect, harness, type Harness } from "../../helpers/harness.js";
+import { TRANSPORTS } from "../../helpers/transports.js";
 
 let h: Harness;
 afterEach(async () => {
@@ -24,15 +25,23 @@ function toolEvents(events: ThreadEvent[]): { type: string; item: ToolCallItem }
   );
 }
 
-/** What the model got back for `callId` in its `index`th request. */
+/**
+ * What the model got back for `callId` in its `index`th request. exec's MCP path prefixes codex's
+ * own "Wall time: … Output:" lines, so the tool's text is what follows them.
+ */
 function outputFor(index: number, callId: string): string | undefined {
-  return functionCallOutput(h.model.responseRequests()[index]!, callId);
+  const output = functionCallOutput(h.model.responseRequests()[index]!, callId);
+  return output?.replace(/^Wall time: [^\n]*\nOutput:\n?/, "");
 }
 
-describe("app-server tools", () => {
+describe.each(TRANSPORTS)("%s transport: tools", (transport) => {
+  /** The model calls a codexkit tool; on exec it sits in codexkit's MCP namespace. */
+  const call = (name: string, args: unknown, callId: string) =>
+    callTool(name, args, transport === "exec" ? { callId, namespace: "mcp__codexkit" } : { callId });
+
   it("offers the tool, runs it with validated arguments, and reports a tool_call item", async () => {
-    h = await harness("app-server", { tools: [add] });
-    h.model.reply(callTool("add", { a: 2, b: 3 }, { callId: "c1" })).reply(say("five"));
+    h = await harness(transport, { tools: [add] });
+    h.model.reply(call("add", { a: 2, b: 3 }, "c1")).reply(say("five"));
     const { events } = await h.thread().runStreamed("add them");
     const seen = await collect(events);
     const offered = JSON.stringify(h.model.responseRequests()[0]!.body);
@@ -57,8 +66,8 @@ describe("app-server tools", () => {
         return "ran";
       },
     });
-    h = await harness("app-server", { tools: [strict] });
-    h.model.reply(callTool("strict", { n: "seven" }, { callId: "c1" })).reply(say("sorry"));
+    h = await harness(transport, { tools: [strict] });
+    h.model.reply(call("strict", { n: "seven" }, "c1")).reply(say("sorry"));
     const turn = await h.thread().run("go");
     expect(ran).toBe(false);
     expect(outputFor(1, "c1")).toMatch(/invalid arguments for strict: n: .*number/i);
@@ -76,8 +85,8 @@ describe("app-server tools", () => {
         throw new Error(`database down (key ${secret})`);
       },
     });
-    h = await harness("app-server", { tools: [broken], secrets: [secret] });
-    h.model.reply(callTool("broken", {}, { callId: "c1" })).reply(say("it failed"));
+    h = await harness(transport, { tools: [broken], secrets: [secret] });
+    h.model.reply(call("broken", {}, "c1")).reply(say("it failed"));
     const turn = await h.thread().run("go");
     expect(turn.finalResponse).toBe("it failed");
     const output = outputFor(1, "c1")!;
@@ -93,8 +102,8 @@ describe("app-server tools", () => {
       timeoutMs: 300,
       execute: () => new Promise<string>(() => {}),
     });
-    h = await harness("app-server", { tools: [slow] });
-    h.model.reply(callTool("slow", {}, { callId: "c1" })).reply(say("gave up"));
+    h = await harness(transport, { tools: [slow] });
+    h.model.reply(call("slow", {}, "c1")).reply(say("gave up"));
     const turn = await h.thread().run("go");
     expect(turn.finalResponse).toBe("gave up");
     expect(outputFor(1, "c1")).toMatch(/timed out after 300 ms/);
@@ -118,8 +127,8 @@ describe("app-server tools", () => {
           });
         }),
     });
-    h = await harness("app-server", { tools: [long] });
-    h.model.reply(callTool("long", {}, { callId: "c1" }));
+    h = await harness(transport, { tools: [long] });
+    h.model.reply(call("long", {}, "c1"));
     h.model.reply(say("next turn"));
     const thread = h.thread();
     const controller = new AbortController();
@@ -138,10 +147,10 @@ describe("app-server tools", () => {
       parameters: z.object({ text: z.string() }),
       execute: ({ text }) => ({ echoed: text }),
     });
-    h = await harness("app-server");
+    h = await harness(transport);
     h.codex.tools.register(add);
     expect(h.codex.tools.list().map((t) => t.name)).toEqual(["add"]);
-    h.model.reply(callTool("add", { a: 1, b: 1 }, { callId: "c1" }), callTool("echo", { text: "hi" }, { callId: "c2" }));
+    h.model.reply(call("add", { a: 1, b: 1 }, "c1"), call("echo", { text: "hi" }, "c2"));
     h.model.reply(say("both done"));
     const turn = await h.thread({ tools: [echo] }).run("go");
     expect(turn.finalResponse).toBe("both done");
@@ -150,14 +159,14 @@ describe("app-server tools", () => {
     expect(turn.items.filter((i) => i.type === "tool_call").map((i) => (i as ToolCallItem).tool).sort()).toEqual(["add", "echo"]);
   });
 
-  it("keeps offering and answering the tools of a thread resumed by another client", async () => {
-    h = await harness("app-server", { tools: [add] });
+  it.runIf(transport === "app-server")("keeps offering and answering the tools of a thread resumed by another client", async () => {
+    h = await harness(transport, { tools: [add] });
     h.model.reply(say("ready"));
     const first = h.thread();
     await first.run("hello");
     await h.codex.close();
     const other = h.client({ tools: [add] });
-    h.model.reply(callTool("add", { a: 4, b: 5 }, { callId: "c9" })).reply(say("nine"));
+    h.model.reply(call("add", { a: 4, b: 5 }, "c9")).reply(say("nine"));
     const turn = await other.resumeThread(first.id!, { workingDirectory: h.cwd }).run("add");
     expect(turn.finalResponse).toBe("nine");
     expect(JSON.stringify(h.model.responseRequests()[1]!.body)).toContain('"add"');
