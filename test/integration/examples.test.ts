@@ -1,0 +1,39 @@
+/** The README's runnable examples still run, offline against the mock model, and say what they should. */
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+
+const run = promisify(execFile);
+
+/** Runs an example with tsx, without API keys so it stays offline. */
+async function example(file: string, ...args: string[]): Promise<string> {
+  const env = { ...process.env };
+  delete env.OPENAI_API_KEY;
+  delete env.CODEX_API_KEY;
+  const { stdout } = await run(process.execPath, ["--import", "tsx", file, ...args], { env, timeout: 60_000 });
+  return stdout;
+}
+
+describe("examples", () => {
+  it("demo.ts streams a command and two turns on app-server", async () => {
+    const out = await example("examples/demo.ts");
+    expect(out).toContain("transport: app-server");
+    expect(out).toMatch(/exit 0/);
+    expect(out).toContain("second turn:");
+  });
+
+  it("tools.ts runs the forecast tool on both transports", async () => {
+    for (const args of [[], ["--exec"]]) {
+      const out = await example("examples/tools.ts", ...args);
+      expect(out).toContain('tool forecast({"city":"Lisbon"})');
+      expect(out).toContain("[completed]");
+    }
+  });
+
+  it("approvals.ts accepts the touch and declines the rm", async () => {
+    const out = await example("examples/approvals.ts");
+    expect(out).toMatch(/touch notes\.txt'\n\s+-> accept \(handler\)/);
+    expect(out).toMatch(/rm -rf notes\.txt'\n\s+-> decline \(handler\)/);
+    expect(out).toContain("notes.txt exists: true");
+  });
+});
