@@ -1,6 +1,6 @@
 /** The entry point: a client that owns a transport and the services threads share. */
 import { InvalidOptionsError, Redactor, UnsupportedFeatureError } from "./errors/index.js";
-import { ToolRegistry } from "./tools/index.js";
+import { createToolSet, ToolRegistry } from "./tools/index.js";
 import { redactingLogger, silentLogger } from "./logger.js";
 import type { CodexOptions, ThreadOptions, TransportKind } from "./options.js";
 import { Thread, type ThreadHost } from "./thread.js";
@@ -8,6 +8,7 @@ import type { ListThreadsOptions, ThreadSummary } from "./thread-summary.js";
 import { AppServerTransport, ExecTransport, type ClientContext, type Transport } from "./transport/index.js";
 
 const TRANSPORTS: readonly TransportKind[] = ["exec", "app-server"];
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * Drives the codex agent. Start or resume threads; `close()` stops every process it owns.
@@ -101,7 +102,12 @@ export class Codex {
         "approvals",
       );
     }
-    if (options.tools !== undefined && !Array.isArray(options.tools)) throw new InvalidOptionsError("thread tools must be an array of tool() definitions");
+    if (options.onApproval !== undefined && typeof options.onApproval !== "function") throw new InvalidOptionsError("onApproval must be a function");
+    if (options.tools !== undefined) {
+      if (!Array.isArray(options.tools)) throw new InvalidOptionsError("thread tools must be an array of tool() definitions");
+      // Building the set now reports a bad or duplicate tool at startThread, not at the first turn.
+      createToolSet({ client: this.tools, thread: options.tools }, { logger: this.ctx.logger, redactor: this.ctx.redactor });
+    }
   }
 
   private management(): AppServerTransport {
@@ -117,15 +123,18 @@ function validateOptions(options: CodexOptions): void {
   if (options.transport !== undefined && !TRANSPORTS.includes(options.transport)) {
     throw new InvalidOptionsError(`unknown transport ${JSON.stringify(options.transport)}; use "exec" or "app-server"`);
   }
-  if (options.interruptTimeoutMs !== undefined && !(options.interruptTimeoutMs >= 0)) {
-    throw new InvalidOptionsError("interruptTimeoutMs must be a number >= 0");
-  }
   if (options.env !== undefined) {
     for (const [key, value] of Object.entries(options.env)) {
       if (typeof value !== "string") throw new InvalidOptionsError(`env.${key} must be a string`);
     }
   }
-  if (options.killGraceMs !== undefined && !(options.killGraceMs >= 0)) {
-    throw new InvalidOptionsError("killGraceMs must be a number >= 0");
+  for (const key of ["killGraceMs", "interruptTimeoutMs", "approvalTimeoutMs"] as const) {
+    const value = options[key];
+    // Node fires timers above 2^31-1 ms at once, which would kill codex instead of waiting.
+    if (value !== undefined && !(Number.isFinite(value) && value >= 0 && value <= MAX_TIMER_MS)) {
+      throw new InvalidOptionsError(`${key} must be a number of milliseconds from 0 to ${MAX_TIMER_MS}`);
+    }
   }
+  if (options.tools !== undefined && !Array.isArray(options.tools)) throw new InvalidOptionsError("tools must be an array of tool() definitions");
+  if (options.onApproval !== undefined && typeof options.onApproval !== "function") throw new InvalidOptionsError("onApproval must be a function");
 }

@@ -95,7 +95,6 @@ export type ThreadErrorEvent = {
   message: string;
 };
 
-/** Every event a turn can yield. */
 /** codex asked for an approval; codexkit is asking your `onApproval` (app-server). */
 export type ApprovalRequestedEvent = {
   type: "approval.requested";
@@ -111,6 +110,7 @@ export type ApprovalResolvedEvent = {
   source: ApprovalDecisionSource;
 };
 
+/** Every event a turn can yield. */
 export type ThreadEvent =
   | ThreadStartedEvent
   | TurnStartedEvent

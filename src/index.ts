@@ -27,6 +27,7 @@ export type { ListThreadsOptions, ThreadSummary } from "./thread-summary.js";
 export {
   tool,
   ToolRegistry,
+  type ToolDefinition,
   type Tool,
   type ToolArguments,
   type ToolContentItem,
@@ -38,6 +39,8 @@ export {
 } from "./tools/index.js";
 export {
   approvalRules,
+  type ApprovalRulesHandler,
+  type ApprovalHandlerSettings,
   type ApprovalDecision,
   type ApprovalDecisionSource,
   type ApprovalHandler,
@@ -67,6 +70,8 @@ export {
   McpError,
   AttachmentError,
   InvalidOptionsError,
+  RpcError,
+  ConnectionClosedError,
   REDACTED,
   type CodexErrorCode,
   type CodexErrorInfo,

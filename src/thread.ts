@@ -3,7 +3,7 @@
  * for every turn whatever the transport.
  */
 import type { ApprovalHandler } from "./approvals/index.js";
-import { InvalidOptionsError, TurnFailedError, UnsupportedFeatureError, type Redactor } from "./errors/index.js";
+import { AbortError, InvalidOptionsError, TurnFailedError, UnsupportedFeatureError, type Redactor } from "./errors/index.js";
 import type { Logger } from "./logger.js";
 import { createToolSet, type ToolRegistry } from "./tools/index.js";
 import type { ThreadEvent, Usage } from "./events.js";
@@ -11,6 +11,7 @@ import { normalizeInput } from "./input.js";
 import type { ThreadItem } from "./items.js";
 import type { Input, OutputSchema, ThreadOptions, TurnOptions, ZodLike } from "./options.js";
 import { parseStructuredOutput, toJsonSchema } from "./output-schema.js";
+import { anySignal } from "./transport/abort.js";
 import type { Transport } from "./transport/index.js";
 import { addUsage, emptyUsage } from "./usage.js";
 
@@ -65,6 +66,8 @@ export interface ThreadHost {
 export class Thread {
   private _id: string | null;
   private _usage: Usage = emptyUsage();
+  /** The running turn's own abort controller, while a turn runs. */
+  private inflight: AbortController | null = null;
 
   /** @internal Created by `Codex.startThread()` / `Codex.resumeThread()`. */
   constructor(
@@ -136,8 +139,12 @@ export class Thread {
    * its stream throws with `AbortError`. The thread stays usable. No running turn: nothing happens.
    */
   async interrupt(): Promise<void> {
-    if (this._id === null) return;
-    await this.host.transport().interrupt(this._id);
+    const inflight = this.inflight;
+    if (!inflight) return;
+    // Known thread: the transport stops the turn and waits; a thread codex has not created yet
+    // has nothing to wait for, so aborting our signal is enough.
+    if (this._id !== null) await this.host.transport().interrupt(this._id);
+    inflight.abort(new AbortError("the turn was interrupted"));
   }
 
   /** Starts a new thread holding this thread's history (app-server `thread/fork`). */
@@ -150,24 +157,34 @@ export class Thread {
   }
 
   private async *stream(input: Input, turnOptions: TurnOptions): AsyncGenerator<ThreadEvent> {
+    if (this.inflight) throw new InvalidOptionsError("this thread is already running a turn; wait for it, steer it, or interrupt it");
     const normalized = normalizeInput(input);
     const outputSchema = turnOptions.outputSchema ? toJsonSchema(turnOptions.outputSchema) : undefined;
     const services = this.host.services();
     const tools = createToolSet({ client: services.tools, thread: this.options.tools ?? [] }, { logger: services.logger, redactor: services.redactor });
-    const events = this.host.transport().runTurn({
-      threadId: this._id,
-      input: normalized,
-      thread: this.options,
-      outputSchema,
-      cyberAccessProgram: turnOptions.cyberAccessProgram,
-      signal: turnOptions.signal,
-      tools: tools.specs.length > 0 ? tools : undefined,
-      approvals: { handler: this.options.onApproval ?? services.onApproval, timeoutMs: services.approvalTimeoutMs },
-    });
-    for await (const event of events) {
-      if (event.type === "thread.started") this._id = event.thread_id;
-      else if (event.type === "turn.completed") this._usage = addUsage(this._usage, event.usage);
-      yield event;
+    // Our own signal as well as the caller's: `interrupt()` must reach a turn codex has not started yet.
+    const inflight = new AbortController();
+    const combined = anySignal(turnOptions.signal ? [turnOptions.signal, inflight.signal] : [inflight.signal]);
+    this.inflight = inflight;
+    try {
+      const events = this.host.transport().runTurn({
+        threadId: this._id,
+        input: normalized,
+        thread: this.options,
+        outputSchema,
+        cyberAccessProgram: turnOptions.cyberAccessProgram,
+        signal: combined.signal,
+        tools: tools.specs.length > 0 ? tools : undefined,
+        approvals: { handler: this.options.onApproval ?? services.onApproval, timeoutMs: services.approvalTimeoutMs },
+      });
+      for await (const event of events) {
+        if (event.type === "thread.started") this._id = event.thread_id;
+        else if (event.type === "turn.completed") this._usage = addUsage(this._usage, event.usage);
+        yield event;
+      }
+    } finally {
+      combined.dispose();
+      if (this.inflight === inflight) this.inflight = null;
     }
   }
 }

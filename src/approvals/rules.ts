@@ -39,7 +39,7 @@ export type ApprovalRulesOptions = {
 /** The handler `approvalRules` returns: a plain `ApprovalHandler` that carries its settings. */
 export type ApprovalRulesHandler = ApprovalHandler & Required<Pick<ApprovalHandlerSettings, "otherwise">> & Pick<ApprovalHandlerSettings, "timeoutMs">;
 
-type Matcher = (text: string) => boolean;
+type Matcher = ((text: string) => boolean) & { absolute?: boolean };
 
 const COMMAND_GLOB: picomatch.PicomatchOptions = { bash: true, dot: true, windows: false };
 const PATH_GLOB: picomatch.PicomatchOptions = { dot: true, windows: false };
@@ -55,13 +55,18 @@ export function approvalRules(options: ApprovalRulesOptions = {}): ApprovalRules
   const handler = (request: ApprovalRequest): ApprovalDecision => {
     if (request.kind === "command") {
       const texts = request.command === "" ? [] : commandTexts(request.command);
-      return decide(texts.some((t) => matchesAny(commands.deny, t)), texts.length > 0 && texts.some((t) => matchesAny(commands.allow, t)), otherwise);
+      // Globs stop at newlines; a deny rule must still see every line of a multi-line script.
+      const denyTexts = texts.flatMap((t) => [t, ...t.split(/\r?\n/)]);
+      const denied = denyTexts.some((t) => matchesAny(commands.deny, t));
+      // Extra sandbox or network grants ride along with a command; no text rule can speak for them.
+      if (!denied && asksForMore(request.raw)) return otherwise;
+      return decide(denied, texts.length > 0 && texts.some((t) => matchesAny(commands.allow, t)), otherwise);
     }
     if (request.kind === "file_change") {
       const cwd = request.cwd ?? options.cwd;
       const targets = request.changes.flatMap((change) => changeTargets(change));
-      const denied = targets.some((target) => pathForms(target, cwd).some((form) => matchesAny(paths.deny, form)));
-      const allowed = targets.length > 0 && targets.every((target) => pathForms(target, cwd).some((form) => matchesAny(paths.allow, form)));
+      const denied = targets.some((target) => pathForms(target, cwd).all.some((form) => matchesAny(paths.deny, form)));
+      const allowed = targets.length > 0 && targets.every((target) => isAllowedPath(paths.allow, pathForms(target, cwd)));
       return decide(denied, allowed, otherwise);
     }
     // Permissions and unknown requests have no text to match; only `otherwise` can speak for them.
@@ -86,7 +91,7 @@ function compile(patterns: readonly ApprovalPattern[] | undefined, globOptions: 
     }
     if (typeof pattern === "string" && pattern.length > 0) {
       const isMatch = picomatch(pattern, globOptions);
-      return (text) => text.length > 0 && isMatch(text);
+      return Object.assign((text: string) => text.length > 0 && isMatch(text), { absolute: pattern.startsWith("/") });
     }
     throw new InvalidOptionsError("approvalRules: patterns must be RegExps or non-empty glob strings");
   });
@@ -100,14 +105,48 @@ function changeTargets(change: FileChange): string[] {
   return change.movePath === undefined ? [change.path] : [change.path, change.movePath];
 }
 
+/** The ways a changed path may be written: as given, and relative to the cwd when inside it. */
+interface PathForms {
+  /** Every form (deny rules see them all). */
+  all: string[];
+  /** The path as an absolute one, when it is. */
+  absolute: string | null;
+  /** The path relative to the cwd, only when it lies inside it (or was given relative). */
+  relative: string | null;
+}
+
 // Normalised so `src/../etc/passwd` cannot pass for `src/**`; an empty path has no forms and matches nothing.
-function pathForms(target: string, cwd: string | undefined | null): string[] {
-  if (target === "") return [];
+function pathForms(target: string, cwd: string | undefined | null): PathForms {
+  if (target === "") return { all: [], absolute: null, relative: null };
   const given = toSlashes(path.normalize(target));
-  if (!cwd || !path.isAbsolute(target)) return [given];
+  if (!path.isAbsolute(target)) return { all: [given], absolute: null, relative: given.startsWith("..") ? null : given };
+  if (!cwd) return { all: [given], absolute: given, relative: null };
   const relative = path.relative(cwd, target);
   const inside = relative !== "" && !relative.startsWith("..") && !path.isAbsolute(relative);
-  return inside ? [given, toSlashes(relative)] : [given];
+  return inside ? { all: [given, toSlashes(relative)], absolute: given, relative: toSlashes(relative) } : { all: [given], absolute: given, relative: null };
+}
+
+/**
+ * Allow rules are strict about where a path is: a relative glob (`src/**`) only allows paths inside
+ * the working directory, an absolute glob (`/tmp/**`) absolute paths, a RegExp the cwd-relative
+ * form inside the cwd and the absolute form outside it.
+ */
+function isAllowedPath(matchers: readonly Matcher[], forms: PathForms): boolean {
+  return matchers.some((match) => {
+    if (match.absolute === true) return forms.absolute !== null && match(forms.absolute);
+    if (match.absolute === false) return forms.relative !== null && match(forms.relative);
+    const canonical = forms.relative ?? forms.absolute;
+    return canonical !== null && match(canonical);
+  });
+}
+
+/** True when a command approval also asks for extra sandbox permissions or network access. */
+function asksForMore(raw: unknown): boolean {
+  if (raw === null || typeof raw !== "object") return false;
+  const r = raw as Record<string, unknown>;
+  const present = (value: unknown): boolean => value !== undefined && value !== null && !(Array.isArray(value) && value.length === 0);
+  // Proposed policy amendments only apply with decisions codexkit never sends, so they grant nothing here.
+  return present(r.additionalPermissions) || present(r.networkApprovalContext);
 }
 
 function toSlashes(p: string): string {

@@ -22,6 +22,8 @@ export interface JsonRpcConnectionOptions {
   requestTimeoutMs?: number;
   /** The peer's name, used in log lines and error messages. */
   name?: string;
+  /** Redacts what the peer says before it reaches an error (the client's secrets, not only patterns). */
+  redact?: <T>(value: T) => T;
 }
 
 /** Per-call options of `request`. */
@@ -81,6 +83,7 @@ export class JsonRpcConnection {
   readonly closed: Promise<Error | undefined>;
   private readonly logger: Logger;
   private readonly name: string;
+  private readonly redact: <T>(value: T) => T;
   private readonly defaultTimeoutMs: number;
   private readonly pending = new Map<RequestId, Pending>();
   private readonly notificationHandlers = new Set<NotificationHandler>();
@@ -98,6 +101,7 @@ export class JsonRpcConnection {
   ) {
     this.logger = options.logger ?? silentLogger;
     this.name = options.name ?? "codex";
+    this.redact = options.redact ?? (<T>(value: T): T => value);
     this.defaultTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
     transport.onmessage = (message) => this.receive(message);
@@ -271,8 +275,8 @@ export class JsonRpcConnection {
   }
 
   private rpcError(method: string, error: JsonRpcErrorObject): RpcError {
-    const fields = error.data === undefined ? { rpcCode: error.code, method } : { rpcCode: error.code, method, data: error.data };
-    return new RpcError(`${this.name} rejected ${method}: ${redactPatterns(error.message)}`, fields);
+    const fields = error.data === undefined ? { rpcCode: error.code, method } : { rpcCode: error.code, method, data: this.redact(error.data) };
+    return new RpcError(this.redact(`${this.name} rejected ${method}: ${redactPatterns(error.message)}`), fields);
   }
 
   private notification(method: string, params: unknown): void {

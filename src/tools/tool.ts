@@ -20,7 +20,7 @@ export interface ToolDefinition<P extends ToolParameters> {
   parameters: P;
   /** Runs one call with validated arguments. */
   execute(args: ToolArguments<P>, ctx: ToolContext): ToolResult | Promise<ToolResult>;
-  /** Milliseconds a call may run (default: the client's, 60000; 0 = no limit). */
+  /** Milliseconds a call may run (default 60000; 0 = no limit). */
   timeoutMs?: number;
 }
 

@@ -4,6 +4,34 @@ import { AbortError, redactPatterns } from "../errors/index.js";
 /** Builds the error for an aborted turn, keeping a custom reason's (redacted) message. */
 export function abortError(signal: AbortSignal): AbortError {
   const reason: unknown = signal.reason;
+  // `thread.interrupt()` aborts with its own AbortError; keep its message.
+  if (reason instanceof AbortError) return reason;
   const detail = reason instanceof Error && reason.name !== "AbortError" ? `: ${redactPatterns(reason.message)}` : "";
   return new AbortError(`the turn was aborted${detail}`);
+}
+
+/**
+ * A signal that aborts when any of `signals` does, and a `dispose` that drops the listeners
+ * (`AbortSignal.any` needs Node 20.3; codexkit supports all of Node 20).
+ */
+export function anySignal(signals: readonly AbortSignal[]): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController();
+  const cleanups: (() => void)[] = [];
+  const dispose = (): void => {
+    for (const cleanup of cleanups.splice(0)) cleanup();
+  };
+  for (const signal of signals) {
+    if (signal.aborted) {
+      controller.abort(signal.reason);
+      break;
+    }
+    const onAbort = (): void => {
+      controller.abort(signal.reason);
+      dispose();
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+    cleanups.push(() => signal.removeEventListener("abort", onAbort));
+  }
+  if (controller.signal.aborted) dispose();
+  return { signal: controller.signal, dispose };
 }

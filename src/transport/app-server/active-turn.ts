@@ -1,7 +1,8 @@
 /**
- * The bookkeeping of one running app-server turn, shared by its event generator and by the
- * calls that act on it from outside (`steer`, `interrupt`, an aborting signal). Its end is
- * detected where notifications arrive, not where the consumer pulls events, so an interrupt
+ * The bookkeeping of one app-server turn, shared by its event generator and by the calls that act
+ * on it from outside (`steer`, `interrupt`, an aborting signal). It exists from the moment the
+ * turn is asked for, before codex knows the thread, so an early interrupt is never lost. Its end
+ * is detected where notifications arrive, not where the consumer pulls events, so an interrupt
  * completes even while the consumer is paused inside its loop body.
  */
 import type { FileChange } from "../../approvals/index.js";
@@ -10,28 +11,34 @@ import type { ToolSet } from "../../tools/types.js";
 import type { TurnApprovals } from "../types.js";
 import type { AppServer } from "./server.js";
 
-/** A turn in flight on one app-server process. */
+/** A turn on its way through one app-server process. */
 export class ActiveTurn {
-  /** Resolves with the turn id once `turn/start` has answered. */
+  /** Resolves with the turn id once `turn/start` has answered; rejects if the turn never starts. */
   readonly started: Promise<string>;
-  /** Resolves when codex reports the turn over, or the process is gone. */
+  /** Resolves when codex reports the turn over, or the turn can no longer run. */
   readonly ended: Promise<void>;
-  /** Set by `interrupt`, so the generator reports an interrupted turn as aborted. */
+  /** Set by an interrupt or abort: the generator must not start the turn, or reports it aborted. */
   interruptRequested = false;
+  /** The one stop in progress, so concurrent interrupts share it. */
+  stopping: Promise<void> | null = null;
   /** Aborts the turn's running tool calls when the turn is interrupted, aborted or over. */
   readonly cancel = new AbortController();
   /** The changes of each file-change item, seen on `item/started`; approval requests lack them. */
   readonly fileChanges = new Map<string, FileChange[]>();
   /** Hands events raised outside the notification stream (approvals) to the turn's generator. */
   emit: (event: ThreadEvent) => void = () => {};
+  /** The process the turn runs on, once known. */
+  server: AppServer | null = null;
+  /** The thread, once codex has started or loaded it. */
+  threadId: string | null;
   private resolveStarted!: (turnId: string) => void;
   private rejectStarted!: (error: Error) => void;
   private resolveEnded!: () => void;
   private _turnId: string | null = null;
+  private _isEnded = false;
 
   constructor(
-    readonly threadId: string,
-    readonly server: AppServer,
+    threadId: string | null,
     /** The turn's codexkit tools. */
     readonly tools?: ToolSet,
     /** Who answers the turn's approval requests. */
@@ -39,6 +46,7 @@ export class ActiveTurn {
     /** The thread's working directory, for matching relative paths in approval rules. */
     readonly cwd: string | null = null,
   ) {
+    this.threadId = threadId;
     this.started = new Promise<string>((resolve, reject) => {
       this.resolveStarted = resolve;
       this.rejectStarted = reject;
@@ -53,20 +61,26 @@ export class ActiveTurn {
     return this._turnId;
   }
 
+  /** True once the turn is over (or will never run). */
+  get isEnded(): boolean {
+    return this._isEnded;
+  }
+
   /** Records the id `turn/start` returned. */
   markStarted(turnId: string): void {
     this._turnId = turnId;
     this.resolveStarted(turnId);
   }
 
-  /** Records that the turn never started. */
+  /** Records that the turn never started, or that its process is gone. */
   markFailed(error: Error): void {
     this.rejectStarted(error);
-    this.resolveEnded();
+    this.markEnded();
   }
 
   /** Records that the turn is over. */
   markEnded(): void {
+    this._isEnded = true;
     this.resolveEnded();
   }
 }

@@ -187,7 +187,7 @@ function toMcpToolCall(raw: Json, id: string): McpToolCallItem {
 function toToolCall(raw: Json, id: string): ToolCallItem {
   let status = snakeStatus(raw.status) as ToolCallStatus;
   if (raw.success === false) status = "failed";
-  const item: ToolCallItem = { id, type: "tool_call", tool: asString(raw.tool), arguments: raw.arguments ?? null, status };
+  const item: ToolCallItem = { id, type: "tool_call", tool: asString(raw.tool), arguments: raw.arguments ?? {}, status };
   const output = Array.isArray(raw.contentItems) ? toolOutput(raw.contentItems) : undefined;
   if (status === "failed") item.error = { message: typeof output === "string" && output !== "" ? output : "tool call failed" };
   else if (output !== undefined) item.result = output;
@@ -201,5 +201,12 @@ function toolOutput(contentItems: unknown[]): unknown {
     const e = asObject(entry);
     return e?.type === "inputText" && typeof e.text === "string" ? e.text : null;
   });
-  return texts.every((t) => t !== null) ? texts.join("") : contentItems;
+  if (texts.every((t) => t !== null)) return texts.join("");
+  // The same content-item shape a tool returns (and exec reports), not app-server's wire names.
+  return contentItems.map((entry) => {
+    const e = asObject(entry);
+    if (e?.type === "inputText" && typeof e.text === "string") return { type: "text", text: e.text };
+    if (e?.type === "inputImage" && typeof e.imageUrl === "string") return { type: "image", imageUrl: e.imageUrl };
+    return entry;
+  });
 }

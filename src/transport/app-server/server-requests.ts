@@ -6,19 +6,25 @@
 import { decideApproval, toApprovalRequest, toCodexResponse, toFileChanges } from "../../approvals/index.js";
 import type { Logger } from "../../logger.js";
 import type { ToolCallOutcome } from "../../tools/types.js";
+import { anySignal } from "../abort.js";
 import type { ActiveTurn } from "./active-turn.js";
 
 /** `item/tool/call` → `{ contentItems, success }`. Never throws: codex must get an answer. */
 export async function answerToolCall(turn: ActiveTurn | undefined, p: Record<string, unknown>, signal: AbortSignal): Promise<unknown> {
   const name = typeof p.tool === "string" ? p.tool : "";
   if (!turn?.tools?.has(name)) return toToolResponse(failure(`unknown tool ${JSON.stringify(name)}`));
-  const outcome = await turn.tools.call(name, p.arguments, {
-    threadId: turn.threadId,
-    turnId: typeof p.turnId === "string" ? p.turnId : turn.turnId,
-    callId: typeof p.callId === "string" ? p.callId : "",
-    signal: AbortSignal.any([signal, turn.cancel.signal]),
-  });
-  return toToolResponse(outcome);
+  const combined = anySignal([signal, turn.cancel.signal]);
+  try {
+    const outcome = await turn.tools.call(name, p.arguments, {
+      threadId: turn.threadId ?? "",
+      turnId: typeof p.turnId === "string" ? p.turnId : turn.turnId,
+      callId: typeof p.callId === "string" ? p.callId : "",
+      signal: combined.signal,
+    });
+    return toToolResponse(outcome);
+  } finally {
+    combined.dispose();
+  }
 }
 
 function failure(message: string): ToolCallOutcome {

@@ -75,6 +75,7 @@ export class AppServer {
     const rpc = new JsonRpcConnection(new StdioMessageTransport(proc, logger, options.killGraceMs), {
       logger,
       name: "codex app-server",
+      redact: (value) => ctx.redactor.redactValue(value),
     });
     const server = new AppServer(rpc, proc, logger, options.killGraceMs);
     for (const method of HANDLED_SERVER_REQUESTS) {
@@ -115,9 +116,17 @@ export class AppServer {
     await this.proc.kill(this.killGraceMs);
   }
 
+  /** Kills the process at once; running turns fail with `reason`. */
+  async kill(reason: Error): Promise<void> {
+    await this.rpc.close(reason);
+    await this.proc.kill(0);
+  }
+
   private route(method: string, params: unknown): void {
     const record = (params !== null && typeof params === "object" ? params : {}) as Record<string, unknown>;
     const threadId = typeof record.threadId === "string" ? record.threadId : undefined;
+    // An unloaded thread must be resumed before its next turn.
+    if ((method === "thread/closed" || method === "thread/deleted") && threadId !== undefined) this.loaded.delete(threadId);
     // Process-wide warnings name no thread; exec shows them in every turn, so every turn gets them.
     const targets = threadId !== undefined ? [this.listeners.get(threadId)] : GLOBAL_WARNINGS.has(method) ? [...this.listeners.values()] : [];
     let delivered = false;

@@ -50,6 +50,8 @@ export class StdioMessageTransport implements MessageTransport {
       }
     } catch (error) {
       failure = error instanceof Error ? error : new Error(String(error));
+      // Nobody reads stdout any more: a process left running would hang every turn on it.
+      await this.proc.kill(this.killGraceMs);
     }
     await this.proc.exited;
     this.proc.release();

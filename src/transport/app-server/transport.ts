@@ -4,7 +4,7 @@
  * plus `item.delta`. A dead process fails the turns it was running and is replaced on next use.
  */
 import path from "node:path";
-import { AbortError, InvalidOptionsError } from "../../errors/index.js";
+import { AbortError, CodexExitError, ConnectionClosedError, InvalidOptionsError } from "../../errors/index.js";
 import type { ThreadEvent } from "../../events.js";
 import type { NormalizedInput } from "../../input.js";
 import type { ThreadOptions } from "../../options.js";
@@ -21,6 +21,8 @@ import { toThreadSummary } from "./threads.js";
 
 /** How long `interrupt` waits for codex to confirm before killing the process. */
 export const DEFAULT_INTERRUPT_TIMEOUT_MS = 10_000;
+/** Cleaning an interrupted turn's background terminals is best effort; it must not hold interrupt up. */
+const CLEAN_TIMEOUT_MS = 2_000;
 
 type Incoming = { method: string; params: Record<string, unknown> } | { event: ThreadEvent } | { abort: true };
 
@@ -28,45 +30,55 @@ type Incoming = { method: string; params: Record<string, unknown> } | { event: T
 export class AppServerTransport implements Transport {
   readonly kind = "app-server" as const;
   private server: Promise<AppServer> | null = null;
+  private closed = false;
   private binary: ResolvedBinary | undefined;
   private readonly active = new Map<string, ActiveTurn>();
+  /** The tool names each thread started here was given (codex fixes them at thread/start). */
+  private readonly offeredTools = new Map<string, string>();
 
   constructor(private readonly ctx: ClientContext) {}
 
   async *runTurn(request: TurnRequest): AsyncGenerator<ThreadEvent, void, undefined> {
     const { signal } = request;
     if (signal?.aborted) throw abortError(signal);
-    const server = await this.ensure();
-    if (signal?.aborted) throw abortError(signal);
-    const threadId = await this.openThread(server, request);
-    if (this.active.has(threadId)) {
-      throw new InvalidOptionsError(`thread ${threadId} is already running a turn; wait for it, steer it, or interrupt it`);
-    }
-    yield { type: "thread.started", thread_id: threadId };
-
     const cwd = path.resolve(request.thread.workingDirectory ?? process.cwd());
-    const turn = new ActiveTurn(threadId, server, request.tools, request.approvals, cwd);
-    turn.emit = (event) => queue.push({ event });
+    const turn = new ActiveTurn(request.threadId, request.tools, request.approvals, cwd);
+    // A known thread is reserved before anything async, so a second turn on it is refused at once.
+    if (request.threadId !== null) this.reserve(request.threadId, turn);
     const queue = new AsyncQueue<Incoming>();
-    const mapper = new TurnEventMapper({ threadId });
-    const unsubscribe = server.subscribe(threadId, {
-      notify: (method, params) => {
-        if (method === "turn/completed") turn.markEnded();
-        if (method === "item/started") rememberFileChanges(turn, params);
-        queue.push({ method, params });
-      },
-      closed: (error) => {
-        turn.markFailed(error);
-        queue.fail(error);
-      },
-    });
+    turn.emit = (event) => queue.push({ event });
     const onAbort = (): void => {
       queue.push({ abort: true });
       void this.stopTurn(turn);
     };
-    this.active.set(threadId, turn);
+    signal?.addEventListener("abort", onAbort, { once: true });
+    let mapper: TurnEventMapper | null = null;
+    let unsubscribe = (): void => {};
+    let sent = false;
     try {
-      signal?.addEventListener("abort", onAbort, { once: true });
+      const server = await this.ensure();
+      turn.server = server;
+      this.throwIfStopped(turn, signal);
+      const threadId = await this.openThread(server, request);
+      if (request.threadId === null) this.reserve(threadId, turn);
+      turn.threadId = threadId;
+      this.throwIfStopped(turn, signal);
+      yield { type: "thread.started", thread_id: threadId };
+      this.throwIfStopped(turn, signal);
+
+      mapper = new TurnEventMapper({ threadId });
+      unsubscribe = server.subscribe(threadId, {
+        notify: (method, params) => {
+          if (method === "turn/completed") turn.markEnded();
+          if (method === "item/started") rememberFileChanges(turn, params);
+          queue.push({ method, params });
+        },
+        closed: (error) => {
+          turn.markFailed(error);
+          queue.fail(error);
+        },
+      });
+      sent = true;
       try {
         const started = await server.rpc.request<{ turn: { id: string } }>("turn/start", turnStartParams(threadId, request));
         turn.markStarted(started.turn.id);
@@ -88,18 +100,21 @@ export class AppServerTransport implements Transport {
         // The process went away; if that was our doing after an interrupt, the turn was aborted.
         if (!signal?.aborted && !turn.interruptRequested) throw error;
       }
+      // A turn codex finished (completed or failed) stands, even if an interrupt came too late.
+      if (mapper.done && !mapper.interrupted) return;
       if (signal?.aborted) {
         await turn.ended;
         throw abortError(signal);
       }
-      if (mapper.interrupted || turn.interruptRequested) throw new AbortError("the turn was interrupted");
+      throw new AbortError("the turn was interrupted");
     } finally {
       signal?.removeEventListener("abort", onAbort);
       turn.cancel.abort();
+      if (!sent) turn.markFailed(new AbortError("the turn did not start"));
       // A consumer that stopped early (break) must not leave codex working on the turn.
-      if (!mapper.done && server.alive && turn.turnId !== null) await this.stopTurn(turn);
+      else if (!mapper?.done && turn.server?.alive) await this.stopTurn(turn);
       unsubscribe();
-      this.active.delete(threadId);
+      if (turn.threadId !== null && this.active.get(turn.threadId) === turn) this.active.delete(turn.threadId);
     }
   }
 
@@ -107,7 +122,7 @@ export class AppServerTransport implements Transport {
   async steer(threadId: string, input: NormalizedInput): Promise<void> {
     const turn = this.requireActive(threadId, "steer");
     const turnId = await turn.started;
-    await turn.server.rpc.request("turn/steer", { threadId, expectedTurnId: turnId, input: toUserInput(input) });
+    await turn.server!.rpc.request("turn/steer", { threadId, expectedTurnId: turnId, input: toUserInput(input) });
   }
 
   /** Interrupts the running turn of `threadId`; resolves once it has stopped. No turn: no-op. */
@@ -145,6 +160,7 @@ export class AppServerTransport implements Transport {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     const pending = this.server;
     this.server = null;
     if (!pending) return;
@@ -152,33 +168,54 @@ export class AppServerTransport implements Transport {
     await server?.close();
   }
 
-  /** The live process, started (or restarted after a crash) on demand. */
+  /** The live process, started (or restarted after a crash) on demand; one start at a time. */
   private async ensure(): Promise<AppServer> {
-    if (this.server) {
-      const current = await this.server.catch(() => null);
-      if (current?.alive) return current;
-      this.server = null;
-      await current?.close();
+    const current = this.server;
+    if (current) {
+      const server = await current.catch(() => null);
+      if (server?.alive) return server;
+      // Whoever gets here first replaces the dead process; the others wait for that replacement.
+      if (this.server !== current) return this.ensure();
     }
+    const next = this.start(current);
+    this.server = next;
+    next.catch(() => {
+      if (this.server === next) this.server = null;
+    });
+    return next;
+  }
+
+  private async start(previous: Promise<AppServer> | null): Promise<AppServer> {
+    const old = await previous?.catch(() => null);
+    await old?.close();
+    if (this.closed) throw new ConnectionClosedError("the codex client was closed");
     this.binary ??= resolveCodexBinary(this.ctx.options.codexPathOverride);
-    const starting = AppServer.start(this.ctx, this.binary, (method, params, signal) => this.onServerRequest(method, params, signal));
-    this.server = starting;
-    try {
-      return await starting;
-    } catch (error) {
-      if (this.server === starting) this.server = null;
-      throw error;
+    const server = await AppServer.start(this.ctx, this.binary, (method, params, signal) => this.onServerRequest(method, params, signal));
+    if (this.closed) {
+      await server.close();
+      throw new ConnectionClosedError("the codex client was closed");
     }
+    return server;
   }
 
   /** Starts a new thread, or loads a stored one into this process; returns its id. */
   private async openThread(server: AppServer, request: TurnRequest): Promise<string> {
     const { threadId, thread } = request;
+    const names = toolNames(request);
     if (threadId === null) {
       const params = threadStartParams(thread, request.tools?.specs);
       const result = await server.rpc.request<{ thread: { id: string } }>("thread/start", params);
       server.loaded.add(result.thread.id);
+      this.offeredTools.set(result.thread.id, names);
       return result.thread.id;
+    }
+    const offered = this.offeredTools.get(threadId);
+    if (offered !== undefined && offered !== names) {
+      // codex takes dynamicTools only at thread/start; a changed tool set cannot reach the model.
+      this.ctx.logger.warn(
+        { threadId, offered: offered.split(","), now: names.split(",") },
+        "the thread's tools changed after it started; app-server keeps offering the tools the thread started with",
+      );
     }
     if (!server.loaded.has(threadId)) {
       await server.rpc.request("thread/resume", threadResumeParams(threadId, thread));
@@ -188,37 +225,66 @@ export class AppServerTransport implements Transport {
   }
 
   /** Asks codex to interrupt a turn and waits; kills the process if codex does not comply. */
-  private async stopTurn(turn: ActiveTurn): Promise<void> {
+  private stopTurn(turn: ActiveTurn): Promise<void> {
     turn.interruptRequested = true;
     turn.cancel.abort();
+    if (turn.isEnded) return Promise.resolve();
+    turn.stopping ??= this.interruptAndWait(turn);
+    return turn.stopping;
+  }
+
+  private async interruptAndWait(turn: ActiveTurn): Promise<void> {
     const timeoutMs = this.ctx.options.interruptTimeoutMs ?? DEFAULT_INTERRUPT_TIMEOUT_MS;
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), timeoutMs)));
     try {
+      // Not started yet: the generator sees `interruptRequested` and never sends turn/start.
       const turnId = await Promise.race([turn.started.catch(() => null), turn.ended.then(() => null)]);
-      if (turnId !== null) {
-        void turn.server.rpc.request("turn/interrupt", { threadId: turn.threadId, turnId }).catch((error: unknown) => {
-          this.ctx.logger.debug({ threadId: turn.threadId, error: String(error) }, "turn/interrupt failed");
-        });
-      }
+      const server = turn.server;
+      if (turnId === null || server === null || turn.threadId === null) return;
+      const threadId = turn.threadId;
+      void server.rpc.request("turn/interrupt", { threadId, turnId }).catch((error: unknown) => {
+        this.ctx.logger.debug({ threadId, error: String(error) }, "turn/interrupt failed");
+      });
       if ((await Promise.race([turn.ended, timedOut])) === "timeout") {
-        this.ctx.logger.warn({ threadId: turn.threadId, timeoutMs }, "codex did not stop the turn in time; killing codex app-server");
-        await turn.server.close();
+        this.ctx.logger.warn({ threadId, timeoutMs }, "codex did not stop the turn in time; killing codex app-server");
+        await server.kill(
+          new CodexExitError(
+            `codex app-server was killed: it did not stop the turn of thread ${threadId} within ${timeoutMs} ms of turn/interrupt; every turn it was running ended`,
+            { exitCode: null, signal: "SIGKILL", stderrTail: server.proc.stderrTail() },
+          ),
+        );
         return;
       }
       // codex keeps an interrupted turn's commands running as background terminals; stop them too.
-      await turn.server.rpc.request("thread/backgroundTerminals/clean", { threadId: turn.threadId }).catch((error: unknown) => {
-        this.ctx.logger.debug({ threadId: turn.threadId, error: String(error) }, "cleaning background terminals failed");
-      });
+      await server.rpc
+        .request("thread/backgroundTerminals/clean", { threadId }, { timeoutMs: CLEAN_TIMEOUT_MS })
+        .catch((error: unknown) => this.ctx.logger.debug({ threadId, error: String(error) }, "cleaning background terminals failed"));
     } finally {
       clearTimeout(timer);
     }
   }
 
+  /** Throws `AbortError` when the turn was aborted or interrupted before codex started it. */
+  private throwIfStopped(turn: ActiveTurn, signal: AbortSignal | undefined): void {
+    if (signal?.aborted) throw abortError(signal);
+    if (turn.interruptRequested) throw new AbortError("the turn was interrupted");
+  }
+
+  /** Claims the thread for one turn. */
+  private reserve(threadId: string, turn: ActiveTurn): void {
+    if (this.active.has(threadId)) {
+      throw new InvalidOptionsError(`thread ${threadId} is already running a turn; wait for it, steer it, or interrupt it`);
+    }
+    this.active.set(threadId, turn);
+  }
+
   /** Routes a server request to the running turn of the thread it names. */
   private async onServerRequest(method: string, params: unknown, signal: AbortSignal): Promise<unknown> {
     const p = (params !== null && typeof params === "object" ? params : {}) as Record<string, unknown>;
-    const turn = typeof p.threadId === "string" ? this.active.get(p.threadId) : undefined;
+    // Legacy approval requests name the thread `conversationId`.
+    const threadId = typeof p.threadId === "string" ? p.threadId : typeof p.conversationId === "string" ? p.conversationId : undefined;
+    const turn = threadId !== undefined ? this.active.get(threadId) : undefined;
     if (method === "item/tool/call") return answerToolCall(turn, p, signal);
     return answerApproval(turn, method, p, this.ctx.logger);
   }
@@ -228,4 +294,9 @@ export class AppServerTransport implements Transport {
     if (!turn) throw new InvalidOptionsError(`cannot ${action}: no turn is running on this thread`);
     return turn;
   }
+}
+
+/** The turn's tool names, sorted, as one comparable string. */
+function toolNames(request: TurnRequest): string {
+  return (request.tools?.specs ?? []).map((spec) => spec.name).sort().join(",");
 }

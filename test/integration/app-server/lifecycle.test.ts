@@ -45,6 +45,23 @@ it("fails every running turn within a second when the process dies, then starts 
   expect(now).not.toContain(pid);
 });
 
+it("restarts once when several turns find the process dead, and close() leaves nothing", async () => {
+  h = await harness("app-server");
+  h.model.reply(say("warm")).reply(say("a")).reply(say("b"));
+  const [one, two] = [h.thread(), h.thread()];
+  await one.run("warm up");
+  const [pid] = appServers(h.marker);
+  const orphans = descendantsOf(pid!);
+  process.kill(pid!, "SIGKILL");
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  killAll(orphans);
+  const answers = await Promise.all([one.run("x"), two.run("y")]);
+  expect(answers.map((t) => t.finalResponse).sort()).toEqual(["a", "b"]);
+  expect(appServers(h.marker)).toHaveLength(1);
+  await h.codex.close();
+  expect(processesWithEnv(h.marker)).toEqual([]);
+});
+
 it("kills the process when codex does not confirm an interrupt in time", async () => {
   h = await harness("app-server", { interruptTimeoutMs: 300 });
   h.model.enqueue(stall());
@@ -53,9 +70,16 @@ it("kills the process when codex does not confirm an interrupt in time", async (
   await h.model.waitForRequests(1);
   const [pid] = appServers(h.marker);
   // A stopped process cannot answer; interrupt must fall back to killing it.
+  // Another thread on the same process learns why its turn ended.
+  h.model.enqueue(stall());
+  const other = h.thread().run("bystander").catch((e: unknown) => e);
+  await h.model.waitForRequests(2);
   process.kill(pid!, "SIGSTOP");
   await thread.interrupt();
   expect(await pending).toBeInstanceOf(AbortError);
+  const bystander = await other;
+  expect(bystander).toBeInstanceOf(CodexExitError);
+  expect((bystander as Error).message).toMatch(/did not stop the turn/);
   expect(appServers(h.marker)).not.toContain(pid);
 });
 

@@ -89,6 +89,31 @@ describe("app-server transport", () => {
     expect(appServers(h.marker)).toEqual(pids);
   });
 
+  it("keeps a completed turn completed when an interrupt comes too late", async () => {
+    h = await harness("app-server");
+    h.model.reply(say("finished"));
+    const thread = h.thread();
+    const { events } = await thread.runStreamed("go");
+    const seen: string[] = [];
+    for await (const event of events) {
+      seen.push(event.type);
+      // The turn is over in codex by now; the interrupt must not turn it into an abort.
+      if (event.type === "turn.completed") await thread.interrupt();
+    }
+    expect(seen.at(-1)).toBe("turn.completed");
+  });
+
+  it("honours an abort that comes after thread.started but before codex starts the turn", async () => {
+    h = await harness("app-server");
+    const controller = new AbortController();
+    const { events } = await h.thread().runStreamed("go", { signal: controller.signal });
+    const first = await events.next();
+    expect(first.value).toMatchObject({ type: "thread.started" });
+    controller.abort();
+    await expect(events.next()).rejects.toBeInstanceOf(AbortError);
+    expect(h.model.requests).toHaveLength(0);
+  });
+
   it("forks a thread: the fork carries the parent's history, the parent goes on alone", async () => {
     h = await harness("app-server");
     h.model.reply(say("parent answer")).reply(say("fork answer"));

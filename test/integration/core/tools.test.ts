@@ -172,4 +172,17 @@ describe.each(TRANSPORTS)("%s transport: tools", (transport) => {
     expect(JSON.stringify(h.model.responseRequests()[1]!.body)).toContain('"add"');
     expect(outputFor(2, "c9")).toBe("9");
   });
+
+  it.runIf(transport === "app-server")("warns that a tool registered after the thread started is not offered", async () => {
+    const warnings: string[] = [];
+    const logger = { debug() {}, info() {}, warn: (_obj: unknown, msg?: string) => void warnings.push(msg ?? ""), error() {} };
+    h = await harness(transport, { logger });
+    h.model.reply(say("one")).reply(say("two"));
+    const thread = h.thread();
+    await thread.run("first");
+    h.codex.tools.register(add);
+    await thread.run("second");
+    expect(JSON.stringify(h.model.responseRequests()[1]!.body)).not.toContain("Adds two numbers");
+    expect(warnings.join("\n")).toContain("tools changed after it started");
+  });
 });

@@ -1,7 +1,7 @@
 /** Core turn behaviour on both transports, against the real codex binary and the mock model. */
 import { z } from "zod";
 import { afterEach, describe, expect, it } from "vitest";
-import { AbortError, CodexExitError, OutputSchemaError, TurnFailedError } from "../../../src/index.js";
+import { AbortError, CodexExitError, InvalidOptionsError, OutputSchemaError, TurnFailedError } from "../../../src/index.js";
 import { fail, runCommand, say, stall } from "../../../src/testing/index.js";
 import { collect, harness, type Harness } from "../../helpers/harness.js";
 import { waitForCommand, waitForCommandGone } from "../../helpers/processes.js";
@@ -105,6 +105,16 @@ describe.each(TRANSPORTS)("%s transport", (transport) => {
     // The command is gone as soon as the loop is left, even while app-server itself stays warm.
     expect(await waitForCommandGone(h.cwd, "sleep 30")).toEqual([]);
     // h.close() asserts that no process with this fixture's CODEX_HOME survives.
+  });
+
+  it("refuses a second turn on a thread while one runs, and the first goes on", async () => {
+    h = await harness(transport);
+    h.model.reply(say("warm")).reply(say("first"));
+    const thread = h.thread();
+    await thread.run("warm up");
+    const first = thread.run("one");
+    await expect(thread.run("two")).rejects.toBeInstanceOf(InvalidOptionsError);
+    expect((await first).finalResponse).toBe("first");
   });
 
   it.runIf(transport === "exec")("explains the untrusted-directory failure", async () => {
