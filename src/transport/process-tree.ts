@@ -5,10 +5,18 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 
-/** Pids of every live descendant of `root` (Linux `/proc`; empty elsewhere). */
-export function descendantsOf(root: number): number[] {
+/** A process as listed: its pid and its start time, so a reused pid is never mistaken for it. */
+export interface ListedProcess {
+  pid: number;
+  /** Start time in clock ticks since boot (field 22 of `/proc/<pid>/stat`). */
+  startTime: string;
+}
+
+/** Every live descendant of `root` (Linux `/proc`; empty elsewhere). */
+export function descendantsOf(root: number): ListedProcess[] {
   if (process.platform !== "linux") return [];
   const children = new Map<number, number[]>();
+  const startTimes = new Map<number, string>();
   let entries: string[];
   try {
     entries = readdirSync("/proc");
@@ -17,36 +25,40 @@ export function descendantsOf(root: number): number[] {
   }
   for (const entry of entries) {
     if (!/^\d+$/.test(entry)) continue;
-    const ppid = parentOf(entry);
-    if (ppid === null) continue;
+    const stat = statOf(entry);
+    if (stat === null) continue;
+    const ppid = stat.ppid;
+    startTimes.set(Number(entry), stat.startTime);
     const list = children.get(ppid);
     if (list) list.push(Number(entry));
     else children.set(ppid, [Number(entry)]);
   }
-  const out: number[] = [];
+  const out: ListedProcess[] = [];
   const stack = [...(children.get(root) ?? [])];
   while (stack.length > 0) {
     const pid = stack.pop()!;
-    out.push(pid);
+    out.push({ pid, startTime: startTimes.get(pid) ?? "" });
     stack.push(...(children.get(pid) ?? []));
   }
   return out;
 }
 
-function parentOf(pid: string): number | null {
+function statOf(pid: string | number): { ppid: number; startTime: string } | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     // The command name may contain spaces and parentheses; fields resume after the last ")".
     const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return Number(rest[1]);
+    // rest[0] is field 3 (state), so field N is rest[N - 3].
+    return { ppid: Number(rest[1]), startTime: rest[19] ?? "" };
   } catch {
     return null;
   }
 }
 
-/** SIGKILLs each pid, ignoring the ones already gone. */
-export function killAll(pids: readonly number[]): void {
-  for (const pid of pids) {
+/** SIGKILLs each listed process that is still the same process (same start time), ignoring the gone. */
+export function killAll(processes: readonly ListedProcess[]): void {
+  for (const { pid, startTime } of processes) {
+    if (statOf(pid)?.startTime !== startTime) continue;
     try {
       process.kill(pid, "SIGKILL");
     } catch {
