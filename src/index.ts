@@ -41,6 +41,7 @@ export {
   approvalRules,
   type ApprovalRulesHandler,
   type ApprovalHandlerSettings,
+  type ApprovalContext,
   type ApprovalDecision,
   type ApprovalDecisionSource,
   type ApprovalHandler,

@@ -20,11 +20,13 @@ export type DecideApprovalOptions = {
   timeoutMs?: number;
   /** The decision when the handler fails, times out or returns garbage; default "decline". */
   otherwise?: ApprovalDecision;
+  /** Aborts when the turn ends first: the answer becomes "cancel" and the handler's signal aborts. */
+  signal?: AbortSignal;
   logger: Logger;
 };
 
 /** Where a decision came from: the handler itself, or which fallback produced it. */
-export type ApprovalDecisionSource = "handler" | "no-handler" | "timeout" | "error" | "invalid";
+export type ApprovalDecisionSource = "handler" | "no-handler" | "timeout" | "error" | "invalid" | "cancelled";
 
 /** The outcome of `decideApproval`. */
 export type ApprovalOutcome = { decision: ApprovalDecision; source: ApprovalDecisionSource };
@@ -41,11 +43,23 @@ export async function decideApproval(handler: ApprovalHandler | undefined, reque
   const timeoutMs = pickTimeout(settings.timeoutMs, options.timeoutMs);
 
   let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<"timeout">((resolve) => {
+  let onAbort: (() => void) | undefined;
+  const deadline = new Promise<"timeout" | "cancelled">((resolve) => {
     if (timeoutMs <= MAX_TIMER_MS) timer = setTimeout(() => resolve("timeout"), timeoutMs);
+    onAbort = () => resolve("cancelled");
+    options.signal?.addEventListener("abort", onAbort, { once: true });
   });
+  const controller = new AbortController();
+  const forward = (): void => controller.abort(options.signal?.reason);
+  if (options.signal?.aborted) forward();
+  else options.signal?.addEventListener("abort", forward, { once: true });
   try {
-    const answer = await Promise.race([call(handler, request), deadline]);
+    if (controller.signal.aborted) return { decision: "cancel", source: "cancelled" };
+    const answer = await Promise.race([call(handler, request, controller.signal), deadline]);
+    if (answer === "cancelled") {
+      log(options.logger, "debug", context, "approval cancelled: the turn ended first");
+      return { decision: "cancel", source: "cancelled" };
+    }
     if (answer === "timeout") {
       log(options.logger, "warn", { ...context, timeoutMs, decision: otherwise }, "approval handler timed out");
       return { decision: otherwise, source: "timeout" };
@@ -62,15 +76,19 @@ export async function decideApproval(handler: ApprovalHandler | undefined, reque
     return { decision: answer.value, source: "handler" };
   } finally {
     clearTimeout(timer);
+    if (onAbort) options.signal?.removeEventListener("abort", onAbort);
+    options.signal?.removeEventListener("abort", forward);
+    // The handler is no longer needed: whatever it waits on can stop.
+    controller.abort();
   }
 }
 
 type Answer = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 // Wraps sync throws, rejections and hostile thenables alike into a value, so `race` never rejects.
-async function call(handler: ApprovalHandler, request: ApprovalRequest): Promise<Answer> {
+async function call(handler: ApprovalHandler, request: ApprovalRequest, signal: AbortSignal): Promise<Answer> {
   try {
-    return { ok: true, value: await handler(request) };
+    return { ok: true, value: await handler(request, { signal }) };
   } catch (error) {
     return { ok: false, error };
   }

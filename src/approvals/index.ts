@@ -4,6 +4,7 @@
  */
 
 export type {
+  ApprovalContext,
   ApprovalDecision,
   ApprovalHandler,
   ApprovalHandlerSettings,

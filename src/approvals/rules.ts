@@ -16,7 +16,7 @@ import path from "node:path";
 import picomatch from "picomatch";
 import { InvalidOptionsError } from "../errors/index.js";
 import { commandTexts } from "./shell.js";
-import type { ApprovalDecision, ApprovalHandler, ApprovalHandlerSettings, ApprovalRequest, FileChange } from "./types.js";
+import type { ApprovalContext, ApprovalDecision, ApprovalHandlerSettings, ApprovalRequest, FileChange } from "./types.js";
 import { isApprovalDecision } from "./types.js";
 
 /** A rule pattern: a RegExp, or a glob string (see the module doc for per-kind semantics). */
@@ -37,7 +37,9 @@ export type ApprovalRulesOptions = {
 };
 
 /** The handler `approvalRules` returns: a plain `ApprovalHandler` that carries its settings. */
-export type ApprovalRulesHandler = ApprovalHandler & Required<Pick<ApprovalHandlerSettings, "otherwise">> & Pick<ApprovalHandlerSettings, "timeoutMs">;
+export type ApprovalRulesHandler = ((request: ApprovalRequest, context?: ApprovalContext) => ApprovalDecision) &
+  Required<Pick<ApprovalHandlerSettings, "otherwise">> &
+  Pick<ApprovalHandlerSettings, "timeoutMs">;
 
 type Matcher = ((text: string) => boolean) & { absolute?: boolean };
 

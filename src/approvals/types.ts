@@ -88,7 +88,13 @@ export type OtherApprovalRequest = ApprovalRequestBase & {
 export type ApprovalRequest = CommandApprovalRequest | FileChangeApprovalRequest | PermissionsApprovalRequest | OtherApprovalRequest;
 
 /** The caller's approval callback (`onApproval`). */
-export type ApprovalHandler = (request: ApprovalRequest) => ApprovalDecision | Promise<ApprovalDecision>;
+export type ApprovalHandler = (request: ApprovalRequest, context: ApprovalContext) => ApprovalDecision | Promise<ApprovalDecision>;
+
+/** What a handler gets besides the request. */
+export type ApprovalContext = {
+  /** Aborts when the answer is no longer needed (the turn ended, was interrupted, or the handler timed out). */
+  signal: AbortSignal;
+};
 
 /** Settings a handler may carry itself (as `approvalRules` handlers do) so the dispatcher honours them. */
 export type ApprovalHandlerSettings = {

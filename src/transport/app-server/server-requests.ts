@@ -54,7 +54,11 @@ export async function answerApproval(turn: ActiveTurn | undefined, method: strin
   const changes = itemId ? turn?.fileChanges.get(itemId) : undefined;
   const request = toApprovalRequest(method, p, { ...(changes ? { changes } : {}), ...(turn?.cwd ? { cwd: turn.cwd } : {}) });
   turn?.emit({ type: "approval.requested", request });
-  const outcome = await decideApproval(turn?.approvals.handler, request, { timeoutMs: turn?.approvals.timeoutMs, logger });
+  const outcome = await decideApproval(turn?.approvals.handler, request, {
+    timeoutMs: turn?.approvals.timeoutMs,
+    logger,
+    ...(turn ? { signal: turn.cancel.signal } : {}),
+  });
   turn?.emit({ type: "approval.resolved", request, decision: outcome.decision, source: outcome.source });
   return toCodexResponse(method, outcome.decision, request);
 }

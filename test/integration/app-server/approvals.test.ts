@@ -2,7 +2,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { approvalRules, UnsupportedFeatureError, type ApprovalRequest, type Logger, type ThreadEvent } from "../../../src/index.js";
+import { AbortError, approvalRules, UnsupportedFeatureError, type ApprovalRequest, type Logger, type ThreadEvent } from "../../../src/index.js";
 import { applyPatch, runCommand, say } from "../../../src/testing/index.js";
 import { collect, harness, type Harness } from "../../helpers/harness.js";
 
@@ -70,6 +70,27 @@ describe("app-server approvals", () => {
     expect(existsSync(path.join(h.cwd, "late.txt"))).toBe(false);
     expect(approvalEvents(events).at(-1)).toMatchObject({ decision: "decline", source: "timeout" });
     expect(warnings.join("\n")).toMatch(/approval/i);
+  });
+
+  it("aborts a pending handler when the turn is interrupted; the command never runs", async () => {
+    let handlerSignal: AbortSignal | undefined;
+    let asked!: () => void;
+    const wasAsked = new Promise<void>((resolve) => (asked = resolve));
+    h = await harness("app-server", {
+      onApproval: (_request, { signal }) => {
+        handlerSignal = signal;
+        asked();
+        return new Promise(() => {});
+      },
+    });
+    h.model.reply(escalatedTouch("never.txt")).reply(say("done"));
+    const thread = h.thread({ approvalPolicy: "on-request", sandboxMode: "read-only" });
+    const pending = thread.run("make the file").catch((e: unknown) => e);
+    await wasAsked;
+    await thread.interrupt();
+    expect(await pending).toBeInstanceOf(AbortError);
+    expect(handlerSignal?.aborted).toBe(true);
+    expect(existsSync(path.join(h.cwd, "never.txt"))).toBe(false);
   });
 
   it("decides with approvalRules: allow and deny patterns, the thread's handler over the client's", async () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { ApprovalHandler, ApprovalRequest } from "../../../src/approvals/index.js";
 import { approvalRules, decideApproval, toApprovalRequest } from "../../../src/approvals/index.js";
 import { commandParams, recordingLogger } from "./helpers.js";
+import { silentLogger } from "../../../src/logger.js";
 
 const request: ApprovalRequest = toApprovalRequest("item/commandExecution/requestApproval", commandParams());
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -83,5 +84,41 @@ describe("decideApproval", () => {
     };
     expect(await decideApproval(handler, request, { logger })).toEqual({ decision: "decline", source: "error" });
     expect(logger.entries[0]?.obj.error).toBe("object");
+  });
+});
+
+describe("decideApproval cancellation", () => {
+  it("answers cancel when the turn's signal aborts first, and aborts the handler's signal", async () => {
+    const turn = new AbortController();
+    let handlerSignal: AbortSignal | undefined;
+    const pending = decideApproval(
+      (_request, { signal }) => {
+        handlerSignal = signal;
+        return new Promise(() => {});
+      },
+      toApprovalRequest("item/commandExecution/requestApproval", commandParams()),
+      { logger: silentLogger, signal: turn.signal, timeoutMs: 10_000 },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(handlerSignal?.aborted).toBe(false);
+    turn.abort();
+    expect(await pending).toEqual({ decision: "cancel", source: "cancelled" });
+    expect(handlerSignal?.aborted).toBe(true);
+  });
+
+  it("does not call the handler when the turn is already over", async () => {
+    const turn = new AbortController();
+    turn.abort();
+    let called = false;
+    const outcome = await decideApproval(
+      () => {
+        called = true;
+        return "accept";
+      },
+      toApprovalRequest("item/commandExecution/requestApproval", commandParams()),
+      { logger: silentLogger, signal: turn.signal },
+    );
+    expect(outcome).toEqual({ decision: "cancel", source: "cancelled" });
+    expect(called).toBe(false);
   });
 });
