@@ -40,6 +40,13 @@ export class Redactor {
     return this;
   }
 
+  /** A copy that also hides `values`: for secrets that live only as long as one turn. */
+  with(...values: Array<string | undefined | null>): Redactor {
+    const copy = new Redactor();
+    for (const secret of this.secrets) copy.secrets.add(secret);
+    return copy.add(...values);
+  }
+
   /** Registers the values of every variable in `env` whose name looks secret. */
   addEnv(env: Record<string, string | undefined> | undefined): this {
     if (!env) return this;

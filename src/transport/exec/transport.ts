@@ -56,7 +56,9 @@ export class ExecTransport implements Transport {
       if (this.ctx.options.codexHome) await mkdir(this.ctx.options.codexHome, { recursive: true });
       const baseline = await this.baselines.get(request.threadId);
       if (signal?.aborted) throw abortError(signal);
-      proc = CodexProcess.spawn({ executable: binary.executable, args, env, redactor: this.ctx.redactor });
+      // The tool server's token lives for this turn only: hide it here without growing the client's set.
+      const redactor = toolServer ? this.ctx.redactor.with(toolServer.token) : this.ctx.redactor;
+      proc = CodexProcess.spawn({ executable: binary.executable, args, env, redactor });
       this.running.add(proc);
       signal?.addEventListener("abort", onAbort, { once: true });
       this.ctx.logger.debug({ pid: proc.pid, threadId: request.threadId, transport: "exec" }, "codex exec started");

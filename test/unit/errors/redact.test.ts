@@ -216,3 +216,12 @@ describe("Redactor", () => {
     });
   });
 });
+
+describe("Redactor.with", () => {
+  it("hides the extra values in the copy only", () => {
+    const base = new Redactor().add("client-secret-123");
+    const turn = base.with("turn-token-abcdef");
+    expect(turn.redact("client-secret-123 turn-token-abcdef")).not.toMatch(/client-secret-123|turn-token-abcdef/);
+    expect(base.redact("turn-token-abcdef")).toBe("turn-token-abcdef");
+  });
+});
