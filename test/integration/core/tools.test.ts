@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { AbortError, tool, type ThreadEvent, type ToolCallItem } from "../../../src/index.js";
-import { callTool, functionCallOutput, say } from "../../../src/testing/index.js";
+import { callTool, functionCallOutput, inputItems, say } from "../../../src/testing/index.js";
 import { collect, harness, type Harness } from "../../helpers/harness.js";
 import { TRANSPORTS } from "../../helpers/transports.js";
 
@@ -138,6 +138,32 @@ describe.each(TRANSPORTS)("%s transport: tools", (transport) => {
     expect(await pending).toBeInstanceOf(AbortError);
     expect(sawAbort).toBe(true);
     expect((await thread.run("again")).finalResponse).toBe("next turn");
+  });
+
+  it("sends content items back to the model: text and an image", async () => {
+    const png =
+      "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
+    const snapshot = tool({
+      name: "snapshot",
+      description: "Takes a picture",
+      parameters: { type: "object", properties: {} },
+      execute: () => [
+        { type: "text", text: "here it is" },
+        { type: "image", imageUrl: png },
+      ],
+    });
+    h = await harness(transport, { tools: [snapshot] });
+    h.model.reply(call("snapshot", {}, "c1")).reply(say("nice picture"));
+    const turn = await h.thread().run("take one");
+    expect(turn.finalResponse).toBe("nice picture");
+    const sent = JSON.stringify(inputItems(h.model.responseRequests()[1]!));
+    expect(sent).toContain("here it is");
+    expect(sent).toContain("input_image");
+    const item = turn.items.find((i) => i.type === "tool_call") as ToolCallItem;
+    expect(item.result).toEqual([
+      { type: "text", text: "here it is" },
+      { type: "image", imageUrl: png },
+    ]);
   });
 
   it("runs two tools called in one model response, and thread tools on top of the client's", async () => {
