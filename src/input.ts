@@ -54,3 +54,9 @@ export function normalizeInput(input: Input): NormalizedInput {
 function requireString(value: unknown, where: string): void {
   if (typeof value !== "string") throw new InvalidOptionsError(`${where} must be a string`);
 }
+
+/** The text parts, then `@<path>` for each attached file: the text both transports send. */
+export function promptWithMentions(input: NormalizedInput): string {
+  const mentions = input.files.map((file) => `@${file}`);
+  return mentions.length === 0 ? input.prompt : [input.prompt, mentions.join(" ")].filter(Boolean).join("\n\n");
+}

@@ -6,7 +6,8 @@
  */
 import path from "node:path";
 import { flattenConfig, toTomlValue } from "../../config/index.js";
-import type { NormalizedInput } from "../../input.js";
+import { UnsupportedFeatureError } from "../../errors/index.js";
+import { promptWithMentions, type NormalizedInput } from "../../input.js";
 import type { CodexOptions, ThreadOptions } from "../../options.js";
 import type { ToolSpec } from "../../tools/types.js";
 import type { TurnRequest } from "../types.js";
@@ -83,13 +84,25 @@ export function threadForkParams(threadId: string, thread: ThreadOptions): Recor
   return params;
 }
 
-/** v2 `UserInput` items for a turn: the prompt, images, remote images, then file mentions. */
+/**
+ * v2 `UserInput` items for a turn: the prompt with a mention line per file (exactly the text exec
+ * sends; app-server's own `mention` items only address connectors and plugins), then images.
+ * codex 0.169 takes inline `data:` image URLs only; a remote URL is refused here, clearly.
+ */
 export function toUserInput(input: NormalizedInput): Record<string, unknown>[] {
   const items: Record<string, unknown>[] = [];
-  if (input.prompt.length > 0) items.push({ type: "text", text: input.prompt, text_elements: [] });
+  const text = promptWithMentions(input);
+  if (text.length > 0) items.push({ type: "text", text, text_elements: [] });
   for (const image of input.images) items.push({ type: "localImage", path: path.resolve(image) });
-  for (const url of input.imageUrls) items.push({ type: "image", url });
-  for (const file of input.files) items.push({ type: "mention", name: path.basename(file), path: path.resolve(file) });
+  for (const url of input.imageUrls) {
+    if (!url.startsWith("data:")) {
+      throw new UnsupportedFeatureError(
+        "codex does not fetch remote image URLs; download the image and pass {type: \"local_image\"}, or pass a data: URL",
+        "image_url",
+      );
+    }
+    items.push({ type: "image", url });
+  }
   return items;
 }
 

@@ -5,6 +5,7 @@
 import path from "node:path";
 import { flattenConfig, toTomlValue } from "../../config/index.js";
 import { UnsupportedFeatureError } from "../../errors/index.js";
+import { promptWithMentions } from "../../input.js";
 import type { CodexOptions } from "../../options.js";
 import type { TurnRequest } from "../types.js";
 
@@ -59,8 +60,7 @@ export function buildExecArgs(options: CodexOptions, request: TurnRequest, schem
 
 /** The prompt codex reads on stdin: the text parts, then a mention line per attached file. */
 export function buildExecPrompt(request: TurnRequest): string {
-  const mentions = request.input.files.map((file) => `@${file}`);
-  return mentions.length === 0 ? request.input.prompt : [request.input.prompt, mentions.join(" ")].filter(Boolean).join("\n\n");
+  return promptWithMentions(request.input);
 }
 
 /** The environment for codex: the given `env` (or ours), plus originator, API key, home and PATH. */
