@@ -107,6 +107,19 @@ describe.each(TRANSPORTS)("%s transport", (transport) => {
     // h.close() asserts that no process with this fixture's CODEX_HOME survives.
   });
 
+  it("interrupt() stops the running turn with AbortError, and the thread goes on", async () => {
+    h = await harness(transport);
+    h.model.reply(say("warm")).enqueue(stall());
+    h.model.reply(say("after"));
+    const thread = h.thread();
+    await thread.run("warm up");
+    const pending = thread.run("hang").catch((e: unknown) => e);
+    await h.model.waitForRequests(2);
+    await thread.interrupt();
+    expect(await pending).toBeInstanceOf(AbortError);
+    expect((await thread.run("again")).finalResponse).toBe("after");
+  });
+
   it("refuses a second turn on a thread while one runs, and the first goes on", async () => {
     h = await harness(transport);
     h.model.reply(say("warm")).reply(say("first"));
