@@ -6,7 +6,6 @@
  * `Thread` does not pass tools yet, so the turns are run through `ExecTransport` directly.
  */
 import { readFileSync } from "node:fs";
-import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { AbortError, CodexExitError, Redactor } from "../../../src/errors/index.js";
 import type { ThreadEvent } from "../../../src/events.js";
@@ -20,6 +19,7 @@ import { ExecTransport } from "../../../src/transport/exec/transport.js";
 import { TOOL_SERVER_TOKEN_ENV } from "../../../src/mcp/index.js";
 import { collect, harness, type Harness } from "../../helpers/harness.js";
 import { processesWithEnv } from "../../helpers/processes.js";
+import { refused } from "../../helpers/network.js";
 
 const NS = { namespace: "mcp__codexkit" };
 
@@ -112,18 +112,6 @@ function toolItems(events: ThreadEvent[]): Array<{ type: string; item: ToolCallI
       ? [{ type: event.type, item: event.item }]
       : [],
   );
-}
-
-function refused(url: string): Promise<boolean> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: hostname, port: Number(port) });
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once("error", (error: NodeJS.ErrnoException) => resolve(error.code === "ECONNREFUSED"));
-  });
 }
 
 describe("tools on the exec transport", () => {

@@ -2,7 +2,6 @@
  * The loopback MCP server, driven by the MCP SDK's own client: listing, calling, auth, abort and
  * shutdown.
  */
-import net from "node:net";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { afterEach, describe, expect, it } from "vitest";
@@ -17,6 +16,7 @@ import {
   type ToolServer,
 } from "../../../src/mcp/index.js";
 import type { ToolCallContext, ToolCallOutcome, ToolSet, ToolSpec } from "../../../src/tools/types.js";
+import { refused } from "../../helpers/network.js";
 
 const PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC";
 
@@ -106,18 +106,6 @@ function post(url: string, headers: Record<string, string>): Promise<Response> {
       method: "initialize",
       params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "1" } },
     }),
-  });
-}
-
-function refused(url: string): Promise<boolean> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: hostname, port: Number(port) });
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once("error", (error: NodeJS.ErrnoException) => resolve(error.code === "ECONNREFUSED"));
   });
 }
 
