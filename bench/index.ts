@@ -20,8 +20,7 @@ import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { MockModelServer, say, stream } from "../src/testing/index.js";
-// @ts-expect-error: plain .mjs helper without type declarations
-import { codexPath } from "../scripts/codex-path.mjs";
+import { resolveCodexBinary } from "../src/transport/binary.js";
 import { CONTENDERS, type BenchClient, type BenchThread, type ClientSetup, type Contender, type ContenderId } from "./contenders.js";
 import { RSS_SUPPORTED, RssSampler, type RssReport } from "./rss.js";
 import { markdownTable, median, mib, ms, notAvailable, range, ratio } from "./table.js";
@@ -50,7 +49,7 @@ const RSS_INTERVAL_MS = 25;
 const ISOLATE_HOME = process.env.BENCH_KEEP_HOME !== "1";
 const PROMPT = "Reply with ok.";
 
-const BINARY: string = codexPath();
+const BINARY: string = resolveCodexBinary().executable;
 
 /** Failures by contender: set by the warm-up (the contender is skipped everywhere) or per scenario. */
 type Failures = Map<ContenderId, string>;

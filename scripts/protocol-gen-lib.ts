@@ -13,8 +13,7 @@ import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-// @ts-expect-error: plain .mjs helper without type declarations
-import { codexPath } from "./codex-path.mjs";
+import { resolveCodexBinary } from "../src/transport/binary.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -131,7 +130,7 @@ function header(version: string): string {
 
 /** Runs the pinned binary's generate-ts in a temp dir and returns the closure of `roots`. */
 export function renderProtocol(roots: readonly string[] = PROTOCOL_ROOTS): ProtocolOutput {
-  const bin = codexPath() as string;
+  const bin = resolveCodexBinary().executable;
   const version = binaryVersion(bin);
   const raw = mkdtempSync(path.join(os.tmpdir(), "codexkit-gen-ts-"));
   try {

@@ -1,5 +1,6 @@
 /** The entry point: a client that owns a transport and the services threads share. */
 import { InvalidOptionsError, Redactor, UnsupportedFeatureError } from "./errors/index.js";
+import { MAX_TIMER_MS } from "./timers.js";
 import { createToolSet, ToolRegistry } from "./tools/index.js";
 import { redactingLogger, silentLogger } from "./logger.js";
 import type { CodexOptions, ThreadOptions, TransportKind } from "./options.js";
@@ -8,7 +9,6 @@ import type { ListThreadsOptions, ThreadSummary } from "./thread-summary.js";
 import { AppServerTransport, ExecTransport, type ClientContext, type Transport } from "./transport/index.js";
 
 const TRANSPORTS: readonly TransportKind[] = ["exec", "app-server"];
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * Drives the codex agent. Start or resume threads; `close()` stops every process it owns.
@@ -28,9 +28,10 @@ export class Codex {
     const logger = redactingLogger(options.logger ?? silentLogger, (value) => redactor.redactValue(value));
     this.ctx = { options: { ...options }, redactor, logger };
     this.tools = new ToolRegistry(options.tools ?? []);
+    const services = { tools: this.tools, logger, redactor, onApproval: options.onApproval, approvalTimeoutMs: options.approvalTimeoutMs };
     this.host = {
       transport: () => this.transport(),
-      services: () => ({ tools: this.tools, logger, redactor, onApproval: options.onApproval, approvalTimeoutMs: options.approvalTimeoutMs }),
+      services: () => services,
       thread: (threadOptions, id) => new Thread(this.host, threadOptions, id),
     };
   }
@@ -106,7 +107,8 @@ export class Codex {
     if (options.tools !== undefined) {
       if (!Array.isArray(options.tools)) throw new InvalidOptionsError("thread tools must be an array of tool() definitions");
       // Building the set now reports a bad or duplicate tool at startThread, not at the first turn.
-      createToolSet({ client: this.tools, thread: options.tools }, { logger: this.ctx.logger, redactor: this.ctx.redactor });
+      // Client tools were checked at registration and cannot clash (a thread tool wins).
+      createToolSet({ thread: options.tools }, { logger: this.ctx.logger, redactor: this.ctx.redactor });
     }
   }
 

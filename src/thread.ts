@@ -3,7 +3,7 @@
  * for every turn whatever the transport.
  */
 import type { ApprovalHandler } from "./approvals/index.js";
-import { AbortError, InvalidOptionsError, TurnFailedError, UnsupportedFeatureError, type Redactor } from "./errors/index.js";
+import { InvalidOptionsError, TurnFailedError, type Redactor } from "./errors/index.js";
 import type { Logger } from "./logger.js";
 import { createToolSet, type ToolRegistry } from "./tools/index.js";
 import type { ThreadEvent, Usage } from "./events.js";
@@ -11,7 +11,7 @@ import { normalizeInput } from "./input.js";
 import type { ThreadItem } from "./items.js";
 import type { Input, OutputSchema, ThreadOptions, TurnOptions, ZodLike } from "./options.js";
 import { parseStructuredOutput, toJsonSchema } from "./output-schema.js";
-import { anySignal } from "./transport/abort.js";
+import { anySignal, interruptedError } from "./transport/abort.js";
 import type { Transport } from "./transport/index.js";
 import { addUsage, emptyUsage } from "./usage.js";
 
@@ -126,12 +126,7 @@ export class Thread {
    * `UnsupportedFeatureError` on exec, `InvalidOptionsError` when no turn is running.
    */
   async steer(input: Input): Promise<void> {
-    const normalized = normalizeInput(input);
-    if (this.host.transport().kind === "exec") {
-      throw new UnsupportedFeatureError("steer needs the app-server transport; codex exec takes its input once", "steer");
-    }
-    if (this._id === null) throw new InvalidOptionsError("cannot steer: no turn is running on this thread");
-    await this.host.transport().steer(this._id, normalized);
+    await this.host.transport().steer(this._id, normalizeInput(input));
   }
 
   /**
@@ -144,13 +139,11 @@ export class Thread {
     // Known thread: the transport stops the turn and waits; a thread codex has not created yet
     // has nothing to wait for, so aborting our signal is enough.
     if (this._id !== null) await this.host.transport().interrupt(this._id);
-    inflight.abort(new AbortError("the turn was interrupted"));
+    inflight.abort(interruptedError());
   }
 
   /** Starts a new thread holding this thread's history (app-server `thread/fork`). */
   async fork(options: ThreadOptions = {}): Promise<Thread> {
-    if (this.host.transport().kind === "exec") throw new UnsupportedFeatureError("fork needs the app-server transport", "fork");
-    if (this._id === null) throw new InvalidOptionsError("cannot fork a thread before its first turn has started");
     const merged = { ...this.options, ...options };
     const id = await this.host.transport().fork(this._id, merged);
     return this.host.thread(merged, id);

@@ -5,14 +5,12 @@
  */
 
 import type { Logger } from "../logger.js";
+import { MAX_TIMER_MS } from "../timers.js";
 import type { ApprovalDecision, ApprovalHandler, ApprovalHandlerSettings, ApprovalRequest } from "./types.js";
 import { isApprovalDecision } from "./types.js";
 
 /** The default time a handler has to answer before `otherwise` is sent. */
 export const DEFAULT_APPROVAL_TIMEOUT_MS = 60_000;
-
-// setTimeout fires at once for delays beyond a signed 32-bit int; treat those as "no deadline".
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Options of `decideApproval`; a handler's own attached settings take precedence over these. */
 export type DecideApprovalOptions = {

@@ -58,7 +58,7 @@ export function approvalRules(options: ApprovalRulesOptions = {}): ApprovalRules
     if (request.kind === "command") {
       const texts = request.command === "" ? [] : commandTexts(request.command);
       // Globs stop at newlines; a deny rule must still see every line of a multi-line script.
-      const denyTexts = texts.flatMap((t) => [t, ...t.split(/\r?\n/)]);
+      const denyTexts = texts.flatMap((t) => (t.includes("\n") ? [t, ...t.split(/\r?\n/)] : [t]));
       const denied = denyTexts.some((t) => matchesAny(commands.deny, t));
       // Extra sandbox or network grants ride along with a command; no text rule can speak for them.
       if (!denied && asksForMore(request.raw)) return otherwise;
@@ -67,8 +67,9 @@ export function approvalRules(options: ApprovalRulesOptions = {}): ApprovalRules
     if (request.kind === "file_change") {
       const cwd = request.cwd ?? options.cwd;
       const targets = request.changes.flatMap((change) => changeTargets(change));
-      const denied = targets.some((target) => pathForms(target, cwd).all.some((form) => matchesAny(paths.deny, form)));
-      const allowed = targets.length > 0 && targets.every((target) => isAllowedPath(paths.allow, pathForms(target, cwd)));
+      const forms = targets.map((target) => pathForms(target, cwd));
+      const denied = forms.some((f) => f.all.some((form) => matchesAny(paths.deny, form)));
+      const allowed = forms.length > 0 && forms.every((f) => isAllowedPath(paths.allow, f));
       return decide(denied, allowed, otherwise);
     }
     // Permissions and unknown requests have no text to match; only `otherwise` can speak for them.

@@ -54,6 +54,7 @@ import type { Redactor } from "../errors/index.js";
 import type { Logger } from "../logger.js";
 import { abortError } from "../transport/abort.js";
 import type { ToolCallOutcome, ToolContentItem, ToolSet } from "../tools/types.js";
+import { anySignal } from "../transport/abort.js";
 
 /** The MCP server name codex knows our tools by (the model sees `mcp__codexkit`). */
 export const DEFAULT_TOOL_SERVER_NAME = "codexkit";
@@ -119,19 +120,13 @@ export async function startToolServer(tools: ToolSet, options: ToolServerOptions
       const meta = codexMeta(request.params._meta);
       const callId = meta.callId ?? `mcp_${index}_${String(extra.requestId)}`;
       if (!tools.has(name)) return errorResult(`unknown tool ${JSON.stringify(name)}`);
-      const controller = new AbortController();
-      const abort = (): void => controller.abort();
-      const signals = [closing.signal, extra.signal, options.signal].filter((s): s is AbortSignal => s !== undefined);
-      for (const s of signals) {
-        if (s.aborted) controller.abort();
-        else s.addEventListener("abort", abort, { once: true });
-      }
+      const combined = anySignal([closing.signal, extra.signal, options.signal].filter((s): s is AbortSignal => s !== undefined));
       const context = options.context();
       const threadId = context.threadId ?? meta.threadId ?? "";
       const turnId = context.turnId ?? meta.turnId ?? null;
       logger.debug({ tool: name, callId, threadId }, "tool call started (mcp)");
       try {
-        const outcome = await tools.call(name, request.params.arguments ?? {}, { threadId, turnId, callId, signal: controller.signal });
+        const outcome = await tools.call(name, request.params.arguments ?? {}, { threadId, turnId, callId, signal: combined.signal });
         logger.debug({ tool: name, callId, success: outcome.success, durationMs: outcome.durationMs }, "tool call finished (mcp)");
         return toCallToolResult(outcome);
       } catch (error) {
@@ -140,7 +135,7 @@ export async function startToolServer(tools: ToolSet, options: ToolServerOptions
         logger.warn({ tool: name, callId, error: message }, "tool call rejected (mcp)");
         return errorResult(message);
       } finally {
-        for (const s of signals) s.removeEventListener("abort", abort);
+        combined.dispose();
       }
     });
     const transport = new StreamableHTTPServerTransport({

@@ -29,7 +29,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 }
 
 /** The error type/code the real API uses for common statuses, so codex classifies the error as it would in production. */
-export function defaultErrorCode(status: number): string {
+function defaultErrorCode(status: number): string {
   if (status === 429) return "rate_limit_exceeded";
   if (status === 401) return "invalid_api_key";
   if (status === 400) return "invalid_request_error";

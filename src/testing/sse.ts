@@ -67,7 +67,7 @@ export function responseEvents(response: StreamedResponse, ids: IdSource): SseEv
 }
 
 /** The events of one output at position `outputIndex` of its response. */
-export function outputEvents(output: MockOutput, outputIndex: number, ids: IdSource): SseEvent[] {
+function outputEvents(output: MockOutput, outputIndex: number, ids: IdSource): SseEvent[] {
   switch (output.type) {
     case "message": {
       const id = output.id ?? ids.next("msg");

@@ -10,6 +10,7 @@ import { checkArguments } from "./arguments.js";
 import { describeError } from "./describe-error.js";
 import { normalizeResult } from "./result.js";
 import type { Tool, ToolCallContext, ToolCallOutcome, ToolContentItem } from "./types.js";
+import { MAX_TIMER_MS } from "../timers.js";
 
 /** What a call needs besides the tool: where to log, what to hide, the default time limit. */
 export interface CallServices {
@@ -24,8 +25,6 @@ type Settled =
   | { kind: "timeout"; timeoutMs: number }
   | { kind: "cancelled" };
 
-// setTimeout fires at once for delays above 2^31-1 ms, so longer limits mean "no limit".
-const MAX_TIMER_MS = 2_147_483_647;
 
 /** Runs `tool` (undefined when the name is unknown) with `args`; resolves with the outcome. */
 export async function runCall(

@@ -1,6 +1,11 @@
 /** The `AbortError` a transport throws when the caller's signal aborts a turn. */
 import { AbortError, redactPatterns } from "../errors/index.js";
 
+/** The error of a turn stopped by `thread.interrupt()`. */
+export function interruptedError(): AbortError {
+  return new AbortError("the turn was interrupted");
+}
+
 /** Builds the error for an aborted turn, keeping a custom reason's (redacted) message. */
 export function abortError(signal: AbortSignal): AbortError {
   const reason: unknown = signal.reason;

@@ -56,6 +56,7 @@ export class CodexProcess {
   private readonly child: ChildProcessWithoutNullStreams;
   private readonly tail: StderrTail;
   private exitInfo: ExitInfo | null = null;
+  private killing: Promise<ExitInfo> | null = null;
   private spawnError: NodeJS.ErrnoException | undefined;
 
   private constructor(private readonly spec: SpawnSpec) {
@@ -175,9 +176,17 @@ export class CodexProcess {
     }
   }
 
-  /** Asks codex to stop (SIGTERM), then SIGKILLs its group after `graceMs`; resolves on exit. */
-  async kill(graceMs = DEFAULT_KILL_GRACE_MS): Promise<ExitInfo> {
+  /**
+   * Asks codex to stop (SIGTERM), then SIGKILLs its group after `graceMs`; resolves on exit.
+   * Concurrent calls (an abort and a `finally`) share the first one's stop.
+   */
+  kill(graceMs = DEFAULT_KILL_GRACE_MS): Promise<ExitInfo> {
     if (!this.running) return this.exited;
+    this.killing ??= this.stop(graceMs);
+    return this.killing;
+  }
+
+  private async stop(graceMs: number): Promise<ExitInfo> {
     const pid = this.child.pid;
     // Listed now: after codex exits, helpers it started in their own sessions cannot be found.
     const tree = pid === undefined ? [] : descendantsOf(pid);

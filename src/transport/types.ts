@@ -55,11 +55,11 @@ export interface Transport {
   readonly kind: TransportKind;
   runTurn(request: TurnRequest): AsyncGenerator<ThreadEvent, void, undefined>;
   /** Adds input to the thread's running turn. */
-  steer(threadId: string, input: NormalizedInput): Promise<void>;
+  steer(threadId: string | null, input: NormalizedInput): Promise<void>;
   /** Stops the thread's running turn (its stream then throws `AbortError`); no turn: no-op. */
   interrupt(threadId: string): Promise<void>;
   /** Copies a thread's history into a new thread; returns the new id. */
-  fork(threadId: string, thread: ThreadOptions): Promise<string>;
+  fork(threadId: string | null, thread: ThreadOptions): Promise<string>;
   /** Stops every process the transport owns. */
   close(): Promise<void>;
 }

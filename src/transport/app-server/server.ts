@@ -13,6 +13,8 @@ import { CodexProcess } from "../process.js";
 import type { ClientContext } from "../types.js";
 import { buildAppServerArgs, initializeParams } from "./params.js";
 import { StdioMessageTransport } from "./stdio.js";
+import { asObject } from "./items.js";
+import { APPROVAL_METHODS } from "../../approvals/index.js";
 
 /** Receives the notifications of one thread, and the end of the process. */
 export interface ThreadListener {
@@ -22,17 +24,10 @@ export interface ThreadListener {
 }
 
 /** Answers server-to-client requests (tool calls, approvals) for the transport. */
-export type ServerRequestHandler = (method: string, params: unknown, signal: AbortSignal) => Promise<unknown>;
+type ServerRequestHandler = (method: string, params: unknown, signal: AbortSignal) => Promise<unknown>;
 
 /** The server requests the transport answers; others get JSON-RPC "method not found". */
-export const HANDLED_SERVER_REQUESTS: readonly string[] = [
-  "item/tool/call",
-  "item/commandExecution/requestApproval",
-  "item/fileChange/requestApproval",
-  "item/permissions/requestApproval",
-  "execCommandApproval",
-  "applyPatchApproval",
-];
+const HANDLED_SERVER_REQUESTS: readonly string[] = ["item/tool/call", ...APPROVAL_METHODS];
 
 /** Notifications that concern the whole process rather than one thread. */
 const GLOBAL_WARNINGS = new Set(["warning", "configWarning", "deprecationNotice"]);
@@ -40,7 +35,7 @@ const GLOBAL_WARNINGS = new Set(["warning", "configWarning", "deprecationNotice"
 /** How long the `initialize` handshake may take before the start counts as failed. */
 const INITIALIZE_TIMEOUT_MS = 30_000;
 /** The version codexkit reports in `clientInfo`. */
-export const CLIENT_VERSION = "0.1.0";
+const CLIENT_VERSION = "0.1.0";
 
 /** A live app-server process with its connection. */
 export class AppServer {
@@ -52,7 +47,6 @@ export class AppServer {
     readonly rpc: JsonRpcConnection,
     readonly proc: CodexProcess,
     private readonly logger: Logger,
-    private readonly killGraceMs?: number,
   ) {
     rpc.onNotification((method, params) => this.route(method, params));
     void rpc.closed.then((error) => {
@@ -77,7 +71,7 @@ export class AppServer {
       name: "codex app-server",
       redact: (value) => ctx.redactor.redactValue(value),
     });
-    const server = new AppServer(rpc, proc, logger, options.killGraceMs);
+    const server = new AppServer(rpc, proc, logger);
     for (const method of HANDLED_SERVER_REQUESTS) {
       rpc.setRequestHandler(method, (params, { signal }) => onRequest(method, params, signal));
     }
@@ -110,20 +104,21 @@ export class AppServer {
     };
   }
 
-  /** Ends the connection and the process with everything it started. */
+  /** Ends the connection, and with it (through the stdio transport) the process and everything it started. */
   async close(): Promise<void> {
     await this.rpc.close();
-    await this.proc.kill(this.killGraceMs);
   }
 
   /** Kills the process at once; running turns fail with `reason`. */
   async kill(reason: Error): Promise<void> {
-    await this.rpc.close(reason);
-    await this.proc.kill(0);
+    // Closing first settles every turn with `reason` before the process's own exit is reported.
+    const closing = this.rpc.close(reason);
+    this.proc.killNow("SIGKILL");
+    await closing;
   }
 
   private route(method: string, params: unknown): void {
-    const record = (params !== null && typeof params === "object" ? params : {}) as Record<string, unknown>;
+    const record = asObject(params) ?? {};
     const threadId = typeof record.threadId === "string" ? record.threadId : undefined;
     // An unloaded thread must be resumed before its next turn.
     if ((method === "thread/closed" || method === "thread/deleted") && threadId !== undefined) this.loaded.delete(threadId);

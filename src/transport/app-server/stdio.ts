@@ -12,7 +12,6 @@ export class StdioMessageTransport implements MessageTransport {
   onmessage?: (message: JsonRpcMessage) => void;
   onclose?: (error?: Error) => void;
   private closing = false;
-  private ended = false;
 
   constructor(
     private readonly proc: CodexProcess,
@@ -55,8 +54,6 @@ export class StdioMessageTransport implements MessageTransport {
     }
     await this.proc.exited;
     this.proc.release();
-    if (this.ended) return;
-    this.ended = true;
     this.onclose?.(this.closing ? undefined : (failure ?? this.proc.exitError("codex app-server exited")));
   }
 }

@@ -8,7 +8,7 @@ import { AbortError, CodexExitError, ConnectionClosedError, InvalidOptionsError 
 import type { ThreadEvent } from "../../events.js";
 import type { NormalizedInput } from "../../input.js";
 import type { ThreadOptions } from "../../options.js";
-import { abortError } from "../abort.js";
+import { abortError, interruptedError } from "../abort.js";
 import { resolveCodexBinary, type ResolvedBinary } from "../binary.js";
 import type { ClientContext, ListThreadsOptions, ThreadPage, Transport, TurnRequest } from "../types.js";
 import { ActiveTurn } from "./active-turn.js";
@@ -106,7 +106,7 @@ export class AppServerTransport implements Transport {
         await turn.ended;
         throw abortError(signal);
       }
-      throw new AbortError("the turn was interrupted");
+      throw interruptedError();
     } finally {
       signal?.removeEventListener("abort", onAbort);
       turn.cancel.abort();
@@ -119,7 +119,7 @@ export class AppServerTransport implements Transport {
   }
 
   /** Adds input to the running turn of `threadId` (`turn/steer`). */
-  async steer(threadId: string, input: NormalizedInput): Promise<void> {
+  async steer(threadId: string | null, input: NormalizedInput): Promise<void> {
     const turn = this.requireActive(threadId, "steer");
     const turnId = await turn.started;
     await turn.server!.rpc.request("turn/steer", { threadId, expectedTurnId: turnId, input: toUserInput(input) });
@@ -132,7 +132,8 @@ export class AppServerTransport implements Transport {
   }
 
   /** Forks a thread; returns the new thread's id. */
-  async fork(threadId: string, thread: ThreadOptions): Promise<string> {
+  async fork(threadId: string | null, thread: ThreadOptions): Promise<string> {
+    if (threadId === null) throw new InvalidOptionsError("cannot fork a thread before its first turn has started");
     const server = await this.ensure();
     const result = await server.rpc.request<{ thread: { id: string } }>("thread/fork", threadForkParams(threadId, thread));
     server.loaded.add(result.thread.id);
@@ -268,7 +269,7 @@ export class AppServerTransport implements Transport {
   /** Throws `AbortError` when the turn was aborted or interrupted before codex started it. */
   private throwIfStopped(turn: ActiveTurn, signal: AbortSignal | undefined): void {
     if (signal?.aborted) throw abortError(signal);
-    if (turn.interruptRequested) throw new AbortError("the turn was interrupted");
+    if (turn.interruptRequested) throw interruptedError();
   }
 
   /** Claims the thread for one turn. */

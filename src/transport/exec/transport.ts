@@ -6,8 +6,8 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { AbortError, CodexExitError, ProtocolError, UnsupportedFeatureError } from "../../errors/index.js";
-import { abortError } from "../abort.js";
+import { CodexExitError, ProtocolError, UnsupportedFeatureError } from "../../errors/index.js";
+import { abortError, interruptedError } from "../abort.js";
 import type { ThreadEvent } from "../../events.js";
 import { startToolServer, ToolCallItemMapper, type ToolServer } from "../../mcp/index.js";
 import { toUsage, usageSince } from "../../usage.js";
@@ -86,7 +86,7 @@ export class ExecTransport implements Transport {
         yield mapper ? mapper.map(event) : event;
       }
       if (signal?.aborted) throw abortError(signal);
-      if (entry?.interrupted) throw new AbortError("the turn was interrupted");
+      if (entry?.interrupted) throw interruptedError();
       const exit = await proc.exited;
       if (exit.code !== 0 && !sawTurnEnd) throw this.exitError(proc);
       if (!sawTurnEnd) {

@@ -177,9 +177,6 @@ describe("error classes", () => {
     expect(exit.signal).toBeNull();
   });
 
-  // KNOWN BUG: `{ retryable: true, ...options }` lets an explicit `retryable: undefined` (allowed
-  // by the type, e.g. when forwarding an optional flag) override the default, which then becomes
-  // false. Flip to `it` once fixed.
   it("keeps the retryable default when options.retryable is undefined", () => {
     expect(new RateLimitError("x", null, { retryable: undefined }).retryable).toBe(true);
     expect(new TimeoutError("x", 1, { retryable: undefined }).retryable).toBe(true);

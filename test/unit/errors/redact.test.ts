@@ -199,15 +199,12 @@ describe("Redactor", () => {
       expect(out.message).toBe("plain");
     });
 
-    // KNOWN BUG: a `seen` object is returned as the original, unredacted value, so an object
-    // referenced twice (not a cycle) is redacted only at its first occurrence. Flip to `it` once fixed.
     it("redacts an object that is referenced twice", () => {
       const shared = { message: "with exact-secret-value" };
       const out = redactor.redactValue({ first: shared, second: shared });
       expect(JSON.stringify(out)).not.toContain("exact-secret-value");
     });
 
-    // KNOWN BUG: same cause; the back-reference of a cycle points at the unredacted original.
     it("does not leak secrets through a cycle's back-reference", () => {
       const cyclic: Record<string, unknown> = { message: "with exact-secret-value" };
       cyclic.self = cyclic;
