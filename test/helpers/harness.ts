@@ -8,7 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { Codex, type CodexOptions, type ThreadOptions, type TransportKind } from "../../src/index.js";
 import { MockModelServer } from "../../src/testing/index.js";
-import { expectNoProcesses } from "./processes.js";
+import { expectNoProcesses, processesWithEnv } from "./processes.js";
 
 export interface Harness {
   model: MockModelServer;
@@ -27,32 +27,59 @@ export interface Harness {
 
 export async function harness(transport: TransportKind = "exec", extra: Partial<CodexOptions> = {}): Promise<Harness> {
   const model = await MockModelServer.start();
-  const cwd = mkdtempSync(path.join(os.tmpdir(), "codexkit-work-"));
-  const base = model.codexOptions();
+  let cwd: string | undefined;
   const clients: Codex[] = [];
+  let codex: Codex;
+  let base: ReturnType<MockModelServer["codexOptions"]>;
   const client = (options: Partial<CodexOptions> = {}): Codex => {
     const c = new Codex({ ...base, transport, killGraceMs: 1_000, ...extra, ...options });
     clients.push(c);
     return c;
   };
-  const codex = client();
+  try {
+    cwd = mkdtempSync(path.join(os.tmpdir(), "codexkit-work-"));
+    base = model.codexOptions();
+    codex = client();
+  } catch (error) {
+    // A fixture that cannot be built must not leave its server or directory behind.
+    await model.close();
+    if (cwd) rmSync(cwd, { recursive: true, force: true });
+    throw error;
+  }
+  const workdir = cwd;
   const marker = `CODEX_HOME=${path.resolve(base.codexHome)}`;
+  let closed: Promise<void> | null = null;
   return {
     model,
     codex,
-    cwd,
+    cwd: workdir,
     codexHome: base.codexHome,
     marker,
-    thread: (options = {}) => codex.startThread({ skipGitRepoCheck: true, workingDirectory: cwd, ...options }),
+    thread: (options = {}) => codex.startThread({ skipGitRepoCheck: true, workingDirectory: workdir, ...options }),
     client,
-    async close() {
-      await Promise.all(clients.map((c) => c.close()));
-      try {
-        await expectNoProcesses(marker);
-      } finally {
-        await model.close();
-        rmSync(cwd, { recursive: true, force: true });
-      }
+    close() {
+      closed ??= (async () => {
+        const results = await Promise.allSettled(clients.map((c) => c.close()));
+        try {
+          await expectNoProcesses(marker);
+        } catch (error) {
+          // Report the survivors, but do not let them outlive the test or recreate CODEX_HOME.
+          for (const pid of processesWithEnv(marker)) {
+            try {
+              process.kill(pid, "SIGKILL");
+            } catch {
+              // Gone meanwhile.
+            }
+          }
+          throw error;
+        } finally {
+          await model.close();
+          rmSync(workdir, { recursive: true, force: true });
+        }
+        const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+        if (failed) throw failed.reason;
+      })();
+      return closed;
     },
   };
 }

@@ -4,6 +4,9 @@
  * file-change diffs removed (exec has none), item ids renumbered in order of first appearance,
  * and machine-specific strings (thread ids, temp dirs) replaced.
  */
+import { expect } from "vitest";
+import type { ThreadEvent } from "../../src/index.js";
+
 export type Event = Record<string, unknown>;
 
 /** `[text or pattern, replacement]` applied to the JSON text of the events. */
@@ -35,4 +38,31 @@ export function normalizeEvents(events: readonly object[], replacements: readonl
       }
       return out;
     });
+}
+
+/**
+ * On app-server, the deltas of every streamed item add up to what the item completes with
+ * (`text` for messages and reasoning, `aggregated_output` for commands) and all come before it
+ * completes. Returns how many items streamed deltas, per kind.
+ */
+export function expectDeltasAddUp(events: readonly ThreadEvent[]): Record<string, number> {
+  const streamed = new Map<string, { kind: string; text: string }>();
+  for (const e of events) {
+    if (e.type !== "item.delta") continue;
+    const seen = streamed.get(e.itemId) ?? { kind: e.kind, text: "" };
+    expect(seen.kind, `kind of the deltas of ${e.itemId}`).toBe(e.kind);
+    seen.text += e.delta;
+    streamed.set(e.itemId, seen);
+  }
+  const kinds: Record<string, number> = {};
+  for (const [itemId, { kind, text }] of streamed) {
+    kinds[kind] = (kinds[kind] ?? 0) + 1;
+    const completedAt = events.findIndex((e) => e.type === "item.completed" && e.item.id === itemId);
+    expect(completedAt, `item.completed of ${itemId}`).toBeGreaterThanOrEqual(0);
+    const item = (events[completedAt] as { item: Event }).item;
+    expect(item.type === "command_execution" ? item.aggregated_output : item.text, `deltas of ${itemId}`).toBe(text);
+    const lastDeltaAt = events.findLastIndex((e) => e.type === "item.delta" && e.itemId === itemId);
+    expect(lastDeltaAt).toBeLessThan(completedAt);
+  }
+  return kinds;
 }

@@ -11,6 +11,7 @@ import { Codex as OfficialCodex } from "@openai/codex-sdk";
 import { Codex } from "../../src/index.js";
 import { MockModelServer, runCommand, say } from "../../src/testing/index.js";
 import { resolveCodexBinary } from "../../src/transport/index.js";
+import { expectNoProcesses } from "./processes.js";
 
 type Turn = { input: string; outputSchema?: Record<string, unknown> };
 /** A scenario: how to script the model, and the turns to run (later turns resume the thread). */
@@ -80,15 +81,21 @@ async function runWith(kind: "official" | "codexkit", scenario: Scenario): Promi
       const { events: stream } = await thread.runStreamed(turn.input, turn.outputSchema ? { outputSchema: turn.outputSchema } : {});
       try {
         for await (const event of stream) events.push(event);
-      } catch {
-        // The official SDK throws after turn.failed; the events are what we compare.
+      } catch (error) {
+        // The official SDK throws after turn.failed; the events are what we compare. codexkit must not throw.
+        if (kind !== "official") throw error;
       }
     }
     return events;
   } finally {
-    for (const c of clients) await c.close?.();
-    await model.close();
-    rmSync(cwd, { recursive: true, force: true });
+    try {
+      await Promise.allSettled(clients.map((c) => c.close?.()));
+      // Both SDKs' codex processes must be gone before the mock removes their CODEX_HOME.
+      await expectNoProcesses(`CODEX_HOME=${path.resolve(options.codexHome)}`);
+    } finally {
+      await model.close();
+      rmSync(cwd, { recursive: true, force: true });
+    }
   }
 }
 

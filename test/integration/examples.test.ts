@@ -10,7 +10,8 @@ async function example(file: string, ...args: string[]): Promise<string> {
   const env = { ...process.env };
   delete env.OPENAI_API_KEY;
   delete env.CODEX_API_KEY;
-  const { stdout } = await run(process.execPath, ["--import", "tsx", file, ...args], { env, timeout: 60_000 });
+  // SIGKILL on timeout: the example's own cleanup cannot run then, but its tsx child must not linger.
+  const { stdout } = await run(process.execPath, ["--import", "tsx", file, ...args], { env, timeout: 50_000, killSignal: "SIGKILL" });
   return stdout;
 }
 
@@ -28,7 +29,7 @@ describe("examples", () => {
       expect(out).toContain('tool forecast({"city":"Lisbon"})');
       expect(out).toContain("[completed]");
     }
-  });
+  }, 120_000);
 
   it("approvals.ts accepts the touch and declines the rm", async () => {
     const out = await example("examples/approvals.ts");

@@ -2,9 +2,10 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { AbortError, approvalRules, UnsupportedFeatureError, type ApprovalRequest, type Logger, type ThreadEvent } from "../../../src/index.js";
+import { AbortError, approvalRules, UnsupportedFeatureError, type ApprovalRequest, type ThreadEvent } from "../../../src/index.js";
 import { applyPatch, runCommand, say } from "../../../src/testing/index.js";
 import { collect, harness, type Harness } from "../../helpers/harness.js";
+import { recordingLogger } from "../../helpers/logger.js";
 
 let h: Harness;
 afterEach(async () => {
@@ -63,13 +64,12 @@ describe("app-server approvals", () => {
   });
 
   it("answers `otherwise` and logs a warning when the handler times out", async () => {
-    const warnings: string[] = [];
-    const logger: Logger = { debug() {}, info() {}, warn: (_obj, msg) => void warnings.push(msg ?? ""), error() {} };
+    const logger = recordingLogger();
     h = await harness("app-server", { logger, approvalTimeoutMs: 200, onApproval: () => new Promise(() => {}) });
     const events = await touchTurn("late.txt");
     expect(existsSync(path.join(h.cwd, "late.txt"))).toBe(false);
     expect(approvalEvents(events).at(-1)).toMatchObject({ decision: "decline", source: "timeout" });
-    expect(warnings.join("\n")).toMatch(/approval/i);
+    expect(logger.messages("warn").join("\n")).toMatch(/approval/i);
   });
 
   it("aborts a pending handler when the turn is interrupted; the command never runs", async () => {

@@ -14,6 +14,8 @@ afterEach(async () => {
 it("starts nothing until the first turn", async () => {
   h = await harness("app-server");
   h.thread();
+  // Give an eager (but asynchronous) start time to show itself.
+  await new Promise((resolve) => setTimeout(resolve, 300));
   expect(processesWithEnv(h.marker)).toEqual([]);
 });
 

@@ -5,18 +5,13 @@ import { afterEach, describe, expect, it } from "vitest";
 import { CodexExitError, UnsupportedFeatureError } from "../../../src/index.js";
 import { say } from "../../../src/testing/index.js";
 import { harness, type Harness } from "../../helpers/harness.js";
+import { PNG, PNG_DATA_URL } from "../../helpers/fixtures.js";
 import { TRANSPORTS } from "../../helpers/transports.js";
 
 let h: Harness;
 afterEach(async () => {
   await h.close();
 });
-
-// A valid 1x1 PNG.
-const PNG = Buffer.from(
-  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==",
-  "base64",
-);
 
 describe.each(TRANSPORTS)("%s transport", (transport) => {
   it("sends a local image on a resumed turn", async () => {
@@ -58,7 +53,7 @@ describe.each(TRANSPORTS)("%s transport", (transport) => {
     expect(h.model.requests).toHaveLength(0);
     if (transport === "exec") return;
     h.model.reply(say("an inline picture"));
-    const inline = `data:image/png;base64,${PNG.toString("base64")}`;
+    const inline = PNG_DATA_URL;
     const turn = await h.thread().run([{ type: "text", text: "what is this" }, { type: "image", url: inline }]);
     expect(turn.finalResponse).toBe("an inline picture");
     expect(JSON.stringify(h.model.responseRequests()[0]!.body)).toContain("input_image");

@@ -26,7 +26,7 @@ import { describe, expect, it } from "vitest";
 import type { ThreadEvent, ThreadOptions, TransportKind, TurnOptions } from "../../../src/index.js";
 import { applyPatch, fail, runCommand, say, think, type MockModelServer } from "../../../src/testing/index.js";
 import { collect, harness } from "../../helpers/harness.js";
-import { normalizeEvents, type Event, type Replacement } from "../../helpers/normalize.js";
+import { expectDeltasAddUp, normalizeEvents, type Event, type Replacement } from "../../helpers/normalize.js";
 
 
 interface Scenario {
@@ -71,33 +71,6 @@ function normalizeTurn(events: readonly ThreadEvent[], { threadId, cwds }: Run):
 
 function normalize(result: Run): Event[][] {
   return result.turns.map((events) => normalizeTurn(events, result));
-}
-
-/**
- * On app-server, the deltas of every streamed item add up to what the item completes with
- * (`text` for messages and reasoning, `aggregated_output` for commands) and all come before it
- * completes. Returns how many items streamed deltas, per kind.
- */
-function expectDeltasAddUp(events: readonly ThreadEvent[]): Record<string, number> {
-  const streamed = new Map<string, { kind: string; text: string }>();
-  for (const e of events) {
-    if (e.type !== "item.delta") continue;
-    const seen = streamed.get(e.itemId) ?? { kind: e.kind, text: "" };
-    expect(seen.kind, `kind of the deltas of ${e.itemId}`).toBe(e.kind);
-    seen.text += e.delta;
-    streamed.set(e.itemId, seen);
-  }
-  const kinds: Record<string, number> = {};
-  for (const [itemId, { kind, text }] of streamed) {
-    kinds[kind] = (kinds[kind] ?? 0) + 1;
-    const completedAt = events.findIndex((e) => e.type === "item.completed" && e.item.id === itemId);
-    expect(completedAt, `item.completed of ${itemId}`).toBeGreaterThanOrEqual(0);
-    const item = (events[completedAt] as { item: Event }).item;
-    expect(item.type === "command_execution" ? item.aggregated_output : item.text, `deltas of ${itemId}`).toBe(text);
-    const lastDeltaAt = events.findLastIndex((e) => e.type === "item.delta" && e.itemId === itemId);
-    expect(lastDeltaAt).toBeLessThan(completedAt);
-  }
-  return kinds;
 }
 
 /**

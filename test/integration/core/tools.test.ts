@@ -4,6 +4,8 @@ import { z } from "zod";
 import { AbortError, tool, type ThreadEvent, type ToolCallItem } from "../../../src/index.js";
 import { callTool, functionCallOutput, inputItems, say } from "../../../src/testing/index.js";
 import { collect, harness, type Harness } from "../../helpers/harness.js";
+import { PNG_DATA_URL } from "../../helpers/fixtures.js";
+import { recordingLogger } from "../../helpers/logger.js";
 import { TRANSPORTS } from "../../helpers/transports.js";
 
 let h: Harness;
@@ -141,8 +143,7 @@ describe.each(TRANSPORTS)("%s transport: tools", (transport) => {
   });
 
   it("sends content items back to the model: text and an image", async () => {
-    const png =
-      "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
+    const png = PNG_DATA_URL;
     const snapshot = tool({
       name: "snapshot",
       description: "Takes a picture",
@@ -200,8 +201,7 @@ describe.each(TRANSPORTS)("%s transport: tools", (transport) => {
   });
 
   it.runIf(transport === "app-server")("warns that a tool registered after the thread started is not offered", async () => {
-    const warnings: string[] = [];
-    const logger = { debug() {}, info() {}, warn: (_obj: unknown, msg?: string) => void warnings.push(msg ?? ""), error() {} };
+    const logger = recordingLogger();
     h = await harness(transport, { logger });
     h.model.reply(say("one")).reply(say("two"));
     const thread = h.thread();
@@ -209,6 +209,6 @@ describe.each(TRANSPORTS)("%s transport: tools", (transport) => {
     h.codex.tools.register(add);
     await thread.run("second");
     expect(JSON.stringify(h.model.responseRequests()[1]!.body)).not.toContain("Adds two numbers");
-    expect(warnings.join("\n")).toContain("tools changed after it started");
+    expect(logger.messages("warn").join("\n")).toContain("tools changed after it started");
   });
 });

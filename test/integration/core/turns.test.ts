@@ -96,12 +96,15 @@ describe.each(TRANSPORTS)("%s transport", (transport) => {
     h = await harness(transport);
     h.model.reply(runCommand("sleep 30")).reply(say("never"));
     const { events } = await h.thread({ sandboxMode: "danger-full-access" }).runStreamed("sleep");
+    let broke = false;
     for await (const event of events) {
       if (event.type === "item.started") {
-        await waitForCommand(h.cwd, "sleep 30");
+        expect(await waitForCommand(h.cwd, "sleep 30")).not.toEqual([]);
+        broke = true;
         break;
       }
     }
+    expect(broke).toBe(true);
     // The command is gone as soon as the loop is left, even while app-server itself stays warm.
     expect(await waitForCommandGone(h.cwd, "sleep 30")).toEqual([]);
     // h.close() asserts that no process with this fixture's CODEX_HOME survives.

@@ -26,9 +26,12 @@ const NS = { namespace: "mcp__codexkit" };
 let h: Harness;
 let transports: ExecTransport[] = [];
 afterEach(async () => {
-  await Promise.all(transports.map((t) => t.close()));
-  transports = [];
-  await h.close();
+  try {
+    await Promise.allSettled(transports.map((t) => t.close()));
+  } finally {
+    transports = [];
+    await h.close();
+  }
 });
 
 interface Recorder extends ToolSet {

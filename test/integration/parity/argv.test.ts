@@ -55,9 +55,12 @@ async function record(kind: "official" | "codexkit", opts: Options): Promise<Rec
     await thread.run(input, (opts.turn ?? {}) as never);
   } else {
     const codex = new Codex({ ...(clientOptions as object), transport: "exec" });
-    const thread = opts.resume ? codex.resumeThread(opts.resume, opts.thread) : codex.startThread(opts.thread);
-    await thread.run(input, opts.turn ?? {});
-    await codex.close();
+    try {
+      const thread = opts.resume ? codex.resumeThread(opts.resume, opts.thread) : codex.startThread(opts.thread);
+      await thread.run(input, opts.turn ?? {});
+    } finally {
+      await codex.close();
+    }
   }
   const recorded = JSON.parse(readFileSync(file, "utf8")) as Recorded;
   delete recorded.env.RECORD_TO;

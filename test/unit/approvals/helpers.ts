@@ -1,20 +1,8 @@
-import type { Logger } from "../../../src/logger.js";
 import type { CommandExecutionRequestApprovalParams, FileChangeRequestApprovalParams, PermissionsRequestApprovalParams } from "../../../src/transport/app-server/protocol/index.js";
 import type { ApplyPatchApprovalParams } from "../../../src/transport/app-server/protocol/generated/ApplyPatchApprovalParams.js";
 import type { ExecCommandApprovalParams } from "../../../src/transport/app-server/protocol/generated/ExecCommandApprovalParams.js";
 
-export type LogEntry = { level: keyof Logger; obj: Record<string, unknown>; msg: string | undefined };
-
-/** A logger that remembers what it was told. */
-export function recordingLogger(): Logger & { entries: LogEntry[] } {
-  const entries: LogEntry[] = [];
-  const at =
-    (level: keyof Logger) =>
-    (obj: Record<string, unknown>, msg?: string): void => {
-      entries.push({ level, obj, msg });
-    };
-  return { entries, debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };
-}
+export { recordingLogger, type LogEntry } from "../../helpers/logger.js";
 
 export const THREAD = "01a21238-2662-7062-9f4f-26c198edc09b";
 export const TURN = "01a21238-26d0-7033-b9bb-53bc3da19aac";

@@ -34,6 +34,7 @@ describe("approval properties", () => {
         const outcome = await decideApproval(b.async ? handler : syncHandler, request, { logger: silentLogger, timeoutMs: 30, ...(otherwise ? { otherwise } : {}) });
         expect(isApprovalDecision(outcome.decision)).toBe(true);
         if (outcome.source !== "handler") expect(outcome.decision).toBe(otherwise ?? "decline");
+        else expect(outcome.decision).toBe(b.outcome.value);
       }),
       { numRuns: 150 },
     );

@@ -1,13 +1,8 @@
 import { Redactor } from "../../../src/errors/index.js";
-import type { Logger } from "../../../src/logger.js";
+import { recordingLogger } from "../../helpers/logger.js";
 import type { ToolCallContext } from "../../../src/tools/index.js";
 
-/** A logger that keeps what it was told, for assertions. */
-export function recordingLogger(): Logger & { entries: Array<{ level: string; obj: Record<string, unknown>; msg?: string }> } {
-  const entries: Array<{ level: string; obj: Record<string, unknown>; msg?: string }> = [];
-  const at = (level: string) => (obj: Record<string, unknown>, msg?: string) => void entries.push({ level, obj, msg });
-  return { entries, debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };
-}
+export { recordingLogger };
 
 /** Services with a redactor that knows "sk-secret123". */
 export function services(defaultTimeoutMs?: number) {
