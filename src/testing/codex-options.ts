@@ -68,6 +68,12 @@ export interface CodexOptionsRequest {
   shellSnapshot?: boolean;
   /** Extra environment variables; `undefined` removes one. */
   env?: Record<string, string | undefined>;
+  /**
+   * Keep your own HOME for codex (default false: codex gets a fresh, empty HOME). codex runs the
+   * agent's commands in login shells, which read the rc files under HOME; a tool there (pyenv,
+   * nvm, a banner) can print into every command's output and change what a test sees.
+   */
+  inheritHome?: boolean;
 }
 
 /** The id of the mock provider in codex's config. */
@@ -99,12 +105,16 @@ export function mockCodexConfig(model: string, baseUrl: string, request: CodexOp
   };
 }
 
-/** A copy of `base` without `ISOLATED_ENV_KEYS` and unset values, with `extra` applied on top. */
-export function isolatedEnv(base: NodeJS.ProcessEnv, extra: Record<string, string | undefined> = {}): Record<string, string> {
+/**
+ * A copy of `base` without `ISOLATED_ENV_KEYS` and unset values, with HOME set to `home` when
+ * given, and `extra` applied on top.
+ */
+export function isolatedEnv(base: NodeJS.ProcessEnv, extra: Record<string, string | undefined> = {}, home?: string): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(base)) {
     if (value !== undefined && !ISOLATED_ENV_KEYS.includes(key)) env[key] = value;
   }
+  if (home !== undefined) env.HOME = home;
   for (const [key, value] of Object.entries(extra)) {
     if (value === undefined) delete env[key];
     else env[key] = value;

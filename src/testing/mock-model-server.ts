@@ -158,8 +158,9 @@ export class MockModelServer {
   }
 
   /**
-   * Options for `new Codex(...)` that point codex at this server with an isolated CODEX_HOME and
-   * environment. Each call without `codexHome` makes a fresh temp dir, removed by `close()`.
+   * Options for `new Codex(...)` that point codex at this server with an isolated CODEX_HOME,
+   * HOME and environment. Each call without `codexHome` makes a fresh temp dir, and each call
+   * without `inheritHome` a fresh empty HOME; `close()` removes both.
    */
   codexOptions(request: CodexOptionsRequest = {}): MockCodexOptions {
     this.#assertOpen();
@@ -171,10 +172,15 @@ export class MockModelServer {
       // codex refuses to start when CODEX_HOME does not exist.
       mkdirSync(codexHome, { recursive: true });
     }
+    let home: string | undefined;
+    if (request.inheritHome !== true) {
+      home = mkdtempSync(path.join(os.tmpdir(), "codexkit-userhome-"));
+      this.#tempDirs.push(home);
+    }
     return {
       codexHome,
       config: mockCodexConfig(this.modelName, this.url, request),
-      env: isolatedEnv(process.env, request.env),
+      env: isolatedEnv(process.env, request.env, home),
     };
   }
 

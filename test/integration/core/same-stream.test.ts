@@ -114,7 +114,9 @@ describe("exec and app-server yield the same event stream", () => {
 
   it("a command with output", async () => {
     const { exec, deltas } = await compare({
-      script: (m) => m.reply(runCommand("echo same-stream")).reply(say("ran it")),
+      // codex streams as deltas only the output that comes after the command was announced;
+      // output printed at once arrives with the completed item. The pause makes the delta certain.
+      script: (m) => m.reply(runCommand("sleep 0.2; echo same-stream")).reply(say("ran it")),
       turns: [{ input: "run" }],
     });
     const command = completedItems(exec[0]!).find((i) => i.type === "command_execution");

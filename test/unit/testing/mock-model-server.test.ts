@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -319,6 +319,17 @@ describe("codexOptions", () => {
       for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
       Object.assign(process.env, saved);
     }
+  });
+
+  it("gives codex an empty HOME of its own unless told to keep yours, and removes it on close", async () => {
+    const model = await start();
+    const { env } = model.codexOptions();
+    expect(env.HOME).not.toBe(process.env.HOME);
+    expect(path.basename(env.HOME!)).toMatch(/^codexkit-userhome-/);
+    expect(readdirSync(env.HOME!)).toEqual([]);
+    expect(model.codexOptions({ inheritHome: true }).env.HOME).toBe(process.env.HOME);
+    await model.close();
+    expect(existsSync(env.HOME!)).toBe(false);
   });
 
   it("makes a fresh CODEX_HOME per call and removes them all on close", async () => {
