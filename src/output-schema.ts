@@ -51,7 +51,23 @@ function validatorFor(schema: OutputSchema): ZodLike<unknown> | null {
   return validator;
 }
 
-/** Parses and validates the agent's final text against `schema`. */
+/**
+ * The `structuredOutput` of a turn. With a zod schema the answer must parse and validate
+ * (`OutputSchemaError` otherwise, the opt-in to strictness). With a plain JSON Schema, as in
+ * `@openai/codex-sdk`, the answer never makes the turn fail: the parsed value when it is JSON
+ * that validates, else undefined (`finalResponse` keeps the text).
+ */
+export function structuredOutputOf(text: string, schema: OutputSchema): unknown {
+  if (isZodSchema(schema)) return parseStructuredOutput(text, schema);
+  try {
+    return parseStructuredOutput(text, schema);
+  } catch (error) {
+    if (error instanceof OutputSchemaError) return undefined;
+    throw error;
+  }
+}
+
+/** Parses and validates the agent's final text against `schema`; throws `OutputSchemaError`. */
 export function parseStructuredOutput(text: string, schema: OutputSchema): unknown {
   let value: unknown;
   try {

@@ -10,7 +10,7 @@ import type { ThreadEvent, Usage } from "./events.js";
 import { normalizeInput } from "./input.js";
 import type { ThreadItem } from "./items.js";
 import type { Input, OutputSchema, ThreadOptions, TurnOptions, ZodLike } from "./options.js";
-import { parseStructuredOutput, toJsonSchema } from "./output-schema.js";
+import { structuredOutputOf, toJsonSchema } from "./output-schema.js";
 import { anySignal, interruptedError } from "./transport/abort.js";
 import type { Transport } from "./transport/index.js";
 import { addUsage, emptyUsage } from "./usage.js";
@@ -26,7 +26,11 @@ export type Turn<T = unknown> = {
   finalResponse: string;
   /** This turn's token usage (codexkit: per turn, not the thread's running total). */
   usage: Usage | null;
-  /** The final answer parsed and validated against `outputSchema`; undefined without one. */
+  /**
+   * The final answer parsed and validated against `outputSchema`. Undefined without a schema, and
+   * with a plain JSON Schema when the answer is not JSON that matches it (a zod schema throws
+   * `OutputSchemaError` instead).
+   */
   structuredOutput?: T;
   /** The turn's id, when the transport knows it. */
   turnId?: string;
@@ -116,7 +120,8 @@ export class Thread {
     const turn: Turn<StructuredOutput<S>> = { items, finalResponse, usage };
     if (turnId) turn.turnId = turnId;
     if (turnOptions.outputSchema) {
-      turn.structuredOutput = parseStructuredOutput(finalResponse, turnOptions.outputSchema) as StructuredOutput<S>;
+      const value = structuredOutputOf(finalResponse, turnOptions.outputSchema);
+      if (value !== undefined) turn.structuredOutput = value as StructuredOutput<S>;
     }
     return turn;
   }
