@@ -137,6 +137,12 @@ function validateOptions(options: CodexOptions): void {
       throw new InvalidOptionsError(`${key} must be a number of milliseconds from 0 to ${MAX_TIMER_MS}`);
     }
   }
+  for (const key of ["turnBufferBytes", "maxLineBytes"] as const) {
+    const value = options[key];
+    if (value !== undefined && !(Number.isSafeInteger(value) && value >= 1024)) {
+      throw new InvalidOptionsError(`${key} must be a whole number of bytes, at least 1024`);
+    }
+  }
   if (options.tools !== undefined && !Array.isArray(options.tools)) throw new InvalidOptionsError("tools must be an array of tool() definitions");
   if (options.onApproval !== undefined && typeof options.onApproval !== "function") throw new InvalidOptionsError("onApproval must be a function");
 }

@@ -73,6 +73,7 @@ export {
   InvalidOptionsError,
   RpcError,
   ConnectionClosedError,
+  UntrustedDirectoryError,
   REDACTED,
   type CodexErrorCode,
   type CodexErrorInfo,

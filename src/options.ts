@@ -42,6 +42,13 @@ export type CodexOptions = {
   onApproval?: ApprovalHandler;
   /** codexkit: how long `onApproval` may take before its fallback decision (default 60000). */
   approvalTimeoutMs?: number;
+  /**
+   * codexkit (app-server): bytes of a turn's unread events kept in memory while its consumer is
+   * slower than codex (default 16 MiB); beyond it they wait in a private temp file, in order.
+   */
+  turnBufferBytes?: number;
+  /** codexkit: the longest line codex may print (default 32 MiB); a longer one is a `ProtocolError`. */
+  maxLineBytes?: number;
 };
 
 /** codex approval policy. */

@@ -22,7 +22,8 @@ export type CodexErrorCode =
   | "attachment_error"
   | "invalid_options"
   | "rpc_error"
-  | "connection_closed";
+  | "connection_closed"
+  | "untrusted_directory";
 
 /** Options shared by every codexkit error. */
 export interface CodexErrorOptions {
@@ -225,5 +226,19 @@ export class RpcError extends CodexError {
 export class ConnectionClosedError extends CodexError {
   constructor(message: string, options?: CodexErrorOptions) {
     super("connection_closed", message, { ...options, retryable: options?.retryable ?? true });
+  }
+}
+
+/**
+ * The working directory is not inside a git repository and `skipGitRepoCheck` was not set: codex
+ * refuses to run there (exec), and codexkit refuses the same way on app-server, before the model
+ * is asked. The message starts with codex's own sentence.
+ */
+export class UntrustedDirectoryError extends CodexError {
+  /** The working directory that was refused. */
+  readonly directory: string;
+  constructor(message: string, directory: string, options?: CodexErrorOptions) {
+    super("untrusted_directory", message, options);
+    this.directory = directory;
   }
 }

@@ -40,8 +40,8 @@ export interface RequestContext {
   signal: AbortSignal;
 }
 
-/** Receives every notification. */
-export type NotificationHandler = (method: string, params: unknown) => void;
+/** Receives every notification, with its size on the wire (characters) when the transport knows it. */
+export type NotificationHandler = (method: string, params: unknown, size?: number) => void;
 /** Answers one method of the server's requests; the returned value becomes `result`. */
 export type RequestHandler = (params: unknown, ctx: RequestContext) => unknown;
 /** Answers server requests whose method has no handler of its own. */
@@ -104,7 +104,7 @@ export class JsonRpcConnection {
     this.redact = options.redact ?? (<T>(value: T): T => value);
     this.defaultTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
-    transport.onmessage = (message) => this.receive(message);
+    transport.onmessage = (message, size) => this.receive(message, size);
     transport.onclose = (error) => this.shutdown(error);
   }
 
@@ -225,16 +225,16 @@ export class JsonRpcConnection {
     return new AbortError(`${method} was aborted${detail}`);
   }
 
-  private receive(message: JsonRpcMessage): void {
+  private receive(message: JsonRpcMessage, size: number | undefined): void {
     try {
-      this.dispatch(message as unknown);
+      this.dispatch(message as unknown, size);
     } catch (error) {
       // A transport's read loop must survive anything we do with one message.
       this.logger.error({ connection: this.name, error: messageOf(error) }, "handling a JSON-RPC message failed");
     }
   }
 
-  private dispatch(message: unknown): void {
+  private dispatch(message: unknown, size: number | undefined): void {
     if (this.closeError) return;
     if (message === null || typeof message !== "object" || Array.isArray(message)) {
       this.logger.warn({ connection: this.name, type: typeof message }, "dropped a JSON-RPC message that is not an object");
@@ -243,7 +243,7 @@ export class JsonRpcConnection {
     const msg = message as Incoming;
     if ("method" in msg) {
       if (typeof msg.method !== "string") this.malformed(msg, "method is not a string");
-      else if (msg.id === undefined) this.notification(msg.method, msg.params);
+      else if (msg.id === undefined) this.notification(msg.method, msg.params, size);
       else if (isRequestId(msg.id)) this.serverRequest(msg.id, msg.method, msg.params);
       else this.malformed(msg, "request id is neither a number nor a string");
       return;
@@ -279,7 +279,7 @@ export class JsonRpcConnection {
     return new RpcError(this.redact(`${this.name} rejected ${method}: ${redactPatterns(error.message)}`), fields);
   }
 
-  private notification(method: string, params: unknown): void {
+  private notification(method: string, params: unknown, size: number | undefined): void {
     if (this.notificationHandlers.size === 0) {
       this.logger.debug({ connection: this.name, method }, "unknown notification");
       return;
@@ -288,7 +288,7 @@ export class JsonRpcConnection {
       const warn = (error: unknown): void =>
         this.logger.warn({ connection: this.name, method, error: redactPatterns(messageOf(error)) }, "a notification handler failed");
       try {
-        const returned: unknown = handler(method, params);
+        const returned: unknown = handler(method, params, size);
         // An async handler's rejection would otherwise surface as an unhandled rejection.
         if (returned instanceof Promise) returned.catch(warn);
       } catch (error) {

@@ -13,24 +13,25 @@ export interface MemoryTransport extends MessageTransport {
 }
 
 class MemoryEnd implements MemoryTransport {
-  onmessage?: (message: JsonRpcMessage) => void;
+  onmessage?: (message: JsonRpcMessage, size?: number) => void;
   onclose?: (error?: Error) => void;
   peer: MemoryEnd | undefined;
   private started = false;
   private ended = false;
   // Messages that arrive before `start()` wait here, like bytes in an unread pipe.
-  private readonly inbox: JsonRpcMessage[] = [];
+  private readonly inbox: { message: JsonRpcMessage; size: number }[] = [];
 
   async start(): Promise<void> {
     this.started = true;
-    for (const message of this.inbox.splice(0)) this.deliver(message);
+    for (const { message, size } of this.inbox.splice(0)) this.deliver(message, size);
   }
 
   async send(message: JsonRpcMessage): Promise<void> {
     if (this.ended) throw new ConnectionClosedError("the in-memory transport is closed");
-    const copy = JSON.parse(JSON.stringify(message)) as JsonRpcMessage;
+    const line = JSON.stringify(message);
+    const copy = JSON.parse(line) as JsonRpcMessage;
     const peer = this.peer;
-    queueMicrotask(() => peer?.receive(copy));
+    queueMicrotask(() => peer?.receive(copy, line.length));
   }
 
   async close(error?: Error): Promise<void> {
@@ -38,14 +39,14 @@ class MemoryEnd implements MemoryTransport {
     this.peer?.end(error);
   }
 
-  private receive(message: JsonRpcMessage): void {
+  private receive(message: JsonRpcMessage, size: number): void {
     if (this.ended) return;
-    if (this.started) this.deliver(message);
-    else this.inbox.push(message);
+    if (this.started) this.deliver(message, size);
+    else this.inbox.push({ message, size });
   }
 
-  private deliver(message: JsonRpcMessage): void {
-    this.onmessage?.(message);
+  private deliver(message: JsonRpcMessage, size: number): void {
+    this.onmessage?.(message, size);
   }
 
   private end(error: Error | undefined): void {

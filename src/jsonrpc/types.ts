@@ -46,8 +46,8 @@ export interface MessageTransport {
   send(message: JsonRpcMessage): Promise<void>;
   /** Stops the transport; `onclose` fires once. */
   close(): Promise<void>;
-  /** Called for each message received. */
-  onmessage?: (message: JsonRpcMessage) => void;
+  /** Called for each message received, with its size on the wire (characters) when known. */
+  onmessage?: (message: JsonRpcMessage, size?: number) => void;
   /** Called once when the transport ends, with the reason when it was not a clean close. */
   onclose?: (error?: Error) => void;
 }

@@ -9,8 +9,11 @@ const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
 /** How much of an offending line an error quotes. */
 export const EXCERPT_CHARS = 200;
-/** Default cap on one line: codex embeds command output in single lines, but never this much. */
-export const DEFAULT_MAX_LINE_BYTES = 256 * 1024 * 1024;
+/**
+ * Default cap on one line. codex embeds command output and diffs in single lines (hundreds of KB
+ * is common); decoding a line costs a few times its size in memory while it is parsed.
+ */
+export const DEFAULT_MAX_LINE_BYTES = 32 * 1024 * 1024;
 
 /** Incremental line splitter with a hard cap on line length. */
 export class LineDecoder {
@@ -52,7 +55,10 @@ export class LineDecoder {
       const head = Buffer.concat(this.parts.slice(0, 4)).toString("utf8", 0, EXCERPT_CHARS * 4);
       this.parts = [];
       this.pendingBytes = 0;
-      throw new ProtocolError(`codex printed a line longer than ${this.maxLineBytes} bytes`, excerpt(head));
+      throw new ProtocolError(
+        `codex printed a line longer than ${this.maxLineBytes} bytes, the limit codexkit reads; raise the maxLineBytes option if such output is expected`,
+        excerpt(head),
+      );
     }
     // Copy: the caller's chunk may be a pooled buffer that is reused after we return.
     this.parts.push(Buffer.from(part));

@@ -1,11 +1,13 @@
 /**
  * One codex child process, handled with care: its own process group (so a kill reaches
  * everything it started in that group), stdout read as backpressured lines, stderr kept as a
- * bounded tail, kill with a grace period then SIGKILL, and a last-resort kill when Node exits.
+ * bounded tail, kill with a grace period then SIGKILL, and a last-resort kill when Node exits or
+ * dies of a signal (see `exit-hooks.ts`). An idle process does not keep Node alive.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { CodexExitError, CodexSpawnError, type Redactor } from "../errors/index.js";
 import { LineDecoder } from "./line-decoder.js";
+import { registerForExit } from "./exit-hooks.js";
 import { descendantsOf, killAll } from "./process-tree.js";
 import { StderrTail } from "./stderr-tail.js";
 
@@ -31,23 +33,13 @@ export interface SpawnSpec {
   maxLineBytes?: number;
   /** Bytes of stderr to keep. */
   stderrTailBytes?: number;
+  /** Milliseconds between SIGTERM and SIGKILL when the process is stopped at program exit. */
+  killGraceMs?: number;
 }
 
 /** Milliseconds between SIGTERM and SIGKILL. */
 export const DEFAULT_KILL_GRACE_MS = 2_000;
 const IS_WINDOWS = process.platform === "win32";
-
-const live = new Set<CodexProcess>();
-let exitHookInstalled = false;
-
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  // Synchronous last resort: if the host exits with codex still running, take codex down too.
-  process.once("exit", () => {
-    for (const proc of live) proc.killNow("SIGKILL");
-  });
-}
 
 /** A running codex process. Create with `CodexProcess.spawn`. */
 export class CodexProcess {
@@ -58,6 +50,9 @@ export class CodexProcess {
   private exitInfo: ExitInfo | null = null;
   private killing: Promise<ExitInfo> | null = null;
   private spawnError: NodeJS.ErrnoException | undefined;
+  private active = true;
+  private _retired = false;
+  private unregister: () => void = () => {};
 
   private constructor(private readonly spec: SpawnSpec) {
     this.tail = new StderrTail(spec.stderrTailBytes);
@@ -72,7 +67,7 @@ export class CodexProcess {
       const finish = (info: ExitInfo): void => {
         if (this.exitInfo) return;
         this.exitInfo = info;
-        live.delete(this);
+        this.unregister();
         resolve(info);
       };
       this.child.once("error", (error: NodeJS.ErrnoException) => {
@@ -87,8 +82,12 @@ export class CodexProcess {
     // EPIPE on stdin when codex already exited is not our caller's problem; the exit is reported.
     this.child.stdin.on("error", () => {});
     if (this.child.pid !== undefined) {
-      live.add(this);
-      installExitHook();
+      this.unregister = registerForExit({
+        killNow: () => this.killNow("SIGKILL"),
+        onIdleExit: () => {
+          if (!this.active) this.retire(spec.killGraceMs);
+        },
+      });
     }
   }
 
@@ -105,6 +104,31 @@ export class CodexProcess {
   /** True until the process has exited. */
   get running(): boolean {
     return this.exitInfo === null;
+  }
+
+  /** True once `retire()` asked the process to stop because Node had nothing else to do. */
+  get retired(): boolean {
+    return this._retired;
+  }
+
+  /**
+   * Whether the process keeps Node alive. A warm app-server between turns is inactive: a script
+   * that never calls `close()` still ends, and codex is stopped on the way out.
+   */
+  setActive(active: boolean): void {
+    if (this.active === active) return;
+    this.active = active;
+    const handles = [this.child, this.child.stdin, this.child.stdout, this.child.stderr] as { ref?: () => void; unref?: () => void }[];
+    for (const handle of handles) (active ? handle.ref : handle.unref)?.call(handle);
+  }
+
+  /** Stops an idle process gently: stdin closes (codex shuts down on EOF), then a kill after `graceMs`. */
+  retire(graceMs = DEFAULT_KILL_GRACE_MS): void {
+    if (!this.running || this._retired) return;
+    this._retired = true;
+    this.endInput();
+    const timer = setTimeout(() => void this.kill(graceMs), graceMs);
+    void this.exited.then(() => clearTimeout(timer));
   }
 
   /** Writes to codex's stdin (app-server requests, exec prompts). */

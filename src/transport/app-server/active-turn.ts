@@ -7,6 +7,7 @@
  */
 import type { FileChange } from "../../approvals/index.js";
 import type { ThreadEvent } from "../../events.js";
+import type { NormalizedInput } from "../../input.js";
 import type { ToolSet } from "../../tools/types.js";
 import type { TurnApprovals } from "../types.js";
 import type { AppServer } from "./server.js";
@@ -19,6 +20,14 @@ export class ActiveTurn {
   readonly ended: Promise<void>;
   /** Set by an interrupt or abort: the generator must not start the turn, or reports it aborted. */
   interruptRequested = false;
+  /**
+   * Set the moment `turn/start` is sent. Before it, nothing waits on codex: an interrupt only
+   * stops the turn from being sent, and a steer joins the turn's input (`steers`). This is what
+   * lets both be awaited inside the consumer's loop, before it pulls the next event.
+   */
+  startSent = false;
+  /** Inputs given to `steer()` before `turn/start` was sent; they go with it. */
+  readonly steers: NormalizedInput[] = [];
   /** The one stop in progress, so concurrent interrupts share it. */
   stopping: Promise<void> | null = null;
   /** Aborts the turn's running tool calls when the turn is interrupted, aborted or over. */

@@ -5,7 +5,7 @@
  */
 import { mkdir } from "node:fs/promises";
 import { ConnectionClosedError } from "../../errors/index.js";
-import { JsonRpcConnection } from "../../jsonrpc/index.js";
+import { JsonRpcConnection, type RequestOptions } from "../../jsonrpc/index.js";
 import type { Logger } from "../../logger.js";
 import type { ResolvedBinary } from "../binary.js";
 import { buildExecEnv } from "../exec/args.js";
@@ -18,7 +18,8 @@ import { APPROVAL_METHODS } from "../../approvals/index.js";
 
 /** Receives the notifications of one thread, and the end of the process. */
 export interface ThreadListener {
-  notify(method: string, params: Record<string, unknown>): void;
+  /** One notification; `size` is its length on the wire (characters). */
+  notify(method: string, params: Record<string, unknown>, size: number): void;
   /** The process or connection ended; `error` says how. */
   closed(error: Error): void;
 }
@@ -42,13 +43,15 @@ export class AppServer {
   /** Threads this process has started or resumed (a fresh process must resume them first). */
   readonly loaded = new Set<string>();
   private readonly listeners = new Map<string, Set<ThreadListener>>();
+  /** Turns and calls in progress; while there are none the process does not keep Node alive. */
+  private holds = 0;
 
   private constructor(
     readonly rpc: JsonRpcConnection,
     readonly proc: CodexProcess,
     private readonly logger: Logger,
   ) {
-    rpc.onNotification((method, params) => this.route(method, params));
+    rpc.onNotification((method, params, size) => this.route(method, params, size ?? 0));
     void rpc.closed.then((error) => {
       const cause = error ?? new ConnectionClosedError("codex app-server was closed");
       for (const set of this.listeners.values()) for (const listener of set) listener.closed(cause);
@@ -65,6 +68,8 @@ export class AppServer {
       args: buildAppServerArgs(options),
       env: buildExecEnv(options, binary.pathDirs),
       redactor: ctx.redactor,
+      killGraceMs: options.killGraceMs,
+      maxLineBytes: options.maxLineBytes,
     });
     const rpc = new JsonRpcConnection(new StdioMessageTransport(proc, logger, options.killGraceMs), {
       logger,
@@ -84,12 +89,37 @@ export class AppServer {
       throw error;
     }
     logger.debug({ pid: proc.pid, transport: "app-server" }, "codex app-server started");
+    if (server.holds === 0) proc.setActive(false);
     return server;
+  }
+
+  /**
+   * Keeps the process (and so Node) alive until the returned release is called: a turn holds it
+   * from start to end. With no holds left, Node may exit, and codex is stopped on the way out.
+   */
+  hold(): () => void {
+    if (this.holds++ === 0) this.proc.setActive(true);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      if (--this.holds === 0) this.proc.setActive(false);
+    };
+  }
+
+  /** A JSON-RPC call that holds the process while it waits. */
+  async call<R = unknown>(method: string, params?: unknown, options?: RequestOptions): Promise<R> {
+    const release = this.hold();
+    try {
+      return await this.rpc.request<R>(method, params, options);
+    } finally {
+      release();
+    }
   }
 
   /** False once the process or the connection has ended. */
   get alive(): boolean {
-    return !this.rpc.isClosed && this.proc.running;
+    return !this.rpc.isClosed && this.proc.running && !this.proc.retired;
   }
 
   /** Delivers the notifications carrying `threadId` to `listener` until unsubscribed. */
@@ -117,7 +147,7 @@ export class AppServer {
     await closing;
   }
 
-  private route(method: string, params: unknown): void {
+  private route(method: string, params: unknown, size: number): void {
     const record = asObject(params) ?? {};
     const threadId = typeof record.threadId === "string" ? record.threadId : undefined;
     // An unloaded thread must be resumed before its next turn.
@@ -127,7 +157,7 @@ export class AppServer {
     let delivered = false;
     for (const set of targets) {
       for (const listener of set ?? []) {
-        listener.notify(method, record);
+        listener.notify(method, record, size);
         delivered = true;
       }
     }

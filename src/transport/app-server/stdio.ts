@@ -9,7 +9,7 @@ import type { CodexProcess } from "../process.js";
 
 /** Carries JSON-RPC messages over a codex process's stdin and stdout. */
 export class StdioMessageTransport implements MessageTransport {
-  onmessage?: (message: JsonRpcMessage) => void;
+  onmessage?: (message: JsonRpcMessage, size?: number) => void;
   onclose?: (error?: Error) => void;
   private closing = false;
 
@@ -45,7 +45,7 @@ export class StdioMessageTransport implements MessageTransport {
           this.logger.warn({ line: excerpt(line) }, "codex app-server printed a line that is not JSON; skipped");
           continue;
         }
-        this.onmessage?.(message);
+        this.onmessage?.(message, line.length);
       }
     } catch (error) {
       failure = error instanceof Error ? error : new Error(String(error));
@@ -54,6 +54,8 @@ export class StdioMessageTransport implements MessageTransport {
     }
     await this.proc.exited;
     this.proc.release();
-    this.onclose?.(this.closing ? undefined : (failure ?? this.proc.exitError("codex app-server exited")));
+    // A process retired at program exit (idle, stdin closed) ended as asked: a clean close.
+    const clean = this.closing || (this.proc.retired && failure === undefined);
+    this.onclose?.(clean ? undefined : (failure ?? this.proc.exitError("codex app-server exited")));
   }
 }

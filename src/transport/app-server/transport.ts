@@ -3,7 +3,6 @@
  * are JSON-RPC calls; their notifications are mapped into the same `ThreadEvent`s exec yields,
  * plus `item.delta`. A dead process fails the turns it was running and is replaced on next use.
  */
-import path from "node:path";
 import { AbortError, CodexExitError, ConnectionClosedError, InvalidOptionsError } from "../../errors/index.js";
 import type { ThreadEvent } from "../../events.js";
 import type { NormalizedInput } from "../../input.js";
@@ -13,18 +12,22 @@ import { resolveCodexBinary, type ResolvedBinary } from "../binary.js";
 import type { ClientContext, ListThreadsOptions, ThreadPage, Transport, TurnRequest } from "../types.js";
 import { ActiveTurn } from "./active-turn.js";
 import { TurnEventMapper } from "./events.js";
-import { threadForkParams, threadResumeParams, threadStartParams, toUserInput, turnStartParams } from "./params.js";
-import { AsyncQueue } from "./queue.js";
+import { requireGitRepository } from "../git.js";
+import { threadCwd, threadForkParams, threadResumeParams, threadStartParams, toUserInput, turnStartParams } from "./params.js";
 import { answerApproval, answerToolCall, rememberFileChanges } from "./server-requests.js";
 import { AppServer } from "./server.js";
 import { toThreadSummary } from "./threads.js";
+import { persistsTrust, trustGuardProjects } from "./trust.js";
+import { TurnBuffer } from "./turn-buffer.js";
 
 /** How long `interrupt` waits for codex to confirm before killing the process. */
 export const DEFAULT_INTERRUPT_TIMEOUT_MS = 10_000;
 /** Cleaning an interrupted turn's background terminals is best effort; it must not hold interrupt up. */
 const CLEAN_TIMEOUT_MS = 2_000;
 
-type Incoming = { method: string; params: Record<string, unknown> } | { event: ThreadEvent } | { abort: true };
+type Incoming = { method: string; params: Record<string, unknown> } | { event: ThreadEvent };
+/** What an event codexkit emits itself (an approval) counts for in a turn's buffer. */
+const EMITTED_EVENT_SIZE = 1024;
 
 /** Runs turns on one long-lived app-server process. */
 export class AppServerTransport implements Transport {
@@ -41,25 +44,33 @@ export class AppServerTransport implements Transport {
   async *runTurn(request: TurnRequest): AsyncGenerator<ThreadEvent, void, undefined> {
     const { signal } = request;
     if (signal?.aborted) throw abortError(signal);
-    const cwd = path.resolve(request.thread.workingDirectory ?? process.cwd());
+    const cwd = threadCwd(request.thread);
     const turn = new ActiveTurn(request.threadId, request.tools, request.approvals, cwd);
     // A known thread is reserved before anything async, so a second turn on it is refused at once.
     if (request.threadId !== null) this.reserve(request.threadId, turn);
-    const queue = new AsyncQueue<Incoming>();
-    turn.emit = (event) => queue.push({ event });
+    const buffer = new TurnBuffer<Incoming>({
+      limitBytes: this.ctx.options.turnBufferBytes,
+      onSpill: (bytesInMemory) =>
+        this.ctx.logger.debug({ threadId: turn.threadId, bytesInMemory }, "the turn's unread events exceed its buffer; spilling to a temp file"),
+    });
+    turn.emit = (event) => buffer.push({ event }, EMITTED_EVENT_SIZE);
     const onAbort = (): void => {
-      queue.push({ abort: true });
+      buffer.abort();
       void this.stopTurn(turn);
     };
     signal?.addEventListener("abort", onAbort, { once: true });
     let mapper: TurnEventMapper | null = null;
     let unsubscribe = (): void => {};
-    let sent = false;
+    let release = (): void => {};
     try {
+      // codex exec's own check, made before anything starts: no git repository, no turn.
+      if (!request.thread.skipGitRepoCheck) requireGitRepository(cwd);
       const server = await this.ensure();
+      // While the turn runs, codex keeps Node alive; between turns it does not.
+      release = server.hold();
       turn.server = server;
       this.throwIfStopped(turn, signal);
-      const threadId = await this.openThread(server, request);
+      const threadId = await this.openThread(server, request, cwd);
       if (request.threadId === null) this.reserve(threadId, turn);
       turn.threadId = threadId;
       this.throwIfStopped(turn, signal);
@@ -68,27 +79,32 @@ export class AppServerTransport implements Transport {
 
       mapper = new TurnEventMapper({ threadId });
       unsubscribe = server.subscribe(threadId, {
-        notify: (method, params) => {
-          if (method === "turn/completed") turn.markEnded();
+        notify: (method, params, size) => {
           if (method === "item/started") rememberFileChanges(turn, params);
-          queue.push({ method, params });
+          buffer.push({ method, params }, size);
+          if (method === "turn/completed") {
+            turn.markEnded();
+            this.ctx.logger.debug(
+              { threadId, bytesInMemory: buffer.bytesInMemory, spilledEvents: buffer.spilledCount },
+              "codex finished the turn",
+            );
+          }
         },
         closed: (error) => {
           turn.markFailed(error);
-          queue.fail(error);
+          buffer.fail(error);
         },
       });
-      sent = true;
+      turn.startSent = true;
       try {
-        const started = await server.rpc.request<{ turn: { id: string } }>("turn/start", turnStartParams(threadId, request));
+        const started = await server.call<{ turn: { id: string } }>("turn/start", turnStartParams(threadId, request, turn.steers));
         turn.markStarted(started.turn.id);
       } catch (error) {
         turn.markFailed(error as Error);
         throw error;
       }
       try {
-        for await (const incoming of queue) {
-          if ("abort" in incoming) break;
+        for await (const incoming of buffer) {
           if ("event" in incoming) {
             yield incoming.event;
             continue;
@@ -110,19 +126,29 @@ export class AppServerTransport implements Transport {
     } finally {
       signal?.removeEventListener("abort", onAbort);
       turn.cancel.abort();
-      if (!sent) turn.markFailed(new AbortError("the turn did not start"));
+      if (!turn.startSent) turn.markFailed(new AbortError("the turn did not start"));
       // A consumer that stopped early (break) must not leave codex working on the turn.
       else if (!mapper?.done && turn.server?.alive) await this.stopTurn(turn);
       unsubscribe();
       if (turn.threadId !== null && this.active.get(turn.threadId) === turn) this.active.delete(turn.threadId);
+      release();
+      buffer.dispose();
     }
   }
 
-  /** Adds input to the running turn of `threadId` (`turn/steer`). */
+  /**
+   * Adds input to the running turn of `threadId` (`turn/steer`). Before codex has the turn (a
+   * steer at `thread.started`), the input joins the turn's own input instead.
+   */
   async steer(threadId: string | null, input: NormalizedInput): Promise<void> {
     const turn = this.requireActive(threadId, "steer");
+    if (!turn.startSent) {
+      turn.steers.push(input);
+      return;
+    }
     const turnId = await turn.started;
-    await turn.server!.rpc.request("turn/steer", { threadId, expectedTurnId: turnId, input: toUserInput(input) });
+    if (turn.isEnded) throw new InvalidOptionsError("cannot steer: the turn has ended");
+    await turn.server!.call("turn/steer", { threadId, expectedTurnId: turnId, input: toUserInput(input) });
   }
 
   /** Interrupts the running turn of `threadId`; resolves once it has stopped. No turn: no-op. */
@@ -135,7 +161,7 @@ export class AppServerTransport implements Transport {
   async fork(threadId: string | null, thread: ThreadOptions): Promise<string> {
     if (threadId === null) throw new InvalidOptionsError("cannot fork a thread before its first turn has started");
     const server = await this.ensure();
-    const result = await server.rpc.request<{ thread: { id: string } }>("thread/fork", threadForkParams(threadId, thread));
+    const result = await server.call<{ thread: { id: string } }>("thread/fork", threadForkParams(threadId, thread, this.ctx.options));
     server.loaded.add(result.thread.id);
     return result.thread.id;
   }
@@ -149,14 +175,14 @@ export class AppServerTransport implements Transport {
     if (options.archived !== undefined) params.archived = options.archived;
     if (options.cwd !== undefined) params.cwd = options.cwd;
     if (options.searchTerm !== undefined) params.searchTerm = options.searchTerm;
-    const page = await server.rpc.request<{ data: Record<string, unknown>[]; nextCursor: string | null }>("thread/list", params);
+    const page = await server.call<{ data: Record<string, unknown>[]; nextCursor: string | null }>("thread/list", params);
     return { threads: page.data.map(toThreadSummary), nextCursor: page.nextCursor ?? null };
   }
 
   /** Archives a stored thread. */
   async archiveThread(threadId: string): Promise<void> {
     const server = await this.ensure();
-    await server.rpc.request("thread/archive", { threadId });
+    await server.call("thread/archive", { threadId });
     server.loaded.delete(threadId);
   }
 
@@ -200,12 +226,13 @@ export class AppServerTransport implements Transport {
   }
 
   /** Starts a new thread, or loads a stored one into this process; returns its id. */
-  private async openThread(server: AppServer, request: TurnRequest): Promise<string> {
+  private async openThread(server: AppServer, request: TurnRequest, cwd: string): Promise<string> {
     const { threadId, thread } = request;
     const names = toolNames(request);
     if (threadId === null) {
-      const params = threadStartParams(thread, request.tools?.specs);
-      const result = await server.rpc.request<{ thread: { id: string } }>("thread/start", params);
+      const params = threadStartParams(thread, this.ctx.options, request.tools?.specs);
+      if (persistsTrust(String(params.sandbox))) await this.guardTrust(server, params, cwd);
+      const result = await server.call<{ thread: { id: string } }>("thread/start", params);
       server.loaded.add(result.thread.id);
       this.offeredTools.set(result.thread.id, names);
       return result.thread.id;
@@ -219,17 +246,31 @@ export class AppServerTransport implements Transport {
       );
     }
     if (!server.loaded.has(threadId)) {
-      await server.rpc.request("thread/resume", threadResumeParams(threadId, thread));
+      await server.call("thread/resume", threadResumeParams(threadId, thread, this.ctx.options));
       server.loaded.add(threadId);
     }
     return threadId;
+  }
+
+  /** Adds the `projects` override that keeps codex from recording `cwd` as trusted (see trust.ts). */
+  private async guardTrust(server: AppServer, params: Record<string, unknown>, cwd: string): Promise<void> {
+    let projects: unknown;
+    try {
+      const read = await server.call<{ config?: { projects?: unknown } }>("config/read", { cwd });
+      projects = read?.config?.projects;
+    } catch (error) {
+      this.ctx.logger.debug({ error: String(error) }, "config/read failed; guarding trust without the user's projects table");
+    }
+    const guarded = trustGuardProjects(projects, cwd);
+    if (guarded) params.config = { ...(params.config as Record<string, unknown> | undefined), projects: guarded };
   }
 
   /** Asks codex to interrupt a turn and waits; kills the process if codex does not comply. */
   private stopTurn(turn: ActiveTurn): Promise<void> {
     turn.interruptRequested = true;
     turn.cancel.abort();
-    if (turn.isEnded) return Promise.resolve();
+    // Not sent yet: the generator sees `interruptRequested` and never sends it; nothing to wait for.
+    if (turn.isEnded || !turn.startSent) return Promise.resolve();
     turn.stopping ??= this.interruptAndWait(turn);
     return turn.stopping;
   }
@@ -239,15 +280,17 @@ export class AppServerTransport implements Transport {
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), timeoutMs)));
     try {
-      // Not started yet: the generator sees `interruptRequested` and never sends turn/start.
-      const turnId = await Promise.race([turn.started.catch(() => null), turn.ended.then(() => null)]);
+      // `turn/start` was sent; its answer comes whatever the consumer does, and within the deadline.
+      const turnId = await Promise.race([turn.started.catch(() => null), turn.ended.then(() => null), timedOut]);
       const server = turn.server;
       if (turnId === null || server === null || turn.threadId === null) return;
       const threadId = turn.threadId;
-      void server.rpc.request("turn/interrupt", { threadId, turnId }).catch((error: unknown) => {
-        this.ctx.logger.debug({ threadId, error: String(error) }, "turn/interrupt failed");
-      });
-      if ((await Promise.race([turn.ended, timedOut])) === "timeout") {
+      if (turnId !== "timeout") {
+        void server.rpc.request("turn/interrupt", { threadId, turnId }).catch((error: unknown) => {
+          this.ctx.logger.debug({ threadId, error: String(error) }, "turn/interrupt failed");
+        });
+      }
+      if (turnId === "timeout" || (await Promise.race([turn.ended, timedOut])) === "timeout") {
         this.ctx.logger.warn({ threadId, timeoutMs }, "codex did not stop the turn in time; killing codex app-server");
         await server.kill(
           new CodexExitError(

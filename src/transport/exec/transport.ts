@@ -6,7 +6,9 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { CodexExitError, ProtocolError, UnsupportedFeatureError } from "../../errors/index.js";
+import { ProtocolError, UnsupportedFeatureError, type CodexError } from "../../errors/index.js";
+import { untrustedDirectoryError, UNTRUSTED_DIRECTORY_MESSAGE } from "../git.js";
+import { removeOnExit } from "../exit-hooks.js";
 import { abortError, interruptedError } from "../abort.js";
 import type { ThreadEvent } from "../../events.js";
 import { startToolServer, ToolCallItemMapper, type ToolServer } from "../../mcp/index.js";
@@ -18,7 +20,6 @@ import type { ClientContext, Transport, TurnRequest } from "../types.js";
 import { buildExecArgs, buildExecEnv, buildExecPrompt } from "./args.js";
 import { UsageBaselines, codexHomeFor } from "./usage-baseline.js";
 
-const UNTRUSTED_DIR = /Not inside a trusted directory/i;
 
 /** Runs each turn as its own `codex exec` process. */
 export class ExecTransport implements Transport {
@@ -58,7 +59,7 @@ export class ExecTransport implements Transport {
       if (signal?.aborted) throw abortError(signal);
       // The tool server's token lives for this turn only: hide it here without growing the client's set.
       const redactor = toolServer ? this.ctx.redactor.with(toolServer.token) : this.ctx.redactor;
-      proc = CodexProcess.spawn({ executable: binary.executable, args, env, redactor });
+      proc = CodexProcess.spawn({ executable: binary.executable, args, env, redactor, killGraceMs: this.ctx.options.killGraceMs, maxLineBytes: this.ctx.options.maxLineBytes });
       this.running.add(proc);
       signal?.addEventListener("abort", onAbort, { once: true });
       this.ctx.logger.debug({ pid: proc.pid, threadId: request.threadId, transport: "exec" }, "codex exec started");
@@ -88,7 +89,7 @@ export class ExecTransport implements Transport {
       if (signal?.aborted) throw abortError(signal);
       if (entry?.interrupted) throw interruptedError();
       const exit = await proc.exited;
-      if (exit.code !== 0 && !sawTurnEnd) throw this.exitError(proc);
+      if (exit.code !== 0 && !sawTurnEnd) throw this.exitError(proc, path.resolve(request.thread.workingDirectory ?? process.cwd()));
       if (!sawTurnEnd) {
         throw new ProtocolError("codex exec ended without reporting the end of the turn", "");
       }
@@ -101,7 +102,7 @@ export class ExecTransport implements Transport {
         this.running.delete(proc);
       }
       if (toolServer) await toolServer.close();
-      if (schema) await rm(schema.dir, { recursive: true, force: true }).catch(() => {});
+      if (schema) await schema.remove();
     }
   }
 
@@ -128,17 +129,11 @@ export class ExecTransport implements Transport {
     this.running.clear();
   }
 
-  private exitError(proc: CodexProcess): CodexExitError {
-    const tail = proc.stderrTail();
-    if (UNTRUSTED_DIR.test(tail)) {
-      const base = proc.exitError("codex refused to run");
-      return new CodexExitError(
-        "codex refused to run: the working directory is not a trusted git repository. " +
-          "Run inside a git repository, or pass { skipGitRepoCheck: true } in the thread options.",
-        { exitCode: base.exitCode, signal: base.signal, stderrTail: base.stderrTail },
-      );
-    }
-    return proc.exitError("codex exec failed");
+  private exitError(proc: CodexProcess, cwd: string): CodexError {
+    const error = proc.exitError("codex exec failed");
+    // codex's own sentence leads the message, so code that matched the official SDK's still does.
+    if (error.stderrTail.includes(UNTRUSTED_DIRECTORY_MESSAGE)) return untrustedDirectoryError(cwd, { cause: error });
+    return error;
   }
 }
 
@@ -148,14 +143,19 @@ function toEvent(line: string): ThreadEvent {
   return value as unknown as ThreadEvent;
 }
 
-async function writeSchema(schema: Record<string, unknown>): Promise<{ dir: string; file: string }> {
+/** The output schema in a private temp dir; `remove()` deletes it (also done at program exit). */
+async function writeSchema(schema: Record<string, unknown>): Promise<{ file: string; remove: () => Promise<void> }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "codexkit-schema-"));
-  const file = path.join(dir, "schema.json");
-  try {
-    await writeFile(file, JSON.stringify(schema), "utf8");
-  } catch (error) {
+  const forget = removeOnExit(dir);
+  const remove = async (): Promise<void> => {
     await rm(dir, { recursive: true, force: true }).catch(() => {});
+    forget();
+  };
+  try {
+    await writeFile(path.join(dir, "schema.json"), JSON.stringify(schema), "utf8");
+  } catch (error) {
+    await remove();
     throw error;
   }
-  return { dir, file };
+  return { file: path.join(dir, "schema.json"), remove };
 }

@@ -194,7 +194,7 @@ describe.each(TRANSPORTS)("%s transport: tools", (transport) => {
     await h.codex.close();
     const other = h.client({ tools: [add] });
     h.model.reply(call("add", { a: 4, b: 5 }, "c9")).reply(say("nine"));
-    const turn = await other.resumeThread(first.id!, { workingDirectory: h.cwd }).run("add");
+    const turn = await other.resumeThread(first.id!, { workingDirectory: h.cwd, skipGitRepoCheck: true }).run("add");
     expect(turn.finalResponse).toBe("nine");
     expect(JSON.stringify(h.model.responseRequests()[1]!.body)).toContain('"add"');
     expect(outputFor(2, "c9")).toBe("9");

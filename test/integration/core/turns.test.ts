@@ -1,7 +1,9 @@
 /** Core turn behaviour on both transports, against the real codex binary and the mock model. */
 import { z } from "zod";
 import { afterEach, describe, expect, it } from "vitest";
-import { AbortError, CodexExitError, InvalidOptionsError, OutputSchemaError, TurnFailedError } from "../../../src/index.js";
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { AbortError, InvalidOptionsError, OutputSchemaError, TurnFailedError, UntrustedDirectoryError } from "../../../src/index.js";
 import { fail, runCommand, say, stall } from "../../../src/testing/index.js";
 import { collect, harness, type Harness } from "../../helpers/harness.js";
 import { waitForCommand, waitForCommandGone } from "../../helpers/processes.js";
@@ -133,10 +135,19 @@ describe.each(TRANSPORTS)("%s transport", (transport) => {
     expect((await first).finalResponse).toBe("first");
   });
 
-  it.runIf(transport === "exec")("explains the untrusted-directory failure", async () => {
+  it("refuses a directory outside a git repository with codex's own sentence, before the model is asked", async () => {
     h = await harness(transport);
     const error = await h.codex.startThread({ workingDirectory: h.cwd }).run("go").catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(CodexExitError);
-    expect((error as Error).message).toContain("skipGitRepoCheck");
+    expect(error).toBeInstanceOf(UntrustedDirectoryError);
+    expect((error as UntrustedDirectoryError).code).toBe("untrusted_directory");
+    expect((error as Error).message).toMatch(/^Not inside a trusted directory and --skip-git-repo-check was not specified\. /);
+    expect((error as Error).message).toContain("skipGitRepoCheck: true");
+    expect((error as UntrustedDirectoryError).directory).toBe(h.cwd);
+    expect(h.model.responseRequests()).toHaveLength(0);
+    // Inside a repository the same thread options run.
+    mkdirSync(path.join(h.cwd, ".git"));
+    writeFileSync(path.join(h.cwd, ".git", "HEAD"), "ref: refs/heads/main\n");
+    h.model.reply(say("in a repo"));
+    expect((await h.codex.startThread({ workingDirectory: h.cwd }).run("go")).finalResponse).toBe("in a repo");
   });
 });

@@ -9,6 +9,7 @@ import {
   CodexNotFoundError,
   CodexSpawnError,
   ConnectionClosedError,
+  UntrustedDirectoryError,
   InvalidOptionsError,
   McpError,
   OutputSchemaError,
@@ -120,6 +121,13 @@ const cases: Record<string, Case> = {
     code: "connection_closed",
     retryable: true,
     fields: {},
+  },
+  UntrustedDirectoryError: {
+    make: (o) => new UntrustedDirectoryError("msg", "/work/dir", o),
+    type: UntrustedDirectoryError,
+    code: "untrusted_directory",
+    retryable: false,
+    fields: { directory: "/work/dir" },
   },
 };
 
