@@ -6,6 +6,9 @@ import type { ApprovalHandler } from "./approvals/index.js";
 import type { Tool } from "./tools/index.js";
 import type { CodexConfigObject } from "./config/index.js";
 import type { Logger } from "./logger.js";
+import type { ZodLike } from "./schema/index.js";
+
+export type { ZodLike };
 
 /** Which of codex's machine interfaces runs turns. */
 export type TransportKind = "exec" | "app-server";
@@ -93,12 +96,6 @@ export type ThreadOptions = {
  * Anything with `safeParse` and zod's internals is treated as zod.
  */
 export type OutputSchema = Record<string, unknown> | ZodLike<unknown>;
-
-/** The part of a zod schema codexkit relies on. */
-export interface ZodLike<T> {
-  safeParse(value: unknown): { success: true; data: T } | { success: false; error: { issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }> } };
-  readonly _zod: unknown;
-}
 
 /** Options of one turn. */
 export type TurnOptions<S extends OutputSchema | undefined = OutputSchema | undefined> = {

@@ -10,7 +10,7 @@ import type { ThreadEvent, Usage } from "./events.js";
 import { normalizeInput } from "./input.js";
 import type { ThreadItem } from "./items.js";
 import type { Input, OutputSchema, ThreadOptions, TurnOptions, ZodLike } from "./options.js";
-import { structuredOutputOf, toJsonSchema } from "./output-schema.js";
+import { outputJsonSchema, structuredOutputOf } from "./output-schema.js";
 import { anySignal, interruptedError } from "./transport/abort.js";
 import type { Transport } from "./transport/index.js";
 import { addUsage, emptyUsage } from "./usage.js";
@@ -120,7 +120,7 @@ export class Thread {
     const turn: Turn<StructuredOutput<S>> = { items, finalResponse, usage };
     if (turnId) turn.turnId = turnId;
     if (turnOptions.outputSchema) {
-      const value = structuredOutputOf(finalResponse, turnOptions.outputSchema);
+      const value = await structuredOutputOf(finalResponse, turnOptions.outputSchema);
       if (value !== undefined) turn.structuredOutput = value as StructuredOutput<S>;
     }
     return turn;
@@ -157,7 +157,7 @@ export class Thread {
   private async *stream(input: Input, turnOptions: TurnOptions): AsyncGenerator<ThreadEvent> {
     if (this.inflight) throw new InvalidOptionsError("this thread is already running a turn; wait for it, steer it, or interrupt it");
     const normalized = normalizeInput(input);
-    const outputSchema = turnOptions.outputSchema ? toJsonSchema(turnOptions.outputSchema) : undefined;
+    const outputSchema = turnOptions.outputSchema ? outputJsonSchema(turnOptions.outputSchema) : undefined;
     const services = this.host.services();
     const tools = createToolSet({ client: services.tools, thread: this.options.tools ?? [] }, { logger: services.logger, redactor: services.redactor });
     // Our own signal as well as the caller's: `interrupt()` must reach a turn codex has not started yet.

@@ -2,9 +2,8 @@
  * Tool specs: the JSON Schema codex announces to the model for each tool. Conversion is cached
  * per tool because a tool set is rebuilt for every turn.
  */
-import { z } from "zod";
 import { InvalidOptionsError } from "../errors/index.js";
-import { isZodSchema } from "../output-schema.js";
+import { isZodSchema, toJsonSchema } from "../schema/index.js";
 import type { JsonSchema, Tool, ToolParameters, ToolSpec } from "./types.js";
 
 const specs = new WeakMap<object, ToolSpec>();
@@ -32,13 +31,12 @@ export function parametersToJsonSchema(parameters: ToolParameters, toolName: str
     try {
       // The model writes the arguments, so the schema describes zod's *input* side: defaulted
       // fields are optional and transforms are allowed.
-      json = z.toJSONSchema(parameters as unknown as z.ZodType, { io: "input" }) as JsonSchema;
+      json = toJsonSchema(parameters, { io: "input" });
     } catch (error) {
       throw new InvalidOptionsError(
         `tool ${toolName}: parameters cannot be expressed as JSON Schema: ${errorText(error)}`,
       );
     }
-    delete json.$schema;
     return deepFreeze(json);
   }
   return deepFreeze(copyJson(parameters, toolName));

@@ -3,7 +3,7 @@
  * tool is written rather than as a model-facing failure in the middle of a turn.
  */
 import { InvalidOptionsError } from "../errors/index.js";
-import { isZodSchema } from "../output-schema.js";
+import { isZodSchema } from "../schema/index.js";
 import { parametersToJsonSchema, toToolSpec } from "./spec.js";
 import type { Tool, ToolArguments, ToolContext, ToolParameters, ToolResult } from "./types.js";
 

@@ -4,10 +4,9 @@
  * transport (app-server `item/tool/call`, or the loopback MCP server on exec).
  */
 import type { Logger } from "../logger.js";
-import type { ZodLike } from "../options.js";
+import type { JsonSchema, ZodLike } from "../schema/index.js";
 
-/** A JSON Schema object describing a tool's arguments. */
-export type JsonSchema = Record<string, unknown>;
+export type { JsonSchema };
 
 /** What a tool's `parameters` may be: a zod schema (arguments inferred) or a JSON Schema object. */
 export type ToolParameters = ZodLike<unknown> | JsonSchema;

@@ -2,11 +2,12 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { CodexError, InvalidOptionsError, OutputSchemaError } from "../../src/errors/index.js";
 import type { OutputSchema } from "../../src/options.js";
-import { isZodSchema, parseStructuredOutput, toJsonSchema } from "../../src/output-schema.js";
+import { outputJsonSchema as toJsonSchema, parseStructuredOutput, structuredOutputOf } from "../../src/output-schema.js";
+import { isZodSchema } from "../../src/schema/index.js";
 
-function outputError(fn: () => unknown): OutputSchemaError {
+async function outputError(fn: () => Promise<unknown>): Promise<OutputSchemaError> {
   try {
-    fn();
+    await fn();
   } catch (error) {
     expect(error).toBeInstanceOf(OutputSchemaError);
     expect(error).toBeInstanceOf(CodexError);
@@ -80,64 +81,78 @@ describe("toJsonSchema", () => {
 });
 
 describe("parseStructuredOutput", () => {
-  it("returns the parsed value when it matches a zod schema (with zod's output applied)", () => {
-    expect(parseStructuredOutput('{"summary":"ok","count":2}', zodSchema)).toEqual({ summary: "ok", count: 2, items: [] });
+  it("returns the parsed value when it matches a zod schema (with zod's output applied)", async () => {
+    expect(await parseStructuredOutput('{"summary":"ok","count":2}', zodSchema)).toEqual({ summary: "ok", count: 2, items: [] });
     const transformed = z.object({ n: z.string().transform((s) => s.length) });
-    expect(parseStructuredOutput('{"n":"abcd"}', transformed)).toEqual({ n: 4 });
+    expect(await parseStructuredOutput('{"n":"abcd"}', transformed)).toEqual({ n: 4 });
   });
 
-  it("returns the parsed value when it matches a plain JSON Schema", () => {
+  it("returns the parsed value when it matches a plain JSON Schema", async () => {
     const text = '{"summary":"ok","count":3,"items":[{"name":"a"}]}';
-    expect(parseStructuredOutput(text, jsonSchema)).toEqual({ summary: "ok", count: 3, items: [{ name: "a" }] });
+    expect(await parseStructuredOutput(text, jsonSchema)).toEqual({ summary: "ok", count: 3, items: [{ name: "a" }] });
     // Twice: the converted validator is cached per schema object.
-    expect(parseStructuredOutput(text, jsonSchema)).toEqual({ summary: "ok", count: 3, items: [{ name: "a" }] });
+    expect(await parseStructuredOutput(text, jsonSchema)).toEqual({ summary: "ok", count: 3, items: [{ name: "a" }] });
   });
 
-  it.each(["", "not json", '{"summary":', "```json\n{}\n```", "{'a': 1}"])("rejects non-JSON %j keeping the raw text", (text) => {
+  it.each(["", "not json", '{"summary":', "```json\n{}\n```", "{'a': 1}"])("rejects non-JSON %j keeping the raw text", async (text) => {
     for (const schema of [zodSchema, jsonSchema] as OutputSchema[]) {
-      const error = outputError(() => parseStructuredOutput(text, schema));
+      const error = await outputError(() => parseStructuredOutput(text, schema));
       expect(error.rawText).toBe(text);
       expect(error.issues).toEqual(["not valid JSON"]);
       expect(error.message).toContain("not JSON");
     }
   });
 
-  it("reports the path of a zod mismatch", () => {
+  it("reports the path of a zod mismatch", async () => {
     const text = '{"summary":"ok","count":1,"items":[{"name":"a"},{"name":7}]}';
-    const error = outputError(() => parseStructuredOutput(text, zodSchema));
+    const error = await outputError(() => parseStructuredOutput(text, zodSchema));
     expect(error.rawText).toBe(text);
     expect(error.issues).toHaveLength(1);
     expect(error.issues[0]).toMatch(/^items\.1\.name: /);
     expect(error.message).toContain("items.1.name");
   });
 
-  it("reports every issue, including missing fields", () => {
-    const error = outputError(() => parseStructuredOutput('{"count":1.5}', zodSchema));
+  it("reports every issue, including missing fields", async () => {
+    const error = await outputError(() => parseStructuredOutput('{"count":1.5}', zodSchema));
     expect(error.issues.some((issue) => issue.startsWith("summary: "))).toBe(true);
     expect(error.issues.some((issue) => issue.startsWith("count: "))).toBe(true);
   });
 
-  it("reports the path of a JSON Schema mismatch", () => {
+  it("reports the path of a JSON Schema mismatch", async () => {
     const text = '{"summary":5,"count":1}';
-    const error = outputError(() => parseStructuredOutput(text, jsonSchema));
+    const error = await outputError(() => parseStructuredOutput(text, jsonSchema));
     expect(error.rawText).toBe(text);
     expect(error.issues.some((issue) => issue.startsWith("summary: "))).toBe(true);
   });
 
-  it("rejects extra properties when the JSON Schema forbids them", () => {
-    const error = outputError(() => parseStructuredOutput('{"summary":"s","count":1,"extra":true}', jsonSchema));
+  it("rejects extra properties when the JSON Schema forbids them", async () => {
+    const error = await outputError(() => parseStructuredOutput('{"summary":"s","count":1,"extra":true}', jsonSchema));
     expect(error.issues.join(" ")).toContain("extra");
   });
 
-  it("names the root when the whole value is wrong", () => {
-    const error = outputError(() => parseStructuredOutput("[1,2]", zodSchema));
+  it("names the root when the whole value is wrong", async () => {
+    const error = await outputError(() => parseStructuredOutput("[1,2]", zodSchema));
     expect(error.issues[0]).toMatch(/^\(root\): /);
   });
 
-  it("only parses when the JSON Schema cannot be turned into a validator", () => {
+  it("only parses when the JSON Schema cannot be turned into a validator", async () => {
     const unsupported = { type: "object", if: { required: ["a"] }, then: { required: ["b"] } };
-    expect(parseStructuredOutput('{"anything":1}', unsupported)).toEqual({ anything: 1 });
-    const error = outputError(() => parseStructuredOutput("nope", unsupported));
+    expect(await parseStructuredOutput('{"anything":1}', unsupported)).toEqual({ anything: 1 });
+    const error = await outputError(() => parseStructuredOutput("nope", unsupported));
     expect(error.rawText).toBe("nope");
+  });
+});
+
+describe("structuredOutputOf", () => {
+  it("never throws because of the answer with a plain JSON Schema (as the official SDK)", async () => {
+    expect(await structuredOutputOf("not json", jsonSchema)).toBeUndefined();
+    expect(await structuredOutputOf('{"summary":5,"count":1}', jsonSchema)).toBeUndefined();
+    expect(await structuredOutputOf('{"summary":"s","count":1}', jsonSchema)).toEqual({ summary: "s", count: 1 });
+  });
+
+  it("throws OutputSchemaError with a zod schema, the opt-in to strictness", async () => {
+    const error = await outputError(() => structuredOutputOf("not json", zodSchema));
+    expect(error.rawText).toBe("not json");
+    expect(await structuredOutputOf('{"summary":"s","count":1}', zodSchema)).toEqual({ summary: "s", count: 1, items: [] });
   });
 });
