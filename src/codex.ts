@@ -1,4 +1,5 @@
 /** The entry point: a client that owns a transport and the services threads share. */
+import { checkThreadOptions } from "./config/index.js";
 import { InvalidOptionsError, Redactor, UnsupportedFeatureError } from "./errors/index.js";
 import { MAX_TIMER_MS } from "./timers.js";
 import { createToolSet, ToolRegistry } from "./tools/index.js";
@@ -7,6 +8,7 @@ import type { CodexOptions, ThreadOptions, TransportKind } from "./options.js";
 import { Thread, type ThreadHost } from "./thread.js";
 import type { ListThreadsOptions, ThreadSummary } from "./thread-summary.js";
 import { AppServerTransport, ExecTransport, type ClientContext, type Transport } from "./transport/index.js";
+import { checkRetry, type TurnServices } from "./turn/index.js";
 
 const TRANSPORTS: readonly TransportKind[] = ["exec", "app-server"];
 
@@ -28,7 +30,15 @@ export class Codex {
     const logger = redactingLogger(options.logger ?? silentLogger, (value) => redactor.redactValue(value));
     this.ctx = { options: { ...options }, redactor, logger };
     this.tools = new ToolRegistry(options.tools ?? []);
-    const services = { tools: this.tools, logger, redactor, onApproval: options.onApproval, approvalTimeoutMs: options.approvalTimeoutMs };
+    const services: TurnServices = {
+      tools: this.tools,
+      logger,
+      redactor,
+      onApproval: options.onApproval,
+      approvalTimeoutMs: options.approvalTimeoutMs,
+      retry: options.retry,
+      onRetry: options.onRetry,
+    };
     this.host = {
       transport: () => this.transport(),
       services: () => services,
@@ -93,10 +103,12 @@ export class Codex {
     return this._transport;
   }
 
-  /** exec cannot answer approvals: a handler there would be silently bypassed, so refuse it. */
+  /** Checks thread options once, at `startThread`: a bad value never reaches codex. */
   private checkThreadOptions(options: ThreadOptions): void {
+    checkThreadOptions(options);
     const handler = options.onApproval ?? this.ctx.options.onApproval;
     const policy = options.approvalPolicy ?? "never";
+    // exec cannot answer approvals: a handler there would be silently bypassed, so refuse it.
     if (this.transportKind === "exec" && handler && policy !== "never") {
       throw new UnsupportedFeatureError(
         `onApproval needs the app-server transport: codex exec cannot ask for approvals (approvalPolicy "${policy}"); use transport "app-server", or approvalPolicy "never" with a sandbox`,
@@ -144,5 +156,8 @@ function validateOptions(options: CodexOptions): void {
     }
   }
   if (options.tools !== undefined && !Array.isArray(options.tools)) throw new InvalidOptionsError("tools must be an array of tool() definitions");
-  if (options.onApproval !== undefined && typeof options.onApproval !== "function") throw new InvalidOptionsError("onApproval must be a function");
+  for (const key of ["onApproval", "onRetry"] as const) {
+    if (options[key] !== undefined && typeof options[key] !== "function") throw new InvalidOptionsError(`${key} must be a function`);
+  }
+  checkRetry(options.retry, "retry");
 }

@@ -4,6 +4,7 @@
  * optional fields on existing ones).
  */
 import type { ApprovalDecision, ApprovalDecisionSource, ApprovalRequest } from "./approvals/index.js";
+import type { CodexErrorCode } from "./errors/index.js";
 import type { ThreadItem } from "./items.js";
 
 /** Emitted when a new thread is started, as the first event. */
@@ -58,6 +59,23 @@ export type TurnFailedEvent = {
   error: ThreadError;
   /** The turn's id, when the transport knows it. codexkit addition. */
   turnId?: string;
+};
+
+/**
+ * A turn failed with a retryable error before doing any work, and runs again after `delayMs`
+ * (codexkit addition). It takes the place of the attempt's `turn.failed`; a `turn.started`
+ * follows for the next attempt.
+ */
+export type TurnRetryingEvent = {
+  type: "turn.retrying";
+  /** The attempt that failed (1 for the first). */
+  attempt: number;
+  /** Attempts in all, the first included. */
+  maxAttempts: number;
+  /** How long codexkit waits before the next attempt. */
+  delayMs: number;
+  /** Why the attempt failed, with the code of the error `run()` would have thrown. */
+  error: ThreadError & { code: CodexErrorCode };
 };
 
 /** Emitted when a new item is added to the thread; typically "in progress" at first. */
@@ -116,6 +134,7 @@ export type ThreadEvent =
   | TurnStartedEvent
   | TurnCompletedEvent
   | TurnFailedEvent
+  | TurnRetryingEvent
   | ItemStartedEvent
   | ItemUpdatedEvent
   | ItemCompletedEvent

@@ -4,9 +4,10 @@
  */
 import type { ApprovalHandler } from "./approvals/index.js";
 import type { Tool } from "./tools/index.js";
-import type { CodexConfigObject } from "./config/index.js";
+import type { CodexConfigObject } from "./config/toml.js";
 import type { Logger } from "./logger.js";
 import type { ZodLike } from "./schema/index.js";
+import type { RetryInfo, RetrySetting } from "./turn/retry.js";
 
 export type { ZodLike };
 
@@ -43,7 +44,7 @@ export type CodexOptions = {
   tools?: Tool[];
   /** codexkit (app-server): decides codex's approval requests for every thread; none means decline. */
   onApproval?: ApprovalHandler;
-  /** codexkit: how long `onApproval` may take before its fallback decision (default 60000). */
+  /** codexkit: how long `onApproval` may take before its fallback decision (default 60000; 0 = no limit). */
   approvalTimeoutMs?: number;
   /**
    * codexkit (app-server): bytes of a turn's unread events kept in memory while its consumer is
@@ -52,6 +53,14 @@ export type CodexOptions = {
   turnBufferBytes?: number;
   /** codexkit: the longest line codex may print (default 32 MiB); a longer one is a `ProtocolError`. */
   maxLineBytes?: number;
+  /**
+   * codexkit (app-server): how a turn that fails with a retryable error before doing any work is
+   * retried (default `{ maxAttempts: 3, baseDelayMs: 200, maxDelayMs: 10000 }`; `false`: never).
+   * exec cannot remove a failed turn from the thread's history, so it never retries.
+   */
+  retry?: RetrySetting;
+  /** codexkit: called before each retry, after the `turn.retrying` event. */
+  onRetry?: (info: RetryInfo) => void | Promise<void>;
 };
 
 /** codex approval policy. */
@@ -105,6 +114,8 @@ export type TurnOptions<S extends OutputSchema | undefined = OutputSchema | unde
   signal?: AbortSignal;
   /** Experimental Cyber selection for this turn with the built-in OpenAI provider. */
   cyberAccessProgram?: CyberAccessProgram;
+  /** codexkit: this turn's retry setting, over the client's `retry`. */
+  retry?: RetrySetting;
 };
 
 /** One piece of user input. */

@@ -2,10 +2,7 @@
  * A conversation with the agent. `run()` is built on `runStreamed()`, so there is one code path
  * for every turn whatever the transport.
  */
-import type { ApprovalHandler } from "./approvals/index.js";
-import { InvalidOptionsError, TurnFailedError, type Redactor } from "./errors/index.js";
-import type { Logger } from "./logger.js";
-import { createToolSet, type ToolRegistry } from "./tools/index.js";
+import { ThreadStateError } from "./errors/index.js";
 import type { ThreadEvent, Usage } from "./events.js";
 import { normalizeInput } from "./input.js";
 import type { ThreadItem } from "./items.js";
@@ -13,6 +10,7 @@ import type { Input, OutputSchema, ThreadOptions, TurnOptions, ZodLike } from ".
 import { outputJsonSchema, structuredOutputOf } from "./output-schema.js";
 import { anySignal, interruptedError } from "./transport/abort.js";
 import type { Transport } from "./transport/index.js";
+import { checkRetry, runTurn, turnError, type TurnServices } from "./turn/index.js";
 import { addUsage, emptyUsage } from "./usage.js";
 
 /** The value type `structuredOutput` has for a given schema: inferred for zod, `unknown` otherwise. */
@@ -48,20 +46,11 @@ export type StreamedTurn = {
 /** Alias for `StreamedTurn`, as in the official SDK. */
 export type RunStreamedResult = StreamedTurn;
 
-/** What a thread borrows from its client for each turn. */
-export interface ThreadServices {
-  tools: ToolRegistry;
-  logger: Logger;
-  redactor: Redactor;
-  onApproval?: ApprovalHandler;
-  approvalTimeoutMs?: number;
-}
-
 /** Gives a `Thread` the transport of its client without exposing it publicly. */
 export interface ThreadHost {
   transport(): Transport;
   /** The client's shared services a turn needs. */
-  services(): ThreadServices;
+  services(): TurnServices;
   /** Wraps a forked thread id in a `Thread` of the same client. */
   thread(options: ThreadOptions, id: string): Thread;
 }
@@ -97,7 +86,11 @@ export class Thread {
     return { events: this.stream(input, turnOptions) };
   }
 
-  /** Sends input to the agent and resolves with the completed turn; a failed turn rejects. */
+  /**
+   * Sends input to the agent and resolves with the completed turn. A failed turn rejects with a
+   * `TurnFailedError` (or the subclass saying why: `RateLimitError`, `AuthError`, `ServerError`,
+   * `ContextWindowError`, `UsageLimitError`), after any retries.
+   */
   async run<S extends OutputSchema | undefined = undefined>(
     input: Input,
     turnOptions: TurnOptions<S> = {},
@@ -114,7 +107,7 @@ export class Thread {
         usage = event.usage;
         turnId = event.turnId ?? turnId;
       } else if (event.type === "turn.failed") {
-        throw new TurnFailedError(event.error.message, (event.error.codexErrorInfo as never) ?? null);
+        throw turnError(event.error);
       }
     }
     const turn: Turn<StructuredOutput<S>> = { items, finalResponse, usage };
@@ -128,7 +121,7 @@ export class Thread {
 
   /**
    * Adds input to the running turn, which goes on with it (app-server `turn/steer`). Throws
-   * `UnsupportedFeatureError` on exec, `InvalidOptionsError` when no turn is running.
+   * `UnsupportedFeatureError` on exec, `ThreadStateError` when no turn is running.
    */
   async steer(input: Input): Promise<void> {
     await this.host.transport().steer(this._id, normalizeInput(input));
@@ -155,25 +148,25 @@ export class Thread {
   }
 
   private async *stream(input: Input, turnOptions: TurnOptions): AsyncGenerator<ThreadEvent> {
-    if (this.inflight) throw new InvalidOptionsError("this thread is already running a turn; wait for it, steer it, or interrupt it");
+    if (this.inflight) throw new ThreadStateError("this thread is already running a turn; wait for it, steer it, or interrupt it");
     const normalized = normalizeInput(input);
     const outputSchema = turnOptions.outputSchema ? outputJsonSchema(turnOptions.outputSchema) : undefined;
-    const services = this.host.services();
-    const tools = createToolSet({ client: services.tools, thread: this.options.tools ?? [] }, { logger: services.logger, redactor: services.redactor });
+    checkRetry(turnOptions.retry, "retry");
     // Our own signal as well as the caller's: `interrupt()` must reach a turn codex has not started yet.
     const inflight = new AbortController();
     const combined = anySignal(turnOptions.signal ? [turnOptions.signal, inflight.signal] : [inflight.signal]);
     this.inflight = inflight;
     try {
-      const events = this.host.transport().runTurn({
+      const events = runTurn({
+        transport: this.host.transport(),
+        services: this.host.services(),
+        thread: this.options,
         threadId: this._id,
         input: normalized,
-        thread: this.options,
         outputSchema,
         cyberAccessProgram: turnOptions.cyberAccessProgram,
         signal: combined.signal,
-        tools: tools.specs.length > 0 ? tools : undefined,
-        approvals: { handler: this.options.onApproval ?? services.onApproval, timeoutMs: services.approvalTimeoutMs },
+        retry: turnOptions.retry,
       });
       for await (const event of events) {
         if (event.type === "thread.started") this._id = event.thread_id;

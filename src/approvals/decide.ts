@@ -14,7 +14,7 @@ export const DEFAULT_APPROVAL_TIMEOUT_MS = 60_000;
 
 /** Options of `decideApproval`; a handler's own attached settings take precedence over these. */
 export type DecideApprovalOptions = {
-  /** Deadline for the handler, default 60000; `Infinity` waits forever. */
+  /** Deadline for the handler, default 60000; 0 or `Infinity` waits without a limit. */
   timeoutMs?: number;
   /** The decision when the handler fails, times out or returns garbage; default "decline". */
   otherwise?: ApprovalDecision;
@@ -105,8 +105,10 @@ function pickDecision(...candidates: unknown[]): ApprovalDecision {
   return (candidates.find(isApprovalDecision) as ApprovalDecision | undefined) ?? "decline";
 }
 
+// 0 means no limit (as for tools); the first valid setting wins.
 function pickTimeout(...candidates: unknown[]): number {
-  const valid = candidates.find((value): value is number => typeof value === "number" && value > 0);
+  const valid = candidates.find((value): value is number => typeof value === "number" && value >= 0 && !Number.isNaN(value));
+  if (valid === 0) return Number.POSITIVE_INFINITY;
   return valid ?? DEFAULT_APPROVAL_TIMEOUT_MS;
 }
 

@@ -1,6 +1,7 @@
 /**
- * Approvals decided in code: the only door to `src/approvals/`. Transports parse codex's
- * server requests with `toApprovalRequest`, ask `decideApproval`, and answer with `toCodexResponse`.
+ * Approvals decided in code: the only door to `src/approvals/`. The shapes of a request and a
+ * decision, `decideApproval` (a handler run under a deadline, never failing), and
+ * `approvalRules`. Reading codex's wire messages is the app-server transport's job.
  */
 
 export type {
@@ -10,20 +11,18 @@ export type {
   ApprovalHandlerSettings,
   ApprovalRequest,
   ApprovalRequestBase,
+  CommandAction,
   CommandApprovalRequest,
+  CommandExecutionApprovalKind,
   FileChange,
   FileChangeApprovalRequest,
+  NetworkApprovalContext,
   OtherApprovalRequest,
   PermissionsApprovalRequest,
+  RequestPermissionProfile,
 } from "./types.js";
 export { APPROVAL_DECISIONS, isApprovalDecision } from "./types.js";
-export type { ApprovalMethod } from "./methods.js";
-export { APPROVAL_METHODS, isApprovalMethod } from "./methods.js";
-export type { ApprovalRequestExtra } from "./parse.js";
-export { toApprovalRequest, toFileChanges } from "./parse.js";
 export type { ApprovalPattern, ApprovalRulesHandler, ApprovalRulesOptions } from "./rules.js";
 export { approvalRules } from "./rules.js";
 export type { ApprovalDecisionSource, ApprovalOutcome, DecideApprovalOptions } from "./decide.js";
 export { DEFAULT_APPROVAL_TIMEOUT_MS, decideApproval } from "./decide.js";
-export type { LegacyApprovalResponse, LegacyReviewDecision } from "./responses.js";
-export { toCodexResponse } from "./responses.js";

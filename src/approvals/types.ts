@@ -1,13 +1,30 @@
 /**
  * The public shapes of approvals decided in code: what codex asks (`ApprovalRequest`), what the
  * caller answers (`ApprovalDecision`) and the callback in between (`ApprovalHandler`). They are
- * transport-independent; `parse.ts` and `responses.ts` translate to and from codex's wire types.
+ * codexkit's own and transport-independent; the app-server transport translates codex's wire
+ * messages to and from them (`transport/app-server/approval-*.ts`).
  */
 
-import type { CommandAction } from "../transport/app-server/protocol/generated/v2/CommandAction.js";
-import type { CommandExecutionApprovalKind } from "../transport/app-server/protocol/generated/v2/CommandExecutionApprovalKind.js";
-import type { NetworkApprovalContext } from "../transport/app-server/protocol/generated/v2/NetworkApprovalContext.js";
-import type { RequestPermissionProfile } from "../transport/app-server/protocol/generated/v2/RequestPermissionProfile.js";
+/** codex's best-effort reading of a command, for display. */
+export type CommandAction =
+  | { type: "read"; command: string; name: string; path: string }
+  | { type: "listFiles"; command: string; path: string | null }
+  | { type: "search"; command: string; query: string | null; path: string | null }
+  | { type: "unknown"; command: string };
+
+/** What a command approval is about: a command, a command a human typed, or input to a running one. */
+export type CommandExecutionApprovalKind = "command" | "humanCommand" | "writeStdin";
+
+/** Set when a command approval is about network access to a host. */
+export type NetworkApprovalContext = { host: string; protocol: string };
+
+/** Extra sandbox permissions codex asks for; null where it asks for none. */
+export type RequestPermissionProfile = {
+  /** Network access asked for (codex's `AdditionalNetworkPermissions`), or null. */
+  network: Record<string, unknown> | null;
+  /** File-system access asked for (codex's `AdditionalFileSystemPermissions`), or null. */
+  fileSystem: Record<string, unknown> | null;
+};
 
 /** The answer to an approval request: allow once, allow for the rest of the session, refuse, or refuse and stop the turn. */
 export type ApprovalDecision = "accept" | "acceptForSession" | "decline" | "cancel";

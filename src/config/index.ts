@@ -1,1 +1,13 @@
+/** Options → codex config: TOML overrides, thread settings, and the checks on both. */
 export { flattenConfig, toTomlValue, isPlainObject, type CodexConfigObject, type CodexConfigValue } from "./toml.js";
+export {
+  checkThreadOptions,
+  threadConfigEntries,
+  threadCwd,
+  threadPermissions,
+  APPROVAL_MODES,
+  REASONING_EFFORTS,
+  SANDBOX_MODES,
+  WEB_SEARCH_MODES,
+  type ThreadConfigValue,
+} from "./thread.js";

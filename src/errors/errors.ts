@@ -13,12 +13,15 @@ export type CodexErrorCode =
   | "turn_failed"
   | "rate_limited"
   | "auth_failed"
+  | "server_error"
+  | "context_window_exceeded"
+  | "usage_limit_exceeded"
+  | "invalid_state"
   | "aborted"
   | "timeout"
   | "unsupported_feature"
   | "tool_failed"
   | "output_schema_mismatch"
-  | "mcp_error"
   | "attachment_error"
   | "invalid_options"
   | "rpc_error"
@@ -101,30 +104,74 @@ export class ProtocolError extends CodexError {
 /** Details codex reports about why a turn failed (app-server `codexErrorInfo`), when known. */
 export type CodexErrorInfo = string | Record<string, unknown> | null;
 
-/** The agent's turn ended in failure (model error, stream disconnect, ...). */
+/** Fields of a failed turn's error. */
+export interface TurnFailure {
+  /** codex's structured reason (app-server), else null (exec reports only the message). */
+  codexErrorInfo?: CodexErrorInfo;
+  /** The model API's HTTP status, when codex reported one. */
+  httpStatusCode?: number | null;
+}
+
+/**
+ * The agent's turn ended in failure. The subclasses say why when codex's report allows it (rate
+ * limit, credentials, server, context window, usage limit); this class is the rest. The message
+ * is codex's own.
+ */
 export class TurnFailedError extends CodexError {
   /** Structured failure details from codex, when the transport provides them. */
   readonly codexErrorInfo: CodexErrorInfo;
-  constructor(message: string, codexErrorInfo: CodexErrorInfo = null, options?: CodexErrorOptions) {
-    super("turn_failed", message, options);
-    this.codexErrorInfo = codexErrorInfo;
+  /** The model API's HTTP status, when codex reported one. */
+  readonly httpStatusCode: number | null;
+  constructor(message: string, failure: TurnFailure | CodexErrorInfo = null, options?: CodexErrorOptions, code: CodexErrorCode = "turn_failed") {
+    super(code, message, options);
+    const fields = isTurnFailure(failure) ? failure : { codexErrorInfo: failure };
+    this.codexErrorInfo = fields.codexErrorInfo ?? null;
+    this.httpStatusCode = fields.httpStatusCode ?? null;
   }
 }
 
-/** The model API rate-limited the request. */
-export class RateLimitError extends CodexError {
-  /** How long the server asked to wait, when it said. */
+function isTurnFailure(value: unknown): value is TurnFailure {
+  return typeof value === "object" && value !== null && ("codexErrorInfo" in value || "httpStatusCode" in value);
+}
+
+/** The model API rate-limited the turn (HTTP 429). Retryable. */
+export class RateLimitError extends TurnFailedError {
+  /** How long the server asked to wait, when it said (codex 0.169 rarely passes it on). */
   readonly retryAfterMs: number | null;
-  constructor(message: string, retryAfterMs: number | null, options?: CodexErrorOptions) {
-    super("rate_limited", message, { ...options, retryable: options?.retryable ?? true });
-    this.retryAfterMs = retryAfterMs;
+  constructor(message: string, failure: TurnFailure & { retryAfterMs?: number | null } = {}, options?: CodexErrorOptions) {
+    super(message, failure, { ...options, retryable: options?.retryable ?? true }, "rate_limited");
+    this.retryAfterMs = failure.retryAfterMs ?? null;
   }
 }
 
-/** The model API rejected the credentials. */
-export class AuthError extends CodexError {
-  constructor(message: string, options?: CodexErrorOptions) {
-    super("auth_failed", message, options);
+/** The model API rejected the credentials (HTTP 401 or 403). */
+export class AuthError extends TurnFailedError {
+  constructor(message: string, failure: TurnFailure = {}, options?: CodexErrorOptions) {
+    super(message, failure, options, "auth_failed");
+  }
+}
+
+/**
+ * The model API failed or could not be reached (HTTP 5xx, overload, a stream that broke after
+ * codex's own reconnects). Retryable.
+ */
+export class ServerError extends TurnFailedError {
+  constructor(message: string, failure: TurnFailure = {}, options?: CodexErrorOptions) {
+    super(message, failure, { ...options, retryable: options?.retryable ?? true }, "server_error");
+  }
+}
+
+/** The conversation no longer fits the model's context window; start a new thread or compact. */
+export class ContextWindowError extends TurnFailedError {
+  constructor(message: string, failure: TurnFailure = {}, options?: CodexErrorOptions) {
+    super(message, failure, options, "context_window_exceeded");
+  }
+}
+
+/** The account's quota or usage limit (or the session's budget) is used up. */
+export class UsageLimitError extends TurnFailedError {
+  constructor(message: string, failure: TurnFailure = {}, options?: CodexErrorOptions) {
+    super(message, failure, options, "usage_limit_exceeded");
   }
 }
 
@@ -156,7 +203,7 @@ export class UnsupportedFeatureError extends CodexError {
   }
 }
 
-/** A codexkit tool failed (invalid definition, or an error surfaced to the caller). */
+/** A codexkit tool definition is unusable (bad name, schema or settings), or its name is taken. */
 export class ToolError extends CodexError {
   /** The tool's name. */
   readonly tool: string;
@@ -179,16 +226,6 @@ export class OutputSchemaError extends CodexError {
   }
 }
 
-/** An MCP server or call failed. */
-export class McpError extends CodexError {
-  /** The MCP server's name. */
-  readonly server: string;
-  constructor(message: string, server: string, options?: CodexErrorOptions) {
-    super("mcp_error", message, options);
-    this.server = server;
-  }
-}
-
 /** A file could not be staged or attached. */
 export class AttachmentError extends CodexError {
   /** The path involved. */
@@ -196,6 +233,16 @@ export class AttachmentError extends CodexError {
   constructor(message: string, path: string, options?: CodexErrorOptions) {
     super("attachment_error", message, options);
     this.path = path;
+  }
+}
+
+/**
+ * A call that does not fit the thread's state: a second turn while one runs, a steer with no
+ * turn running, a fork before the thread exists.
+ */
+export class ThreadStateError extends CodexError {
+  constructor(message: string, options?: CodexErrorOptions) {
+    super("invalid_state", message, options);
   }
 }
 
@@ -241,4 +288,9 @@ export class UntrustedDirectoryError extends CodexError {
     super("untrusted_directory", message, options);
     this.directory = directory;
   }
+}
+
+/** True when `value` is an error codexkit threw (any `CodexError` subclass). */
+export function isCodexError(value: unknown): value is CodexError {
+  return value instanceof CodexError;
 }

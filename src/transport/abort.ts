@@ -40,3 +40,19 @@ export function anySignal(signals: readonly AbortSignal[]): { signal: AbortSigna
   if (controller.signal.aborted) dispose();
   return { signal: controller.signal, dispose };
 }
+
+/** Resolves after `ms`, or rejects with `AbortError` as soon as `signal` aborts. */
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.reject(abortError(signal));
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(abortError(signal));
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}

@@ -1,7 +1,19 @@
-export type { ClientContext, ListThreadsOptions, ThreadPage, Transport, TurnRequest } from "./types.js";
+/** The transports: codex's wire and processes. The turn layer talks to them through `Transport`. */
+export type {
+  ApprovalContext,
+  ClientContext,
+  ListThreadsOptions,
+  ThreadPage,
+  ToolCallReport,
+  ToolCallRequest,
+  Transport,
+  TransportEvent,
+  TurnHost,
+  TurnRequest,
+} from "./types.js";
 export { ExecTransport } from "./exec/transport.js";
 export { resolveCodexBinary, type ResolvedBinary } from "./binary.js";
 export { CodexProcess, DEFAULT_KILL_GRACE_MS, type ExitInfo, type SpawnSpec } from "./process.js";
 export { LineDecoder, parseJsonLine, excerpt, DEFAULT_MAX_LINE_BYTES } from "./line-decoder.js";
 export { StderrTail } from "./stderr-tail.js";
-export { AppServerTransport, DEFAULT_INTERRUPT_TIMEOUT_MS } from "./app-server/transport.js";
+export { AppServerTransport, DEFAULT_INTERRUPT_TIMEOUT_MS, type AppServerTransportOptions } from "./app-server/transport.js";

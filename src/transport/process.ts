@@ -5,7 +5,7 @@
  * dies of a signal (see `exit-hooks.ts`). An idle process does not keep Node alive.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { CodexExitError, CodexSpawnError, type Redactor } from "../errors/index.js";
+import { CodexError, CodexExitError, CodexSpawnError, type Redactor } from "../errors/index.js";
 import { LineDecoder } from "./line-decoder.js";
 import { registerForExit } from "./exit-hooks.js";
 import { descendantsOf, killAll } from "./process-tree.js";
@@ -79,6 +79,8 @@ export class CodexProcess {
       this.child.once("exit", (code, signal) => finish({ code, signal }));
     });
     this.child.stderr.on("data", (chunk: Buffer) => this.tail.push(chunk));
+    // A broken stderr pipe only ends the tail; how codex exits is what gets reported.
+    this.child.stderr.on("error", () => {});
     // EPIPE on stdin when codex already exited is not our caller's problem; the exit is reported.
     this.child.stdin.on("error", () => {});
     if (this.child.pid !== undefined) {
@@ -153,8 +155,18 @@ export class CodexProcess {
    */
   async *lines(): AsyncGenerator<string> {
     const decoder = new LineDecoder(this.spec.maxLineBytes);
-    for await (const chunk of this.child.stdout as AsyncIterable<Buffer>) {
-      for (const line of decoder.push(chunk)) {
+    const chunks = (this.child.stdout as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+    for (;;) {
+      let next: IteratorResult<Buffer>;
+      try {
+        next = await chunks.next();
+      } catch (error) {
+        // A stream error is not codexkit's caller's vocabulary: say it as codex's exit.
+        if (error instanceof CodexError) throw error;
+        throw this.exitError("reading codex's output failed", error instanceof Error ? error : new Error(String(error)));
+      }
+      if (next.done) break;
+      for (const line of decoder.push(next.value)) {
         if (line.length > 0) yield line;
       }
     }
@@ -169,18 +181,18 @@ export class CodexProcess {
     return this.spec.redactor.redact(this.tail.text());
   }
 
-  /** A `CodexExitError` describing how the process ended, with the redacted stderr tail. */
-  exitError(context: string): CodexExitError {
+  /** A `CodexExitError` describing how the process ended, with the redacted stderr tail; `cause` is kept (redacted). */
+  exitError(context: string, cause?: Error): CodexExitError {
     const info = this.exitInfo ?? { code: null, signal: null };
     const how = info.signal ? `signal ${info.signal}` : info.code === null ? "still running" : `exit code ${info.code}`;
     const stderrTail = this.stderrTail();
     const lastLine = stderrTail.trim().split("\n").slice(-3).join(" | ");
     const message = `${context} (codex ${how})${lastLine ? `: ${lastLine}` : ""}`;
-    return new CodexExitError(this.spec.redactor.redact(message), {
-      exitCode: info.code,
-      signal: info.signal,
-      stderrTail,
-    });
+    return new CodexExitError(
+      this.spec.redactor.redact(message),
+      { exitCode: info.code, signal: info.signal, stderrTail },
+      cause ? { cause: this.spec.redactor.redact(cause.message) } : undefined,
+    );
   }
 
   /** Sends a signal to codex's whole process group right away. */

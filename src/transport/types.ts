@@ -1,12 +1,16 @@
-/** The contract between `Thread` and the transports that run turns. */
+/**
+ * The contract between the turn layer and the transports. A transport speaks codex's wire and
+ * manages processes: it maps the wire into events, and hands what codex asks of the caller (tool
+ * calls, approvals) upward through a `TurnHost`, as plain calls. It decides nothing itself.
+ */
+import type { ApprovalDecision, ApprovalRequest } from "../approvals/index.js";
 import type { Redactor } from "../errors/index.js";
 import type { ThreadEvent } from "../events.js";
 import type { NormalizedInput } from "../input.js";
 import type { Logger } from "../logger.js";
 import type { CodexOptions, CyberAccessProgram, ThreadOptions, TransportKind } from "../options.js";
 import type { ListThreadsOptions, ThreadSummary } from "../thread-summary.js";
-import type { ToolSet } from "../tools/types.js";
-import type { ApprovalHandler } from "../approvals/index.js";
+import type { ToolCallOutcome, ToolContentItem, ToolSpec } from "../tools/index.js";
 
 export type { ListThreadsOptions };
 
@@ -23,43 +27,93 @@ export interface ClientContext {
   readonly logger: Logger;
 }
 
-/** One turn to run. */
+/** One attempt at a turn. */
 export interface TurnRequest {
   /** The thread to continue, or null to start a new one. */
   threadId: string | null;
   input: NormalizedInput;
+  /** The thread's options, checked at `startThread`. */
   thread: ThreadOptions;
   /** JSON Schema for the final answer. */
   outputSchema?: Record<string, unknown>;
   cyberAccessProgram?: CyberAccessProgram;
   signal?: AbortSignal;
-  /** The turn's codexkit tools (client registry plus thread tools); absent or empty: none. */
-  tools?: ToolSet;
-  /** Who answers codex's approval requests for this turn (app-server). */
-  approvals?: TurnApprovals;
+  /** The codexkit tools to offer codex for this turn; empty for none. */
+  tools: readonly ToolSpec[];
 }
 
-/** The approval settings of one turn. */
-export interface TurnApprovals {
-  /** The thread's `onApproval`, else the client's; none means decline. */
-  handler?: ApprovalHandler;
-  /** Deadline for the handler (default 60000). */
-  timeoutMs?: number;
+/** A codexkit tool call codex asks for. */
+export interface ToolCallRequest {
+  tool: string;
+  /** As codex sent them (an object, or JSON text); the turn layer validates them. */
+  arguments: unknown;
+  callId: string;
+  threadId: string;
+  turnId: string | null;
+  /** Aborts when the answer is no longer needed (the turn ended, codex went away). */
+  signal: AbortSignal;
+}
+
+/** What an approval decision may add to the turn's stream, and when to give up on it. */
+export interface ApprovalContext {
+  /** Aborts when the answer is no longer needed (the turn ended, codex went away). */
+  signal: AbortSignal;
+  /** Puts an event into the turn's stream at the request's place among codex's own events. */
+  emit(event: ThreadEvent): void;
+}
+
+/** What a transport asks of the turn layer while a turn runs. Neither method rejects. */
+export interface TurnHost {
+  /** Runs a codexkit tool and returns what goes back to codex. */
+  callTool(call: ToolCallRequest): Promise<ToolCallOutcome>;
+  /** Decides an approval request codex made. */
+  decideApproval(request: ApprovalRequest, context: ApprovalContext): Promise<ApprovalDecision>;
 }
 
 /**
- * Runs turns and yields normalized `ThreadEvent`s. `turn.completed.usage` is the turn's own
- * usage. Nothing starts before the first `next()`; `return()` stops everything the turn started.
+ * A codexkit tool call as the wire reported it (app-server `dynamicToolCall` items, exec's
+ * `mcp_tool_call` items of codexkit's own MCP endpoint). The turn layer turns it into the
+ * `tool_call` item users see, the same on both transports.
+ */
+export interface ToolCallReport {
+  type: "tool_call.report";
+  /** Which item event it becomes. */
+  phase: "item.started" | "item.updated" | "item.completed";
+  /** The item's id on the wire. */
+  id: string;
+  tool: string;
+  arguments: unknown;
+  status: "in_progress" | "completed" | "failed";
+  /** What went back to the model: text and images, other blocks as codex gave them. */
+  content?: ReadonlyArray<ToolContentItem | Record<string, unknown>>;
+  /** codex's own error, for a call that failed outside the tool (refused, undeliverable). */
+  error?: string;
+  /** The call's duration, when the wire says. */
+  durationMs?: number;
+}
+
+/** What a transport yields: the public events, and reports the turn layer shapes. */
+export type TransportEvent = ThreadEvent | ToolCallReport;
+
+/**
+ * Runs turns on one of codex's machine interfaces. Nothing starts before the first `next()`;
+ * `return()` stops everything the turn started. `turn.completed.usage` is the turn's own usage.
  */
 export interface Transport {
   readonly kind: TransportKind;
-  runTurn(request: TurnRequest): AsyncGenerator<ThreadEvent, void, undefined>;
+  /** One attempt at a turn; codex's requests go to `host`. */
+  runTurn(request: TurnRequest, host: TurnHost): AsyncGenerator<TransportEvent, void, undefined>;
   /** Adds input to the thread's running turn. */
   steer(threadId: string | null, input: NormalizedInput): Promise<void>;
   /** Stops the thread's running turn (its stream then throws `AbortError`); no turn: no-op. */
   interrupt(threadId: string): Promise<void>;
   /** Copies a thread's history into a new thread; returns the new id. */
   fork(threadId: string | null, thread: ThreadOptions): Promise<string>;
-  /** Stops every process the transport owns. */
+  /**
+   * Drops a failed turn and everything after it from the thread's stored history, so that a retry
+   * does not repeat its input. Absent where the transport cannot (then turns are not retried).
+   */
+  revertTurn?(threadId: string, turnId: string): Promise<void>;
+  /** Stops every process the transport owns, and frees what suspended turns hold. */
   close(): Promise<void>;
 }

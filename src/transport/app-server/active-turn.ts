@@ -8,8 +8,7 @@
 import type { FileChange } from "../../approvals/index.js";
 import type { ThreadEvent } from "../../events.js";
 import type { NormalizedInput } from "../../input.js";
-import type { ToolSet } from "../../tools/types.js";
-import type { TurnApprovals } from "../types.js";
+import type { TurnHost } from "../types.js";
 import type { AppServer } from "./server.js";
 
 /** A turn on its way through one app-server process. */
@@ -30,7 +29,7 @@ export class ActiveTurn {
   readonly steers: NormalizedInput[] = [];
   /** The one stop in progress, so concurrent interrupts share it. */
   stopping: Promise<void> | null = null;
-  /** Aborts the turn's running tool calls when the turn is interrupted, aborted or over. */
+  /** Aborts the turn's running tool calls and approvals when the turn is interrupted, aborted or over. */
   readonly cancel = new AbortController();
   /** The changes of each file-change item, seen on `item/started`; approval requests lack them. */
   readonly fileChanges = new Map<string, FileChange[]>();
@@ -48,12 +47,10 @@ export class ActiveTurn {
 
   constructor(
     threadId: string | null,
-    /** The turn's codexkit tools. */
-    readonly tools?: ToolSet,
-    /** Who answers the turn's approval requests. */
-    readonly approvals: TurnApprovals = {},
+    /** Who answers the turn's tool calls and approval requests. */
+    readonly host: TurnHost,
     /** The thread's working directory, for matching relative paths in approval rules. */
-    readonly cwd: string | null = null,
+    readonly cwd: string,
   ) {
     this.threadId = threadId;
     this.started = new Promise<string>((resolve, reject) => {

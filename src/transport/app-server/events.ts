@@ -29,6 +29,7 @@
  *   repeats whose `total` did not move. Zero when none arrived.
  */
 import type { ThreadEvent, ItemDeltaKind, ThreadError, Usage } from "../../events.js";
+import type { TransportEvent } from "../types.js";
 import type { TodoItem } from "../../items.js";
 import { addUsage, emptyUsage } from "../../usage.js";
 import type { ServerNotification } from "./protocol/index.js";
@@ -40,6 +41,7 @@ import {
   MAPPED_ITEM_TYPES,
   toCodexkitItem,
   toCodexkitUsage,
+  toToolCallReport,
   toTodoItems,
   withDetails,
   type Json,
@@ -119,7 +121,7 @@ export class TurnEventMapper {
    * methods the mapper does not know, for malformed params, and for anything after the turn ended.
    * Never throws.
    */
-  map(method: string, params: unknown): ThreadEvent[] {
+  map(method: string, params: unknown): TransportEvent[] {
     if (this.#done) return [];
     const p = asObject(params);
     if (!p || !this.#concernsThisTurn(method, p)) return [];
@@ -165,19 +167,19 @@ export class TurnEventMapper {
     return typeof turnId !== "string" || this.#turnId === null || turnId === this.#turnId;
   }
 
-  #turnStarted(p: Json): ThreadEvent[] {
+  #turnStarted(p: Json): TransportEvent[] {
     const turnId = asString(asObject(p.turn)?.id);
     this.#turnId = turnId;
     return [{ type: "turn.started", turnId }];
   }
 
-  #turnCompleted(p: Json): ThreadEvent[] {
+  #turnCompleted(p: Json): TransportEvent[] {
     const turn = asObject(p.turn) ?? {};
     const status = turn.status;
     if (status !== "completed" && status !== "failed" && status !== "interrupted") return [];
     const turnId = asString(turn.id);
     this.#turnId ??= turnId;
-    const events: ThreadEvent[] = [];
+    const events: TransportEvent[] = [];
     if (this.#todo) {
       events.push({ type: "item.completed", item: { id: this.#todo.id, type: "todo_list", items: this.#todo.items } });
       this.#todo = null;
@@ -216,10 +218,14 @@ export class TurnEventMapper {
     return [{ type: "error", message }];
   }
 
-  #itemStarted(raw: unknown): ThreadEvent[] {
+  #itemStarted(raw: unknown): TransportEvent[] {
     const type = itemType(raw);
     if (type === null || !MAPPED_ITEM_TYPES.has(type) || COMPLETED_ONLY.has(type)) return [];
     const rawId = itemId(raw);
+    if (type === "dynamicToolCall") {
+      if (rawId) this.#open.add(rawId);
+      return [toToolCallReport(raw, rawId || synthesizedId(), "item.started")];
+    }
     const item = toCodexkitItem(raw, rawId || synthesizedId());
     if (!item) return [];
     const again = type === "fileChange" && this.#open.has(rawId);
@@ -227,11 +233,12 @@ export class TurnEventMapper {
     return [{ type: again ? "item.updated" : "item.started", item }];
   }
 
-  #itemCompleted(raw: unknown): ThreadEvent[] {
+  #itemCompleted(raw: unknown): TransportEvent[] {
     const type = itemType(raw);
     if (type === null || !MAPPED_ITEM_TYPES.has(type)) return [];
     const rawId = itemId(raw);
     this.#open.delete(rawId);
+    if (type === "dynamicToolCall") return [toToolCallReport(raw, rawId || synthesizedId(), "item.completed")];
     const item = toCodexkitItem(raw, rawId || synthesizedId());
     return item ? [{ type: "item.completed", item }] : [];
   }

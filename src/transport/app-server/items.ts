@@ -12,13 +12,14 @@ import type {
   McpContentBlock,
   McpToolCallItem,
   PatchApplyStatus,
-  PatchChangeKind,
   ThreadItem,
   TodoItem,
-  ToolCallItem,
   ToolCallStatus,
 } from "../../items.js";
+import type { ToolContentItem } from "../../tools/index.js";
 import { emptyUsage } from "../../usage.js";
+import type { ToolCallReport } from "../types.js";
+import { toFileChanges } from "./approval-requests.js";
 
 /** A JSON object from the wire, read field by field. */
 export type Json = Record<string, unknown>;
@@ -82,7 +83,7 @@ export function itemId(item: unknown): string {
   return asString(asObject(item)?.id);
 }
 
-/** v2 item types that become codexkit items (everything else, `userMessage` included, is dropped). */
+/** v2 item types that become codexkit items or tool call reports (everything else, `userMessage` included, is dropped). */
 export const MAPPED_ITEM_TYPES: ReadonlySet<string> = new Set([
   "agentMessage",
   "reasoning",
@@ -121,14 +122,12 @@ export function toCodexkitItem(item: unknown, id: string): ThreadItem | null {
       return {
         id,
         type: "file_change",
-        changes: toFileChanges(raw.changes),
+        changes: toFileChanges(raw.changes).map(({ path, kind, diff }): FileUpdateChange => (diff === undefined ? { path, kind } : { path, kind, diff })),
         // exec 0.169.0 reports a declined patch as "failed"; codexkit keeps "declined" (see events.ts).
         status: snakeStatus(raw.status) as PatchApplyStatus,
       };
     case "mcpToolCall":
       return toMcpToolCall(raw, id);
-    case "dynamicToolCall":
-      return toToolCall(raw, id);
     case "webSearch": {
       const search: ThreadItem & { action?: unknown } = { id, type: "web_search", query: asString(raw.query) };
       if (raw.action !== null && raw.action !== undefined) search.action = raw.action;
@@ -144,18 +143,6 @@ function reasoningText(raw: Json): string | null {
   const summary = Array.isArray(raw.summary) ? raw.summary.filter((part): part is string => typeof part === "string") : [];
   const text = summary.join("\n");
   return text.trim() === "" ? null : text;
-}
-
-function toFileChanges(changes: unknown): FileUpdateChange[] {
-  if (!Array.isArray(changes)) return [];
-  return changes.map((change) => {
-    const c = asObject(change) ?? {};
-    const kindTag = asObject(c.kind)?.type ?? c.kind;
-    const kind: PatchChangeKind = kindTag === "add" || kindTag === "delete" ? kindTag : "update";
-    const out: FileUpdateChange = { path: asString(c.path), kind };
-    if (typeof c.diff === "string") out.diff = c.diff;
-    return out;
-  });
 }
 
 function toMcpToolCall(raw: Json, id: string): McpToolCallItem {
@@ -179,34 +166,24 @@ function toMcpToolCall(raw: Json, id: string): McpToolCallItem {
 }
 
 /**
- * A `dynamicToolCall` (a codexkit tool answered over `item/tool/call`) as a `tool_call` item.
- * `result` is what went back to the model: the text when every content item is `inputText`
- * (joined), else the content items as codex reports them. `success: false` fails the call, with
- * that text as the error message.
+ * A `dynamicToolCall` item (a codexkit tool answered over `item/tool/call`) as a report for the
+ * turn layer: what went back to the model as content items, `success: false` as a failed call.
  */
-function toToolCall(raw: Json, id: string): ToolCallItem {
-  let status = snakeStatus(raw.status) as ToolCallStatus;
-  if (raw.success === false) status = "failed";
-  const item: ToolCallItem = { id, type: "tool_call", tool: asString(raw.tool), arguments: raw.arguments ?? {}, status };
-  const output = Array.isArray(raw.contentItems) ? toolOutput(raw.contentItems) : undefined;
-  if (status === "failed") item.error = { message: typeof output === "string" && output !== "" ? output : "tool call failed" };
-  else if (output !== undefined) item.result = output;
-  const duration = asNumber(raw.durationMs);
-  if (duration !== null) item.duration_ms = duration;
-  return item;
+export function toToolCallReport(raw: unknown, id: string, phase: ToolCallReport["phase"]): ToolCallReport {
+  const item = asObject(raw) ?? {};
+  let status = snakeStatus(item.status) as ToolCallStatus;
+  if (item.success === false) status = "failed";
+  const report: ToolCallReport = { type: "tool_call.report", phase, id, tool: asString(item.tool), arguments: item.arguments ?? {}, status };
+  if (Array.isArray(item.contentItems)) report.content = item.contentItems.map(toContentItem);
+  const duration = asNumber(item.durationMs);
+  if (duration !== null) report.durationMs = duration;
+  return report;
 }
 
-function toolOutput(contentItems: unknown[]): unknown {
-  const texts = contentItems.map((entry) => {
-    const e = asObject(entry);
-    return e?.type === "inputText" && typeof e.text === "string" ? e.text : null;
-  });
-  if (texts.every((t) => t !== null)) return texts.join("");
-  // The same content-item shape a tool returns (and exec reports), not app-server's wire names.
-  return contentItems.map((entry) => {
-    const e = asObject(entry);
-    if (e?.type === "inputText" && typeof e.text === "string") return { type: "text", text: e.text };
-    if (e?.type === "inputImage" && typeof e.imageUrl === "string") return { type: "image", imageUrl: e.imageUrl };
-    return entry;
-  });
+/** app-server's `inputText` / `inputImage` as the content items a tool returns; others as given. */
+function toContentItem(entry: unknown): ToolContentItem | Record<string, unknown> {
+  const e = asObject(entry) ?? {};
+  if (e.type === "inputText" && typeof e.text === "string") return { type: "text", text: e.text };
+  if (e.type === "inputImage" && typeof e.imageUrl === "string") return { type: "image", imageUrl: e.imageUrl };
+  return e;
 }

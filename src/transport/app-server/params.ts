@@ -5,10 +5,10 @@
  * different options.
  */
 import path from "node:path";
-import { flattenConfig, toTomlValue } from "../../config/index.js";
+import { flattenConfig, threadConfigEntries, threadCwd, threadPermissions, toTomlValue } from "../../config/index.js";
 import { UnsupportedFeatureError } from "../../errors/index.js";
 import { promptWithMentions, type NormalizedInput } from "../../input.js";
-import type { ApprovalMode, CodexOptions, SandboxMode, ThreadOptions } from "../../options.js";
+import type { CodexOptions, ThreadOptions } from "../../options.js";
 import type { ToolSpec } from "../../tools/types.js";
 import type { TurnRequest } from "../types.js";
 
@@ -29,68 +29,20 @@ export function initializeParams(version: string): Record<string, unknown> {
   };
 }
 
-/** The official SDK's defaults: what `codex exec` gives a thread that sets neither. */
-const DEFAULT_SANDBOX: SandboxMode = "read-only";
-const DEFAULT_APPROVAL_POLICY: ApprovalMode = "never";
-
-/** The thread's working directory, absolute (a relative one is taken from `process.cwd()`, as exec's `--cd`). */
-export function threadCwd(thread: ThreadOptions): string {
-  return path.resolve(thread.workingDirectory ?? process.cwd());
-}
-
-/**
- * The sandbox and approval policy a thread runs with. app-server's own defaults are interactive
- * (approval on request, and a sandbox that follows any trust codex recorded for the directory),
- * so codexkit always sends both, as codex exec 0.169.0 decides them: the sandbox is the thread's,
- * else the client's `config` / `configOverrides` `sandbox_mode`, else `read-only`; the approval
- * policy is the thread's, else `never` (exec answers `never` whatever `approval_policy` says).
- */
-export function threadPermissions(thread: ThreadOptions, options: CodexOptions): { sandbox: string; approvalPolicy: string } {
-  return {
-    sandbox: thread.sandboxMode ?? configuredString(options, "sandbox_mode") ?? DEFAULT_SANDBOX,
-    approvalPolicy: thread.approvalPolicy ?? DEFAULT_APPROVAL_POLICY,
-  };
-}
-
-/** A top-level string setting from the client's `configOverrides` (last wins) or `config`. */
-function configuredString(options: CodexOptions, key: string): string | undefined {
-  for (const override of [...(options.configOverrides ?? [])].reverse()) {
-    const at = override.indexOf("=");
-    if (at === -1 || override.slice(0, at).trim() !== key) continue;
-    const raw = override.slice(at + 1).trim();
-    const quoted = /^"((?:[^"\\]|\\.)*)"$/.exec(raw) ?? /^'([^']*)'$/.exec(raw);
-    return quoted ? quoted[1] : raw;
-  }
-  const value = options.config?.[key];
-  return typeof value === "string" ? value : undefined;
-}
-
 /** Settings shared by `thread/start`, `thread/resume` and `thread/fork`. */
 export function threadSettings(thread: ThreadOptions, options: CodexOptions = {}): Record<string, unknown> {
-  const params: Record<string, unknown> = { cwd: threadCwd(thread), ...threadPermissions(thread, options) };
+  const cwd = threadCwd(thread);
+  const params: Record<string, unknown> = { cwd, ...threadPermissions(thread, options) };
   if (thread.model) params.model = thread.model;
   if (thread.baseInstructions !== undefined) params.baseInstructions = thread.baseInstructions;
   if (thread.developerInstructions !== undefined) params.developerInstructions = thread.developerInstructions;
-  const config = threadConfig(thread, params.cwd as string);
-  if (Object.keys(config).length > 0) params.config = config;
-  return params;
-}
-
-/**
- * Thread options that app-server takes as config overrides (dotted keys, like `--config`).
- * Relative additional directories are taken from the working directory, as exec's `--add-dir`.
- */
-function threadConfig(thread: ThreadOptions, cwd: string): Record<string, unknown> {
-  const config: Record<string, unknown> = {};
-  if (thread.modelReasoningEffort) config.model_reasoning_effort = thread.modelReasoningEffort;
-  if (thread.networkAccessEnabled !== undefined) config["sandbox_workspace_write.network_access"] = thread.networkAccessEnabled;
-  if (thread.webSearchMode) config.web_search = thread.webSearchMode;
-  else if (thread.webSearchEnabled === true) config.web_search = "live";
-  else if (thread.webSearchEnabled === false) config.web_search = "disabled";
+  const config: Record<string, unknown> = Object.fromEntries(threadConfigEntries(thread));
+  // Relative additional directories are taken from the working directory, as exec's `--add-dir`.
   if (thread.additionalDirectories && thread.additionalDirectories.length > 0) {
     config["sandbox_workspace_write.writable_roots"] = thread.additionalDirectories.map((dir) => path.resolve(cwd, dir));
   }
-  return config;
+  if (Object.keys(config).length > 0) params.config = config;
+  return params;
 }
 
 /** codexkit tools as app-server `dynamicTools`. */

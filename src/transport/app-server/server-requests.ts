@@ -1,24 +1,27 @@
 /**
- * Answers to codex's server-to-client requests: `item/tool/call` runs a codexkit tool of the turn
- * and returns its outcome in app-server's `DynamicToolCallResponse` shape; approval requests go
- * to the turn's `onApproval` (decline without one) and show up in the stream as events.
+ * codex's server-to-client requests, read off the wire and handed to the running turn's host:
+ * `item/tool/call` becomes a `ToolCallRequest` and its outcome a `DynamicToolCallResponse`;
+ * approval requests become `ApprovalRequest`s and the decision codex's answer for that method.
  */
-import { decideApproval, toApprovalRequest, toCodexResponse, toFileChanges } from "../../approvals/index.js";
-import type { Logger } from "../../logger.js";
-import type { ToolCallOutcome } from "../../tools/types.js";
+import type { ToolCallOutcome } from "../../tools/index.js";
 import { anySignal } from "../abort.js";
 import type { ActiveTurn } from "./active-turn.js";
+import { toApprovalRequest, toFileChanges } from "./approval-requests.js";
+import { toCodexResponse } from "./approval-responses.js";
+import { asObject, asString } from "./items.js";
 
 /** `item/tool/call` → `{ contentItems, success }`. Never throws: codex must get an answer. */
 export async function answerToolCall(turn: ActiveTurn | undefined, p: Record<string, unknown>, signal: AbortSignal): Promise<unknown> {
-  const name = typeof p.tool === "string" ? p.tool : "";
-  if (!turn?.tools?.has(name)) return toToolResponse(failure(`unknown tool ${JSON.stringify(name)}`));
+  const tool = asString(p.tool);
+  if (!turn) return toToolResponse(failure(`unknown tool ${JSON.stringify(tool)}: no turn of this thread is running`));
   const combined = anySignal([signal, turn.cancel.signal]);
   try {
-    const outcome = await turn.tools.call(name, p.arguments, {
+    const outcome = await turn.host.callTool({
+      tool,
+      arguments: p.arguments,
+      callId: asString(p.callId),
       threadId: turn.threadId ?? "",
       turnId: typeof p.turnId === "string" ? p.turnId : turn.turnId,
-      callId: typeof p.callId === "string" ? p.callId : "",
       signal: combined.signal,
     });
     return toToolResponse(outcome);
@@ -44,21 +47,24 @@ export function toToolResponse(outcome: ToolCallOutcome): { contentItems: Record
 
 /** Keeps a file-change item's changes: the approval request for it will not carry them. */
 export function rememberFileChanges(turn: ActiveTurn, params: Record<string, unknown>): void {
-  const item = params.item as Record<string, unknown> | undefined;
+  const item = asObject(params.item);
   if (item?.type === "fileChange" && typeof item.id === "string") turn.fileChanges.set(item.id, toFileChanges(item.changes));
 }
 
-/** An approval request → the turn's handler → codex's answer, with events on either side. */
-export async function answerApproval(turn: ActiveTurn | undefined, method: string, p: Record<string, unknown>, logger: Logger): Promise<unknown> {
+/**
+ * An approval request → the turn's host → codex's answer. Without a running turn (a request for a
+ * thread nobody runs here), the answer is "decline": nothing is ever accepted by default.
+ */
+export async function answerApproval(turn: ActiveTurn | undefined, method: string, p: Record<string, unknown>, signal: AbortSignal): Promise<unknown> {
   const itemId = typeof p.itemId === "string" ? p.itemId : undefined;
   const changes = itemId ? turn?.fileChanges.get(itemId) : undefined;
-  const request = toApprovalRequest(method, p, { ...(changes ? { changes } : {}), ...(turn?.cwd ? { cwd: turn.cwd } : {}) });
-  turn?.emit({ type: "approval.requested", request });
-  const outcome = await decideApproval(turn?.approvals.handler, request, {
-    timeoutMs: turn?.approvals.timeoutMs,
-    logger,
-    ...(turn ? { signal: turn.cancel.signal } : {}),
-  });
-  turn?.emit({ type: "approval.resolved", request, decision: outcome.decision, source: outcome.source });
-  return toCodexResponse(method, outcome.decision, request);
+  const request = toApprovalRequest(method, p, { ...(changes ? { changes } : {}), ...(turn ? { cwd: turn.cwd } : {}) });
+  if (!turn) return toCodexResponse(method, "decline", request);
+  const combined = anySignal([signal, turn.cancel.signal]);
+  try {
+    const decision = await turn.host.decideApproval(request, { signal: combined.signal, emit: turn.emit });
+    return toCodexResponse(method, decision, request);
+  } finally {
+    combined.dispose();
+  }
 }

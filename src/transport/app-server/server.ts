@@ -1,28 +1,50 @@
 /**
- * One running `codex app-server` and its JSON-RPC connection: started, handshaken, and routing
- * notifications to the turns of the threads they belong to. When the process dies the whole
- * generation is over; the transport starts a fresh one on the next call.
+ * One running `codex app-server` and its JSON-RPC connection: handshaken, routing notifications to
+ * the turns of the threads they belong to, and holding the process (so Node) alive only while a
+ * turn or call needs it. When the connection ends the whole generation is over; the transport
+ * starts a fresh one on the next call. The connection is anything a `ServerChannel` provides: a
+ * child process over stdio, or an in-memory pair in unit tests.
  */
-import { mkdir } from "node:fs/promises";
-import { ConnectionClosedError } from "../../errors/index.js";
-import { JsonRpcConnection, type RequestOptions } from "../../jsonrpc/index.js";
+import { ConnectionClosedError, type CodexExitError } from "../../errors/index.js";
+import { JsonRpcConnection, type MessageTransport, type RequestOptions } from "../../jsonrpc/index.js";
 import type { Logger } from "../../logger.js";
-import type { ResolvedBinary } from "../binary.js";
-import { buildExecEnv } from "../exec/args.js";
-import { CodexProcess } from "../process.js";
 import type { ClientContext } from "../types.js";
-import { buildAppServerArgs, initializeParams } from "./params.js";
-import { StdioMessageTransport } from "./stdio.js";
+import { APPROVAL_METHODS } from "./approval-methods.js";
+import { initializeParams } from "./params.js";
 import { asObject } from "./items.js";
-import { APPROVAL_METHODS } from "../../approvals/index.js";
+import { checkedResult, type WireSchema } from "./wire.js";
 
-/** Receives the notifications of one thread, and the end of the process. */
+/** Receives the notifications of one thread, and the end of the connection. */
 export interface ThreadListener {
   /** One notification; `size` is its length on the wire (characters). */
   notify(method: string, params: Record<string, unknown>, size: number): void;
   /** The process or connection ended; `error` says how. */
   closed(error: Error): void;
 }
+
+/** The process behind a channel: what the server needs of it beyond the messages. */
+export interface ServerProcess {
+  readonly pid?: number;
+  /** False once it has exited. */
+  readonly running: boolean;
+  /** True once it was asked to stop because Node had nothing else to do. */
+  readonly retired: boolean;
+  /** Whether it keeps Node alive. */
+  setActive(active: boolean): void;
+  /** What it printed on stderr lately, redacted. */
+  stderrTail(): string;
+  /** Kills it at once. */
+  killNow(signal: NodeJS.Signals): void;
+}
+
+/** A connection to an app-server: the messages, and the process when there is one. */
+export interface ServerChannel {
+  transport: MessageTransport;
+  process?: ServerProcess;
+}
+
+/** Opens a channel to a fresh app-server. */
+export type ConnectServer = () => Promise<ServerChannel>;
 
 /** Answers server-to-client requests (tool calls, approvals) for the transport. */
 type ServerRequestHandler = (method: string, params: unknown, signal: AbortSignal) => Promise<unknown>;
@@ -38,7 +60,7 @@ const INITIALIZE_TIMEOUT_MS = 30_000;
 /** The version codexkit reports in `clientInfo`. */
 const CLIENT_VERSION = "0.1.0";
 
-/** A live app-server process with its connection. */
+/** A live app-server with its connection. */
 export class AppServer {
   /** Threads this process has started or resumed (a fresh process must resume them first). */
   readonly loaded = new Set<string>();
@@ -48,7 +70,7 @@ export class AppServer {
 
   private constructor(
     readonly rpc: JsonRpcConnection,
-    readonly proc: CodexProcess,
+    private readonly process: ServerProcess | undefined,
     private readonly logger: Logger,
   ) {
     rpc.onNotification((method, params, size) => this.route(method, params, size ?? 0));
@@ -59,24 +81,16 @@ export class AppServer {
     });
   }
 
-  /** Spawns codex app-server and completes the handshake. */
-  static async start(ctx: ClientContext, binary: ResolvedBinary, onRequest: ServerRequestHandler): Promise<AppServer> {
-    const { options, logger } = ctx;
-    if (options.codexHome) await mkdir(options.codexHome, { recursive: true });
-    const proc = CodexProcess.spawn({
-      executable: binary.executable,
-      args: buildAppServerArgs(options),
-      env: buildExecEnv(options, binary.pathDirs),
-      redactor: ctx.redactor,
-      killGraceMs: options.killGraceMs,
-      maxLineBytes: options.maxLineBytes,
-    });
-    const rpc = new JsonRpcConnection(new StdioMessageTransport(proc, logger, options.killGraceMs), {
+  /** Opens a channel with `connect` and completes the handshake. */
+  static async start(ctx: ClientContext, connect: ConnectServer, onRequest: ServerRequestHandler): Promise<AppServer> {
+    const { logger } = ctx;
+    const channel = await connect();
+    const rpc = new JsonRpcConnection(channel.transport, {
       logger,
       name: "codex app-server",
       redact: (value) => ctx.redactor.redactValue(value),
     });
-    const server = new AppServer(rpc, proc, logger);
+    const server = new AppServer(rpc, channel.process, logger);
     for (const method of HANDLED_SERVER_REQUESTS) {
       rpc.setRequestHandler(method, (params, { signal }) => onRequest(method, params, signal));
     }
@@ -88,9 +102,20 @@ export class AppServer {
       await server.close();
       throw error;
     }
-    logger.debug({ pid: proc.pid, transport: "app-server" }, "codex app-server started");
-    if (server.holds === 0) proc.setActive(false);
+    logger.debug({ pid: channel.process?.pid, transport: "app-server" }, "codex app-server started");
+    if (server.holds === 0) channel.process?.setActive(false);
     return server;
+  }
+
+  /** False once the process or the connection has ended. */
+  get alive(): boolean {
+    if (this.rpc.isClosed) return false;
+    return this.process ? this.process.running && !this.process.retired : true;
+  }
+
+  /** The process's recent stderr, redacted ("" without a process). */
+  stderrTail(): string {
+    return this.process?.stderrTail() ?? "";
   }
 
   /**
@@ -98,28 +123,27 @@ export class AppServer {
    * from start to end. With no holds left, Node may exit, and codex is stopped on the way out.
    */
   hold(): () => void {
-    if (this.holds++ === 0) this.proc.setActive(true);
+    if (this.holds++ === 0) this.process?.setActive(true);
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      if (--this.holds === 0) this.proc.setActive(false);
+      if (--this.holds === 0) this.process?.setActive(false);
     };
   }
 
-  /** A JSON-RPC call that holds the process while it waits. */
-  async call<R = unknown>(method: string, params?: unknown, options?: RequestOptions): Promise<R> {
+  /**
+   * A JSON-RPC call that holds the process while it waits. With `schema`, the parts of the answer
+   * codexkit relies on are checked: a changed shape is a `ProtocolError`, not a `TypeError` later.
+   */
+  async call<R = unknown>(method: string, params: unknown, schema?: WireSchema<R>, options?: RequestOptions): Promise<R> {
     const release = this.hold();
     try {
-      return await this.rpc.request<R>(method, params, options);
+      const result = await this.rpc.request<unknown>(method, params, options);
+      return schema ? checkedResult(schema, result, method) : (result as R);
     } finally {
       release();
     }
-  }
-
-  /** False once the process or the connection has ended. */
-  get alive(): boolean {
-    return !this.rpc.isClosed && this.proc.running && !this.proc.retired;
   }
 
   /** Delivers the notifications carrying `threadId` to `listener` until unsubscribed. */
@@ -140,10 +164,10 @@ export class AppServer {
   }
 
   /** Kills the process at once; running turns fail with `reason`. */
-  async kill(reason: Error): Promise<void> {
+  async kill(reason: CodexExitError): Promise<void> {
     // Closing first settles every turn with `reason` before the process's own exit is reported.
     const closing = this.rpc.close(reason);
-    this.proc.killNow("SIGKILL");
+    this.process?.killNow("SIGKILL");
     await closing;
   }
 

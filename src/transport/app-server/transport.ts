@@ -1,51 +1,71 @@
 /**
  * The app-server transport: one warm `codex app-server` per client serves every thread. Turns
- * are JSON-RPC calls; their notifications are mapped into the same `ThreadEvent`s exec yields,
- * plus `item.delta`. A dead process fails the turns it was running and is replaced on next use.
+ * are JSON-RPC calls; their notifications are mapped into the same events exec yields, plus
+ * `item.delta`; codex's requests go up to the turn layer through the turn's `TurnHost`. A dead
+ * process fails the turns it was running and is replaced on next use.
  */
-import { AbortError, CodexExitError, ConnectionClosedError, InvalidOptionsError } from "../../errors/index.js";
+import { AbortError, CodexExitError, ConnectionClosedError, ThreadStateError } from "../../errors/index.js";
 import type { ThreadEvent } from "../../events.js";
 import type { NormalizedInput } from "../../input.js";
 import type { ThreadOptions } from "../../options.js";
+import { threadCwd } from "../../config/index.js";
 import { abortError, interruptedError } from "../abort.js";
 import { resolveCodexBinary, type ResolvedBinary } from "../binary.js";
-import type { ClientContext, ListThreadsOptions, ThreadPage, Transport, TurnRequest } from "../types.js";
+import { requireGitRepository } from "../git.js";
+import type { ClientContext, ListThreadsOptions, ThreadPage, Transport, TransportEvent, TurnHost, TurnRequest } from "../types.js";
 import { ActiveTurn } from "./active-turn.js";
 import { TurnEventMapper } from "./events.js";
-import { requireGitRepository } from "../git.js";
-import { threadCwd, threadForkParams, threadResumeParams, threadStartParams, toUserInput, turnStartParams } from "./params.js";
+import { threadForkParams, threadResumeParams, threadStartParams, toUserInput, turnStartParams } from "./params.js";
 import { answerApproval, answerToolCall, rememberFileChanges } from "./server-requests.js";
-import { AppServer } from "./server.js";
+import { AppServer, type ConnectServer } from "./server.js";
+import { spawnAppServer } from "./spawn.js";
 import { toThreadSummary } from "./threads.js";
 import { persistsTrust, trustGuardProjects } from "./trust.js";
 import { TurnBuffer } from "./turn-buffer.js";
+import { ConfigReadResult, ThreadListResult, ThreadResult, TurnResult } from "./wire.js";
 
-/** How long `interrupt` waits for codex to confirm before killing the process. */
+/** How long `interrupt` waits for codex to confirm before escalating. */
 export const DEFAULT_INTERRUPT_TIMEOUT_MS = 10_000;
 /** Cleaning an interrupted turn's background terminals is best effort; it must not hold interrupt up. */
 const CLEAN_TIMEOUT_MS = 2_000;
+/** After killing a stuck turn's commands, how long codex gets to end the turn before the process goes. */
+const STUCK_TURN_GRACE_MS = 2_000;
+/** Threads whose tool names are remembered (for the "tools changed" warning); the oldest are forgotten. */
+const OFFERED_TOOLS_LIMIT = 1_000;
 
 type Incoming = { method: string; params: Record<string, unknown> } | { event: ThreadEvent };
 /** What an event codexkit emits itself (an approval) counts for in a turn's buffer. */
 const EMITTED_EVENT_SIZE = 1024;
 
-/** Runs turns on one long-lived app-server process. */
+/** Internal options of the transport. */
+export interface AppServerTransportOptions {
+  /** Opens the connection to a fresh app-server (default: spawn the pinned binary; tests pass an in-memory pair). */
+  connect?: ConnectServer;
+}
+
+/** Runs turns on one long-lived app-server. */
 export class AppServerTransport implements Transport {
   readonly kind = "app-server" as const;
   private server: Promise<AppServer> | null = null;
   private closed = false;
   private binary: ResolvedBinary | undefined;
+  private readonly connect: ConnectServer;
   private readonly active = new Map<string, ActiveTurn>();
   /** The tool names each thread started here was given (codex fixes them at thread/start). */
   private readonly offeredTools = new Map<string, string>();
 
-  constructor(private readonly ctx: ClientContext) {}
+  constructor(
+    private readonly ctx: ClientContext,
+    options: AppServerTransportOptions = {},
+  ) {
+    this.connect = options.connect ?? spawnAppServer(ctx, () => (this.binary ??= resolveCodexBinary(ctx.options.codexPathOverride)));
+  }
 
-  async *runTurn(request: TurnRequest): AsyncGenerator<ThreadEvent, void, undefined> {
+  async *runTurn(request: TurnRequest, host: TurnHost): AsyncGenerator<TransportEvent, void, undefined> {
     const { signal } = request;
     if (signal?.aborted) throw abortError(signal);
     const cwd = threadCwd(request.thread);
-    const turn = new ActiveTurn(request.threadId, request.tools, request.approvals, cwd);
+    const turn = new ActiveTurn(request.threadId, host, cwd);
     // A known thread is reserved before anything async, so a second turn on it is refused at once.
     if (request.threadId !== null) this.reserve(request.threadId, turn);
     const buffer = new TurnBuffer<Incoming>({
@@ -84,10 +104,7 @@ export class AppServerTransport implements Transport {
           buffer.push({ method, params }, size);
           if (method === "turn/completed") {
             turn.markEnded();
-            this.ctx.logger.debug(
-              { threadId, bytesInMemory: buffer.bytesInMemory, spilledEvents: buffer.spilledCount },
-              "codex finished the turn",
-            );
+            this.ctx.logger.debug({ threadId, bytesInMemory: buffer.bytesInMemory, spilledEvents: buffer.spilledCount }, "codex finished the turn");
           }
         },
         closed: (error) => {
@@ -97,7 +114,7 @@ export class AppServerTransport implements Transport {
       });
       turn.startSent = true;
       try {
-        const started = await server.call<{ turn: { id: string } }>("turn/start", turnStartParams(threadId, request, turn.steers));
+        const started = await server.call("turn/start", turnStartParams(threadId, request, turn.steers), TurnResult);
         turn.markStarted(started.turn.id);
       } catch (error) {
         turn.markFailed(error as Error);
@@ -147,7 +164,7 @@ export class AppServerTransport implements Transport {
       return;
     }
     const turnId = await turn.started;
-    if (turn.isEnded) throw new InvalidOptionsError("cannot steer: the turn has ended");
+    if (turn.isEnded) throw new ThreadStateError("cannot steer: the turn has ended");
     await turn.server!.call("turn/steer", { threadId, expectedTurnId: turnId, input: toUserInput(input) });
   }
 
@@ -159,11 +176,17 @@ export class AppServerTransport implements Transport {
 
   /** Forks a thread; returns the new thread's id. */
   async fork(threadId: string | null, thread: ThreadOptions): Promise<string> {
-    if (threadId === null) throw new InvalidOptionsError("cannot fork a thread before its first turn has started");
+    if (threadId === null) throw new ThreadStateError("cannot fork a thread before its first turn has started");
     const server = await this.ensure();
-    const result = await server.call<{ thread: { id: string } }>("thread/fork", threadForkParams(threadId, thread, this.ctx.options));
+    const result = await server.call("thread/fork", threadForkParams(threadId, thread, this.ctx.options), ThreadResult);
     server.loaded.add(result.thread.id);
     return result.thread.id;
+  }
+
+  /** Drops a failed turn and what followed it from the thread's history (`thread/revert`). */
+  async revertTurn(threadId: string, turnId: string): Promise<void> {
+    const server = await this.ensure();
+    await server.call("thread/revert", { threadId, beforeTurnId: turnId });
   }
 
   /** One page of stored threads. */
@@ -175,7 +198,7 @@ export class AppServerTransport implements Transport {
     if (options.archived !== undefined) params.archived = options.archived;
     if (options.cwd !== undefined) params.cwd = options.cwd;
     if (options.searchTerm !== undefined) params.searchTerm = options.searchTerm;
-    const page = await server.call<{ data: Record<string, unknown>[]; nextCursor: string | null }>("thread/list", params);
+    const page = await server.call("thread/list", params, ThreadListResult);
     return { threads: page.data.map(toThreadSummary), nextCursor: page.nextCursor ?? null };
   }
 
@@ -184,6 +207,7 @@ export class AppServerTransport implements Transport {
     const server = await this.ensure();
     await server.call("thread/archive", { threadId });
     server.loaded.delete(threadId);
+    this.offeredTools.delete(threadId);
   }
 
   async close(): Promise<void> {
@@ -216,8 +240,7 @@ export class AppServerTransport implements Transport {
     const old = await previous?.catch(() => null);
     await old?.close();
     if (this.closed) throw new ConnectionClosedError("the codex client was closed");
-    this.binary ??= resolveCodexBinary(this.ctx.options.codexPathOverride);
-    const server = await AppServer.start(this.ctx, this.binary, (method, params, signal) => this.onServerRequest(method, params, signal));
+    const server = await AppServer.start(this.ctx, this.connect, (method, params, signal) => this.onServerRequest(method, params, signal));
     if (this.closed) {
       await server.close();
       throw new ConnectionClosedError("the codex client was closed");
@@ -228,13 +251,13 @@ export class AppServerTransport implements Transport {
   /** Starts a new thread, or loads a stored one into this process; returns its id. */
   private async openThread(server: AppServer, request: TurnRequest, cwd: string): Promise<string> {
     const { threadId, thread } = request;
-    const names = toolNames(request);
+    const names = request.tools.map((spec) => spec.name).sort().join(",");
     if (threadId === null) {
-      const params = threadStartParams(thread, this.ctx.options, request.tools?.specs);
+      const params = threadStartParams(thread, this.ctx.options, request.tools);
       if (persistsTrust(String(params.sandbox))) await this.guardTrust(server, params, cwd);
-      const result = await server.call<{ thread: { id: string } }>("thread/start", params);
+      const result = await server.call("thread/start", params, ThreadResult);
       server.loaded.add(result.thread.id);
-      this.offeredTools.set(result.thread.id, names);
+      this.rememberTools(result.thread.id, names);
       return result.thread.id;
     }
     const offered = this.offeredTools.get(threadId);
@@ -246,18 +269,22 @@ export class AppServerTransport implements Transport {
       );
     }
     if (!server.loaded.has(threadId)) {
-      await server.call("thread/resume", threadResumeParams(threadId, thread, this.ctx.options));
+      await server.call("thread/resume", threadResumeParams(threadId, thread, this.ctx.options), ThreadResult);
       server.loaded.add(threadId);
     }
     return threadId;
+  }
+
+  private rememberTools(threadId: string, names: string): void {
+    this.offeredTools.set(threadId, names);
+    if (this.offeredTools.size > OFFERED_TOOLS_LIMIT) this.offeredTools.delete(this.offeredTools.keys().next().value!);
   }
 
   /** Adds the `projects` override that keeps codex from recording `cwd` as trusted (see trust.ts). */
   private async guardTrust(server: AppServer, params: Record<string, unknown>, cwd: string): Promise<void> {
     let projects: unknown;
     try {
-      const read = await server.call<{ config?: { projects?: unknown } }>("config/read", { cwd });
-      projects = read?.config?.projects;
+      projects = (await server.call("config/read", { cwd }, ConfigReadResult)).config.projects;
     } catch (error) {
       this.ctx.logger.debug({ error: String(error) }, "config/read failed; guarding trust without the user's projects table");
     }
@@ -265,7 +292,7 @@ export class AppServerTransport implements Transport {
     if (guarded) params.config = { ...(params.config as Record<string, unknown> | undefined), projects: guarded };
   }
 
-  /** Asks codex to interrupt a turn and waits; kills the process if codex does not comply. */
+  /** Asks codex to interrupt a turn and waits; escalates if codex does not comply. */
   private stopTurn(turn: ActiveTurn): Promise<void> {
     turn.interruptRequested = true;
     turn.cancel.abort();
@@ -275,38 +302,49 @@ export class AppServerTransport implements Transport {
     return turn.stopping;
   }
 
+  /**
+   * `turn/interrupt`, then wait up to `interruptTimeoutMs` for the turn to end. If it does not,
+   * only the stuck turn is dealt with first (its commands killed, the interrupt repeated); the
+   * shared process is killed only if that fails too, and every other turn's error says why.
+   */
   private async interruptAndWait(turn: ActiveTurn): Promise<void> {
     const timeoutMs = this.ctx.options.interruptTimeoutMs ?? DEFAULT_INTERRUPT_TIMEOUT_MS;
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), timeoutMs)));
-    try {
-      // `turn/start` was sent; its answer comes whatever the consumer does, and within the deadline.
-      const turnId = await Promise.race([turn.started.catch(() => null), turn.ended.then(() => null), timedOut]);
-      const server = turn.server;
-      if (turnId === null || server === null || turn.threadId === null) return;
-      const threadId = turn.threadId;
-      if (turnId !== "timeout") {
-        void server.rpc.request("turn/interrupt", { threadId, turnId }).catch((error: unknown) => {
-          this.ctx.logger.debug({ threadId, error: String(error) }, "turn/interrupt failed");
-        });
-      }
-      if (turnId === "timeout" || (await Promise.race([turn.ended, timedOut])) === "timeout") {
-        this.ctx.logger.warn({ threadId, timeoutMs }, "codex did not stop the turn in time; killing codex app-server");
-        await server.kill(
-          new CodexExitError(
-            `codex app-server was killed: it did not stop the turn of thread ${threadId} within ${timeoutMs} ms of turn/interrupt; every turn it was running ended`,
-            { exitCode: null, signal: "SIGKILL", stderrTail: server.proc.stderrTail() },
-          ),
-        );
+    // `turn/start` was sent; its answer comes whatever the consumer does, and within the deadline.
+    const turnId = await within(Promise.race([turn.started.catch(() => null), turn.ended.then(() => null)]), timeoutMs);
+    const server = turn.server;
+    const threadId = turn.threadId;
+    if (turnId === null || server === null || threadId === null) return;
+    if (turnId !== "timeout") {
+      this.interruptRequest(server, threadId, turnId);
+      if ((await within(turn.ended, timeoutMs)) !== "timeout") {
+        // codex keeps an interrupted turn's commands running as background terminals; stop them too.
+        await this.cleanTerminals(server, threadId);
         return;
       }
-      // codex keeps an interrupted turn's commands running as background terminals; stop them too.
-      await server.rpc
-        .request("thread/backgroundTerminals/clean", { threadId }, { timeoutMs: CLEAN_TIMEOUT_MS })
-        .catch((error: unknown) => this.ctx.logger.debug({ threadId, error: String(error) }, "cleaning background terminals failed"));
-    } finally {
-      clearTimeout(timer);
+      this.ctx.logger.warn({ threadId, timeoutMs }, "codex did not stop the turn after turn/interrupt; killing its commands and asking again");
+      await this.cleanTerminals(server, threadId);
+      this.interruptRequest(server, threadId, turnId);
+      if ((await within(turn.ended, STUCK_TURN_GRACE_MS)) !== "timeout") return;
     }
+    this.ctx.logger.warn({ threadId, timeoutMs }, "codex still did not stop the turn; killing codex app-server, which ends every turn it runs");
+    await server.kill(
+      new CodexExitError(
+        `codex app-server was killed: it did not stop the turn of thread ${threadId} after turn/interrupt (waited ${timeoutMs} ms, then killed the turn's commands); every turn it was running ended`,
+        { exitCode: null, signal: "SIGKILL", stderrTail: server.stderrTail() },
+      ),
+    );
+  }
+
+  private interruptRequest(server: AppServer, threadId: string, turnId: string): void {
+    void server.rpc.request("turn/interrupt", { threadId, turnId }).catch((error: unknown) => {
+      this.ctx.logger.debug({ threadId, error: String(error) }, "turn/interrupt failed");
+    });
+  }
+
+  private async cleanTerminals(server: AppServer, threadId: string): Promise<void> {
+    await server.rpc
+      .request("thread/backgroundTerminals/clean", { threadId }, { timeoutMs: CLEAN_TIMEOUT_MS })
+      .catch((error: unknown) => this.ctx.logger.debug({ threadId, error: String(error) }, "cleaning background terminals failed"));
   }
 
   /** Throws `AbortError` when the turn was aborted or interrupted before codex started it. */
@@ -318,7 +356,7 @@ export class AppServerTransport implements Transport {
   /** Claims the thread for one turn. */
   private reserve(threadId: string, turn: ActiveTurn): void {
     if (this.active.has(threadId)) {
-      throw new InvalidOptionsError(`thread ${threadId} is already running a turn; wait for it, steer it, or interrupt it`);
+      throw new ThreadStateError(`thread ${threadId} is already running a turn; wait for it, steer it, or interrupt it`);
     }
     this.active.set(threadId, turn);
   }
@@ -330,17 +368,23 @@ export class AppServerTransport implements Transport {
     const threadId = typeof p.threadId === "string" ? p.threadId : typeof p.conversationId === "string" ? p.conversationId : undefined;
     const turn = threadId !== undefined ? this.active.get(threadId) : undefined;
     if (method === "item/tool/call") return answerToolCall(turn, p, signal);
-    return answerApproval(turn, method, p, this.ctx.logger);
+    return answerApproval(turn, method, p, signal);
   }
 
   private requireActive(threadId: string | null, action: string): ActiveTurn {
     const turn = threadId ? this.active.get(threadId) : undefined;
-    if (!turn) throw new InvalidOptionsError(`cannot ${action}: no turn is running on this thread`);
+    if (!turn) throw new ThreadStateError(`cannot ${action}: no turn is running on this thread`);
     return turn;
   }
 }
 
-/** The turn's tool names, sorted, as one comparable string. */
-function toolNames(request: TurnRequest): string {
-  return (request.tools?.specs ?? []).map((spec) => spec.name).sort().join(",");
+/** `promise`'s value, or "timeout" after `ms`. */
+async function within<T>(promise: Promise<T>, ms: number): Promise<T | "timeout"> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), ms)));
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -1,17 +1,12 @@
 /**
- * argv and environment for one `codex exec --json` run. The order and spelling follow
+ * argv and prompt for one `codex exec --json` run. The order and spelling follow
  * `@openai/codex-sdk` exactly (the parity tests compare them), with codexkit's additions after.
  */
-import path from "node:path";
-import { flattenConfig, toTomlValue } from "../../config/index.js";
+import { flattenConfig, threadConfigEntries, toTomlValue } from "../../config/index.js";
 import { UnsupportedFeatureError } from "../../errors/index.js";
 import { promptWithMentions } from "../../input.js";
 import type { CodexOptions } from "../../options.js";
 import type { TurnRequest } from "../types.js";
-
-/** The originator codex reports for codexkit sessions. */
-export const ORIGINATOR = "codexkit";
-const ORIGINATOR_ENV = "CODEX_INTERNAL_ORIGINATOR_OVERRIDE";
 
 /**
  * Builds `codex exec` arguments. `schemaPath` is the written output schema, if any; `extraConfig`
@@ -31,14 +26,8 @@ export function buildExecArgs(options: CodexOptions, request: TurnRequest, schem
   if (t.skipGitRepoCheck) args.push("--skip-git-repo-check");
   if (schemaPath) args.push("--output-schema", schemaPath);
   if (request.cyberAccessProgram !== undefined) args.push("--cyber-access-program", request.cyberAccessProgram);
-  if (t.modelReasoningEffort) args.push("--config", `model_reasoning_effort="${t.modelReasoningEffort}"`);
-  if (t.networkAccessEnabled !== undefined) {
-    args.push("--config", `sandbox_workspace_write.network_access=${t.networkAccessEnabled}`);
-  }
-  if (t.webSearchMode) args.push("--config", `web_search="${t.webSearchMode}"`);
-  else if (t.webSearchEnabled === true) args.push("--config", `web_search="live"`);
-  else if (t.webSearchEnabled === false) args.push("--config", `web_search="disabled"`);
-  if (t.approvalPolicy) args.push("--config", `approval_policy="${t.approvalPolicy}"`);
+  for (const [key, value] of threadConfigEntries(t)) args.push("--config", `${key}=${toTomlValue(value, key)}`);
+  if (t.approvalPolicy) args.push("--config", `approval_policy=${toTomlValue(t.approvalPolicy, "approval_policy")}`);
   // codexkit additions, after everything the official SDK emits.
   if (t.baseInstructions !== undefined) args.push("--config", `base_instructions=${toTomlValue(t.baseInstructions, "baseInstructions")}`);
   if (t.developerInstructions !== undefined) {
@@ -61,22 +50,4 @@ export function buildExecArgs(options: CodexOptions, request: TurnRequest, schem
 /** The prompt codex reads on stdin: the text parts, then a mention line per attached file. */
 export function buildExecPrompt(request: TurnRequest): string {
   return promptWithMentions(request.input);
-}
-
-/** The environment for codex: the given `env` (or ours), plus originator, API key, home and PATH. */
-export function buildExecEnv(options: CodexOptions, pathDirs: string[]): Record<string, string> {
-  const env: Record<string, string> = {};
-  if (options.env) Object.assign(env, options.env);
-  else for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
-  if (!env[ORIGINATOR_ENV]) env[ORIGINATOR_ENV] = ORIGINATOR;
-  if (options.apiKey) env.CODEX_API_KEY = options.apiKey;
-  if (options.codexHome) env.CODEX_HOME = path.resolve(options.codexHome);
-  if (pathDirs.length > 0) prependPath(env, pathDirs);
-  return env;
-}
-
-function prependPath(env: Record<string, string>, dirs: string[]): void {
-  const key = process.platform === "win32" ? (Object.keys(env).find((k) => k.toLowerCase() === "path") ?? "PATH") : "PATH";
-  const rest = (env[key] ?? "").split(path.delimiter).filter((entry) => entry.length > 0 && !dirs.includes(entry));
-  env[key] = [...dirs, ...rest].join(path.delimiter);
 }

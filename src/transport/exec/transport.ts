@@ -1,32 +1,43 @@
 /**
  * The exec transport: one `codex exec --json` process per turn, its JSONL stdout mapped to
- * `ThreadEvent`s. Events pass through as codex prints them (that is what makes codexkit a
- * drop-in for `@openai/codex-sdk`), except `turn.completed.usage`, which becomes per-turn.
+ * events. Events pass through as codex prints them (that is what makes codexkit a drop-in for
+ * `@openai/codex-sdk`), except `turn.completed.usage`, which becomes per-turn, and the calls of
+ * codexkit's tool endpoint, reported to the turn layer.
  */
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { ProtocolError, UnsupportedFeatureError, type CodexError } from "../../errors/index.js";
-import { untrustedDirectoryError, UNTRUSTED_DIRECTORY_MESSAGE } from "../git.js";
-import { removeOnExit } from "../exit-hooks.js";
-import { abortError, interruptedError } from "../abort.js";
-import type { ThreadEvent } from "../../events.js";
-import { startToolServer, ToolCallItemMapper, type ToolServer } from "../../mcp/index.js";
+import { ProtocolError, ThreadStateError, UnsupportedFeatureError, type CodexError } from "../../errors/index.js";
+import { threadCwd } from "../../config/index.js";
 import { toUsage, usageSince } from "../../usage.js";
+import { abortError, interruptedError } from "../abort.js";
 import { resolveCodexBinary, type ResolvedBinary } from "../binary.js";
-import { excerpt, parseJsonLine } from "../line-decoder.js";
+import { codexEnv } from "../env.js";
+import { removeOnExit } from "../exit-hooks.js";
+import { untrustedDirectoryError, UNTRUSTED_DIRECTORY_MESSAGE } from "../git.js";
+import { parseJsonLine } from "../line-decoder.js";
 import { CodexProcess } from "../process.js";
-import type { ClientContext, Transport, TurnRequest } from "../types.js";
-import { buildExecArgs, buildExecEnv, buildExecPrompt } from "./args.js";
+import type { ClientContext, Transport, TransportEvent, TurnHost, TurnRequest } from "../types.js";
+import { buildExecArgs, buildExecPrompt } from "./args.js";
+import { startToolServer, type ToolServer } from "./tool-endpoint.js";
+import { toolCallReports } from "./tool-reports.js";
 import { UsageBaselines, codexHomeFor } from "./usage-baseline.js";
+import { checkedEvent } from "./wire.js";
 
+/** What one running turn holds, so `close()` can free it even while its iterator is suspended. */
+interface RunningTurn {
+  proc: CodexProcess | null;
+  interrupted: boolean;
+  /** Frees the turn's tool endpoint and temp files. */
+  release(): Promise<void>;
+}
 
 /** Runs each turn as its own `codex exec` process. */
 export class ExecTransport implements Transport {
   readonly kind = "exec" as const;
-  private readonly running = new Set<CodexProcess>();
-  /** The process running each thread's turn, so `interrupt` can find it. */
-  private readonly byThread = new Map<string, { proc: CodexProcess; interrupted: boolean }>();
+  private readonly turns = new Set<RunningTurn>();
+  /** The running turn of each thread, so `interrupt` can find it. */
+  private readonly byThread = new Map<string, RunningTurn>();
   private readonly baselines: UsageBaselines;
   private binary: ResolvedBinary | undefined;
 
@@ -34,47 +45,66 @@ export class ExecTransport implements Transport {
     this.baselines = new UsageBaselines(() => codexHomeFor(ctx.options.codexHome, ctx.options.env));
   }
 
-  async *runTurn(request: TurnRequest): AsyncGenerator<ThreadEvent, void, undefined> {
+  async *runTurn(request: TurnRequest, host: TurnHost): AsyncGenerator<TransportEvent, void, undefined> {
     const { signal } = request;
     if (signal?.aborted) throw abortError(signal);
+    if (request.threadId !== null && this.byThread.has(request.threadId)) {
+      throw new ThreadStateError(`thread ${request.threadId} is already running a turn; wait for it or interrupt it`);
+    }
     this.binary ??= resolveCodexBinary(this.ctx.options.codexPathOverride);
     const binary = this.binary;
-    const schema = request.outputSchema ? await writeSchema(request.outputSchema) : null;
-    let proc: CodexProcess | null = null;
-    let entry: { proc: CodexProcess; interrupted: boolean } | undefined;
-    let toolServer: ToolServer | null = null;
     let threadId = request.threadId;
-    const onAbort = (): void => void proc?.kill(this.ctx.options.killGraceMs);
+    let schema: { file: string; remove: () => Promise<void> } | null = null;
+    let toolServer: ToolServer | null = null;
+    const turn: RunningTurn = {
+      proc: null,
+      interrupted: false,
+      release: async () => {
+        await toolServer?.close();
+        await schema?.remove();
+      },
+    };
+    this.turns.add(turn);
+    if (threadId) this.byThread.set(threadId, turn);
+    const onAbort = (): void => void turn.proc?.kill(this.ctx.options.killGraceMs);
     try {
-      // The turn's tools reach codex through a loopback MCP server that lives as long as the turn.
-      if (request.tools && request.tools.specs.length > 0) {
+      if (request.outputSchema) schema = await writeSchema(request.outputSchema);
+      // The turn's tools reach codex through a loopback MCP endpoint that lives as long as the turn.
+      if (request.tools.length > 0) {
         const options = { logger: this.ctx.logger, redactor: this.ctx.redactor, context: () => ({ threadId, turnId: null }) };
-        toolServer = await startToolServer(request.tools, signal ? { ...options, signal } : options);
+        toolServer = await startToolServer({ specs: request.tools, call: (call) => host.callTool(call) }, signal ? { ...options, signal } : options);
       }
-      const mapper = toolServer ? new ToolCallItemMapper(toolServer.serverName) : null;
+      const reports = toolServer ? toolCallReports(toolServer.serverName) : null;
       const args = buildExecArgs(this.ctx.options, request, schema?.file, toolServer?.configArgs());
-      const env = { ...buildExecEnv(this.ctx.options, binary.pathDirs), ...toolServer?.env() };
+      const env = { ...codexEnv(this.ctx.options, binary.pathDirs), ...toolServer?.env() };
       if (this.ctx.options.codexHome) await mkdir(this.ctx.options.codexHome, { recursive: true });
       const baseline = await this.baselines.get(request.threadId);
       if (signal?.aborted) throw abortError(signal);
-      // The tool server's token lives for this turn only: hide it here without growing the client's set.
+      // The tool endpoint's token lives for this turn only: hide it here without growing the client's set.
       const redactor = toolServer ? this.ctx.redactor.with(toolServer.token) : this.ctx.redactor;
-      proc = CodexProcess.spawn({ executable: binary.executable, args, env, redactor, killGraceMs: this.ctx.options.killGraceMs, maxLineBytes: this.ctx.options.maxLineBytes });
-      this.running.add(proc);
+      const proc = CodexProcess.spawn({
+        executable: binary.executable,
+        args,
+        env,
+        redactor,
+        killGraceMs: this.ctx.options.killGraceMs,
+        maxLineBytes: this.ctx.options.maxLineBytes,
+      });
+      turn.proc = proc;
       signal?.addEventListener("abort", onAbort, { once: true });
       this.ctx.logger.debug({ pid: proc.pid, threadId: request.threadId, transport: "exec" }, "codex exec started");
-      void proc.write(buildExecPrompt(request)).catch(() => {});
+      // A failed write means codex is gone already; how it ended is the error worth reporting.
+      let writeError: Error | null = null;
+      void proc.write(buildExecPrompt(request)).catch((error: Error) => (writeError = error));
       proc.endInput();
 
-      if (threadId) this.byThread.set(threadId, (entry = { proc, interrupted: false }));
       let sawTurnEnd = false;
       for await (const line of proc.lines()) {
-        if (signal?.aborted || entry?.interrupted) break;
-        const event = toEvent(line);
+        if (signal?.aborted || turn.interrupted) break;
+        const event = checkedEvent(parseJsonLine(line), line);
         if (event.type === "thread.started") {
           threadId = event.thread_id;
-          entry ??= { proc, interrupted: false };
-          this.byThread.set(threadId, entry);
+          this.byThread.set(threadId, turn);
         }
         if (event.type === "turn.completed") {
           const total = toUsage(event.usage);
@@ -84,25 +114,23 @@ export class ExecTransport implements Transport {
           continue;
         }
         if (event.type === "turn.failed") sawTurnEnd = true;
-        yield mapper ? mapper.map(event) : event;
+        yield reports ? reports(event) : event;
       }
       if (signal?.aborted) throw abortError(signal);
-      if (entry?.interrupted) throw interruptedError();
+      if (turn.interrupted) throw interruptedError();
       const exit = await proc.exited;
-      if (exit.code !== 0 && !sawTurnEnd) throw this.exitError(proc, path.resolve(request.thread.workingDirectory ?? process.cwd()));
-      if (!sawTurnEnd) {
-        throw new ProtocolError("codex exec ended without reporting the end of the turn", "");
-      }
+      if (exit.code !== 0 && !sawTurnEnd) throw this.exitError(proc, threadCwd(request.thread), writeError);
+      if (!sawTurnEnd) throw new ProtocolError("codex exec ended without reporting the end of the turn", "");
     } finally {
       signal?.removeEventListener("abort", onAbort);
-      for (const [id, value] of this.byThread) if (value === entry) this.byThread.delete(id);
+      for (const [id, value] of this.byThread) if (value === turn) this.byThread.delete(id);
+      const proc = turn.proc;
       if (proc) {
         if (proc.running) await proc.kill(this.ctx.options.killGraceMs);
         else proc.release();
-        this.running.delete(proc);
       }
-      if (toolServer) await toolServer.close();
-      if (schema) await schema.remove();
+      await turn.release();
+      this.turns.delete(turn);
     }
   }
 
@@ -113,10 +141,10 @@ export class ExecTransport implements Transport {
 
   /** Stops the thread's running `codex exec`; its stream throws `AbortError`. */
   async interrupt(threadId: string): Promise<void> {
-    const entry = this.byThread.get(threadId);
-    if (!entry) return;
-    entry.interrupted = true;
-    await entry.proc.kill(this.ctx.options.killGraceMs);
+    const turn = this.byThread.get(threadId);
+    if (!turn) return;
+    turn.interrupted = true;
+    await turn.proc?.kill(this.ctx.options.killGraceMs);
   }
 
   /** Forking is done with the app-server transport. */
@@ -124,30 +152,35 @@ export class ExecTransport implements Transport {
     throw new UnsupportedFeatureError("fork needs the app-server transport", "fork");
   }
 
+  /** Stops every running codex and frees each turn's tool endpoint and temp files, even for a suspended iterator. */
   async close(): Promise<void> {
-    await Promise.all([...this.running].map((proc) => proc.kill(this.ctx.options.killGraceMs)));
-    this.running.clear();
+    const turns = [...this.turns];
+    this.turns.clear();
+    await Promise.all(
+      turns.map(async (turn) => {
+        turn.interrupted = true;
+        await turn.proc?.kill(this.ctx.options.killGraceMs);
+        await turn.release();
+      }),
+    );
   }
 
-  private exitError(proc: CodexProcess, cwd: string): CodexError {
-    const error = proc.exitError("codex exec failed");
+  private exitError(proc: CodexProcess, cwd: string, writeError: Error | null): CodexError {
+    const error = proc.exitError("codex exec failed", writeError ?? undefined);
     // codex's own sentence leads the message, so code that matched the official SDK's still does.
     if (error.stderrTail.includes(UNTRUSTED_DIRECTORY_MESSAGE)) return untrustedDirectoryError(cwd, { cause: error });
     return error;
   }
 }
 
-function toEvent(line: string): ThreadEvent {
-  const value = parseJsonLine(line);
-  if (typeof value.type !== "string") throw new ProtocolError("codex printed an event without a type", excerpt(line));
-  return value as unknown as ThreadEvent;
-}
-
 /** The output schema in a private temp dir; `remove()` deletes it (also done at program exit). */
 async function writeSchema(schema: Record<string, unknown>): Promise<{ file: string; remove: () => Promise<void> }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "codexkit-schema-"));
   const forget = removeOnExit(dir);
+  let removed = false;
   const remove = async (): Promise<void> => {
+    if (removed) return;
+    removed = true;
     await rm(dir, { recursive: true, force: true }).catch(() => {});
     forget();
   };

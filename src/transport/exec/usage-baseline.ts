@@ -10,16 +10,29 @@ import type { Usage } from "../../events.js";
 import { emptyUsage, toUsage } from "../../usage.js";
 
 const TAIL_BYTES = 512 * 1024;
+/** Threads whose totals are kept in memory; a forgotten one is read back from its rollout. */
+const REMEMBERED_THREADS = 1_000;
 
-/** Remembers each thread's last cumulative usage. */
+/** Remembers the last cumulative usage of the most recently used threads. */
 export class UsageBaselines {
   private readonly totals = new Map<string, Usage>();
 
-  constructor(private readonly codexHome: () => string) {}
+  constructor(
+    private readonly codexHome: () => string,
+    private readonly limit: number = REMEMBERED_THREADS,
+  ) {}
+
+  /** How many threads are remembered. */
+  get size(): number {
+    return this.totals.size;
+  }
 
   /** Records the cumulative total codex reported for `threadId`. */
   set(threadId: string, total: Usage): void {
+    // Re-inserted at the end: the map's order is the order of use, oldest first.
+    this.totals.delete(threadId);
     this.totals.set(threadId, total);
+    if (this.totals.size > this.limit) this.totals.delete(this.totals.keys().next().value!);
   }
 
   /** The cumulative total before the next turn of `threadId` (zero for a new thread). */

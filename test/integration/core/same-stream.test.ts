@@ -182,7 +182,8 @@ describe("exec and app-server yield the same event stream", () => {
   });
 
   it("a failed turn ends the stream with turn.failed", async () => {
-    const { exec } = await compare({ script: (m) => m.enqueue(fail("boom")), turns: [{ input: "go" }] });
+    // Not retried (app-server would retry a broken stream; exec cannot): the stream shows the failure.
+    const { exec } = await compare({ script: (m) => m.enqueue(fail("boom")), turns: [{ input: "go", options: { retry: false } }] });
     const message = "stream disconnected before completion: boom";
     expect(exec[0]!.slice(-2)).toEqual([
       { type: "error", message },

@@ -3,7 +3,8 @@
  * a loopback MCP server that codex calls, the calls show up as `tool_call` items, the model gets
  * the results, and the server is gone when the turn ends.
  *
- * `Thread` does not pass tools yet, so the turns are run through `ExecTransport` directly.
+ * The turns are run through `ExecTransport` directly, with the turn layer's host and item shaping,
+ * so the tool set can be a hand-made recorder.
  */
 import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
@@ -16,7 +17,10 @@ import type { ApprovalMode, CodexOptions, SandboxMode, ThreadOptions } from "../
 import { callTool, functionCallOutput, runCommand, say } from "../../../src/testing/index.js";
 import type { ToolCallContext, ToolCallOutcome, ToolSet, ToolSpec } from "../../../src/tools/types.js";
 import { ExecTransport } from "../../../src/transport/exec/transport.js";
-import { TOOL_SERVER_TOKEN_ENV } from "../../../src/mcp/index.js";
+import { TOOL_SERVER_TOKEN_ENV } from "../../../src/transport/exec/tool-endpoint.js";
+import type { TransportEvent, TurnRequest } from "../../../src/transport/index.js";
+import { createTurnHost } from "../../../src/turn/host.js";
+import { ToolCallItems } from "../../../src/turn/tool-call-item.js";
 import { collect, harness, type Harness } from "../../helpers/harness.js";
 import { processesWithEnv } from "../../helpers/processes.js";
 import { refused } from "../../helpers/network.js";
@@ -104,9 +108,17 @@ async function runTurn(set: ToolSet, thread: ThreadOptions = {}, signal?: AbortS
   const transport = new ExecTransport({ options, redactor: new Redactor(), logger });
   transports.push(transport);
   const events = await collect(
-    transport.runTurn({ threadId: null, input: normalizeInput("go"), thread: { skipGitRepoCheck: true, workingDirectory: h.cwd, ...thread }, tools: set, ...(signal ? { signal } : {}) }),
+    shaped(transport, { threadId: null, input: normalizeInput("go"), thread: { skipGitRepoCheck: true, workingDirectory: h.cwd, ...thread }, tools: set.specs, ...(signal ? { signal } : {}) }, set, logger),
   );
   return { events, urls: logger.urls };
+}
+
+/** The transport's events with tool calls answered and shaped by the turn layer's parts. */
+async function* shaped(transport: ExecTransport, request: TurnRequest, set: ToolSet, logger: Logger): AsyncGenerator<ThreadEvent> {
+  const items = new ToolCallItems();
+  for await (const event of transport.runTurn(request, createTurnHost(set, {}, logger)) as AsyncGenerator<TransportEvent>) {
+    yield event.type === "tool_call.report" ? items.toEvent(event) : event;
+  }
 }
 
 function toolItems(events: ThreadEvent[]): Array<{ type: string; item: ToolCallItem }> {
@@ -184,13 +196,12 @@ describe("tools on the exec transport", () => {
     transports.push(transport);
     const controller = new AbortController();
     const turn = collect(
-      transport.runTurn({
-        threadId: null,
-        input: normalizeInput("go"),
-        thread: { skipGitRepoCheck: true, workingDirectory: h.cwd },
-        tools: set,
-        signal: controller.signal,
-      }),
+      shaped(
+        transport,
+        { threadId: null, input: normalizeInput("go"), thread: { skipGitRepoCheck: true, workingDirectory: h.cwd }, tools: set.specs, signal: controller.signal },
+        set,
+        logger,
+      ),
     );
     const settled = turn.catch((error: unknown) => error);
     const deadline = Date.now() + 20_000;

@@ -8,9 +8,14 @@ import path from "node:path";
 import { Codex as OfficialCodex } from "@openai/codex-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Codex } from "../../../src/index.js";
+import { PNG } from "../../helpers/fixtures.js";
 
 let dir: string;
 let recorder: string;
+/** Images must exist: codexkit refuses a missing one before codex runs (AttachmentError). */
+const images = mkdtempSync(path.join(os.tmpdir(), "codexkit-argv-images-"));
+for (const name of ["a.png", "b.png"]) writeFileSync(path.join(images, name), PNG);
+afterAll(() => rmSync(images, { recursive: true, force: true }));
 
 beforeAll(() => {
   dir = mkdtempSync(path.join(os.tmpdir(), "codexkit-argv-"));
@@ -104,9 +109,9 @@ const cases: Array<[string, Options]> = [
       resume: "thread-123",
       input: [
         { type: "text", text: "look" },
-        { type: "local_image", path: "/tmp/a.png" },
+        { type: "local_image", path: path.join(images, "a.png") },
         { type: "text", text: "and this" },
-        { type: "local_image", path: "/tmp/b.png" },
+        { type: "local_image", path: path.join(images, "b.png") },
       ],
     },
   ],

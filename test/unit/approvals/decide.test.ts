@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ApprovalHandler, ApprovalRequest } from "../../../src/approvals/index.js";
-import { approvalRules, decideApproval, toApprovalRequest } from "../../../src/approvals/index.js";
+import { approvalRules, decideApproval } from "../../../src/approvals/index.js";
+import { toApprovalRequest } from "../../../src/transport/app-server/approval-requests.js";
 import { commandParams, recordingLogger } from "./helpers.js";
 import { silentLogger } from "../../../src/logger.js";
 

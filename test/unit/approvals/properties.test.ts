@@ -1,7 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { ApprovalHandler, ApprovalRequest } from "../../../src/approvals/index.js";
-import { APPROVAL_DECISIONS, APPROVAL_METHODS, approvalRules, decideApproval, isApprovalDecision, toApprovalRequest } from "../../../src/approvals/index.js";
+import { APPROVAL_DECISIONS, approvalRules, decideApproval, isApprovalDecision } from "../../../src/approvals/index.js";
+import { APPROVAL_METHODS } from "../../../src/transport/app-server/approval-methods.js";
+import { toApprovalRequest } from "../../../src/transport/app-server/approval-requests.js";
 import { silentLogger } from "../../../src/logger.js";
 import { commandParams, fileChangeParams } from "./helpers.js";
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ApprovalRequest, FileChange } from "../../../src/approvals/index.js";
-import { approvalRules, toApprovalRequest } from "../../../src/approvals/index.js";
+import { approvalRules } from "../../../src/approvals/index.js";
+import { toApprovalRequest } from "../../../src/transport/app-server/approval-requests.js";
 import { InvalidOptionsError } from "../../../src/errors/index.js";
 import { commandParams, execCommandParams, fileChangeParams, permissionsParams } from "./helpers.js";
 

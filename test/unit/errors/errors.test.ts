@@ -11,7 +11,11 @@ import {
   ConnectionClosedError,
   UntrustedDirectoryError,
   InvalidOptionsError,
-  McpError,
+  ServerError,
+  ContextWindowError,
+  UsageLimitError,
+  ThreadStateError,
+  isCodexError,
   OutputSchemaError,
   ProtocolError,
   RateLimitError,
@@ -66,16 +70,44 @@ const cases: Record<string, Case> = {
     type: TurnFailedError,
     code: "turn_failed",
     retryable: false,
-    fields: { codexErrorInfo: { kind: "contextWindowExceeded" } },
+    fields: { codexErrorInfo: { kind: "contextWindowExceeded" }, httpStatusCode: null },
   },
   RateLimitError: {
-    make: (o) => new RateLimitError("msg", 1500, o),
+    make: (o) => new RateLimitError("msg", { retryAfterMs: 1500, httpStatusCode: 429 }, o),
     type: RateLimitError,
     code: "rate_limited",
     retryable: true,
-    fields: { retryAfterMs: 1500 },
+    fields: { retryAfterMs: 1500, httpStatusCode: 429, codexErrorInfo: null },
   },
-  AuthError: { make: (o) => new AuthError("msg", o), type: AuthError, code: "auth_failed", retryable: false, fields: {} },
+  AuthError: {
+    make: (o) => new AuthError("msg", { httpStatusCode: 401 }, o),
+    type: AuthError,
+    code: "auth_failed",
+    retryable: false,
+    fields: { httpStatusCode: 401 },
+  },
+  ServerError: {
+    make: (o) => new ServerError("msg", { codexErrorInfo: "internalServerError" }, o),
+    type: ServerError,
+    code: "server_error",
+    retryable: true,
+    fields: { codexErrorInfo: "internalServerError", httpStatusCode: null },
+  },
+  ContextWindowError: {
+    make: (o) => new ContextWindowError("msg", { codexErrorInfo: "contextWindowExceeded" }, o),
+    type: ContextWindowError,
+    code: "context_window_exceeded",
+    retryable: false,
+    fields: { codexErrorInfo: "contextWindowExceeded" },
+  },
+  UsageLimitError: {
+    make: (o) => new UsageLimitError("msg", { codexErrorInfo: "usageLimitExceeded" }, o),
+    type: UsageLimitError,
+    code: "usage_limit_exceeded",
+    retryable: false,
+    fields: { codexErrorInfo: "usageLimitExceeded" },
+  },
+  ThreadStateError: { make: (o) => new ThreadStateError("msg", o), type: ThreadStateError, code: "invalid_state", retryable: false, fields: {} },
   AbortError: { make: (o) => new AbortError("msg", o), type: AbortError, code: "aborted", retryable: false, fields: {} },
   TimeoutError: {
     make: (o) => new TimeoutError("msg", 30_000, o),
@@ -99,7 +131,6 @@ const cases: Record<string, Case> = {
     retryable: false,
     fields: { rawText: "raw text", issues: ["a: bad"] },
   },
-  McpError: { make: (o) => new McpError("msg", "server-1", o), type: McpError, code: "mcp_error", retryable: false, fields: { server: "server-1" } },
   AttachmentError: {
     make: (o) => new AttachmentError("msg", "/tmp/file.png", o),
     type: AttachmentError,
@@ -134,7 +165,7 @@ const cases: Record<string, Case> = {
 describe("error classes", () => {
   it("covers every class exported by errors.ts", () => {
     const exported = Object.entries(errors)
-      .filter(([, value]) => typeof value === "function")
+      .filter(([, value]) => typeof value === "function" && (value as { prototype?: unknown }).prototype instanceof Error)
       .map(([name]) => name)
       .sort();
     expect(exported).toEqual(Object.keys(cases).sort());
@@ -169,6 +200,15 @@ describe("error classes", () => {
     });
   });
 
+  it("every turn failure is a TurnFailedError, and isCodexError tells codexkit's errors apart", () => {
+    for (const error of [new RateLimitError("x"), new AuthError("x"), new ServerError("x"), new ContextWindowError("x"), new UsageLimitError("x")]) {
+      expect(error).toBeInstanceOf(TurnFailedError);
+      expect(isCodexError(error)).toBe(true);
+    }
+    expect(isCodexError(new Error("x"))).toBe(false);
+    expect(isCodexError({ code: "turn_failed" })).toBe(false);
+  });
+
   it("defaults AbortError's message", () => {
     expect(new AbortError().message).toBe("The operation was aborted");
   });
@@ -179,14 +219,14 @@ describe("error classes", () => {
   });
 
   it("accepts a null retryAfterMs and a numeric exit code", () => {
-    expect(new RateLimitError("x", null).retryAfterMs).toBeNull();
+    expect(new RateLimitError("x").retryAfterMs).toBeNull();
     const exit = new CodexExitError("x", { exitCode: 2, signal: null, stderrTail: "" });
     expect(exit.exitCode).toBe(2);
     expect(exit.signal).toBeNull();
   });
 
   it("keeps the retryable default when options.retryable is undefined", () => {
-    expect(new RateLimitError("x", null, { retryable: undefined }).retryable).toBe(true);
+    expect(new RateLimitError("x", {}, { retryable: undefined }).retryable).toBe(true);
     expect(new TimeoutError("x", 1, { retryable: undefined }).retryable).toBe(true);
   });
 

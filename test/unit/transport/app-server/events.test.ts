@@ -20,6 +20,7 @@ import { readFileSync, existsSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { ThreadEvent, Usage } from "../../../../src/events.js";
+import { ToolCallItems } from "../../../../src/turn/tool-call-item.js";
 import { TurnEventMapper } from "../../../../src/transport/app-server/events.js";
 import { emptyUsage, toUsage, usageSince } from "../../../../src/usage.js";
 import { expectDeltasAddUp, normalizeEvents, type Event } from "../../../helpers/normalize.js";
@@ -59,11 +60,13 @@ function mapTurns(notifications: Notification[], turns: number): { events: Threa
   let index = 0;
   for (let t = 0; t < turns; t++) {
     const mapper = new TurnEventMapper({ threadId });
+    // Tool call reports are shaped by the turn layer, as in a real turn.
+    const items = new ToolCallItems();
     const out: ThreadEvent[] = [];
     while (index < notifications.length && !mapper.done) {
       const n = notifications[index++]!;
       // Server requests (with an id) are answered by the transport, not mapped.
-      if (n.id === undefined) out.push(...mapper.map(n.method, n.params));
+      if (n.id === undefined) out.push(...mapper.map(n.method, n.params).map((e) => (e.type === "tool_call.report" ? items.toEvent(e) : e)));
     }
     expect(mapper.done).toBe(true);
     events.push(out);
@@ -383,8 +386,18 @@ describe("TurnEventMapper", () => {
       },
     ]);
     const tool = { type: "dynamicToolCall", id: "t1", namespace: null, tool: "lookup", arguments: {}, status: "failed", success: false, durationMs: 7 };
+    // A codexkit tool call is reported to the turn layer, which shapes the tool_call item.
     expect(mapper.map("item/completed", { ...at, item: { ...tool, contentItems: [{ type: "inputText", text: "no such key" }] } })).toEqual([
-      { type: "item.completed", item: { id: "t1", type: "tool_call", tool: "lookup", arguments: {}, status: "failed", error: { message: "no such key" }, duration_ms: 7 } },
+      {
+        type: "tool_call.report",
+        phase: "item.completed",
+        id: "t1",
+        tool: "lookup",
+        arguments: {},
+        status: "failed",
+        content: [{ type: "text", text: "no such key" }],
+        durationMs: 7,
+      },
     ]);
     // The command never completed, but the turn lists it: it is completed before turn.completed.
     const end = mapper.map("turn/completed", {
@@ -467,7 +480,11 @@ describe("TurnEventMapper properties", () => {
       fc.property(fc.array(item, { maxLength: 15 }), (items) => {
         const mapper = new TurnEventMapper({ threadId: THREAD });
         let completed = 0;
-        for (const i of items) completed += mapper.map("item/completed", { threadId: THREAD, turnId: TURN, item: i }).filter((e) => e.type === "item.completed").length;
+        for (const i of items) {
+          completed += mapper
+            .map("item/completed", { threadId: THREAD, turnId: TURN, item: i })
+            .filter((e) => e.type === "item.completed" || (e.type === "tool_call.report" && e.phase === "item.completed")).length;
+        }
         expect(completed).toBe(items.filter((i) => i.type !== "userMessage").length);
       }),
     );

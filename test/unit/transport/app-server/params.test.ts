@@ -1,7 +1,8 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { normalizeInput } from "../../../../src/input.js";
-import { threadPermissions, threadSettings, turnStartParams } from "../../../../src/transport/app-server/params.js";
+import { threadPermissions } from "../../../../src/config/index.js";
+import { threadSettings, turnStartParams } from "../../../../src/transport/app-server/params.js";
 import type { TurnRequest } from "../../../../src/transport/types.js";
 
 describe("threadPermissions", () => {

@@ -3,12 +3,13 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { InvalidOptionsError, UnsupportedFeatureError } from "../../../../src/errors/index.js";
 import { normalizeInput } from "../../../../src/input.js";
 import type { CodexOptions, Input, ThreadOptions } from "../../../../src/options.js";
-import { ORIGINATOR, buildExecArgs, buildExecEnv, buildExecPrompt } from "../../../../src/transport/exec/args.js";
+import { buildExecArgs, buildExecPrompt } from "../../../../src/transport/exec/args.js";
+import { ORIGINATOR, codexEnv as buildExecEnv } from "../../../../src/transport/env.js";
 import type { TurnRequest } from "../../../../src/transport/types.js";
 
 function request(thread: ThreadOptions = {}, extra: Partial<Omit<TurnRequest, "input">> & { input?: Input } = {}): TurnRequest {
   const { input, ...rest } = extra;
-  return { threadId: null, thread, input: normalizeInput(input ?? "hi"), ...rest };
+  return { threadId: null, thread, input: normalizeInput(input ?? "hi"), tools: [], ...rest };
 }
 
 const BASE = ["exec", "--experimental-json"];
@@ -153,7 +154,7 @@ describe("buildExecPrompt", () => {
   });
 });
 
-describe("buildExecEnv", () => {
+describe("codexEnv", () => {
   afterEach(() => vi.unstubAllEnvs());
 
   it("replaces process.env with the given env", () => {

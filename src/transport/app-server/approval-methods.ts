@@ -1,6 +1,6 @@
 /** The server→client JSON-RPC methods that ask for an approval this module can answer. */
 
-import type { ServerRequest } from "../transport/app-server/protocol/index.js";
+import type { ServerRequest } from "./protocol/index.js";
 
 /** A server request method this module parses and answers. */
 export type ApprovalMethod = Extract<

@@ -5,29 +5,31 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { afterEach, describe, expect, it } from "vitest";
-import { Redactor } from "../../../src/errors/index.js";
-import { silentLogger } from "../../../src/logger.js";
+import { Redactor } from "../../../../src/errors/index.js";
+import { silentLogger } from "../../../../src/logger.js";
+import type { ToolCallOutcome, ToolSpec } from "../../../../src/tools/index.js";
 import {
   DEFAULT_TOOL_SERVER_NAME,
   TOOL_SERVER_TOKEN_ENV,
   parseDataUrl,
   startToolServer,
   toCallToolResult,
+  type ToolEndpointTools,
   type ToolServer,
-} from "../../../src/mcp/index.js";
-import type { ToolCallContext, ToolCallOutcome, ToolSet, ToolSpec } from "../../../src/tools/types.js";
-import { refused } from "../../helpers/network.js";
+} from "../../../../src/transport/exec/tool-endpoint.js";
+import type { ToolCallRequest } from "../../../../src/transport/index.js";
+import { refused } from "../../../helpers/network.js";
 
 const PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC";
 
 interface Call {
   name: string;
   args: unknown;
-  ctx: ToolCallContext;
+  ctx: ToolCallRequest;
 }
 
-/** A hand-made ToolSet: `add` sums, `fail` fails, `picture` returns an image, `wait` waits for abort. */
-function toolSet(): ToolSet & { calls: Call[] } {
+/** A hand-made host: `add` sums, `fail` fails, `picture` returns an image, `wait` waits for abort. */
+function toolSet(): ToolEndpointTools & { calls: Call[] } {
   const specs: ToolSpec[] = [
     {
       name: "add",
@@ -42,8 +44,8 @@ function toolSet(): ToolSet & { calls: Call[] } {
   return {
     specs,
     calls,
-    has: (name) => specs.some((spec) => spec.name === name),
-    async call(name, args, ctx): Promise<ToolCallOutcome> {
+    async call(ctx): Promise<ToolCallOutcome> {
+      const { tool: name, arguments: args } = ctx;
       calls.push({ name, args, ctx });
       if (name === "add") {
         const { a, b } = args as { a: number; b: number };
@@ -82,7 +84,7 @@ afterEach(async () => {
   clients = [];
 });
 
-async function start(tools: ToolSet = toolSet(), threadId: string | null = "thread-1"): Promise<ToolServer> {
+async function start(tools: ToolEndpointTools = toolSet(), threadId: string | null = "thread-1"): Promise<ToolServer> {
   const server = await startToolServer(tools, { logger: silentLogger, redactor: new Redactor(), context: () => ({ threadId, turnId: null }) });
   servers.push(server);
   return server;

@@ -1,5 +1,7 @@
 /**
- * The loopback MCP server that offers codexkit tools to `codex exec`.
+ * The loopback MCP endpoint through which `codex exec` calls codexkit tools: exec's wire for tool
+ * calls, as `item/tool/call` is app-server's. It announces the turn's tool specs and hands each
+ * call up to the turn layer (`call`); it runs nothing itself.
  *
  * On the exec transport codex cannot take `dynamicTools`, so each turn that has tools starts one
  * of these: `@modelcontextprotocol/sdk` streamable HTTP on `http://127.0.0.1:<random port>/mcp`,
@@ -50,11 +52,11 @@ import type { AddressInfo } from "node:net";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult, type Tool as McpTool } from "@modelcontextprotocol/sdk/types.js";
-import type { Redactor } from "../errors/index.js";
-import type { Logger } from "../logger.js";
-import { abortError } from "../transport/abort.js";
-import type { ToolCallOutcome, ToolContentItem, ToolSet } from "../tools/types.js";
-import { anySignal } from "../transport/abort.js";
+import type { Redactor } from "../../errors/index.js";
+import type { Logger } from "../../logger.js";
+import type { ToolCallOutcome, ToolContentItem, ToolSpec } from "../../tools/index.js";
+import { abortError, anySignal } from "../abort.js";
+import type { ToolCallRequest } from "../types.js";
 
 /** The MCP server name codex knows our tools by (the model sees `mcp__codexkit`). */
 export const DEFAULT_TOOL_SERVER_NAME = "codexkit";
@@ -66,6 +68,13 @@ export const TOOL_SERVER_TIMEOUT_SEC = 86_400;
 const MCP_PATH = "/mcp";
 const SERVER_NAME_PATTERN = /^[a-zA-Z0-9_-]{1,64}$/;
 
+/** What the endpoint offers, and who answers its calls (the turn layer, through the `TurnHost`). */
+export interface ToolEndpointTools {
+  readonly specs: readonly ToolSpec[];
+  call(call: ToolCallRequest): Promise<ToolCallOutcome>;
+}
+
+/** Options of `startToolServer`. */
 export interface ToolServerOptions {
   logger: Logger;
   redactor: Redactor;
@@ -97,7 +106,7 @@ interface Session {
 }
 
 /** Starts the loopback MCP server for `tools`. */
-export async function startToolServer(tools: ToolSet, options: ToolServerOptions): Promise<ToolServer> {
+export async function startToolServer(tools: ToolEndpointTools, options: ToolServerOptions): Promise<ToolServer> {
   const serverName = options.serverName ?? DEFAULT_TOOL_SERVER_NAME;
   if (!SERVER_NAME_PATTERN.test(serverName)) {
     throw new TypeError(`invalid MCP server name ${JSON.stringify(serverName)}: use letters, digits, "_" and "-" (at most 64)`);
@@ -119,18 +128,18 @@ export async function startToolServer(tools: ToolSet, options: ToolServerOptions
       const name = request.params.name;
       const meta = codexMeta(request.params._meta);
       const callId = meta.callId ?? `mcp_${index}_${String(extra.requestId)}`;
-      if (!tools.has(name)) return errorResult(`unknown tool ${JSON.stringify(name)}`);
+      if (!tools.specs.some((spec) => spec.name === name)) return errorResult(`unknown tool ${JSON.stringify(name)}`);
       const combined = anySignal([closing.signal, extra.signal, options.signal].filter((s): s is AbortSignal => s !== undefined));
       const context = options.context();
       const threadId = context.threadId ?? meta.threadId ?? "";
       const turnId = context.turnId ?? meta.turnId ?? null;
       logger.debug({ tool: name, callId, threadId }, "tool call started (mcp)");
       try {
-        const outcome = await tools.call(name, request.params.arguments ?? {}, { threadId, turnId, callId, signal: combined.signal });
+        const outcome = await tools.call({ tool: name, arguments: request.params.arguments ?? {}, threadId, turnId, callId, signal: combined.signal });
         logger.debug({ tool: name, callId, success: outcome.success, durationMs: outcome.durationMs }, "tool call finished (mcp)");
         return toCallToolResult(outcome);
       } catch (error) {
-        // ToolSet.call must not reject; if one does anyway, the model gets an error, not a hang.
+        // `call` must not reject; if it does anyway, the model gets an error, not a hang.
         const message = redactor.redact(error instanceof Error ? error.message : String(error));
         logger.warn({ tool: name, callId, error: message }, "tool call rejected (mcp)");
         return errorResult(message);
@@ -274,7 +283,7 @@ export function parseDataUrl(url: string): { mimeType: string; base64: string } 
   }
 }
 
-function toMcpTool(spec: ToolSet["specs"][number]): McpTool {
+function toMcpTool(spec: ToolSpec): McpTool {
   const schema = spec.inputSchema;
   const inputSchema = (typeof schema.type === "string" ? schema : { type: "object", ...schema }) as McpTool["inputSchema"];
   return { name: spec.name, description: spec.description, inputSchema };

@@ -4,12 +4,17 @@
  * whatever cannot be read as an approval becomes `{ kind: "other" }`.
  */
 
-import type { CommandAction } from "../transport/app-server/protocol/generated/v2/CommandAction.js";
-import type { CommandExecutionApprovalKind } from "../transport/app-server/protocol/generated/v2/CommandExecutionApprovalKind.js";
-import type { NetworkApprovalContext } from "../transport/app-server/protocol/generated/v2/NetworkApprovalContext.js";
-import type { RequestPermissionProfile } from "../transport/app-server/protocol/generated/v2/RequestPermissionProfile.js";
-import { APPROVAL_METHOD } from "./methods.js";
-import type { ApprovalRequest, ApprovalRequestBase, FileChange, OtherApprovalRequest } from "./types.js";
+import type {
+  ApprovalRequest,
+  ApprovalRequestBase,
+  CommandAction,
+  CommandExecutionApprovalKind,
+  FileChange,
+  NetworkApprovalContext,
+  OtherApprovalRequest,
+  RequestPermissionProfile,
+} from "../../approvals/index.js";
+import { APPROVAL_METHOD } from "./approval-methods.js";
 
 /** What the transport knows that codex leaves out of the request itself. */
 export type ApprovalRequestExtra = {
@@ -37,8 +42,10 @@ export function toApprovalRequest(method: string, params: unknown, extra: Approv
 
 /**
  * Normalises file changes as either codex (`{path, kind: {type, move_path}, diff}`) or codexkit
- * items (`{path, kind: "add", diff?}`) spell them. Unreadable entries are kept with an empty
- * path rather than dropped, so path rules can never approve a change nobody could check.
+ * items (`{path, kind: "add", diff?}`) spell them; used for approval requests and for
+ * `file_change` items alike. An entry without a path is kept with an empty one rather than
+ * dropped, so path rules can never approve a change nobody could check; an unknown kind reads as
+ * "update".
  */
 export function toFileChanges(value: unknown): FileChange[] {
   if (!Array.isArray(value)) return [];
@@ -158,8 +165,7 @@ function commandExtras(params: Obj): {
 function fileChange(entry: unknown): FileChange | undefined {
   if (!isObj(entry) || typeof entry.path !== "string") return undefined;
   const rawKind = isObj(entry.kind) ? entry.kind.type : entry.kind;
-  if (rawKind !== "add" && rawKind !== "delete" && rawKind !== "update") return undefined;
-  const change: FileChange = { path: entry.path, kind: rawKind };
+  const change: FileChange = { path: entry.path, kind: rawKind === "add" || rawKind === "delete" ? rawKind : "update" };
   if (typeof entry.diff === "string") change.diff = entry.diff;
   const movePath = isObj(entry.kind) ? entry.kind.move_path : entry.movePath;
   if (typeof movePath === "string") change.movePath = movePath;

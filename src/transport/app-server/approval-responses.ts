@@ -8,11 +8,10 @@ import type {
   CommandExecutionRequestApprovalResponse,
   FileChangeRequestApprovalResponse,
   PermissionsRequestApprovalResponse,
-} from "../transport/app-server/protocol/index.js";
-import type { GrantedPermissionProfile } from "../transport/app-server/protocol/generated/v2/GrantedPermissionProfile.js";
-import { APPROVAL_METHOD } from "./methods.js";
-import type { ApprovalDecision, ApprovalRequest } from "./types.js";
-import { isApprovalDecision } from "./types.js";
+} from "./protocol/index.js";
+import type { GrantedPermissionProfile } from "./protocol/generated/v2/GrantedPermissionProfile.js";
+import { APPROVAL_METHOD } from "./approval-methods.js";
+import { isApprovalDecision, type ApprovalDecision, type ApprovalRequest } from "../../approvals/index.js";
 
 /** codex's v1 `ReviewDecision` (not in the generated v2 types), as `execCommandApproval`/`applyPatchApproval` expect. */
 export type LegacyReviewDecision = "approved" | "approved_for_session" | "denied" | "abort";

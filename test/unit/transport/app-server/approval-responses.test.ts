@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
-import type { ApprovalDecision } from "../../../src/approvals/index.js";
-import { APPROVAL_DECISIONS, toApprovalRequest, toCodexResponse } from "../../../src/approvals/index.js";
-import { commandParams, permissionsParams } from "./helpers.js";
+import type { ApprovalDecision } from "../../../../src/approvals/index.js";
+import { APPROVAL_DECISIONS } from "../../../../src/approvals/index.js";
+import { toApprovalRequest } from "../../../../src/transport/app-server/approval-requests.js";
+import { toCodexResponse } from "../../../../src/transport/app-server/approval-responses.js";
+import { commandParams, permissionsParams } from "../../approvals/helpers.js";
 
 describe("toCodexResponse", () => {
   it.each(APPROVAL_DECISIONS)("passes %s through for the v2 command and file-change methods", (decision) => {

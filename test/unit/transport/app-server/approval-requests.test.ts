@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { APPROVAL_METHODS, isApprovalMethod, toApprovalRequest, toFileChanges } from "../../../src/approvals/index.js";
-import type { FileUpdateChange } from "../../../src/transport/app-server/protocol/generated/v2/FileUpdateChange.js";
-import { applyPatchParams, commandParams, execCommandParams, fileChangeParams, permissionsParams, THREAD, TURN } from "./helpers.js";
+import { APPROVAL_METHODS, isApprovalMethod } from "../../../../src/transport/app-server/approval-methods.js";
+import { toApprovalRequest, toFileChanges } from "../../../../src/transport/app-server/approval-requests.js";
+import type { FileUpdateChange } from "../../../../src/transport/app-server/protocol/generated/v2/FileUpdateChange.js";
+import { applyPatchParams, commandParams, execCommandParams, fileChangeParams, permissionsParams, THREAD, TURN } from "../../approvals/helpers.js";
 
 describe("toApprovalRequest", () => {
   it("parses item/commandExecution/requestApproval", () => {

@@ -1,0 +1,91 @@
+/**
+ * Thread options → codex settings, once for both transports, and the checks that make every
+ * value safe to hand over (an enum value goes into TOML and JSON-RPC only if codexkit knows it).
+ */
+import path from "node:path";
+import { InvalidOptionsError } from "../errors/index.js";
+import type { ApprovalMode, CodexOptions, ModelReasoningEffort, SandboxMode, ThreadOptions, WebSearchMode } from "../options.js";
+
+/** Accepted values, checked at `startThread`. */
+export const SANDBOX_MODES = ["read-only", "workspace-write", "danger-full-access"] as const satisfies readonly SandboxMode[];
+export const APPROVAL_MODES = ["never", "on-request", "on-failure", "untrusted"] as const satisfies readonly ApprovalMode[];
+export const REASONING_EFFORTS = ["minimal", "low", "medium", "high", "xhigh", "max", "ultra", "persistent"] as const satisfies readonly ModelReasoningEffort[];
+export const WEB_SEARCH_MODES = ["disabled", "cached", "live"] as const satisfies readonly WebSearchMode[];
+
+/** The official SDK's defaults: what `codex exec` gives a thread that sets neither. */
+const DEFAULT_SANDBOX: SandboxMode = "read-only";
+const DEFAULT_APPROVAL_POLICY: ApprovalMode = "never";
+
+/** A value codex config takes for a thread setting. */
+export type ThreadConfigValue = string | boolean | string[];
+
+/** Throws `InvalidOptionsError` for a thread option of the wrong type or an unknown value. */
+export function checkThreadOptions(options: ThreadOptions): void {
+  if (options === null || typeof options !== "object" || Array.isArray(options)) throw new InvalidOptionsError("thread options must be an object");
+  const o = options as Record<string, unknown>;
+  for (const key of ["model", "workingDirectory", "threadSource", "baseInstructions", "developerInstructions"]) {
+    if (o[key] !== undefined && typeof o[key] !== "string") throw new InvalidOptionsError(`${key} must be a string`);
+  }
+  for (const key of ["skipGitRepoCheck", "networkAccessEnabled", "webSearchEnabled", "ephemeral"]) {
+    if (o[key] !== undefined && typeof o[key] !== "boolean") throw new InvalidOptionsError(`${key} must be true or false`);
+  }
+  oneOf(o.sandboxMode, SANDBOX_MODES, "sandboxMode");
+  oneOf(o.approvalPolicy, APPROVAL_MODES, "approvalPolicy");
+  oneOf(o.modelReasoningEffort, REASONING_EFFORTS, "modelReasoningEffort");
+  oneOf(o.webSearchMode, WEB_SEARCH_MODES, "webSearchMode");
+  if (o.additionalDirectories !== undefined && !(Array.isArray(o.additionalDirectories) && o.additionalDirectories.every((d) => typeof d === "string"))) {
+    throw new InvalidOptionsError("additionalDirectories must be an array of paths");
+  }
+  if (o.workingDirectory === "") throw new InvalidOptionsError("workingDirectory must not be empty");
+}
+
+function oneOf(value: unknown, allowed: readonly string[], name: string): void {
+  if (value !== undefined && !allowed.includes(value as string)) {
+    throw new InvalidOptionsError(`${name} must be one of ${allowed.map((v) => JSON.stringify(v)).join(", ")}; got ${JSON.stringify(value)}`);
+  }
+}
+
+/** The thread's working directory, absolute (a relative one is taken from `process.cwd()`, as exec's `--cd`). */
+export function threadCwd(thread: ThreadOptions): string {
+  return path.resolve(thread.workingDirectory ?? process.cwd());
+}
+
+/**
+ * Thread options codex takes as config settings, in the order `@openai/codex-sdk` passes them to
+ * exec (`--config key=value`); app-server takes the same keys in `config`.
+ */
+export function threadConfigEntries(thread: ThreadOptions): Array<[string, ThreadConfigValue]> {
+  const entries: Array<[string, ThreadConfigValue]> = [];
+  if (thread.modelReasoningEffort) entries.push(["model_reasoning_effort", thread.modelReasoningEffort]);
+  if (thread.networkAccessEnabled !== undefined) entries.push(["sandbox_workspace_write.network_access", thread.networkAccessEnabled]);
+  if (thread.webSearchMode) entries.push(["web_search", thread.webSearchMode]);
+  else if (thread.webSearchEnabled === true) entries.push(["web_search", "live"]);
+  else if (thread.webSearchEnabled === false) entries.push(["web_search", "disabled"]);
+  return entries;
+}
+
+/**
+ * The sandbox and approval policy a thread runs with, as codex exec 0.169.0 decides them: the
+ * sandbox is the thread's, else the client's `config` / `configOverrides` `sandbox_mode`, else
+ * `read-only`; the approval policy is the thread's, else `never` (exec answers `never` whatever
+ * `approval_policy` says). app-server's own defaults are interactive, so they are always sent.
+ */
+export function threadPermissions(thread: ThreadOptions, options: CodexOptions): { sandbox: SandboxMode; approvalPolicy: ApprovalMode } {
+  return {
+    sandbox: thread.sandboxMode ?? (configuredString(options, "sandbox_mode") as SandboxMode | undefined) ?? DEFAULT_SANDBOX,
+    approvalPolicy: thread.approvalPolicy ?? DEFAULT_APPROVAL_POLICY,
+  };
+}
+
+/** A top-level string setting from the client's `configOverrides` (last wins) or `config`. */
+function configuredString(options: CodexOptions, key: string): string | undefined {
+  for (const override of [...(options.configOverrides ?? [])].reverse()) {
+    const at = override.indexOf("=");
+    if (at === -1 || override.slice(0, at).trim() !== key) continue;
+    const raw = override.slice(at + 1).trim();
+    const quoted = /^"((?:[^"\\]|\\.)*)"$/.exec(raw) ?? /^'([^']*)'$/.exec(raw);
+    return quoted ? quoted[1] : raw;
+  }
+  const value = options.config?.[key];
+  return typeof value === "string" ? value : undefined;
+}

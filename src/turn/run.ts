@@ -1,0 +1,162 @@
+/**
+ * Runs one turn, the same way whatever the transport: the turn's tools and approvals are answered
+ * here (through the `TurnHost`), the transport's reports become the items users see, failures
+ * become typed errors, and a retryable failure before any work is retried. Spans and hooks hook
+ * in here too: this is the one place every turn passes through.
+ */
+import type { ApprovalHandler } from "../approvals/index.js";
+import { RateLimitError, type Redactor } from "../errors/index.js";
+import type { ThreadEvent, TurnFailedEvent } from "../events.js";
+import type { NormalizedInput } from "../input.js";
+import type { Logger } from "../logger.js";
+import type { CyberAccessProgram, ThreadOptions } from "../options.js";
+import { createToolSet, type ToolRegistry } from "../tools/index.js";
+import { abortError, sleep } from "../transport/abort.js";
+import type { Transport } from "../transport/index.js";
+import { threadCwd } from "../config/index.js";
+import { turnError } from "./failure.js";
+import { createTurnHost } from "./host.js";
+import { checkInputFiles } from "./inputs.js";
+import { retryDelay, retryPolicy, type RetryInfo, type RetryPolicy, type RetrySetting } from "./retry.js";
+import { ToolCallItems } from "./tool-call-item.js";
+
+/** What a turn borrows from its client. */
+export interface TurnServices {
+  tools: ToolRegistry;
+  logger: Logger;
+  redactor: Redactor;
+  onApproval?: ApprovalHandler;
+  approvalTimeoutMs?: number;
+  /** The client's retry setting. */
+  retry?: RetrySetting;
+  /** Called before each retry (after `turn.retrying` is yielded); a throw is logged and ignored. */
+  onRetry?: (info: RetryInfo) => void | Promise<void>;
+}
+
+/** One turn to run. */
+export interface TurnPlan {
+  transport: Transport;
+  services: TurnServices;
+  /** The thread's options (checked at `startThread`). */
+  thread: ThreadOptions;
+  /** The thread to continue, or null for a new one. */
+  threadId: string | null;
+  input: NormalizedInput;
+  outputSchema?: Record<string, unknown>;
+  cyberAccessProgram?: CyberAccessProgram;
+  signal: AbortSignal;
+  /** The turn's own retry setting, over the client's. */
+  retry?: RetrySetting;
+}
+
+/** How one attempt ended. */
+interface Attempt {
+  threadId: string | null;
+  turnId: string | null;
+  /** The attempt did work a retry would repeat (an item, a delta, a tool call, an approval). */
+  progressed: boolean;
+  failure: TurnFailedEvent | null;
+}
+
+/** The events of one turn, retries included. */
+export async function* runTurn(plan: TurnPlan): AsyncGenerator<ThreadEvent, void, undefined> {
+  const { services, thread, signal } = plan;
+  await checkInputFiles(plan.input, threadCwd(thread));
+  const tools = createToolSet({ client: services.tools, thread: thread.tools ?? [] }, { logger: services.logger, redactor: services.redactor });
+  const host = createTurnHost(tools, { handler: thread.onApproval ?? services.onApproval, timeoutMs: services.approvalTimeoutMs }, services.logger);
+  const policy = retryPolicy(services.retry, plan.retry);
+  let threadId = plan.threadId;
+  for (let number = 1; ; number += 1) {
+    const attempt: Attempt = { threadId, turnId: null, progressed: false, failure: null };
+    const items = new ToolCallItems();
+    const events = plan.transport.runTurn(
+      { threadId, input: plan.input, thread, outputSchema: plan.outputSchema, cyberAccessProgram: plan.cyberAccessProgram, signal, tools: tools.specs },
+      host,
+    );
+    for await (const raw of events) {
+      const event = raw.type === "tool_call.report" ? items.toEvent(raw) : raw;
+      if (event.type === "thread.started") {
+        // A retry continues the same thread: the caller has seen it start already.
+        if (number > 1 && event.thread_id === threadId) continue;
+        threadId = attempt.threadId = event.thread_id;
+      }
+      if (event.type === "turn.started" && event.turnId) attempt.turnId = event.turnId;
+      if (event.type === "turn.failed") {
+        // Held until the attempt is over: it is replaced by `turn.retrying` if the turn runs again.
+        attempt.failure = event;
+        attempt.turnId = event.turnId ?? attempt.turnId;
+        continue;
+      }
+      if (isProgress(event)) attempt.progressed = true;
+      yield event;
+    }
+    if (!attempt.failure) return;
+    const retry = await prepareRetry(plan, policy, number, attempt);
+    if (!retry) {
+      yield attempt.failure;
+      return;
+    }
+    yield { type: "turn.retrying", attempt: number, maxAttempts: retry.maxAttempts, delayMs: retry.delayMs, error: { ...attempt.failure.error, code: retry.error.code } };
+    await notify(services, retry);
+    await sleep(retry.delayMs, signal);
+  }
+}
+
+/** True for events that show the turn did work: anything but notices and lifecycle events. */
+function isProgress(event: ThreadEvent): boolean {
+  switch (event.type) {
+    case "item.started":
+    case "item.updated":
+    case "item.completed":
+      return event.item.type !== "error";
+    case "item.delta":
+    case "approval.requested":
+    case "approval.resolved":
+      return true;
+    default:
+      return false;
+  }
+}
+
+/**
+ * Whether the failed attempt runs again, and after how long. Reverting the failed turn comes
+ * first: if codex cannot drop it from the history, a retry would repeat the input, so there is none.
+ */
+async function prepareRetry(plan: TurnPlan, policy: RetryPolicy | null, number: number, attempt: Attempt): Promise<RetryInfo | null> {
+  const { logger } = plan.services;
+  const error = turnError(attempt.failure!.error);
+  const fields = { threadId: attempt.threadId, attempt: number, code: error.code };
+  if (!policy || number >= policy.maxAttempts || !error.retryable || plan.signal.aborted) return null;
+  if (attempt.progressed) {
+    logger.debug(fields, "a retryable turn failure is not retried: the turn had started work");
+    return null;
+  }
+  const revert = plan.transport.revertTurn?.bind(plan.transport);
+  if (!revert || attempt.threadId === null || attempt.turnId === null) {
+    logger.debug(fields, "a retryable turn failure is not retried: this transport cannot remove the failed turn from the thread's history");
+    return null;
+  }
+  const delayMs = retryDelay(policy, number, error instanceof RateLimitError ? error.retryAfterMs : null);
+  if (delayMs === null) {
+    logger.debug(fields, "a retryable turn failure is not retried: the server asked to wait longer than retry.maxDelayMs");
+    return null;
+  }
+  try {
+    await revert(attempt.threadId, attempt.turnId);
+  } catch (failure) {
+    logger.warn({ ...fields, error: String(failure) }, "a retryable turn failure is not retried: removing the failed turn from the history failed");
+    return null;
+  }
+  if (plan.signal.aborted) throw abortError(plan.signal);
+  logger.info({ ...fields, delayMs }, "retrying the turn");
+  return { attempt: number, maxAttempts: policy.maxAttempts, delayMs, error, threadId: attempt.threadId };
+}
+
+async function notify(services: TurnServices, info: RetryInfo): Promise<void> {
+  if (!services.onRetry) return;
+  try {
+    await services.onRetry(info);
+  } catch (error) {
+    services.logger.warn({ threadId: info.threadId, error: String(error) }, "onRetry threw; the retry goes on");
+  }
+}
