@@ -1,0 +1,139 @@
+/**
+ * Failed turns as typed errors on both transports (app-server reads codex's `codexErrorInfo`, exec
+ * only its message), and retries: a retryable failure before any work runs again on app-server,
+ * after removing the failed turn from the thread's history, so the input appears once.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  AbortError,
+  AuthError,
+  ContextWindowError,
+  RateLimitError,
+  ServerError,
+  TurnFailedError,
+  UsageLimitError,
+  type RetryInfo,
+  type ThreadEvent,
+} from "../../../src/index.js";
+import { fail, httpError, inputItems, runCommand, say, type RecordedRequest } from "../../../src/testing/index.js";
+import { collect, harness, type Harness } from "../../helpers/harness.js";
+import { TRANSPORTS } from "../../helpers/transports.js";
+
+let h: Harness;
+afterEach(async () => {
+  await h.close();
+});
+
+/** How many times the user's `text` is in the request's input. */
+function occurrences(request: RecordedRequest, text: string): number {
+  return inputItems(request).filter((item) => item.role === "user" && JSON.stringify(item.content).includes(text)).length;
+}
+
+describe.each(TRANSPORTS)("%s transport: failures", (transport) => {
+  it.each([
+    ["HTTP 429 → RateLimitError", () => httpError(429), RateLimitError, "rate_limited", true, 429],
+    ["HTTP 401 → AuthError", () => httpError(401), AuthError, "auth_failed", false, 401],
+    ["HTTP 403 → AuthError", () => httpError(403), AuthError, "auth_failed", false, 403],
+    ["HTTP 500 → ServerError", () => httpError(500), ServerError, "server_error", true, null],
+    ["HTTP 503 → ServerError", () => httpError(503), ServerError, "server_error", true, 503],
+    ["a broken stream → ServerError", () => fail("boom"), ServerError, "server_error", true, null],
+    ["a full context window → ContextWindowError", () => fail("too long", { code: "context_length_exceeded" }), ContextWindowError, "context_window_exceeded", false, null],
+    ["an exhausted quota → UsageLimitError", () => fail("quota", { code: "insufficient_quota" }), UsageLimitError, "usage_limit_exceeded", false, null],
+  ] as const)("%s", async (_name, response, type, code, retryable, status) => {
+    h = await harness(transport, { retry: false });
+    h.model.enqueue(response());
+    const error = await h.thread().run("go").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(type);
+    expect(error).toBeInstanceOf(TurnFailedError);
+    expect(error).toMatchObject({ code, retryable });
+    if (status !== null) expect((error as TurnFailedError).httpStatusCode).toBe(status);
+    // app-server carries codex's structured reason; exec has only the message.
+    if (transport === "app-server") expect((error as TurnFailedError).codexErrorInfo).not.toBeNull();
+    else expect((error as TurnFailedError).codexErrorInfo).toBeNull();
+    expect(h.model.responseRequests()).toHaveLength(1);
+  });
+
+  it("a 400 stays a plain TurnFailedError", async () => {
+    h = await harness(transport, { retry: false });
+    h.model.enqueue(httpError(400));
+    const error = await h.thread().run("go").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TurnFailedError);
+    expect(error).toMatchObject({ code: "turn_failed", retryable: false });
+  });
+});
+
+describe("app-server transport: retries", () => {
+  it("retries 429 twice then succeeds; the input appears once; turn.retrying and onRetry show each retry", async () => {
+    const retries: RetryInfo[] = [];
+    h = await harness("app-server", { retry: { baseDelayMs: 10, maxDelayMs: 100 }, onRetry: (info) => void retries.push(info) });
+    h.model.reply(say("warm")).enqueue(httpError(429), httpError(429)).reply(say("finally"));
+    const thread = h.thread();
+    await thread.run("warm up");
+    const { events } = await thread.runStreamed("the user's question");
+    const seen = await collect(events);
+    const retrying = seen.filter((e): e is Extract<ThreadEvent, { type: "turn.retrying" }> => e.type === "turn.retrying");
+    expect(retrying.map((e) => ({ attempt: e.attempt, maxAttempts: e.maxAttempts, code: e.error.code }))).toEqual([
+      { attempt: 1, maxAttempts: 3, code: "rate_limited" },
+      { attempt: 2, maxAttempts: 3, code: "rate_limited" },
+    ]);
+    expect(seen.filter((e) => e.type === "thread.started")).toHaveLength(1);
+    expect(seen.filter((e) => e.type === "turn.failed")).toEqual([]);
+    expect(seen.at(-1)).toMatchObject({ type: "turn.completed" });
+    expect(retries.map((r) => [r.attempt, r.error.code])).toEqual([
+      [1, "rate_limited"],
+      [2, "rate_limited"],
+    ]);
+    const requests = h.model.responseRequests();
+    expect(requests).toHaveLength(4);
+    expect(occurrences(requests.at(-1)!, "the user's question")).toBe(1);
+    expect(occurrences(requests.at(-1)!, "warm up")).toBe(1);
+    // The thread goes on with one copy of each exchange.
+    h.model.reply(say("next"));
+    await thread.run("and then");
+    expect(occurrences(h.model.responseRequests().at(-1)!, "the user's question")).toBe(1);
+  });
+
+  it("does not retry once the turn has started work, and gives up after maxAttempts", async () => {
+    h = await harness("app-server", { retry: { baseDelayMs: 1 } });
+    h.model.reply(runCommand("echo started")).enqueue(httpError(429));
+    const error = await h.thread().run("go").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect(h.model.responseRequests()).toHaveLength(2);
+
+    h.model.enqueue(httpError(500), httpError(500));
+    const exhausted = await h.thread().run("go", { retry: { maxAttempts: 2, baseDelayMs: 1 } }).catch((e: unknown) => e);
+    expect(exhausted).toBeInstanceOf(ServerError);
+    expect(h.model.responseRequests()).toHaveLength(4);
+  });
+
+  it("an abort during the backoff stops at once", async () => {
+    h = await harness("app-server", { retry: { baseDelayMs: 20_000, maxDelayMs: 30_000 } });
+    h.model.enqueue(httpError(429));
+    const controller = new AbortController();
+    const { events } = await h.thread().runStreamed("go", { signal: controller.signal });
+    let abortedAt = 0;
+    const done = (async () => {
+      for await (const event of events) {
+        if (event.type === "turn.retrying") {
+          expect(event.delayMs).toBeGreaterThanOrEqual(10_000);
+          abortedAt = performance.now();
+          controller.abort();
+        }
+      }
+    })();
+    await expect(done).rejects.toBeInstanceOf(AbortError);
+    expect(performance.now() - abortedAt).toBeLessThan(1_000);
+    expect(h.model.responseRequests()).toHaveLength(1);
+  });
+});
+
+describe("exec transport: retries", () => {
+  it("never retries (exec cannot remove a failed turn from the history), and says so in the error's class", async () => {
+    h = await harness("exec", { retry: { baseDelayMs: 1 } });
+    h.model.enqueue(httpError(429));
+    const error = await h.thread().run("go").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect((error as RateLimitError).retryable).toBe(true);
+    expect(h.model.responseRequests()).toHaveLength(1);
+  });
+});
