@@ -28,7 +28,7 @@ import { ConfigReadResult, ThreadListResult, ThreadResult, TurnResult } from "./
 export const DEFAULT_INTERRUPT_TIMEOUT_MS = 10_000;
 /** Cleaning an interrupted turn's background terminals is best effort; it must not hold interrupt up. */
 const CLEAN_TIMEOUT_MS = 2_000;
-/** After killing a stuck turn's commands, how long codex gets to end the turn before the process goes. */
+/** After killing a stuck turn's commands, how long codex gets to end the turn before the process goes (at most `interruptTimeoutMs`). */
 const STUCK_TURN_GRACE_MS = 2_000;
 /** Threads whose tool names are remembered (for the "tools changed" warning); the oldest are forgotten. */
 const OFFERED_TOOLS_LIMIT = 1_000;
@@ -324,7 +324,7 @@ export class AppServerTransport implements Transport {
       this.ctx.logger.warn({ threadId, timeoutMs }, "codex did not stop the turn after turn/interrupt; killing its commands and asking again");
       await this.cleanTerminals(server, threadId);
       this.interruptRequest(server, threadId, turnId);
-      if ((await within(turn.ended, STUCK_TURN_GRACE_MS)) !== "timeout") return;
+      if ((await within(turn.ended, Math.min(STUCK_TURN_GRACE_MS, timeoutMs))) !== "timeout") return;
     }
     this.ctx.logger.warn({ threadId, timeoutMs }, "codex still did not stop the turn; killing codex app-server, which ends every turn it runs");
     await server.kill(
