@@ -20,7 +20,7 @@ export type CodexErrorCode =
   | "aborted"
   | "timeout"
   | "unsupported_feature"
-  | "tool_failed"
+  | "invalid_tool"
   | "output_schema_mismatch"
   | "attachment_error"
   | "invalid_options"
@@ -203,16 +203,6 @@ export class UnsupportedFeatureError extends CodexError {
   }
 }
 
-/** A codexkit tool definition is unusable (bad name, schema or settings), or its name is taken. */
-export class ToolError extends CodexError {
-  /** The tool's name. */
-  readonly tool: string;
-  constructor(message: string, tool: string, options?: CodexErrorOptions) {
-    super("tool_failed", message, options);
-    this.tool = tool;
-  }
-}
-
 /** The agent's final answer did not match the requested output schema. */
 export class OutputSchemaError extends CodexError {
   /** The agent's raw final text, so nothing is lost. */
@@ -248,8 +238,18 @@ export class ThreadStateError extends CodexError {
 
 /** Options passed to codexkit are invalid (a bad config value, an unknown transport, ...). */
 export class InvalidOptionsError extends CodexError {
-  constructor(message: string, options?: CodexErrorOptions) {
-    super("invalid_options", message, options);
+  constructor(message: string, options?: CodexErrorOptions, code: CodexErrorCode = "invalid_options") {
+    super(code, message, options);
+  }
+}
+
+/** A codexkit tool definition is unusable (bad name, schema or settings), or its name is taken. */
+export class ToolError extends InvalidOptionsError {
+  /** The tool's name ("" when the definition has none). */
+  readonly tool: string;
+  constructor(message: string, tool: string, options?: CodexErrorOptions) {
+    super(message, options, "invalid_tool");
+    this.tool = tool;
   }
 }
 

@@ -2,7 +2,7 @@
  * The client's tool registry: tools offered on every thread of a client. Transports read it when
  * a turn starts, so registering or removing a tool takes effect from the next turn.
  */
-import { InvalidOptionsError } from "../errors/index.js";
+import { ToolError } from "../errors/index.js";
 import { toToolSpec } from "./spec.js";
 import { ensureTool } from "./tool.js";
 import type { Tool, ToolParameters, ToolSpec } from "./types.js";
@@ -17,18 +17,18 @@ export interface ToolInfo extends ToolSpec {
 export class ToolRegistry {
   private readonly tools = new Map<string, Tool>();
 
-  /** Creates a registry holding `tools` (validated; duplicate names throw `InvalidOptionsError`). */
+  /** Creates a registry holding `tools` (validated; duplicate names throw `ToolError`). */
   constructor(tools: readonly Tool[] = []) {
     for (const t of tools) this.register(t);
   }
 
-  /** Adds a tool; throws `InvalidOptionsError` for an invalid definition or a taken name. */
+  /** Adds a tool; throws `ToolError` for an invalid definition or a taken name. */
   register<P extends ToolParameters>(tool: Tool<P>): this {
     // Plain objects typed as Tool still reach us from JavaScript callers: they are validated and
     // stored as the frozen copy `tool()` makes, so `get` returns that copy, not the original.
     const checked = ensureTool(tool);
     if (this.tools.has(checked.name)) {
-      throw new InvalidOptionsError(`a tool named ${checked.name} is already registered`);
+      throw new ToolError(`a tool named ${checked.name} is already registered`, checked.name);
     }
     this.tools.set(checked.name, checked);
     return this;

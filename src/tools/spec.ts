@@ -2,7 +2,7 @@
  * Tool specs: the JSON Schema codex announces to the model for each tool. Conversion is cached
  * per tool because a tool set is rebuilt for every turn.
  */
-import { InvalidOptionsError } from "../errors/index.js";
+import { ToolError } from "../errors/index.js";
 import { isZodSchema, toJsonSchema } from "../schema/index.js";
 import type { JsonSchema, Tool, ToolParameters, ToolSpec } from "./types.js";
 
@@ -33,9 +33,7 @@ export function parametersToJsonSchema(parameters: ToolParameters, toolName: str
       // fields are optional and transforms are allowed.
       json = toJsonSchema(parameters, { io: "input" });
     } catch (error) {
-      throw new InvalidOptionsError(
-        `tool ${toolName}: parameters cannot be expressed as JSON Schema: ${errorText(error)}`,
-      );
+      throw new ToolError(`tool ${toolName}: parameters cannot be expressed as JSON Schema: ${errorText(error)}`, toolName);
     }
     return deepFreeze(json);
   }
@@ -47,7 +45,7 @@ function copyJson(schema: JsonSchema, toolName: string): JsonSchema {
   try {
     return JSON.parse(JSON.stringify(schema)) as JsonSchema;
   } catch (error) {
-    throw new InvalidOptionsError(`tool ${toolName}: parameters must be JSON (${errorText(error)})`);
+    throw new ToolError(`tool ${toolName}: parameters must be JSON (${errorText(error)})`, toolName);
   }
 }
 

@@ -2,7 +2,7 @@
  * The tools of one turn, as a transport uses them. Built per turn from the client's registry and
  * the thread's own tools, so later registry changes apply from the next turn.
  */
-import { InvalidOptionsError } from "../errors/index.js";
+import { InvalidOptionsError, ToolError } from "../errors/index.js";
 import type { Redactor } from "../errors/redact.js";
 import type { Logger } from "../logger.js";
 import { ToolRegistry } from "./registry.js";
@@ -35,7 +35,7 @@ export interface ToolSetServices {
 /**
  * Builds the tool set of one turn. Thread tools sit on top of the client's: a thread tool with a
  * client tool's name replaces it for that thread only. Duplicate names within the thread list (or
- * within a client array) throw `InvalidOptionsError`.
+ * within a client array) throw `ToolError`.
  */
 export function createToolSet(layers: ToolLayers, services: ToolSetServices): ToolSet {
   const defaultTimeoutMs = services.defaultTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS;
@@ -48,7 +48,7 @@ export function createToolSet(layers: ToolLayers, services: ToolSetServices): To
   const threadNames = new Set<string>();
   for (const raw of layers.thread ?? []) {
     const t = ensureTool(raw);
-    if (threadNames.has(t.name)) throw new InvalidOptionsError(`duplicate thread tool name ${t.name}`);
+    if (threadNames.has(t.name)) throw new ToolError(`duplicate thread tool name ${t.name}`, t.name);
     threadNames.add(t.name);
     tools.set(t.name, t);
   }

@@ -2,7 +2,7 @@
  * `tool()`: defines a tool and rejects a bad definition at once, so a typo surfaces where the
  * tool is written rather than as a model-facing failure in the middle of a turn.
  */
-import { InvalidOptionsError } from "../errors/index.js";
+import { ToolError } from "../errors/index.js";
 import { isZodSchema } from "../schema/index.js";
 import { parametersToJsonSchema, toToolSpec } from "./spec.js";
 import type { Tool, ToolArguments, ToolContext, ToolParameters, ToolResult } from "./types.js";
@@ -27,26 +27,27 @@ export interface ToolDefinition<P extends ToolParameters> {
 // Objects `tool()` produced; anything else handed to a registry is validated again.
 const defined = new WeakSet<object>();
 
-/** Defines a tool; throws `InvalidOptionsError` when the definition is unusable. */
+/** Defines a tool; throws `ToolError` (an `InvalidOptionsError`) when the definition is unusable. */
 export function tool<P extends ToolParameters>(definition: ToolDefinition<P>): Tool<P> {
   if (typeof definition !== "object" || definition === null) {
-    throw new InvalidOptionsError("a tool definition must be an object");
+    throw new ToolError("a tool definition must be an object", "");
   }
   const { name, description, parameters, execute, timeoutMs } = definition;
   if (typeof name !== "string" || !TOOL_NAME_PATTERN.test(name)) {
-    throw new InvalidOptionsError(
+    throw new ToolError(
       `tool name ${describeName(name)} is invalid: it must match ${TOOL_NAME_PATTERN.source} ` +
         "(1 to 64 letters, digits, underscores or hyphens)",
+      typeof name === "string" ? name : "",
     );
   }
   if (typeof description !== "string") {
-    throw new InvalidOptionsError(`tool ${name}: description must be a string`);
+    throw new ToolError(`tool ${name}: description must be a string`, name);
   }
   if (typeof execute !== "function") {
-    throw new InvalidOptionsError(`tool ${name}: execute must be a function`);
+    throw new ToolError(`tool ${name}: execute must be a function`, name);
   }
   if (timeoutMs !== undefined && (typeof timeoutMs !== "number" || !Number.isFinite(timeoutMs) || timeoutMs < 0)) {
-    throw new InvalidOptionsError(`tool ${name}: timeoutMs must be a finite number >= 0`);
+    throw new ToolError(`tool ${name}: timeoutMs must be a finite number >= 0`, name);
   }
   const params = checkParameters(parameters, name);
   const result: Tool<P> = Object.freeze({
@@ -58,7 +59,7 @@ export function tool<P extends ToolParameters>(definition: ToolDefinition<P>): T
   });
   // Converting now both proves the schema is expressible and warms the per-turn spec cache.
   if (toToolSpec(result).inputSchema.type !== "object") {
-    throw new InvalidOptionsError(`tool ${name}: parameters must describe an object (a zod object schema)`);
+    throw new ToolError(`tool ${name}: parameters must describe an object (a zod object schema)`, name);
   }
   defined.add(result);
   return result;
@@ -78,9 +79,7 @@ function checkParameters<P extends ToolParameters>(parameters: P, name: string):
     Array.isArray(parameters) ||
     (parameters as Record<string, unknown>).type !== "object"
   ) {
-    throw new InvalidOptionsError(
-      `tool ${name}: parameters must be a zod object schema or a JSON Schema object with type "object"`,
-    );
+    throw new ToolError(`tool ${name}: parameters must be a zod object schema or a JSON Schema object with type "object"`, name);
   }
   // A private frozen copy: later edits to the caller's object cannot desync schema and validator.
   return parametersToJsonSchema(parameters as Record<string, unknown>, name) as P;

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { afterEach, describe, expect, it } from "vitest";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { AbortError, OutputSchemaError, ThreadStateError, TurnFailedError, UntrustedDirectoryError } from "../../../src/index.js";
+import { AbortError, AttachmentError, OutputSchemaError, ThreadStateError, TurnFailedError, UntrustedDirectoryError } from "../../../src/index.js";
 import { fail, runCommand, say, stall } from "../../../src/testing/index.js";
 import { collect, harness, type Harness } from "../../helpers/harness.js";
 import { waitForCommand, waitForCommandGone } from "../../helpers/processes.js";
@@ -134,6 +134,19 @@ describe.each(TRANSPORTS)("%s transport", (transport) => {
     const first = thread.run("one");
     await expect(thread.run("two")).rejects.toBeInstanceOf(ThreadStateError);
     expect((await first).finalResponse).toBe("first");
+  });
+
+  it("refuses a missing image or file with AttachmentError before codex is asked", async () => {
+    h = await harness(transport);
+    const missingImage = await h.thread().run([{ type: "text", text: "look" }, { type: "local_image", path: path.join(h.cwd, "nope.png") }]).catch((e: unknown) => e);
+    expect(missingImage).toBeInstanceOf(AttachmentError);
+    expect((missingImage as AttachmentError).path).toBe(path.join(h.cwd, "nope.png"));
+    expect((missingImage as Error).message).toContain("does not exist");
+    // A file mention is read from the working directory; a directory is not a file.
+    const directory = await h.thread().run([{ type: "file", path: "." }]).catch((e: unknown) => e);
+    expect(directory).toBeInstanceOf(AttachmentError);
+    expect((directory as Error).message).toContain("not a regular file");
+    expect(h.model.requests).toHaveLength(0);
   });
 
   it("refuses a directory outside a git repository with codex's own sentence, before the model is asked", async () => {

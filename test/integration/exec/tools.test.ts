@@ -6,7 +6,9 @@
  * The turns are run through `ExecTransport` directly, with the turn layer's host and item shaping,
  * so the tool set can be a hand-made recorder.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { AbortError, CodexExitError, Redactor } from "../../../src/errors/index.js";
 import type { ThreadEvent } from "../../../src/events.js";
@@ -212,6 +214,35 @@ describe("tools on the exec transport", () => {
     expect(set.calls[0]!.ctx.signal.aborted).toBe(true);
     expect(await refused(logger.urls[0]!)).toBe(true);
   }, 60_000);
+
+  it("close() frees a suspended turn's tool endpoint and output schema, and stops its codex", async () => {
+    h = await harness("exec");
+    h.model.reply(say("never read"));
+    const set = tools();
+    const logger = urlLogger();
+    const options: CodexOptions = { ...h.model.codexOptions({ codexHome: h.codexHome }), transport: "exec", killGraceMs: 1_000 };
+    const transport = new ExecTransport({ options, redactor: new Redactor(), logger });
+    transports.push(transport);
+    const schemaDirs = (): string[] => readdirSync(os.tmpdir()).filter((name) => name.startsWith("codexkit-schema-"));
+    const before = new Set(schemaDirs());
+    const generator = shaped(
+      transport,
+      { threadId: null, input: normalizeInput("go"), thread: { skipGitRepoCheck: true, workingDirectory: h.cwd }, tools: set.specs, outputSchema: { type: "object" } },
+      set,
+      logger,
+    );
+    // Suspended after its first event, as a consumer that stopped pulling leaves it.
+    expect((await generator.next()).value).toMatchObject({ type: "thread.started" });
+    const ours = schemaDirs().filter((name) => !before.has(name));
+    expect(ours).toHaveLength(1);
+    expect(logger.urls).toHaveLength(1);
+    expect(await refused(logger.urls[0]!)).toBe(false);
+    await transport.close();
+    expect(await refused(logger.urls[0]!)).toBe(true);
+    expect(existsSync(path.join(os.tmpdir(), ours[0]!))).toBe(false);
+    expect(processesWithEnv(h.marker)).toEqual([]);
+    await generator.return(undefined);
+  });
 
   it("runs no server when the turn has no tools", async () => {
     h = await harness("exec");

@@ -123,7 +123,7 @@ const cases: Record<string, Case> = {
     retryable: false,
     fields: { feature: "image_url" },
   },
-  ToolError: { make: (o) => new ToolError("msg", "my_tool", o), type: ToolError, code: "tool_failed", retryable: false, fields: { tool: "my_tool" } },
+  ToolError: { make: (o) => new ToolError("msg", "my_tool", o), type: ToolError, code: "invalid_tool", retryable: false, fields: { tool: "my_tool" } },
   OutputSchemaError: {
     make: (o) => new OutputSchemaError("msg", "raw text", ["a: bad"], o),
     type: OutputSchemaError,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { InvalidOptionsError } from "../../../src/errors/index.js";
+import { InvalidOptionsError, ToolError } from "../../../src/errors/index.js";
 import { ToolRegistry, tool, toToolSpec, type Tool } from "../../../src/tools/index.js";
 
 const make = (name: string, timeoutMs?: number) =>
@@ -33,7 +33,7 @@ describe("ToolRegistry", () => {
 
   it("rejects a duplicate name, in the constructor too", () => {
     const registry = new ToolRegistry([make("a")]);
-    expect(() => registry.register(make("a"))).toThrow(InvalidOptionsError);
+    expect(() => registry.register(make("a"))).toThrow(ToolError);
     expect(() => registry.register(make("a"))).toThrow(/already registered/);
     expect(() => new ToolRegistry([make("a"), make("a")])).toThrow(InvalidOptionsError);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { z } from "zod";
-import { InvalidOptionsError } from "../../../src/errors/index.js";
+import { InvalidOptionsError, ToolError } from "../../../src/errors/index.js";
 import { ToolRegistry, createToolSet, tool, type ToolContext } from "../../../src/tools/index.js";
 import { callContext, services } from "./helpers.js";
 
@@ -33,7 +33,7 @@ describe("createToolSet: layers", () => {
 
   it("accepts a client array and rejects duplicates within a layer", () => {
     expect(createToolSet({ client: [add()] }, services()).specs).toHaveLength(1);
-    expect(() => createToolSet({ thread: [returning(1, "x"), returning(2, "x")] }, services())).toThrow(InvalidOptionsError);
+    expect(() => createToolSet({ thread: [returning(1, "x"), returning(2, "x")] }, services())).toThrow(ToolError);
     expect(() => createToolSet({ client: [returning(1, "x"), returning(2, "x")] }, services())).toThrow(InvalidOptionsError);
     expect(() => createToolSet({}, { ...services(), defaultTimeoutMs: -1 })).toThrow(InvalidOptionsError);
   });

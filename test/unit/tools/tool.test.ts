@@ -1,13 +1,14 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { InvalidOptionsError } from "../../../src/errors/index.js";
+import { InvalidOptionsError, ToolError } from "../../../src/errors/index.js";
 import { TOOL_NAME_PATTERN, tool, type ToolDefinition, type ToolParameters } from "../../../src/tools/index.js";
 
 const params = z.object({ a: z.number() });
 const base = { name: "ok", description: "d", parameters: params, execute: () => "x" };
 
 function rejects(definition: unknown, pattern: RegExp): void {
+  expect(() => tool(definition as ToolDefinition<ToolParameters>)).toThrow(ToolError);
   expect(() => tool(definition as ToolDefinition<ToolParameters>)).toThrow(InvalidOptionsError);
   expect(() => tool(definition as ToolDefinition<ToolParameters>)).toThrow(pattern);
 }
