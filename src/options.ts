@@ -4,12 +4,41 @@
  */
 import type { ApprovalHandler } from "./approvals/index.js";
 import type { Tool } from "./tools/index.js";
-import type { CodexConfigObject } from "./config/toml.js";
+import type { CodexError } from "./errors/index.js";
 import type { Logger } from "./logger.js";
 import type { ZodLike } from "./schema/index.js";
-import type { RetryInfo, RetrySetting } from "./turn/retry.js";
 
 export type { ZodLike };
+
+/** A value codex config accepts. */
+export type CodexConfigValue = string | number | boolean | CodexConfigValue[] | CodexConfigObject;
+/** A nested codex config object; keys become dotted paths. */
+export type CodexConfigObject = { [key: string]: CodexConfigValue };
+
+/** How failed turns are retried (`retry` on `Codex` and on a turn). */
+export interface RetryOptions {
+  /** Attempts in all, the first included (default 3; 1 = never retry). */
+  maxAttempts?: number;
+  /** The first backoff, doubled after each failure (default 200 ms). */
+  baseDelayMs?: number;
+  /** The longest backoff (default 10000 ms); a delay the server asks for beyond it is not waited for. */
+  maxDelayMs?: number;
+}
+
+/** A retry setting: options, or `false` to never retry. */
+export type RetrySetting = RetryOptions | false;
+
+/** What `onRetry` and the `turn.retrying` event tell about a retry. */
+export interface RetryInfo {
+  /** The attempt that failed (1 for the first). */
+  attempt: number;
+  maxAttempts: number;
+  /** How long codexkit waits before the next attempt. */
+  delayMs: number;
+  /** Why the attempt failed. */
+  error: CodexError;
+  threadId: string;
+}
 
 /** Which of codex's machine interfaces runs turns. */
 export type TransportKind = "exec" | "app-server";

@@ -8,7 +8,7 @@ import { normalizeInput } from "./input.js";
 import type { ThreadItem } from "./items.js";
 import type { Input, OutputSchema, ThreadOptions, TurnOptions, ZodLike } from "./options.js";
 import { outputJsonSchema, structuredOutputOf } from "./output-schema.js";
-import { anySignal, interruptedError } from "./transport/abort.js";
+import { anySignal, interruptedError } from "./abort.js";
 import type { Transport } from "./transport/index.js";
 import { checkRetry, runTurn, turnError, type TurnServices } from "./turn/index.js";
 import { addUsage, emptyUsage } from "./usage.js";

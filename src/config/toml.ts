@@ -3,11 +3,9 @@
  * literal, exactly as `@openai/codex-sdk` does (so the same `config` yields the same argv).
  */
 import { InvalidOptionsError } from "../errors/index.js";
+import type { CodexConfigObject, CodexConfigValue } from "../options.js";
 
-/** A value codex config accepts. */
-export type CodexConfigValue = string | number | boolean | CodexConfigValue[] | CodexConfigObject;
-/** A nested codex config object; keys become dotted paths. */
-export type CodexConfigObject = { [key: string]: CodexConfigValue };
+export type { CodexConfigObject, CodexConfigValue };
 
 const BARE_KEY = /^[A-Za-z0-9_-]+$/;
 

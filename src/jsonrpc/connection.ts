@@ -3,7 +3,8 @@
  * answering the server's own requests. It never touches a process; a `MessageTransport` moves the
  * messages, so the same code runs over stdio and over an in-memory pair in tests.
  */
-import { AbortError, ConnectionClosedError, RpcError, TimeoutError, redactPatterns } from "../errors/index.js";
+import { abortError } from "../abort.js";
+import { ConnectionClosedError, RpcError, TimeoutError, redactPatterns } from "../errors/index.js";
 import { silentLogger, type Logger } from "../logger.js";
 import type { JsonRpcErrorObject, JsonRpcMessage, JsonRpcResponse, MessageTransport, RequestId } from "./types.js";
 
@@ -127,7 +128,7 @@ export class JsonRpcConnection {
   request<R = unknown>(method: string, params?: unknown, options: RequestOptions = {}): Promise<R> {
     if (this.closeError) return Promise.reject(this.closeError);
     const { signal } = options;
-    if (signal?.aborted) return Promise.reject(this.abortError(method, signal));
+    if (signal?.aborted) return Promise.reject(abortError(signal, method));
     const id = this.nextId++;
     const timeoutMs = options.timeoutMs ?? this.defaultTimeoutMs;
     return new Promise<R>((resolve, reject) => {
@@ -138,7 +139,7 @@ export class JsonRpcConnection {
         }, timeoutMs);
       }
       if (signal) {
-        const onAbort = (): void => this.settle(id)?.reject(this.abortError(method, signal));
+        const onAbort = (): void => this.settle(id)?.reject(abortError(signal, method));
         signal.addEventListener("abort", onAbort, { once: true });
         entry.cleanup = () => signal.removeEventListener("abort", onAbort);
       }
@@ -217,12 +218,6 @@ export class JsonRpcConnection {
     clearTimeout(entry.timer);
     entry.cleanup?.();
     return entry;
-  }
-
-  private abortError(method: string, signal: AbortSignal): AbortError {
-    const reason: unknown = signal.reason;
-    const detail = reason instanceof Error && reason.name !== "AbortError" ? `: ${redactPatterns(reason.message)}` : "";
-    return new AbortError(`${method} was aborted${detail}`);
   }
 
   private receive(message: JsonRpcMessage, size: number | undefined): void {

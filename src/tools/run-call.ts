@@ -4,7 +4,7 @@
  * because a transport has to answer codex whatever the user's code did.
  */
 import { TimeoutError } from "../errors/index.js";
-import type { Redactor } from "../errors/redact.js";
+import type { Redactor } from "../errors/index.js";
 import type { Logger } from "../logger.js";
 import { checkArguments } from "./arguments.js";
 import { describeError } from "./describe-error.js";

@@ -3,7 +3,7 @@
  * the thread's own tools, so later registry changes apply from the next turn.
  */
 import { InvalidOptionsError, ToolError } from "../errors/index.js";
-import type { Redactor } from "../errors/redact.js";
+import type { Redactor } from "../errors/index.js";
 import type { Logger } from "../logger.js";
 import { ToolRegistry } from "./registry.js";
 import { runCall } from "./run-call.js";

@@ -5,36 +5,14 @@
  * history (`Transport.revertTurn`), so the user's input is not repeated; a transport that cannot
  * do that does not retry.
  */
-import { InvalidOptionsError, type CodexError } from "../errors/index.js";
+import { InvalidOptionsError } from "../errors/index.js";
+import type { RetryInfo, RetryOptions, RetrySetting } from "../options.js";
 import { MAX_TIMER_MS } from "../timers.js";
 
-/** How failed turns are retried (`retry` on `Codex` and on a turn). */
-export interface RetryOptions {
-  /** Attempts in all, the first included (default 3; 1 = never retry). */
-  maxAttempts?: number;
-  /** The first backoff, doubled after each failure (default 200 ms). */
-  baseDelayMs?: number;
-  /** The longest backoff (default 10000 ms); a delay the server asks for beyond it is not waited for. */
-  maxDelayMs?: number;
-}
-
-/** A retry setting: options, or `false` to never retry. */
-export type RetrySetting = RetryOptions | false;
+export type { RetryInfo, RetryOptions, RetrySetting };
 
 /** A retry policy with every value decided. */
 export type RetryPolicy = Required<RetryOptions>;
-
-/** What `onRetry` and the `turn.retrying` event tell about a retry. */
-export interface RetryInfo {
-  /** The attempt that failed (1 for the first). */
-  attempt: number;
-  maxAttempts: number;
-  /** How long codexkit waits before the next attempt. */
-  delayMs: number;
-  /** Why the attempt failed. */
-  error: CodexError;
-  threadId: string;
-}
 
 /** Three attempts, 200 ms doubling up to 10 s. */
 export const DEFAULT_RETRY: RetryPolicy = Object.freeze({ maxAttempts: 3, baseDelayMs: 200, maxDelayMs: 10_000 });

@@ -11,7 +11,7 @@ import type { NormalizedInput } from "../input.js";
 import type { Logger } from "../logger.js";
 import type { CyberAccessProgram, ThreadOptions } from "../options.js";
 import { createToolSet, type ToolRegistry } from "../tools/index.js";
-import { abortError, sleep } from "../transport/abort.js";
+import { abortError, sleep } from "../abort.js";
 import type { Transport } from "../transport/index.js";
 import { threadCwd } from "../config/index.js";
 import { turnError } from "./failure.js";

@@ -9,7 +9,7 @@ import { flattenConfig, threadConfigEntries, threadCwd, threadPermissions, toTom
 import { UnsupportedFeatureError } from "../../errors/index.js";
 import { promptWithMentions, type NormalizedInput } from "../../input.js";
 import type { CodexOptions, ThreadOptions } from "../../options.js";
-import type { ToolSpec } from "../../tools/types.js";
+import type { ToolSpec } from "../../tools/index.js";
 import type { TurnRequest } from "../types.js";
 
 /** Arguments that start one app-server for a client. */

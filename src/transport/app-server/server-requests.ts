@@ -4,7 +4,7 @@
  * approval requests become `ApprovalRequest`s and the decision codex's answer for that method.
  */
 import type { ToolCallOutcome } from "../../tools/index.js";
-import { anySignal } from "../abort.js";
+import { anySignal } from "../../abort.js";
 import type { ActiveTurn } from "./active-turn.js";
 import { toApprovalRequest, toFileChanges } from "./approval-requests.js";
 import { toCodexResponse } from "./approval-responses.js";

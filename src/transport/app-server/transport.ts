@@ -9,7 +9,7 @@ import type { ThreadEvent } from "../../events.js";
 import type { NormalizedInput } from "../../input.js";
 import type { ThreadOptions } from "../../options.js";
 import { threadCwd } from "../../config/index.js";
-import { abortError, interruptedError } from "../abort.js";
+import { abortError, interruptedError } from "../../abort.js";
 import { resolveCodexBinary, type ResolvedBinary } from "../binary.js";
 import { requireGitRepository } from "../git.js";
 import type { ClientContext, ListThreadsOptions, ThreadPage, Transport, TransportEvent, TurnHost, TurnRequest } from "../types.js";

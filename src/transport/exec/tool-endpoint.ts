@@ -55,7 +55,7 @@ import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult, typ
 import type { Redactor } from "../../errors/index.js";
 import type { Logger } from "../../logger.js";
 import type { ToolCallOutcome, ToolContentItem, ToolSpec } from "../../tools/index.js";
-import { abortError, anySignal } from "../abort.js";
+import { abortError, anySignal } from "../../abort.js";
 import type { ToolCallRequest } from "../types.js";
 
 /** The MCP server name codex knows our tools by (the model sees `mcp__codexkit`). */

@@ -10,7 +10,7 @@ import path from "node:path";
 import { ProtocolError, ThreadStateError, UnsupportedFeatureError, type CodexError } from "../../errors/index.js";
 import { threadCwd } from "../../config/index.js";
 import { toUsage, usageSince } from "../../usage.js";
-import { abortError, interruptedError } from "../abort.js";
+import { abortError, interruptedError } from "../../abort.js";
 import { resolveCodexBinary, type ResolvedBinary } from "../binary.js";
 import { codexEnv } from "../env.js";
 import { removeOnExit } from "../exit-hooks.js";

@@ -1,18 +1,20 @@
-/** The `AbortError` a transport throws when the caller's signal aborts a turn. */
-import { AbortError, redactPatterns } from "../errors/index.js";
+/** Signals and the `AbortError`s they become: for turns, calls and waits alike. */
+import { AbortError, redactPatterns } from "./errors/index.js";
 
 /** The error of a turn stopped by `thread.interrupt()`. */
 export function interruptedError(): AbortError {
   return new AbortError("the turn was interrupted");
 }
 
-/** Builds the error for an aborted turn, keeping a custom reason's (redacted) message. */
-export function abortError(signal: AbortSignal): AbortError {
+/**
+ * The error for something `signal` aborted (`what`: "the turn" by default), keeping a custom
+ * reason's (redacted) message. `thread.interrupt()` aborts with its own AbortError, kept as is.
+ */
+export function abortError(signal: AbortSignal, what = "the turn"): AbortError {
   const reason: unknown = signal.reason;
-  // `thread.interrupt()` aborts with its own AbortError; keep its message.
   if (reason instanceof AbortError) return reason;
   const detail = reason instanceof Error && reason.name !== "AbortError" ? `: ${redactPatterns(reason.message)}` : "";
-  return new AbortError(`the turn was aborted${detail}`);
+  return new AbortError(`${what} was aborted${detail}`);
 }
 
 /**

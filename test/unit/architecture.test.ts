@@ -1,0 +1,130 @@
+/**
+ * The shape of `src/`, checked: no import cycles (type imports included), and the one direction
+ * of flow of `shared/DESIGN.md` section 1 — the turn layer above the transports, the transports
+ * knowing only the wire, and the shared models (errors, schema, tools, approvals) below both.
+ */
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+
+const SRC = fileURLToPath(new URL("../../src", import.meta.url));
+
+interface Edge {
+  to: string;
+  typeOnly: boolean;
+}
+
+/** Every module under src (generated protocol types excluded) with its relative imports. */
+function graph(): Map<string, Edge[]> {
+  const modules = new Map<string, Edge[]>();
+  const walk = (dir: string): void => {
+    for (const name of readdirSync(dir)) {
+      const full = path.join(dir, name);
+      if (statSync(full).isDirectory()) {
+        if (name !== "generated") walk(full);
+      } else if (name.endsWith(".ts")) {
+        modules.set(rel(full), importsOf(full));
+      }
+    }
+  };
+  walk(SRC);
+  return modules;
+}
+
+function rel(file: string): string {
+  return path.relative(SRC, file).split(path.sep).join("/");
+}
+
+function importsOf(file: string): Edge[] {
+  const text = readFileSync(file, "utf8");
+  const edges: Edge[] = [];
+  for (const match of text.matchAll(/^(import|export)\s+(type\s+)?[^;]*?from\s+"(\.[^"]+)"/gms)) {
+    const target = path.resolve(path.dirname(file), match[3]!.replace(/\.js$/, ".ts"));
+    edges.push({ to: rel(target), typeOnly: match[2] !== undefined });
+  }
+  return edges;
+}
+
+/** Strongly connected components with more than one module (or a self-import). */
+function cycles(modules: Map<string, Edge[]>): string[][] {
+  let index = 0;
+  const indices = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const found: string[][] = [];
+  const visit = (node: string): void => {
+    indices.set(node, index);
+    low.set(node, index++);
+    stack.push(node);
+    onStack.add(node);
+    for (const { to } of modules.get(node) ?? []) {
+      if (!modules.has(to)) continue;
+      if (!indices.has(to)) {
+        visit(to);
+        low.set(node, Math.min(low.get(node)!, low.get(to)!));
+      } else if (onStack.has(to)) {
+        low.set(node, Math.min(low.get(node)!, indices.get(to)!));
+      }
+    }
+    if (low.get(node) === indices.get(node)) {
+      const component: string[] = [];
+      let member: string;
+      do {
+        member = stack.pop()!;
+        onStack.delete(member);
+        component.push(member);
+      } while (member !== node);
+      if (component.length > 1 || (modules.get(node) ?? []).some((e) => e.to === node)) found.push(component.sort());
+    }
+  };
+  for (const node of modules.keys()) if (!indices.has(node)) visit(node);
+  return found;
+}
+
+/** Imports from modules under `from` into modules under `to` (runtime ones only unless `types`). */
+function crossings(modules: Map<string, Edge[]>, from: string, to: string, types = true): string[] {
+  const out: string[] = [];
+  for (const [module, edges] of modules) {
+    if (!module.startsWith(from)) continue;
+    for (const edge of edges) if (edge.to.startsWith(to) && (types || !edge.typeOnly)) out.push(`${module} -> ${edge.to}`);
+  }
+  return out;
+}
+
+describe("src layout", () => {
+  const modules = graph();
+
+  it("has no import cycles, type imports included", () => {
+    expect(modules.size).toBeGreaterThan(50);
+    expect(cycles(modules)).toEqual([]);
+  });
+
+  it("keeps the transports below the turn layer: no transport imports it, nor runs tools itself", () => {
+    expect(crossings(modules, "transport/", "turn/")).toEqual([]);
+    expect(crossings(modules, "transport/", "tools/", false)).toEqual([]);
+    expect(crossings(modules, "transport/", "thread.ts")).toEqual([]);
+    expect(crossings(modules, "transport/", "codex.ts")).toEqual([]);
+  });
+
+  it("keeps the shared models free of the wire and of the turn layer", () => {
+    for (const shared of ["approvals/", "tools/", "schema/", "errors/", "config/"]) {
+      expect(crossings(modules, shared, "transport/")).toEqual([]);
+      expect(crossings(modules, shared, "turn/")).toEqual([]);
+    }
+  });
+
+  it("gives every folder one door: other folders import its index.ts only", () => {
+    const doors = ["approvals/", "tools/", "schema/", "errors/", "config/", "jsonrpc/", "turn/", "testing/", "transport/"];
+    const offenders: string[] = [];
+    for (const [module, edges] of modules) {
+      for (const edge of edges) {
+        const folder = doors.find((door) => edge.to.startsWith(door));
+        if (!folder || module.startsWith(folder) || edge.to === `${folder}index.ts`) continue;
+        offenders.push(`${module} -> ${edge.to}`);
+      }
+    }
+    expect(offenders).toEqual([]);
+  });
+});
