@@ -3,6 +3,7 @@
  * literal, exactly as `@openai/codex-sdk` does (so the same `config` yields the same argv).
  */
 import { InvalidOptionsError } from "../errors/index.js";
+import { isJsonObject } from "../json.js";
 import type { CodexConfigObject, CodexConfigValue } from "../options.js";
 
 export type { CodexConfigObject, CodexConfigValue };
@@ -55,6 +56,4 @@ export function toTomlValue(value: unknown, at: string): string {
 }
 
 /** True for `{...}` objects (not arrays, not null). */
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
+export const isPlainObject = isJsonObject;

@@ -2,6 +2,7 @@
  * Argument checking for one call: codex may send arguments as an object or as JSON text, and
  * nothing reaches `execute` before it has passed the tool's schema.
  */
+import { isJsonObject } from "../json.js";
 import { validatorFor, type SchemaIssue, type SchemaResult } from "../schema/index.js";
 import { describeError } from "./describe-error.js";
 import type { Tool } from "./types.js";
@@ -48,7 +49,7 @@ function formatIssues(issues: ReadonlyArray<SchemaIssue>): string {
 }
 
 function objectOnly(value: unknown): SchemaResult {
-  if (typeof value === "object" && value !== null && !Array.isArray(value)) return { success: true, data: value };
+  if (isJsonObject(value)) return { success: true, data: value };
   const got = Array.isArray(value) ? "array" : value === null ? "null" : typeof value;
   return { success: false, error: { issues: [{ path: [], message: `expected object, received ${got}` }] } };
 }

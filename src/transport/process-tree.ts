@@ -12,26 +12,40 @@ export interface ListedProcess {
   startTime: string;
 }
 
-/** Every live descendant of `root` (Linux `/proc`; empty elsewhere). */
-export function descendantsOf(root: number): ListedProcess[] {
+/** A process as `/proc/<pid>/stat` describes it. */
+export interface ProcessStat extends ListedProcess {
+  ppid: number;
+  /** One letter: R running, S sleeping, Z zombie, ... */
+  state: string;
+}
+
+/** Every process `/proc` lists right now (Linux; empty elsewhere). */
+export function listProcesses(): ProcessStat[] {
   if (process.platform !== "linux") return [];
-  const children = new Map<number, number[]>();
-  const startTimes = new Map<number, string>();
   let entries: string[];
   try {
     entries = readdirSync("/proc");
   } catch {
     return [];
   }
+  const out: ProcessStat[] = [];
   for (const entry of entries) {
     if (!/^\d+$/.test(entry)) continue;
     const stat = statOf(entry);
-    if (stat === null) continue;
-    const ppid = stat.ppid;
-    startTimes.set(Number(entry), stat.startTime);
+    if (stat !== null) out.push({ pid: Number(entry), ...stat });
+  }
+  return out;
+}
+
+/** Every live descendant of `root` (Linux `/proc`; empty elsewhere). */
+export function descendantsOf(root: number): ListedProcess[] {
+  const children = new Map<number, number[]>();
+  const startTimes = new Map<number, string>();
+  for (const { pid, ppid, startTime } of listProcesses()) {
+    startTimes.set(pid, startTime);
     const list = children.get(ppid);
-    if (list) list.push(Number(entry));
-    else children.set(ppid, [Number(entry)]);
+    if (list) list.push(pid);
+    else children.set(ppid, [pid]);
   }
   const out: ListedProcess[] = [];
   const stack = [...(children.get(root) ?? [])];
@@ -43,13 +57,13 @@ export function descendantsOf(root: number): ListedProcess[] {
   return out;
 }
 
-function statOf(pid: string | number): { ppid: number; startTime: string } | null {
+function statOf(pid: string | number): { ppid: number; startTime: string; state: string } | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     // The command name may contain spaces and parentheses; fields resume after the last ")".
     const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     // rest[0] is field 3 (state), so field N is rest[N - 3].
-    return { ppid: Number(rest[1]), startTime: rest[19] ?? "" };
+    return { ppid: Number(rest[1]), startTime: rest[19] ?? "", state: rest[0] ?? "" };
   } catch {
     return null;
   }

@@ -1,22 +1,24 @@
 /** Finds live processes by an environment marker, to prove that nothing outlives a turn. */
-import { readdirSync, readFileSync, realpathSync } from "node:fs";
+import { readFileSync, realpathSync } from "node:fs";
+import { listProcesses } from "../../src/transport/process-tree.js";
+
+/** Pids of other live processes: zombies (state Z) are dead already, their parent just has not reaped them. */
+function livePids(): number[] {
+  return listProcesses()
+    .filter((p) => p.state !== "Z" && p.pid !== process.pid)
+    .map((p) => p.pid);
+}
 
 /** Pids of live processes whose environment contains `needle` (e.g. `CODEX_HOME=<unique dir>`). */
 export function processesWithEnv(needle: string): number[] {
-  const found: number[] = [];
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+  return livePids().filter((pid) => {
     try {
-      const status = readFileSync(`/proc/${entry}/stat`, "utf8");
-      // Zombies (state Z) are dead already; their parent just has not reaped them yet.
-      if (/^\d+ \(.*\) Z /.test(status)) continue;
-      const environ = readFileSync(`/proc/${entry}/environ`, "utf8");
-      if (environ.split("\0").includes(needle)) found.push(Number(entry));
+      return readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").includes(needle);
     } catch {
       // The process ended while we looked, or is not ours to read.
+      return false;
     }
-  }
-  return found;
+  });
 }
 
 /** Waits until no process carries `needle`, or fails after `timeoutMs`, listing the survivors. */
@@ -52,18 +54,15 @@ export async function waitForProcess(needle: string, timeoutMs = 10_000): Promis
 
 /** Pids of live processes working in `cwd` whose command line contains `text` (commands codex runs). */
 export function commandsIn(cwd: string, text: string): number[] {
-  const found: number[] = [];
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+  const dir = realpathSync(cwd);
+  return livePids().filter((pid) => {
     try {
-      if (/^\d+ \(.*\) Z /.test(readFileSync(`/proc/${entry}/stat`, "utf8"))) continue;
-      if (realpathSync(`/proc/${entry}/cwd`) !== realpathSync(cwd)) continue;
-      if (readFileSync(`/proc/${entry}/cmdline`, "utf8").replace(/\0/g, " ").includes(text)) found.push(Number(entry));
+      return realpathSync(`/proc/${pid}/cwd`) === dir && readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ").includes(text);
     } catch {
       // Gone, or not ours to read.
+      return false;
     }
-  }
-  return found;
+  });
 }
 
 /** Waits until a command containing `text` runs in `cwd`. */

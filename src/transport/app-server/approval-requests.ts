@@ -14,6 +14,7 @@ import type {
   OtherApprovalRequest,
   RequestPermissionProfile,
 } from "../../approvals/index.js";
+import { isJsonObject } from "../../json.js";
 import { APPROVAL_METHOD } from "./approval-methods.js";
 
 /** What the transport knows that codex leaves out of the request itself. */
@@ -26,7 +27,7 @@ export type ApprovalRequestExtra = {
 
 type Obj = Record<string, unknown>;
 
-const isObj = (value: unknown): value is Obj => typeof value === "object" && value !== null && !Array.isArray(value);
+const isObj = isJsonObject;
 const str = (obj: Obj, key: string): string | undefined => (typeof obj[key] === "string" ? (obj[key] as string) : undefined);
 const strOrNull = (obj: Obj, key: string): string | null => str(obj, key) ?? null;
 

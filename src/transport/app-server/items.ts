@@ -17,17 +17,16 @@ import type {
   ToolCallStatus,
 } from "../../items.js";
 import type { ToolContentItem } from "../../tools/index.js";
+import { asJsonObject, type JsonObject } from "../../json.js";
 import { emptyUsage } from "../../usage.js";
 import type { ToolCallReport } from "../types.js";
 import { toFileChanges } from "./approval-requests.js";
 
 /** A JSON object from the wire, read field by field. */
-export type Json = Record<string, unknown>;
+export type Json = JsonObject;
 
 /** `value` when it is a plain JSON object, else null. */
-export function asObject(value: unknown): Json | null {
-  return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Json) : null;
-}
+export const asObject = asJsonObject;
 
 /** `value` when it is a string, else `fallback`. */
 export function asString(value: unknown, fallback = ""): string {

@@ -13,6 +13,7 @@
  * decision the user made stays theirs: then nothing is overridden (and codex writes nothing).
  */
 import path from "node:path";
+import { isJsonObject as isObject } from "../../json.js";
 import { findGitRoot, realpathOr, trustRoot } from "../git.js";
 
 /** Sandbox modes with which `thread/start` records the directory as trusted. */
@@ -39,8 +40,4 @@ export function trustGuardProjects(projects: unknown, cwd: string): Record<strin
   const guarded: Record<string, unknown> = { ...table };
   for (const dir of candidates) guarded[dir] = untrusted;
   return guarded;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -57,6 +57,7 @@ import type { Logger } from "../../logger.js";
 import type { ToolCallOutcome, ToolContentItem, ToolSpec } from "../../tools/index.js";
 import { abortError, anySignal } from "../../abort.js";
 import type { ToolCallRequest } from "../types.js";
+import { isJsonObject as isRecord } from "../../json.js";
 
 /** The MCP server name codex knows our tools by (the model sees `mcp__codexkit`). */
 export const DEFAULT_TOOL_SERVER_NAME = "codexkit";
@@ -307,9 +308,6 @@ function codexMeta(meta: unknown): { callId?: string; threadId?: string; turnId?
   return out;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 function errorResult(message: string): CallToolResult {
   return { content: [{ type: "text", text: message }], isError: true };

@@ -86,27 +86,19 @@ report("done", { answers: [first.finalResponse, second.finalResponse] });
     await expectNoProcesses(s.marker, 1_000);
   });
 
-  it("Ctrl-C to the program's process group mid-command ends codex and the command within 3 s", async () => {
+  it.each([
+    ["Ctrl-C to the program's process group", "SIGINT", true],
+    ["SIGTERM to the program's pid", "SIGTERM", false],
+  ] as const)("%s mid-command ends codex and the command within 3 s", async (_how, signal, group) => {
     const s = await prepare(transport);
     s.model.reply(runCommand("sleep 30")).reply(say("never"));
     script = startScript(SLEEPING_TURN, s.env);
     await script.waitFor("command-started");
     await waitForCommand(s.cwd, "sleep 30");
-    script.signalGroup("SIGINT");
+    if (group) script.signalGroup(signal);
+    else script.signal(signal);
     // Without a handler of its own the program dies of the signal, as it would without codexkit.
-    expect(await script.exited).toMatchObject({ code: null, signal: "SIGINT" });
-    expect(await waitForCommandGone(s.cwd, "sleep 30", 3_000)).toEqual([]);
-    await expectNoProcesses(s.marker, 3_000);
-  });
-
-  it("SIGTERM to the program's pid mid-command ends codex and the command within 3 s", async () => {
-    const s = await prepare(transport);
-    s.model.reply(runCommand("sleep 30")).reply(say("never"));
-    script = startScript(SLEEPING_TURN, s.env);
-    await script.waitFor("command-started");
-    await waitForCommand(s.cwd, "sleep 30");
-    script.signal("SIGTERM");
-    expect(await script.exited).toMatchObject({ code: null, signal: "SIGTERM" });
+    expect(await script.exited).toMatchObject({ code: null, signal });
     expect(await waitForCommandGone(s.cwd, "sleep 30", 3_000)).toEqual([]);
     await expectNoProcesses(s.marker, 3_000);
   });
