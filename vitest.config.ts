@@ -9,5 +9,7 @@ export default defineConfig({
     maxWorkers: 2,
     fileParallelism: true,
     reporters: ["default"],
+    // Type tests (`*.test-d.ts`) are checked by the compiler, not run.
+    typecheck: { enabled: true, include: ["test/**/*.test-d.ts"], tsconfig: "./tsconfig.json" },
   },
 });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { ApprovalHandler, ApprovalRequest } from "../../../src/approvals/index.js";
 import { approvalRules, decideApproval } from "../../../src/approvals/index.js";
 import { toApprovalRequest } from "../../../src/transport/app-server/approval-requests.js";
@@ -49,6 +49,22 @@ describe("decideApproval", () => {
     expect(await decideApproval(slow, request, { logger, timeoutMs: 40 })).toEqual({ decision: "decline", source: "timeout" });
     expect(Date.now() - started).toBeLessThan(400);
     expect(logger.entries).toEqual([expect.objectContaining({ level: "warn", obj: expect.objectContaining({ timeoutMs: 40 }) })]);
+  });
+
+  it("waits without a limit when the timeout is 0 (not the 60 s default)", async () => {
+    vi.useFakeTimers();
+    try {
+      let release: (decision: "accept") => void = () => {};
+      const slow: ApprovalHandler = () => new Promise((resolve) => (release = resolve));
+      let settled = false;
+      const pending = decideApproval(slow, request, { logger: silentLogger, timeoutMs: 0 }).finally(() => (settled = true));
+      await vi.advanceTimersByTimeAsync(10 * 60_000);
+      expect(settled).toBe(false);
+      release("accept");
+      expect(await pending).toEqual({ decision: "accept", source: "handler" });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("answers otherwise and warns when the handler returns something invalid", async () => {

@@ -122,3 +122,18 @@ describe("codexHomeFor", () => {
     expect(codexHomeFor(undefined, undefined)).toBe(path.join(os.homedir(), ".codex"));
   });
 });
+
+describe("UsageBaselines memory", () => {
+  it("keeps the most recently used threads up to its limit; a forgotten one is read back from disk", async () => {
+    const baselines = new UsageBaselines(() => home, 2);
+    baselines.set("a", usage(1));
+    baselines.set("b", usage(2));
+    baselines.set("a", usage(3));
+    baselines.set("c", usage(4));
+    expect(baselines.size).toBe(2);
+    expect(await baselines.get("a")).toEqual(usage(3));
+    expect(await baselines.get("c")).toEqual(usage(4));
+    // "b" was the oldest: forgotten, and with no rollout on disk its baseline is zero.
+    expect(await baselines.get("b")).toEqual(emptyUsage());
+  });
+});

@@ -1,0 +1,83 @@
+/**
+ * `CodexProcess` with stand-in Node child processes: lines, a kill that escalates, the exit error
+ * with its redacted stderr, a spawn failure, a gentle retire, and a kill that reaches the group.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { CodexExitError, CodexSpawnError, Redactor } from "../../../src/errors/index.js";
+import { CodexProcess } from "../../../src/transport/process.js";
+import { listProcesses } from "../../../src/transport/process-tree.js";
+
+const procs: CodexProcess[] = [];
+afterEach(async () => {
+  await Promise.all(procs.splice(0).map((p) => p.kill(100)));
+});
+
+function node(script: string, redactor = new Redactor()): CodexProcess {
+  const proc = CodexProcess.spawn({ executable: process.execPath, args: ["-e", script], env: { PATH: process.env.PATH ?? "" }, redactor });
+  procs.push(proc);
+  return proc;
+}
+
+async function lines(proc: CodexProcess): Promise<string[]> {
+  const out: string[] = [];
+  for await (const line of proc.lines()) out.push(line);
+  return out;
+}
+
+describe("CodexProcess", () => {
+  it("yields stdout lines and reports a clean exit", async () => {
+    const proc = node(`process.stdout.write("one\\ntwo\\n\\nthree")`);
+    expect(await lines(proc)).toEqual(["one", "two", "three"]);
+    expect(await proc.exited).toEqual({ code: 0, signal: null });
+    expect(proc.running).toBe(false);
+  });
+
+  it("describes a failed exit with the redacted tail of stderr", async () => {
+    const proc = node(`process.stderr.write("token sk-abcdefghijklmnop leaked\\nfatal: broke\\n"); process.exit(3)`, new Redactor());
+    await lines(proc);
+    const error = proc.exitError("codex exec failed", new Error("write EPIPE"));
+    expect(error).toBeInstanceOf(CodexExitError);
+    expect(error.exitCode).toBe(3);
+    expect(error.message).toContain("exit code 3");
+    expect(error.message).toContain("fatal: broke");
+    expect(error.message).not.toContain("sk-abcdefghijklmnop");
+    expect(error.stderrTail).not.toContain("sk-abcdefghijklmnop");
+    expect(error.cause).toBe("write EPIPE");
+  });
+
+  it("escalates to SIGKILL after the grace period when SIGTERM is ignored", async () => {
+    const proc = node(`process.on("SIGTERM", () => {}); console.log("ready"); setInterval(() => {}, 1000)`);
+    const iterator = proc.lines()[Symbol.asyncIterator]();
+    expect((await iterator.next()).value).toBe("ready");
+    const began = performance.now();
+    expect(await proc.kill(150)).toEqual({ code: null, signal: "SIGKILL" });
+    expect(performance.now() - began).toBeGreaterThanOrEqual(100);
+    expect(performance.now() - began).toBeLessThan(5_000);
+  });
+
+  it("kills what it started in its process group", async () => {
+    const proc = node(
+      `const c = require("child_process").spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)"], { stdio: "ignore" }); console.log(c.pid); setInterval(() => {}, 1000)`,
+    );
+    const iterator = proc.lines()[Symbol.asyncIterator]();
+    const grandchild = Number((await iterator.next()).value);
+    expect(listProcesses().some((p) => p.pid === grandchild)).toBe(true);
+    await proc.kill(100);
+    for (let i = 0; i < 100 && listProcesses().some((p) => p.pid === grandchild && p.state !== "Z"); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(listProcesses().some((p) => p.pid === grandchild && p.state !== "Z")).toBe(false);
+  });
+
+  it("a missing executable surfaces as CodexSpawnError from lines()", async () => {
+    const proc = CodexProcess.spawn({ executable: "/nonexistent/codex", args: [], env: {}, redactor: new Redactor() });
+    await expect(lines(proc)).rejects.toBeInstanceOf(CodexSpawnError);
+    expect((await proc.exited).spawnError?.code).toBe("ENOENT");
+  });
+
+  it("retire() closes stdin and lets the process end by itself", async () => {
+    const proc = node(`process.stdin.resume(); process.stdin.on("end", () => process.exit(0))`);
+    proc.setActive(false);
+    proc.retire(5_000);
+    expect(proc.retired).toBe(true);
+    expect(await proc.exited).toEqual({ code: 0, signal: null });
+  });
+});
