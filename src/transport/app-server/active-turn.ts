@@ -35,6 +35,8 @@ export class ActiveTurn {
   readonly fileChanges = new Map<string, FileChange[]>();
   /** Hands events raised outside the notification stream (approvals) to the turn's generator. */
   emit: (event: ThreadEvent) => void = () => {};
+  /** Frees what the turn holds (its buffer's spill file), even while its generator is suspended. */
+  dispose: () => void = () => {};
   /** The process the turn runs on, once known. */
   server: AppServer | null = null;
   /** The thread, once codex has started or loaded it. */

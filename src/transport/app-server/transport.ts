@@ -74,6 +74,7 @@ export class AppServerTransport implements Transport {
         this.ctx.logger.debug({ threadId: turn.threadId, bytesInMemory }, "the turn's unread events exceed its buffer; spilling to a temp file"),
     });
     turn.emit = (event) => buffer.push({ event }, EMITTED_EVENT_SIZE);
+    turn.dispose = () => buffer.dispose();
     const onAbort = (): void => {
       buffer.abort();
       void this.stopTurn(turn);
@@ -210,8 +211,10 @@ export class AppServerTransport implements Transport {
     this.offeredTools.delete(threadId);
   }
 
+  /** Ends the process, and frees what suspended turns hold (their spilled events). */
   async close(): Promise<void> {
     this.closed = true;
+    for (const turn of this.active.values()) turn.dispose();
     const pending = this.server;
     this.server = null;
     if (!pending) return;

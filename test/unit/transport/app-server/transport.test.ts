@@ -3,6 +3,8 @@
  * races and failures a real codex rarely produces on demand (an interrupt before or while the
  * turn starts, a codex that ignores interrupts, a crash mid-turn, answers of the wrong shape).
  */
+import { readdirSync } from "node:fs";
+import os from "node:os";
 import { afterEach, describe, expect, it } from "vitest";
 import { AbortError, CodexExitError, ProtocolError, ThreadStateError } from "../../../../src/errors/index.js";
 import { normalizeInput } from "../../../../src/input.js";
@@ -205,6 +207,23 @@ describe("AppServerTransport over an in-memory pair", () => {
     expect(await fake.ask("item/tool/call", { threadId: "nobody", callId: "c", tool: "x", arguments: {} })).toMatchObject({ success: false });
     fake.answer("thread-1", "turn-1", "done");
     await turn.done;
+  });
+
+  it("close() frees a suspended turn's spilled events", async () => {
+    const spillDirs = (): string[] => readdirSync(os.tmpdir()).filter((name) => name.startsWith("codexkit-spill-"));
+    const before = new Set(spillDirs());
+    const { transport, servers } = setup({}, { turnBufferBytes: 1024 });
+    const generator = transport.runTurn(request(), recordingHost());
+    await generator.next();
+    // Pulled once more so the turn is sent, then left suspended while codex keeps talking.
+    const started = generator.next();
+    await until(() => servers[0]?.paramsOf("turn/start").length === 1);
+    await started;
+    for (let i = 0; i < 5; i++) servers[0]!.notify("item/completed", { threadId: "thread-1", turnId: "turn-1", item: { type: "agentMessage", id: `m${i}`, text: "x".repeat(1_000) } });
+    await until(() => spillDirs().some((name) => !before.has(name)));
+    await transport.close();
+    expect(spillDirs().filter((name) => !before.has(name))).toEqual([]);
+    await generator.return(undefined);
   });
 
   it("revertTurn sends thread/revert for the failed turn", async () => {
