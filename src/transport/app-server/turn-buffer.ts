@@ -9,7 +9,7 @@
  * holds what codex said in the turn (model output, command output), so it is private (0600 in a
  * 0700 directory) and short-lived.
  */
-import { closeSync, mkdtempSync, openSync, read, rmSync, writeSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, read, readdirSync, rmSync, writeSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { TurnFailedError } from "../../errors/index.js";
@@ -165,7 +165,8 @@ class SpillFile {
   private closed = false;
 
   constructor(tmpDir = os.tmpdir()) {
-    this.dir = mkdtempSync(path.join(tmpDir, "codexkit-spill-"));
+    sweepOrphans(tmpDir);
+    this.dir = mkdtempSync(path.join(tmpDir, `codexkit-spill-${process.pid}-`));
     this.forget = removeOnExit(this.dir);
     try {
       this.fd = openSync(path.join(this.dir, "events.jsonl"), "a+", 0o600);
@@ -209,6 +210,39 @@ class SpillFile {
   private remove(): void {
     rmSync(this.dir, { recursive: true, force: true });
     this.forget();
+  }
+}
+
+const swept = new Set<string>();
+
+/**
+ * Removes the spill directories of programs that died without cleaning up (a SIGKILL leaves no
+ * chance to): their names carry the pid, and a pid that no longer exists owns nothing. Once per
+ * temp dir and process.
+ */
+function sweepOrphans(tmpDir: string): void {
+  if (swept.has(tmpDir)) return;
+  swept.add(tmpDir);
+  let names: string[];
+  try {
+    names = readdirSync(tmpDir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = Number(/^codexkit-spill-(\d+)-/.exec(name)?.[1]);
+    if (!Number.isInteger(pid) || pid === process.pid || alive(pid)) continue;
+    rmSync(path.join(tmpDir, name), { recursive: true, force: true });
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists, it is just not ours.
+    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }
 

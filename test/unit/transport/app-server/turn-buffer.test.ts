@@ -1,5 +1,7 @@
-import { existsSync, readdirSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import os from "node:os";
+import path from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { TurnBuffer } from "../../../../src/transport/app-server/turn-buffer.js";
@@ -92,5 +94,21 @@ describe("TurnBuffer", () => {
     expect(created).toHaveLength(1);
     buffer.dispose();
     expect(existsSync(`${os.tmpdir()}/${created[0]}`)).toBe(false);
+  });
+
+  it("removes the spill directories of programs that died without cleaning up, and only theirs", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "codexkit-spill-test-"));
+    try {
+      const dead = spawnSync(process.execPath, ["-e", "process.exit(0)"]).pid!;
+      for (const name of [`codexkit-spill-${dead}-abc`, `codexkit-spill-${process.ppid}-def`, "codexkit-spill-nopid", "other"]) mkdirSync(path.join(dir, name));
+      const buffer = new TurnBuffer<string>({ limitBytes: 1, tmpDir: dir });
+      buffer.push("a", 10);
+      buffer.push("b", 10);
+      expect(readdirSync(dir).some((name) => name.startsWith(`codexkit-spill-${dead}-`))).toBe(false);
+      expect(readdirSync(dir)).toEqual(expect.arrayContaining([`codexkit-spill-${process.ppid}-def`, "codexkit-spill-nopid", "other"]));
+      buffer.dispose();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
