@@ -55,6 +55,7 @@ export {
   type RequestPermissionProfile,
   type FileChange,
   type FileChangeApprovalRequest,
+  type McpToolApprovalRequest,
   type OtherApprovalRequest,
   type PermissionsApprovalRequest,
 } from "./approvals/index.js";

@@ -16,6 +16,7 @@ export type {
   CommandExecutionApprovalKind,
   FileChange,
   FileChangeApprovalRequest,
+  McpToolApprovalRequest,
   NetworkApprovalContext,
   OtherApprovalRequest,
   PermissionsApprovalRequest,

@@ -9,6 +9,7 @@
  * File changes: string patterns are ordinary globs (`*` stays within a directory, `**` crosses);
  * each path (and move destination) is tried as given and relative to the cwd when inside it.
  * Every path must be allowed; one denied path denies the whole patch. No changes → `otherwise`.
+ * MCP tool calls: patterns match `server.tool` (`fx.add`, `fx.*`).
  * Deny wins over allow; nothing matched, or a kind with nothing to match → `otherwise`.
  */
 
@@ -71,6 +72,11 @@ export function approvalRules(options: ApprovalRulesOptions = {}): ApprovalRules
       const denied = forms.some((f) => f.all.some((form) => matchesAny(paths.deny, form)));
       const allowed = forms.length > 0 && forms.every((f) => isAllowedPath(paths.allow, f));
       return decide(denied, allowed, otherwise);
+    }
+    if (request.kind === "mcp_tool") {
+      // `server.tool`, e.g. `fx.add`: globs like `fx.*`, or a RegExp.
+      const name = `${request.server}.${request.tool}`;
+      return decide(matchesAny(commands.deny, name), matchesAny(commands.allow, name), otherwise);
     }
     // Permissions and unknown requests have no text to match; only `otherwise` can speak for them.
     return otherwise;

@@ -95,6 +95,18 @@ export type PermissionsApprovalRequest = ApprovalRequestBase & {
   cwd: string | null;
 };
 
+/** codex wants to call a tool of an MCP server it runs (a thread's `mcpServers` with `toolApproval: "ask"`). */
+export type McpToolApprovalRequest = ApprovalRequestBase & {
+  kind: "mcp_tool";
+  /** The MCP server's name. */
+  server: string;
+  tool: string;
+  /** The arguments the model passed. */
+  arguments: unknown;
+  /** codex's question, e.g. `Allow the fx MCP server to run tool "add"?`. */
+  message: string;
+};
+
 /** Any other server request (user input, MCP elicitation, methods newer than codexkit). */
 export type OtherApprovalRequest = ApprovalRequestBase & {
   kind: "other";
@@ -102,7 +114,12 @@ export type OtherApprovalRequest = ApprovalRequestBase & {
 };
 
 /** What codex asks the caller to approve, discriminated on `kind`. */
-export type ApprovalRequest = CommandApprovalRequest | FileChangeApprovalRequest | PermissionsApprovalRequest | OtherApprovalRequest;
+export type ApprovalRequest =
+  | CommandApprovalRequest
+  | FileChangeApprovalRequest
+  | PermissionsApprovalRequest
+  | McpToolApprovalRequest
+  | OtherApprovalRequest;
 
 /** The caller's approval callback (`onApproval`). */
 export type ApprovalHandler = (request: ApprovalRequest, context: ApprovalContext) => ApprovalDecision | Promise<ApprovalDecision>;

@@ -22,6 +22,7 @@ export type CodexErrorCode =
   | "unsupported_feature"
   | "invalid_tool"
   | "output_schema_mismatch"
+  | "mcp_error"
   | "attachment_error"
   | "invalid_options"
   | "rpc_error"
@@ -213,6 +214,19 @@ export class OutputSchemaError extends CodexError {
     super("output_schema_mismatch", message, options);
     this.rawText = rawText;
     this.issues = issues;
+  }
+}
+
+/** An MCP server or one of its calls failed: it could not start, crashed, timed out or refused the call. */
+export class McpError extends CodexError {
+  /** The server's name, as given to `codex.mcp.connect`. */
+  readonly server: string;
+  /** The JSON-RPC error code the server (or the MCP SDK) reported, when there was one. */
+  readonly mcpCode: number | null;
+  constructor(message: string, server: string, fields: { mcpCode?: number | null } = {}, options?: CodexErrorOptions) {
+    super("mcp_error", message, options);
+    this.server = server;
+    this.mcpCode = fields.mcpCode ?? null;
   }
 }
 

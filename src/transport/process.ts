@@ -35,6 +35,8 @@ export interface SpawnSpec {
   stderrTailBytes?: number;
   /** Milliseconds between SIGTERM and SIGKILL when the process is stopped at program exit. */
   killGraceMs?: number;
+  /** What the process is, in messages (default "codex"; an MCP server says so). */
+  label?: string;
 }
 
 /** Milliseconds between SIGTERM and SIGKILL. */
@@ -98,6 +100,11 @@ export class CodexProcess {
     return new CodexProcess(spec);
   }
 
+  /** What the process is, in messages. */
+  get label(): string {
+    return this.spec.label ?? "codex";
+  }
+
   /** Process id, when it started. */
   get pid(): number | undefined {
     return this.child.pid;
@@ -137,10 +144,10 @@ export class CodexProcess {
   write(data: string): Promise<void> {
     return new Promise((resolve, reject) => {
       if (!this.running || this.child.stdin.destroyed) {
-        reject(this.exitError("codex is not running"));
+        reject(this.exitError(`${this.label} is not running`));
         return;
       }
-      this.child.stdin.write(data, (error) => (error ? reject(this.exitError("writing to codex failed")) : resolve()));
+      this.child.stdin.write(data, (error) => (error ? reject(this.exitError(`writing to ${this.label} failed`)) : resolve()));
     });
   }
 
@@ -163,7 +170,7 @@ export class CodexProcess {
       } catch (error) {
         // A stream error is not codexkit's caller's vocabulary: say it as codex's exit.
         if (error instanceof CodexError) throw error;
-        throw this.exitError("reading codex's output failed", error instanceof Error ? error : new Error(String(error)));
+        throw this.exitError(`reading ${this.label}'s output failed`, error instanceof Error ? error : new Error(String(error)));
       }
       if (next.done) break;
       for (const line of decoder.push(next.value)) {
@@ -174,6 +181,11 @@ export class CodexProcess {
     if (last) yield last;
     const info = await this.exited;
     if (info.spawnError) throw this.toSpawnError(info.spawnError);
+  }
+
+  /** The `CodexSpawnError` when the process could not be started at all, else null. */
+  spawnFailure(): CodexSpawnError | null {
+    return this.exitInfo?.spawnError ? this.toSpawnError(this.exitInfo.spawnError) : null;
   }
 
   /** The redacted tail of stderr. */
@@ -187,7 +199,7 @@ export class CodexProcess {
     const how = info.signal ? `signal ${info.signal}` : info.code === null ? "still running" : `exit code ${info.code}`;
     const stderrTail = this.stderrTail();
     const lastLine = stderrTail.trim().split("\n").slice(-3).join(" | ");
-    const message = `${context} (codex ${how})${lastLine ? `: ${lastLine}` : ""}`;
+    const message = `${context} (${this.label} ${how})${lastLine ? `: ${lastLine}` : ""}`;
     return new CodexExitError(
       this.spec.redactor.redact(message),
       { exitCode: info.code, signal: info.signal, stderrTail },
@@ -258,7 +270,7 @@ export class CodexProcess {
   private toSpawnError(error: NodeJS.ErrnoException): CodexSpawnError {
     const reason = error.code === "ENOENT" ? "the file does not exist" : error.code === "EACCES" ? "it is not executable" : error.message;
     return new CodexSpawnError(
-      this.spec.redactor.redact(`could not start codex at ${this.spec.executable}: ${reason}`),
+      this.spec.redactor.redact(`could not start ${this.label} at ${this.spec.executable}: ${reason}`),
       this.spec.executable,
       { cause: { code: error.code, syscall: error.syscall } },
     );

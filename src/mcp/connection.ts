@@ -1,0 +1,407 @@
+/**
+ * One MCP server, connected through `@modelcontextprotocol/sdk` and supervised: a stdio server
+ * that crashes fails the calls in flight at once, is restarted with exponential backoff up to a
+ * bound, then counts as `failed`. Calls made while it restarts wait for it (within their own time
+ * limit). Every list is paged to its end; every error is typed (`McpError`, `TimeoutError`,
+ * `AbortError`) and redacted.
+ */
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { ErrorCode, McpError as SdkMcpError, ToolListChangedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
+import { abortError } from "../abort.js";
+import { AbortError, McpError, TimeoutError, type CodexError, type Redactor } from "../errors/index.js";
+import type { Logger } from "../logger.js";
+import { ManagedStdioTransport } from "./stdio.js";
+import type {
+  McpCallOptions,
+  McpConnectOptions,
+  McpContent,
+  McpPrompt,
+  McpPromptResult,
+  McpResource,
+  McpResourceContents,
+  McpServerConfig,
+  McpServerInfo,
+  McpStatus,
+  McpTool,
+  McpToolResult,
+} from "./types.js";
+
+/** The defaults of `McpConnectOptions`. */
+export const MCP_DEFAULTS = Object.freeze({
+  maxRestarts: 5,
+  baseDelayMs: 200,
+  maxDelayMs: 5_000,
+  initializeTimeoutMs: 30_000,
+  requestTimeoutMs: 60_000,
+});
+/** A list that pages on and on is cut off here (a server repeating its cursor would never end). */
+const MAX_PAGES = 1_000;
+/** The version codexkit reports in `clientInfo`. */
+const CLIENT_VERSION = "0.1.0";
+
+type StatusListener = (status: McpStatus, detail: { restarts: number; error?: CodexError }) => void;
+type ToolsListener = (tools: readonly McpTool[]) => void;
+
+/** Whether `config` describes a stdio server. */
+export function isStdioServer(config: McpServerConfig): config is Extract<McpServerConfig, { command: string }> {
+  return "command" in config;
+}
+
+/** A connected MCP server. Made by `codex.mcp.connect`; `close()` stops it. */
+export class McpConnection {
+  private _status: McpStatus = "starting";
+  private client: Client | null = null;
+  private transport: ManagedStdioTransport | StreamableHTTPClientTransport | null = null;
+  private generation = 0;
+  private _restarts = 0;
+  private restartTimer: NodeJS.Timeout | null = null;
+  private lastError: CodexError | undefined;
+  private toolCache: McpTool[] = [];
+  private readonly statusListeners = new Set<StatusListener>();
+  private readonly toolListeners = new Set<ToolsListener>();
+  private readonly readyWaiters = new Set<() => void>();
+  /** Calls in flight; while there are none a stdio server does not keep Node alive. */
+  private holds = 0;
+  private readonly settings: Required<Omit<McpConnectOptions, "restart">> & { restart: Required<NonNullable<McpConnectOptions["restart"]>> };
+
+  /** @internal Use `codex.mcp.connect`. */
+  constructor(
+    /** The server's name in this client. */
+    readonly name: string,
+    readonly config: McpServerConfig,
+    options: McpConnectOptions,
+    private readonly redactor: Redactor,
+    private readonly logger: Logger,
+  ) {
+    this.settings = {
+      initializeTimeoutMs: options.initializeTimeoutMs ?? MCP_DEFAULTS.initializeTimeoutMs,
+      requestTimeoutMs: options.requestTimeoutMs ?? MCP_DEFAULTS.requestTimeoutMs,
+      restart: {
+        maxRestarts: options.restart?.maxRestarts ?? MCP_DEFAULTS.maxRestarts,
+        baseDelayMs: options.restart?.baseDelayMs ?? MCP_DEFAULTS.baseDelayMs,
+        maxDelayMs: options.restart?.maxDelayMs ?? MCP_DEFAULTS.maxDelayMs,
+      },
+    };
+  }
+
+  /** Where the connection is. */
+  get status(): McpStatus {
+    return this._status;
+  }
+
+  /** How many times the server was restarted after a crash. */
+  get restarts(): number {
+    return this._restarts;
+  }
+
+  /** Who the server said it is at the last handshake. */
+  get serverInfo(): McpServerInfo | undefined {
+    const info = this.client?.getServerVersion();
+    if (!info) return undefined;
+    return { name: info.name, version: info.version, ...(typeof info.title === "string" ? { title: info.title } : {}) };
+  }
+
+  /** What the server said it can do at the last handshake. */
+  get capabilities(): Record<string, unknown> | undefined {
+    return this.client?.getServerCapabilities() as Record<string, unknown> | undefined;
+  }
+
+  /** The server's instructions for its users, if it gave any. */
+  get instructions(): string | undefined {
+    return this.client?.getInstructions();
+  }
+
+  /** The server's tools as last listed (at connect, and after each `tools/list_changed`). */
+  get cachedTools(): readonly McpTool[] {
+    return this.toolCache;
+  }
+
+  /** The server's recent stderr, redacted (stdio servers). */
+  stderrTail(): string {
+    return this.transport instanceof ManagedStdioTransport ? this.transport.stderrTail() : "";
+  }
+
+  /** Calls `listener` on every status change; returns its unsubscribe. */
+  on(event: "status", listener: StatusListener): () => void;
+  /** Calls `listener` when the server's tool list changed (and was listed again). */
+  on(event: "toolsChanged", listener: ToolsListener): () => void;
+  on(event: "status" | "toolsChanged", listener: StatusListener | ToolsListener): () => void {
+    const set = (event === "status" ? this.statusListeners : this.toolListeners) as Set<typeof listener>;
+    set.add(listener);
+    return () => set.delete(listener);
+  }
+
+  /** @internal Starts the server and completes the handshake; rejects with `McpError`, leaving nothing running. */
+  async open(): Promise<void> {
+    const generation = ++this.generation;
+    const transport = isStdioServer(this.config)
+      ? new ManagedStdioTransport(this.config, this.name, this.redactor)
+      : new StreamableHTTPClientTransport(new URL(this.config.url), { requestInit: { headers: this.config.headers ?? {} } });
+    const client = new Client({ name: "codexkit", version: CLIENT_VERSION }, { capabilities: {} });
+    this.transport = transport;
+    try {
+      await client.connect(transport, { timeout: this.settings.initializeTimeoutMs });
+    } catch (error) {
+      // A server that failed to start or exited says why once its exit is in: wait a moment for it.
+      if (transport instanceof ManagedStdioTransport) await transport.settled(1_000);
+      const failure = this.startError(error, transport);
+      await client.close().catch(() => {});
+      await transport.close().catch(() => {});
+      throw failure;
+    }
+    if (generation !== this.generation || this._status === "closed") {
+      await client.close().catch(() => {});
+      return;
+    }
+    this.client = client;
+    client.onclose = () => this.lost(generation);
+    client.onerror = (error) => this.logger.debug({ server: this.name, error: this.redactor.redact(error.message) }, "MCP server connection error");
+    client.setNotificationHandler(ToolListChangedNotificationSchema, () => void this.refreshTools());
+    this.toolCache = await this.fetchTools(client).catch(() => []);
+    if (transport instanceof ManagedStdioTransport) transport.setActive(this.holds > 0);
+    this.setStatus("ready");
+    for (const waiter of [...this.readyWaiters]) waiter();
+    this.logger.debug({ server: this.name, pid: transport instanceof ManagedStdioTransport ? transport.pid : undefined, restarts: this._restarts }, "MCP server ready");
+  }
+
+  /** Every tool the server offers (all pages). */
+  listTools(options: McpCallOptions = {}): Promise<McpTool[]> {
+    return this.call("tools/list", options, (client, request) => this.fetchTools(client, request));
+  }
+
+  /** Calls a tool. A tool that fails returns `isError: true`; a call that cannot be made rejects. */
+  callTool(name: string, args: Record<string, unknown> = {}, options: McpCallOptions = {}): Promise<McpToolResult> {
+    return this.call(`tools/call ${name}`, options, async (client, request) => {
+      const result = await client.callTool({ name, arguments: args }, undefined, request);
+      return {
+        content: (Array.isArray(result.content) ? result.content : []) as McpContent[],
+        ...(result.structuredContent !== undefined ? { structuredContent: result.structuredContent } : {}),
+        isError: result.isError === true,
+      };
+    });
+  }
+
+  /** Every resource the server offers (all pages). */
+  listResources(options: McpCallOptions = {}): Promise<McpResource[]> {
+    return this.call("resources/list", options, (client, request) =>
+      paged(async (cursor) => {
+        const page = await client.listResources(cursor ? { cursor } : undefined, request);
+        return { items: page.resources as McpResource[], nextCursor: page.nextCursor };
+      }),
+    );
+  }
+
+  /** Reads one resource. */
+  readResource(uri: string, options: McpCallOptions = {}): Promise<McpResourceContents> {
+    return this.call(`resources/read ${uri}`, options, async (client, request) => {
+      const result = await client.readResource({ uri }, request);
+      return { contents: result.contents as McpResourceContents["contents"] };
+    });
+  }
+
+  /** Every prompt the server offers (all pages). */
+  listPrompts(options: McpCallOptions = {}): Promise<McpPrompt[]> {
+    return this.call("prompts/list", options, (client, request) =>
+      paged(async (cursor) => {
+        const page = await client.listPrompts(cursor ? { cursor } : undefined, request);
+        return { items: page.prompts as McpPrompt[], nextCursor: page.nextCursor };
+      }),
+    );
+  }
+
+  /** Gets one prompt, filled in with `args`. */
+  getPrompt(name: string, args: Record<string, string> = {}, options: McpCallOptions = {}): Promise<McpPromptResult> {
+    return this.call(`prompts/get ${name}`, options, async (client, request) => {
+      const result = await client.getPrompt({ name, arguments: args }, request);
+      return { ...(result.description !== undefined ? { description: result.description } : {}), messages: result.messages as McpPromptResult["messages"] };
+    });
+  }
+
+  /** Stops the server (and what it started). Calls in flight reject; the connection cannot be used again. */
+  async close(): Promise<void> {
+    if (this._status === "closed") return;
+    this.generation += 1;
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.restartTimer = null;
+    const client = this.client;
+    const transport = this.transport;
+    this.client = null;
+    this.setStatus("closed");
+    for (const waiter of [...this.readyWaiters]) waiter();
+    await client?.close().catch(() => {});
+    await transport?.close().catch(() => {});
+    this.logger.debug({ server: this.name }, "MCP server closed");
+  }
+
+  /**
+   * Runs one request once the server is ready (waiting through a restart, within the call's time
+   * limit), with the call's signal and timeout, and turns whatever fails into a typed error.
+   */
+  private async call<T>(what: string, options: McpCallOptions, run: (client: Client, request: { signal?: AbortSignal; timeout?: number }) => Promise<T>): Promise<T> {
+    const timeoutMs = options.timeoutMs ?? this.settings.requestTimeoutMs;
+    const deadline = timeoutMs > 0 ? Date.now() + timeoutMs : Number.POSITIVE_INFINITY;
+    const release = this.hold();
+    try {
+      const client = await this.ready(what, deadline, options.signal);
+      const remaining = deadline === Number.POSITIVE_INFINITY ? undefined : Math.max(1, deadline - Date.now());
+      return await run(client, { ...(options.signal ? { signal: options.signal } : {}), ...(remaining !== undefined ? { timeout: remaining } : {}) });
+    } catch (error) {
+      throw this.callError(what, error, options.signal, timeoutMs);
+    } finally {
+      release();
+    }
+  }
+
+  /** Keeps a stdio server (so Node) alive until released: a call in flight holds it. */
+  private hold(): () => void {
+    if (this.holds++ === 0 && this.transport instanceof ManagedStdioTransport) this.transport.setActive(true);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      if (--this.holds === 0 && this.transport instanceof ManagedStdioTransport) this.transport.setActive(false);
+    };
+  }
+
+  private async ready(what: string, deadline: number, signal: AbortSignal | undefined): Promise<Client> {
+    for (;;) {
+      if (signal?.aborted) throw abortError(signal, `MCP ${what}`);
+      if (this._status === "ready" && this.client) return this.client;
+      if (this._status === "closed") throw new McpError(`MCP server ${this.name} is closed`, this.name);
+      if (this._status === "failed") {
+        throw new McpError(`MCP server ${this.name} failed and is not restarted any more${this.lastError ? `: ${this.lastError.message}` : ""}`, this.name, {}, this.lastError ? { cause: this.lastError } : undefined);
+      }
+      const left = deadline - Date.now();
+      if (left <= 0) throw new TimeoutError(`MCP server ${this.name} was not ready for ${what} in time (it is ${this._status})`, 0);
+      await new Promise<void>((resolve) => {
+        const done = (): void => {
+          clearTimeout(timer);
+          signal?.removeEventListener("abort", done);
+          this.readyWaiters.delete(done);
+          resolve();
+        };
+        const timer = setTimeout(done, Math.min(left, 2 ** 31 - 1));
+        signal?.addEventListener("abort", done, { once: true });
+        this.readyWaiters.add(done);
+      });
+    }
+  }
+
+  /** The connection ended without `close()`: a crash. Fail the calls in flight, then restart or give up. */
+  private lost(generation: number): void {
+    if (generation !== this.generation || this._status === "closed") return;
+    const why = this.transport instanceof ManagedStdioTransport ? this.transport.exitDescription() : `the connection to ${this.name} closed`;
+    this.client = null;
+    this.lastError = new McpError(this.redactor.redact(why), this.name, {}, { retryable: true });
+    this.logger.warn({ server: this.name, restarts: this._restarts, error: this.lastError.message }, "MCP server stopped");
+    this.scheduleRestart();
+  }
+
+  private scheduleRestart(): void {
+    const { maxRestarts, baseDelayMs, maxDelayMs } = this.settings.restart;
+    if (!isStdioServer(this.config) || this._restarts >= maxRestarts) {
+      this.setStatus("failed");
+      for (const waiter of [...this.readyWaiters]) waiter();
+      return;
+    }
+    this._restarts += 1;
+    this.setStatus("restarting");
+    const delay = Math.min(maxDelayMs, baseDelayMs * 2 ** (this._restarts - 1));
+    const generation = this.generation;
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = null;
+      if (generation !== this.generation) return;
+      this.open().catch((error: unknown) => {
+        if (this._status === "closed") return;
+        this.lastError = error as CodexError;
+        this.logger.warn({ server: this.name, restarts: this._restarts, error: String(error) }, "restarting the MCP server failed");
+        this.scheduleRestart();
+      });
+    }, delay);
+    // A restart pending must not keep the program alive on its own.
+    this.restartTimer.unref();
+  }
+
+  private setStatus(status: McpStatus): void {
+    if (this._status === status) return;
+    this._status = status;
+    const detail = { restarts: this._restarts, ...(status === "failed" && this.lastError ? { error: this.lastError } : {}) };
+    for (const listener of [...this.statusListeners]) {
+      try {
+        listener(status, detail);
+      } catch (error) {
+        this.logger.warn({ server: this.name, error: String(error) }, "an MCP status listener threw");
+      }
+    }
+  }
+
+  private async refreshTools(): Promise<void> {
+    const client = this.client;
+    if (!client) return;
+    try {
+      this.toolCache = await this.fetchTools(client);
+    } catch (error) {
+      this.logger.debug({ server: this.name, error: String(error) }, "listing the MCP server's changed tools failed");
+      return;
+    }
+    for (const listener of [...this.toolListeners]) listener(this.toolCache);
+  }
+
+  private fetchTools(client: Client, request?: { signal?: AbortSignal; timeout?: number }): Promise<McpTool[]> {
+    return paged(async (cursor) => {
+      const page = await client.listTools(cursor ? { cursor } : undefined, request);
+      const tools = page.tools.map(
+        (tool): McpTool => ({
+          name: tool.name,
+          description: tool.description ?? "",
+          inputSchema: tool.inputSchema as Record<string, unknown>,
+          ...(tool.annotations ? { annotations: tool.annotations as Record<string, unknown> } : {}),
+        }),
+      );
+      return { items: tools, nextCursor: page.nextCursor };
+    });
+  }
+
+  /** Why the server could not be started: its exit and stderr, the missing binary, or the handshake's timeout. */
+  private startError(error: unknown, transport: ManagedStdioTransport | StreamableHTTPClientTransport): CodexError {
+    if (error instanceof McpError) return error;
+    const detail = transport instanceof ManagedStdioTransport ? transport.exitDescription() : "";
+    const base = error instanceof Error ? error.message : String(error);
+    const timedOut = error instanceof SdkMcpError && error.code === ErrorCode.RequestTimeout;
+    const exited = detail !== "" && !detail.includes("still running");
+    const message =
+      timedOut && !exited
+        ? `MCP server ${this.name} did not answer initialize within ${this.settings.initializeTimeoutMs} ms`
+        : `MCP server ${this.name} could not be started: ${exited ? detail : base}`;
+    return new McpError(this.redactor.redact(message), this.name, { mcpCode: error instanceof SdkMcpError ? error.code : null });
+  }
+
+  private callError(what: string, error: unknown, signal: AbortSignal | undefined, timeoutMs: number): CodexError {
+    if (error instanceof AbortError || error instanceof McpError || error instanceof TimeoutError) return error;
+    if (signal?.aborted) return abortError(signal, `MCP ${what}`);
+    if (error instanceof SdkMcpError) {
+      if (error.code === ErrorCode.RequestTimeout) return new TimeoutError(`MCP ${what} on ${this.name} did not answer within ${timeoutMs} ms`, timeoutMs);
+      const closed = error.code === ErrorCode.ConnectionClosed;
+      const message = closed ? `MCP server ${this.name} stopped during ${what}${this.lastError ? `: ${this.lastError.message}` : ""}` : `MCP ${what} on ${this.name} failed: ${error.message}`;
+      return new McpError(this.redactor.redact(message), this.name, { mcpCode: error.code }, { retryable: closed });
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    return new McpError(this.redactor.redact(`MCP ${what} on ${this.name} failed: ${message}`), this.name);
+  }
+}
+
+/** Collects every page of a cursor-paged list. */
+async function paged<T>(fetch: (cursor: string | undefined) => Promise<{ items: T[]; nextCursor?: string | undefined }>): Promise<T[]> {
+  const out: T[] = [];
+  const seen = new Set<string>();
+  let cursor: string | undefined;
+  for (let pages = 0; pages < MAX_PAGES; pages++) {
+    const page = await fetch(cursor);
+    out.push(...page.items);
+    if (!page.nextCursor || seen.has(page.nextCursor)) return out;
+    seen.add(page.nextCursor);
+    cursor = page.nextCursor;
+  }
+  return out;
+}

@@ -1,0 +1,106 @@
+/**
+ * The MCP SDK's `Transport` over a stdio server that codexkit starts itself, with the care it
+ * gives codex: a process group of its own (a kill reaches what the server started), a bounded and
+ * redacted stderr tail, a grace period then SIGKILL, and a last-resort kill at program exit.
+ * Messages are one JSON object per line, as the SDK's own stdio transport writes them.
+ */
+import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
+import { deserializeMessage, serializeMessage } from "@modelcontextprotocol/sdk/shared/stdio.js";
+import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
+import type { Redactor } from "../errors/index.js";
+import { CodexProcess } from "../transport/index.js";
+import type { McpStdioServer } from "./types.js";
+
+/** How long a server gets between SIGTERM and SIGKILL when it is stopped. */
+const KILL_GRACE_MS = 2_000;
+
+/** A stdio MCP server process as an SDK transport. */
+export class ManagedStdioTransport implements Transport {
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  onmessage?: (message: JSONRPCMessage) => void;
+  private proc: CodexProcess | null = null;
+  private closing = false;
+
+  constructor(
+    private readonly server: McpStdioServer,
+    private readonly name: string,
+    private readonly redactor: Redactor,
+  ) {}
+
+  /** The server's process id, once started. */
+  get pid(): number | undefined {
+    return this.proc?.pid;
+  }
+
+  /** Whether the server keeps Node alive (only while a call is in flight). */
+  setActive(active: boolean): void {
+    this.proc?.setActive(active);
+  }
+
+  /** What the server printed on stderr lately, redacted. */
+  stderrTail(): string {
+    return this.proc?.stderrTail() ?? "";
+  }
+
+  /**
+   * Why the process ended on its own, when it did: it could not start, or its exit code or signal
+   * and last stderr lines. "" when it was stopped by `close()` or still runs.
+   */
+  exitDescription(): string {
+    if (!this.proc || (this.closing && !this.proc.spawnFailure())) return "";
+    return this.proc.spawnFailure()?.message ?? this.proc.exitError(`MCP server ${this.name} stopped`).message;
+  }
+
+  /** Waits up to `ms` for the process to end (a start that failed is reported a moment after the failure shows). */
+  async settled(ms: number): Promise<void> {
+    const proc = this.proc;
+    if (!proc?.running) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([proc.exited, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+    clearTimeout(timer);
+  }
+
+  async start(): Promise<void> {
+    const { command, args = [], env, cwd } = this.server;
+    const merged: Record<string, string> = {};
+    for (const [key, value] of Object.entries(process.env)) if (value !== undefined) merged[key] = value;
+    Object.assign(merged, env);
+    this.proc = CodexProcess.spawn({ executable: command, args, env: merged, ...(cwd ? { cwd } : {}), redactor: this.redactor, label: `MCP server ${this.name}`, killGraceMs: KILL_GRACE_MS });
+    void this.read(this.proc);
+  }
+
+  async send(message: JSONRPCMessage): Promise<void> {
+    if (!this.proc) throw new Error("the MCP server is not started");
+    await this.proc.write(serializeMessage(message));
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    const proc = this.proc;
+    if (!proc) return;
+    proc.endInput();
+    await proc.kill(KILL_GRACE_MS);
+  }
+
+  private async read(proc: CodexProcess): Promise<void> {
+    try {
+      for await (const line of proc.lines()) {
+        let message: JSONRPCMessage;
+        try {
+          message = deserializeMessage(line);
+        } catch (error) {
+          // A server that prints logs on stdout: skip the line, say so, keep the connection.
+          this.onerror?.(new Error(`MCP server ${this.name} printed a line that is not JSON-RPC: ${this.redactor.redact(line.slice(0, 200))}`, { cause: error }));
+          continue;
+        }
+        this.onmessage?.(message);
+      }
+    } catch (error) {
+      if (!this.closing) this.onerror?.(error instanceof Error ? error : new Error(String(error)));
+    }
+    await proc.exited;
+    proc.release();
+    this.onclose?.();
+  }
+}

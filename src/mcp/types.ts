@@ -1,0 +1,132 @@
+/**
+ * The public shapes of codexkit's MCP client: how to reach a server, how it is supervised, what a
+ * connection reports, and what its calls return.
+ */
+
+/** A server codexkit starts and talks to over its stdin and stdout. */
+export interface McpStdioServer {
+  command: string;
+  args?: string[];
+  /** Added to the server's environment (the client's env is inherited). Secret-looking values are redacted everywhere. */
+  env?: Record<string, string>;
+  cwd?: string;
+}
+
+/** A server reached over streamable HTTP. */
+export interface McpHttpServer {
+  url: string;
+  /** Sent with every request; secret-looking values (Authorization, tokens) are redacted everywhere. */
+  headers?: Record<string, string>;
+}
+
+/** Where an MCP server is. */
+export type McpServerConfig = McpStdioServer | McpHttpServer;
+
+/** How a stdio server is restarted after a crash. */
+export interface McpRestartOptions {
+  /** Restarts in the connection's life before it gives up as `failed` (default 5; 0 = never restart). */
+  maxRestarts?: number;
+  /** The first wait before a restart, doubled each time (default 200 ms). */
+  baseDelayMs?: number;
+  /** The longest wait (default 5000 ms). */
+  maxDelayMs?: number;
+}
+
+/** Options of `codex.mcp.connect`. */
+export interface McpConnectOptions {
+  restart?: McpRestartOptions;
+  /** How long the server may take to answer `initialize` (default 30000). */
+  initializeTimeoutMs?: number;
+  /** Default limit of a call, waiting for a restart included (default 60000; 0 = none). */
+  requestTimeoutMs?: number;
+}
+
+/** Per-call options. */
+export interface McpCallOptions {
+  /** Aborting cancels the call on the server (`notifications/cancelled`) and rejects it. */
+  signal?: AbortSignal;
+  /** Overrides the connection's default limit. */
+  timeoutMs?: number;
+}
+
+/** Where a connection is: starting, ready, restarting after a crash, failed for good, or closed. */
+export type McpStatus = "starting" | "ready" | "restarting" | "failed" | "closed";
+
+/** Who the server says it is. */
+export interface McpServerInfo {
+  name: string;
+  version: string;
+  title?: string;
+}
+
+/** A tool the server offers. */
+export interface McpTool {
+  name: string;
+  description: string;
+  /** The tool's arguments, as the server describes them. */
+  inputSchema: Record<string, unknown>;
+  annotations?: Record<string, unknown>;
+}
+
+/** One piece of an MCP result: text, an image, a resource, ... (as the server sent it). */
+export type McpContent = { type: string; [key: string]: unknown };
+
+/** The result of `callTool`. A tool that failed says so with `isError` (the call itself went through). */
+export interface McpToolResult {
+  content: McpContent[];
+  structuredContent?: unknown;
+  isError: boolean;
+}
+
+/** A resource the server offers. */
+export interface McpResource {
+  uri: string;
+  name: string;
+  description?: string;
+  mimeType?: string;
+}
+
+/** A prompt the server offers. */
+export interface McpPrompt {
+  name: string;
+  description?: string;
+  arguments?: Array<{ name: string; description?: string; required?: boolean }>;
+}
+
+/** What `readResource` returns. */
+export interface McpResourceContents {
+  contents: Array<{ uri: string; mimeType?: string; text?: string; blob?: string }>;
+}
+
+/** What `getPrompt` returns. */
+export interface McpPromptResult {
+  description?: string;
+  messages: Array<{ role: "user" | "assistant"; content: McpContent }>;
+}
+
+/** An MCP server (one codex runs for a thread) asks the user for input during a turn. */
+export interface ElicitationRequest {
+  threadId: string;
+  turnId: string | null;
+  /** The MCP server's name. */
+  server: string;
+  /** `form` (answer `content` matching `requestedSchema`), `url` (the user visits `url`), or another mode codex added. */
+  mode: string;
+  message: string;
+  /** The JSON Schema `content` must match (form mode). */
+  requestedSchema?: Record<string, unknown>;
+  /** Where the user is sent (url mode). */
+  url?: string;
+  /** The params exactly as codex sent them. */
+  raw: unknown;
+}
+
+/** The answer to an elicitation. */
+export interface ElicitationResponse {
+  action: "accept" | "decline" | "cancel";
+  /** The user's input, for `accept` in form mode. */
+  content?: Record<string, unknown>;
+}
+
+/** Answers elicitations (`onElicitation`); none means decline. */
+export type ElicitationHandler = (request: ElicitationRequest, context: { signal: AbortSignal }) => ElicitationResponse | Promise<ElicitationResponse>;
