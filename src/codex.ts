@@ -6,6 +6,7 @@ import { createToolSet, ToolRegistry } from "./tools/index.js";
 import { redactingLogger, silentLogger } from "./logger.js";
 import type { CodexOptions, ThreadOptions, TransportKind } from "./options.js";
 import { Thread, type ThreadHost } from "./thread.js";
+import { McpClients, type McpServerStatus } from "./mcp/index.js";
 import type { ListThreadsOptions, ThreadSummary } from "./thread-summary.js";
 import { AppServerTransport, ExecTransport, type ClientContext, type Transport } from "./transport/index.js";
 import { checkRetry, type TurnServices } from "./turn/index.js";
@@ -18,6 +19,8 @@ const TRANSPORTS: readonly TransportKind[] = ["exec", "app-server"];
 export class Codex {
   /** The client's tools, offered to every thread: `register`, `deregister`, `list`, `get`. */
   readonly tools: ToolRegistry;
+  /** MCP servers this client connects to itself: `connect`, `get`, `list`; their `tools()` serve any thread. */
+  readonly mcp: McpClients;
   private readonly ctx: ClientContext;
   private _transport: Transport | null = null;
   /** On exec, thread listing and archiving still need an app-server; started only when used. */
@@ -30,6 +33,7 @@ export class Codex {
     const logger = redactingLogger(options.logger ?? silentLogger, (value) => redactor.redactValue(value));
     this.ctx = { options: { ...options }, redactor, logger };
     this.tools = new ToolRegistry(options.tools ?? []);
+    this.mcp = new McpClients(redactor, logger);
     const services: TurnServices = {
       tools: this.tools,
       logger,
@@ -38,6 +42,7 @@ export class Codex {
       approvalTimeoutMs: options.approvalTimeoutMs,
       retry: options.retry,
       onRetry: options.onRetry,
+      onElicitation: options.onElicitation,
     };
     this.host = {
       transport: () => this.transport(),
@@ -84,13 +89,22 @@ export class Codex {
     await this.management().archiveThread(id);
   }
 
-  /** Stops every codex process this client started. The client can be used again afterwards. */
+  /**
+   * The MCP servers codex knows, with their state and tools (app-server `mcpServerStatus/list`):
+   * those of your codex config, and with `threadId` those a thread runs (`mcpServers`). On exec a
+   * short-lived app-server answers, so thread servers are not seen there.
+   */
+  async mcpStatus(options: { threadId?: string } = {}): Promise<McpServerStatus[]> {
+    return this.management().mcpStatus(options.threadId);
+  }
+
+  /** Stops every codex process and MCP server this client started. The client can be used again afterwards. */
   async close(): Promise<void> {
     const transport = this._transport;
     const management = this._management;
     this._transport = null;
     this._management = null;
-    await Promise.all([transport?.close(), management?.close()]);
+    await Promise.all([transport?.close(), management?.close(), this.mcp.closeAll()]);
   }
 
   /** `await using codex = new Codex()` closes it at the end of the scope. */
@@ -108,6 +122,16 @@ export class Codex {
     checkThreadOptions(options);
     const handler = options.onApproval ?? this.ctx.options.onApproval;
     const policy = options.approvalPolicy ?? "never";
+    // exec cannot ask anyone: an MCP server that should ask before each call would never run.
+    const asking = Object.entries(options.mcpServers ?? {}).find(([, server]) => server.toolApproval === "ask");
+    if (this.transportKind === "exec" && asking) {
+      throw new UnsupportedFeatureError(
+        `mcpServers.${asking[0]}: toolApproval "ask" needs the app-server transport (codex exec cannot ask); use "approve"`,
+        "mcp_tool_approval",
+      );
+    }
+    // Secrets of the thread's MCP servers are hidden like the client's own.
+    for (const server of Object.values(options.mcpServers ?? {})) this.ctx.redactor.addEnv("command" in server ? server.env : server.headers);
     // exec cannot answer approvals: a handler there would be silently bypassed, so refuse it.
     if (this.transportKind === "exec" && handler && policy !== "never") {
       throw new UnsupportedFeatureError(
@@ -156,7 +180,7 @@ function validateOptions(options: CodexOptions): void {
     }
   }
   if (options.tools !== undefined && !Array.isArray(options.tools)) throw new InvalidOptionsError("tools must be an array of tool() definitions");
-  for (const key of ["onApproval", "onRetry"] as const) {
+  for (const key of ["onApproval", "onRetry", "onElicitation"] as const) {
     if (options[key] !== undefined && typeof options[key] !== "function") throw new InvalidOptionsError(`${key} must be a function`);
   }
   checkRetry(options.retry, "retry");

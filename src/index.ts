@@ -8,6 +8,7 @@ export type * from "./events.js";
 export type * from "./items.js";
 export type {
   ApprovalMode,
+  CodexMcpServer,
   CodexOptions,
   CyberAccessProgram,
   Input,
@@ -77,6 +78,7 @@ export {
   UnsupportedFeatureError,
   ToolError,
   OutputSchemaError,
+  McpError,
   AttachmentError,
   InvalidOptionsError,
   RpcError,
@@ -89,3 +91,29 @@ export {
   type TurnFailure,
 } from "./errors/index.js";
 export type { RetryInfo, RetryOptions, RetrySetting } from "./turn/index.js";
+export {
+  McpClients,
+  McpServerConnection,
+  MCP_DEFAULTS,
+  type ElicitationHandler,
+  type ElicitationRequest,
+  type ElicitationResponse,
+  type McpCallOptions,
+  type McpConnectOptions,
+  type McpContent,
+  type McpHttpServer,
+  type McpPrompt,
+  type McpPromptResult,
+  type McpResource,
+  type McpResourceContents,
+  type McpRestartOptions,
+  type McpServerConfig,
+  type McpServerInfo,
+  type McpServerStatus,
+  type McpStatus,
+  type McpStdioServer,
+  type McpTool,
+  type McpToolPattern,
+  type McpToolResult,
+  type McpToolsOptions,
+} from "./mcp/index.js";

@@ -3,6 +3,7 @@
  * with the same meaning; codexkit's additions are marked.
  */
 import type { ApprovalHandler } from "./approvals/index.js";
+import type { ElicitationHandler, McpServerConfig } from "./mcp/types.js";
 import type { Tool } from "./tools/index.js";
 import type { CodexError } from "./errors/index.js";
 import type { Logger } from "./logger.js";
@@ -90,6 +91,8 @@ export type CodexOptions = {
   retry?: RetrySetting;
   /** codexkit: called before each retry, after the `turn.retrying` event. */
   onRetry?: (info: RetryInfo) => void | Promise<void>;
+  /** codexkit (app-server): answers MCP elicitations for every thread; none means decline. */
+  onElicitation?: ElicitationHandler;
 };
 
 /** codex approval policy. */
@@ -127,6 +130,33 @@ export type ThreadOptions = {
   tools?: Tool[];
   /** codexkit (app-server): decides this thread's approval requests, instead of the client's. */
   onApproval?: ApprovalHandler;
+  /**
+   * codexkit: MCP servers codex runs for this thread (its own MCP client), by name. The model sees
+   * their tools in the `mcp__<name>` namespace; calls are `mcp_tool_call` items.
+   */
+  mcpServers?: Record<string, CodexMcpServer>;
+  /** codexkit (app-server): answers MCP elicitations of this thread's servers, instead of the client's; none means decline. */
+  onElicitation?: ElicitationHandler;
+};
+
+/** An MCP server codex runs for a thread: a stdio command or an HTTP url, and how codex treats it. */
+export type CodexMcpServer = McpServerConfig & {
+  /**
+   * "approve" (default): codex runs the server's tools without asking (the only way on exec, which
+   * cannot ask). "ask" (app-server): each call is an approval request of kind `mcp_tool` for
+   * `onApproval` (codex asks only when the thread's `approvalPolicy` is not "never").
+   */
+  toolApproval?: "approve" | "ask";
+  /** Only these tools are offered to the model. */
+  enabledTools?: string[];
+  /** These tools are not offered. */
+  disabledTools?: string[];
+  /** How long codex waits for the server to start. */
+  startupTimeoutMs?: number;
+  /** codex's limit for one call. */
+  toolTimeoutMs?: number;
+  /** HTTP: the name of an environment variable (in codex's environment) holding a bearer token. */
+  bearerTokenEnvVar?: string;
 };
 
 /**

@@ -11,3 +11,4 @@ export {
   WEB_SEARCH_MODES,
   type ThreadConfigValue,
 } from "./thread.js";
+export { appServerMcpServers, execMcpServers, checkMcpServers, type ExecMcpServers, type McpServerSettings } from "./mcp-servers.js";

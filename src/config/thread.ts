@@ -4,6 +4,7 @@
  */
 import path from "node:path";
 import { InvalidOptionsError } from "../errors/index.js";
+import { checkMcpServers } from "./mcp-servers.js";
 import type { ApprovalMode, CodexOptions, ModelReasoningEffort, SandboxMode, ThreadOptions, WebSearchMode } from "../options.js";
 
 /** Accepted values, checked at `startThread`. */
@@ -37,6 +38,8 @@ export function checkThreadOptions(options: ThreadOptions): void {
     throw new InvalidOptionsError("additionalDirectories must be an array of paths");
   }
   if (o.workingDirectory === "") throw new InvalidOptionsError("workingDirectory must not be empty");
+  checkMcpServers(o.mcpServers);
+  if (o.onElicitation !== undefined && typeof o.onElicitation !== "function") throw new InvalidOptionsError("onElicitation must be a function");
 }
 
 function oneOf(value: unknown, allowed: readonly string[], name: string): void {

@@ -130,3 +130,15 @@ export interface ElicitationResponse {
 
 /** Answers elicitations (`onElicitation`); none means decline. */
 export type ElicitationHandler = (request: ElicitationRequest, context: { signal: AbortSignal }) => ElicitationResponse | Promise<ElicitationResponse>;
+
+/** An MCP server as codex reports it (`codex.mcpStatus()`). */
+export interface McpServerStatus {
+  name: string;
+  /** codex's connection state: "connected", "starting", "failed", ...; null when codex does not know yet. */
+  status: string | null;
+  serverInfo: { name: string; version: string } | null;
+  /** The names of the tools codex sees. */
+  tools: string[];
+  /** Why listing the tools failed, when it did. */
+  toolsError: string | null;
+}

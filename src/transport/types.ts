@@ -9,6 +9,7 @@ import type { ThreadEvent } from "../events.js";
 import type { NormalizedInput } from "../input.js";
 import type { Logger } from "../logger.js";
 import type { CodexOptions, CyberAccessProgram, ThreadOptions, TransportKind } from "../options.js";
+import type { ElicitationRequest, ElicitationResponse } from "../mcp/types.js";
 import type { ListThreadsOptions, ThreadSummary } from "../thread-summary.js";
 import type { ToolCallOutcome, ToolContentItem, ToolSpec } from "../tools/index.js";
 
@@ -68,6 +69,8 @@ export interface TurnHost {
   callTool(call: ToolCallRequest): Promise<ToolCallOutcome>;
   /** Decides an approval request codex made. */
   decideApproval(request: ApprovalRequest, context: ApprovalContext): Promise<ApprovalDecision>;
+  /** Answers an MCP server's elicitation (a request for the user's input) that codex passed on. */
+  elicit(request: ElicitationRequest, context: ApprovalContext): Promise<ElicitationResponse>;
 }
 
 /**

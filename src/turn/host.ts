@@ -5,6 +5,7 @@
  */
 import { decideApproval, type ApprovalHandler } from "../approvals/index.js";
 import type { Logger } from "../logger.js";
+import { decideElicitation, type ElicitationHandler } from "../mcp/index.js";
 import type { ToolSet } from "../tools/index.js";
 import type { TurnHost } from "../transport/index.js";
 
@@ -14,6 +15,8 @@ export interface TurnApprovals {
   handler?: ApprovalHandler;
   /** Deadline for the handler (default 60000; 0 waits without a limit). */
   timeoutMs?: number;
+  /** The thread's `onElicitation`, else the client's; none means decline. */
+  elicitation?: ElicitationHandler;
 }
 
 /** The `TurnHost` of one turn. */
@@ -26,5 +29,6 @@ export function createTurnHost(tools: ToolSet, approvals: TurnApprovals, logger:
       emit({ type: "approval.resolved", request, decision: outcome.decision, source: outcome.source });
       return outcome.decision;
     },
+    elicit: (request, { signal }) => decideElicitation(approvals.elicitation, request, { timeoutMs: approvals.timeoutMs, logger, signal }),
   };
 }

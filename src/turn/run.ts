@@ -9,6 +9,7 @@ import { RateLimitError, type Redactor } from "../errors/index.js";
 import type { ThreadEvent, TurnFailedEvent } from "../events.js";
 import type { NormalizedInput } from "../input.js";
 import type { Logger } from "../logger.js";
+import type { ElicitationHandler } from "../mcp/index.js";
 import type { CyberAccessProgram, ThreadOptions } from "../options.js";
 import { createToolSet, type ToolRegistry } from "../tools/index.js";
 import { abortError, sleep } from "../abort.js";
@@ -27,6 +28,7 @@ export interface TurnServices {
   redactor: Redactor;
   onApproval?: ApprovalHandler;
   approvalTimeoutMs?: number;
+  onElicitation?: ElicitationHandler;
   /** The client's retry setting. */
   retry?: RetrySetting;
   /** Called before each retry (after `turn.retrying` is yielded); a throw is logged and ignored. */
@@ -63,7 +65,11 @@ export async function* runTurn(plan: TurnPlan): AsyncGenerator<ThreadEvent, void
   const { services, thread, signal } = plan;
   await checkInputFiles(plan.input, threadCwd(thread));
   const tools = createToolSet({ client: services.tools, thread: thread.tools ?? [] }, { logger: services.logger, redactor: services.redactor });
-  const host = createTurnHost(tools, { handler: thread.onApproval ?? services.onApproval, timeoutMs: services.approvalTimeoutMs }, services.logger);
+  const host = createTurnHost(
+    tools,
+    { handler: thread.onApproval ?? services.onApproval, timeoutMs: services.approvalTimeoutMs, elicitation: thread.onElicitation ?? services.onElicitation },
+    services.logger,
+  );
   const policy = retryPolicy(services.retry, plan.retry);
   let threadId = plan.threadId;
   for (let number = 1; ; number += 1) {

@@ -27,6 +27,15 @@ export const APPROVAL_METHOD = METHODS;
 /** The server request methods this module handles (v2 plus the legacy v1 pair). */
 export const APPROVAL_METHODS: readonly ApprovalMethod[] = Object.freeze(Object.values(METHODS));
 
+/** codex's MCP elicitation request; with `_meta.codex_approval_kind: "mcp_tool_call"` it is an approval. */
+export const ELICITATION_METHOD = "mcpServer/elicitation/request" satisfies ServerRequest["method"];
+
+/** True when an elicitation's params are codex asking to approve an MCP tool call. */
+export function isMcpToolApproval(params: unknown): boolean {
+  const meta = (params as { _meta?: { codex_approval_kind?: unknown } } | null)?._meta;
+  return meta?.codex_approval_kind === "mcp_tool_call";
+}
+
 /** True when `method` is one of `APPROVAL_METHODS`. */
 export function isApprovalMethod(method: string): method is ApprovalMethod {
   return (APPROVAL_METHODS as readonly string[]).includes(method);

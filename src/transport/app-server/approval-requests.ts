@@ -15,7 +15,7 @@ import type {
   RequestPermissionProfile,
 } from "../../approvals/index.js";
 import { isJsonObject } from "../../json.js";
-import { APPROVAL_METHOD } from "./approval-methods.js";
+import { APPROVAL_METHOD, ELICITATION_METHOD, isMcpToolApproval } from "./approval-methods.js";
 
 /** What the transport knows that codex leaves out of the request itself. */
 export type ApprovalRequestExtra = {
@@ -90,6 +90,18 @@ function parse(method: string, params: unknown, extra: ApprovalRequestExtra): Ap
         grantRoot: strOrNull(params, "grantRoot"),
         cwd: extra.cwd ?? null,
       };
+    case ELICITATION_METHOD: {
+      if (!isMcpToolApproval(params)) return undefined;
+      const meta = isObj(params._meta) ? params._meta : {};
+      return {
+        ...base(method, params, { threadId: "threadId", turnId: "turnId", itemId: "itemId" }),
+        kind: "mcp_tool",
+        server: str(params, "serverName") ?? "",
+        tool: str(meta, "tool_name") ?? "",
+        arguments: meta.tool_params ?? {},
+        message: str(params, "message") ?? "",
+      };
+    }
     case APPROVAL_METHOD.permissions:
       if (!isObj(params.permissions)) return undefined;
       return {

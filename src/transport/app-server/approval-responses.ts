@@ -10,7 +10,7 @@ import type {
   PermissionsRequestApprovalResponse,
 } from "./protocol/index.js";
 import type { GrantedPermissionProfile } from "./protocol/generated/v2/GrantedPermissionProfile.js";
-import { APPROVAL_METHOD } from "./approval-methods.js";
+import { APPROVAL_METHOD, ELICITATION_METHOD } from "./approval-methods.js";
 import { isApprovalDecision, type ApprovalDecision, type ApprovalRequest } from "../../approvals/index.js";
 
 /** codex's v1 `ReviewDecision` (not in the generated v2 types), as `execCommandApproval`/`applyPatchApproval` expect. */
@@ -40,6 +40,13 @@ export function toCodexResponse(method: string, decision: ApprovalDecision, requ
       return { decision: LEGACY[safe] } satisfies LegacyApprovalResponse;
     case APPROVAL_METHOD.permissions:
       return permissionsResponse(safe, request);
+    case ELICITATION_METHOD:
+      // An MCP tool approval is an elicitation: accept or not; "for the session" is codex's `persist`.
+      return {
+        action: safe === "acceptForSession" ? "accept" : safe,
+        content: null,
+        _meta: safe === "acceptForSession" ? { persist: "session" } : null,
+      };
     default:
       return undefined;
   }

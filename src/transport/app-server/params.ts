@@ -5,7 +5,7 @@
  * different options.
  */
 import path from "node:path";
-import { flattenConfig, threadConfigEntries, threadCwd, threadPermissions, toTomlValue } from "../../config/index.js";
+import { appServerMcpServers, flattenConfig, threadConfigEntries, threadCwd, threadPermissions, toTomlValue } from "../../config/index.js";
 import { UnsupportedFeatureError } from "../../errors/index.js";
 import { promptWithMentions, type NormalizedInput } from "../../input.js";
 import type { CodexOptions, ThreadOptions } from "../../options.js";
@@ -36,7 +36,7 @@ export function threadSettings(thread: ThreadOptions, options: CodexOptions = {}
   if (thread.model) params.model = thread.model;
   if (thread.baseInstructions !== undefined) params.baseInstructions = thread.baseInstructions;
   if (thread.developerInstructions !== undefined) params.developerInstructions = thread.developerInstructions;
-  const config: Record<string, unknown> = Object.fromEntries(threadConfigEntries(thread));
+  const config: Record<string, unknown> = { ...Object.fromEntries(threadConfigEntries(thread)), ...appServerMcpServers(thread.mcpServers) };
   // Relative additional directories are taken from the working directory, as exec's `--add-dir`.
   if (thread.additionalDirectories && thread.additionalDirectories.length > 0) {
     config["sandbox_workspace_write.writable_roots"] = thread.additionalDirectories.map((dir) => path.resolve(cwd, dir));

@@ -3,6 +3,7 @@
  * `item/tool/call` becomes a `ToolCallRequest` and its outcome a `DynamicToolCallResponse`;
  * approval requests become `ApprovalRequest`s and the decision codex's answer for that method.
  */
+import type { ElicitationRequest } from "../../mcp/types.js";
 import type { ToolCallOutcome } from "../../tools/index.js";
 import { anySignal } from "../../abort.js";
 import type { ActiveTurn } from "./active-turn.js";
@@ -49,6 +50,29 @@ export function toToolResponse(outcome: ToolCallOutcome): { contentItems: Record
 export function rememberFileChanges(turn: ActiveTurn, params: Record<string, unknown>): void {
   const item = asObject(params.item);
   if (item?.type === "fileChange" && typeof item.id === "string") turn.fileChanges.set(item.id, toFileChanges(item.changes));
+}
+
+/** An MCP elicitation (not a tool approval) → the turn's host → codex's answer; no turn: decline. */
+export async function answerElicitation(turn: ActiveTurn | undefined, p: Record<string, unknown>, signal: AbortSignal): Promise<unknown> {
+  const decline = { action: "decline", content: null, _meta: null };
+  if (!turn) return decline;
+  const request: ElicitationRequest = {
+    threadId: asString(p.threadId),
+    turnId: typeof p.turnId === "string" ? p.turnId : turn.turnId,
+    server: asString(p.serverName),
+    mode: asString(p.mode, "form"),
+    message: asString(p.message),
+    ...(asObject(p.requestedSchema) ? { requestedSchema: asObject(p.requestedSchema)! } : {}),
+    ...(typeof p.url === "string" ? { url: p.url } : {}),
+    raw: p,
+  };
+  const combined = anySignal([signal, turn.cancel.signal]);
+  try {
+    const answer = await turn.host.elicit(request, { signal: combined.signal, emit: turn.emit });
+    return { action: answer.action, content: answer.action === "accept" ? (answer.content ?? {}) : null, _meta: null };
+  } finally {
+    combined.dispose();
+  }
 }
 
 /**

@@ -9,7 +9,7 @@ import { ConnectionClosedError, type CodexExitError } from "../../errors/index.j
 import { JsonRpcConnection, type MessageTransport, type RequestOptions } from "../../jsonrpc/index.js";
 import type { Logger } from "../../logger.js";
 import type { ClientContext } from "../types.js";
-import { APPROVAL_METHODS } from "./approval-methods.js";
+import { APPROVAL_METHODS, ELICITATION_METHOD } from "./approval-methods.js";
 import { initializeParams } from "./params.js";
 import { asObject } from "./items.js";
 import { checkedResult, type WireSchema } from "./wire.js";
@@ -50,7 +50,7 @@ export type ConnectServer = () => Promise<ServerChannel>;
 type ServerRequestHandler = (method: string, params: unknown, signal: AbortSignal) => Promise<unknown>;
 
 /** The server requests the transport answers; others get JSON-RPC "method not found". */
-const HANDLED_SERVER_REQUESTS: readonly string[] = ["item/tool/call", ...APPROVAL_METHODS];
+const HANDLED_SERVER_REQUESTS: readonly string[] = ["item/tool/call", ELICITATION_METHOD, ...APPROVAL_METHODS];
 
 /** Notifications that concern the whole process rather than one thread. */
 const GLOBAL_WARNINGS = new Set(["warning", "configWarning", "deprecationNotice"]);

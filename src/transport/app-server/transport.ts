@@ -16,13 +16,15 @@ import type { ClientContext, ListThreadsOptions, ThreadPage, Transport, Transpor
 import { ActiveTurn } from "./active-turn.js";
 import { TurnEventMapper } from "./events.js";
 import { threadForkParams, threadResumeParams, threadStartParams, toUserInput, turnStartParams } from "./params.js";
-import { answerApproval, answerToolCall, rememberFileChanges } from "./server-requests.js";
+import { ELICITATION_METHOD, isMcpToolApproval } from "./approval-methods.js";
+import { answerApproval, answerElicitation, answerToolCall, rememberFileChanges } from "./server-requests.js";
 import { AppServer, type ConnectServer } from "./server.js";
 import { spawnAppServer } from "./spawn.js";
 import { toThreadSummary } from "./threads.js";
 import { persistsTrust, trustGuardProjects } from "./trust.js";
 import { TurnBuffer } from "./turn-buffer.js";
-import { ConfigReadResult, ThreadListResult, ThreadResult, TurnResult } from "./wire.js";
+import { ConfigReadResult, McpStatusResult, ThreadListResult, ThreadResult, TurnResult, toMcpServerStatus } from "./wire.js";
+import type { McpServerStatus } from "../../mcp/types.js";
 
 /** How long `interrupt` waits for codex to confirm before escalating. */
 export const DEFAULT_INTERRUPT_TIMEOUT_MS = 10_000;
@@ -203,6 +205,21 @@ export class AppServerTransport implements Transport {
     return { threads: page.data.map(toThreadSummary), nextCursor: page.nextCursor ?? null };
   }
 
+  /** The MCP servers codex knows (all pages of `mcpServerStatus/list`), for `threadId` when given. */
+  async mcpStatus(threadId?: string): Promise<McpServerStatus[]> {
+    const server = await this.ensure();
+    const out: McpServerStatus[] = [];
+    let cursor: string | null = null;
+    for (let page = 0; page < 100; page++) {
+      const params: Record<string, unknown> = { detail: "full", ...(threadId ? { threadId } : {}), ...(cursor ? { cursor } : {}) };
+      const result = await server.call("mcpServerStatus/list", params, McpStatusResult);
+      out.push(...result.data.map(toMcpServerStatus));
+      cursor = result.nextCursor ?? null;
+      if (!cursor) break;
+    }
+    return out;
+  }
+
   /** Archives a stored thread. */
   async archiveThread(threadId: string): Promise<void> {
     const server = await this.ensure();
@@ -371,6 +388,7 @@ export class AppServerTransport implements Transport {
     const threadId = typeof p.threadId === "string" ? p.threadId : typeof p.conversationId === "string" ? p.conversationId : undefined;
     const turn = threadId !== undefined ? this.active.get(threadId) : undefined;
     if (method === "item/tool/call") return answerToolCall(turn, p, signal);
+    if (method === ELICITATION_METHOD && !isMcpToolApproval(p)) return answerElicitation(turn, p, signal);
     return answerApproval(turn, method, p, signal);
   }
 

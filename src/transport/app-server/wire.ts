@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { ProtocolError } from "../../errors/index.js";
+import type { McpServerStatus } from "../../mcp/types.js";
 import { excerpt } from "../line-decoder.js";
 
 /** A zod schema for one answer. */
@@ -23,6 +24,31 @@ export const ThreadListResult = z.object({
 });
 /** `config/read`: the effective config (only `projects` is read). */
 export const ConfigReadResult = z.object({ config: z.object({ projects: z.unknown().optional() }) });
+
+/** `mcpServerStatus/list`: `{ data: [...], nextCursor }`. */
+export const McpStatusResult = z.object({
+  data: z.array(
+    z.object({
+      name: z.string(),
+      runtimeStatus: z.string().nullish(),
+      serverInfo: z.object({ name: z.string(), version: z.string() }).nullish(),
+      tools: z.record(z.string(), z.unknown()).nullish(),
+      toolsError: z.string().nullish(),
+    }),
+  ),
+  nextCursor: z.string().nullish(),
+});
+
+/** One server of `mcpServerStatus/list` as codexkit reports it. */
+export function toMcpServerStatus(entry: z.infer<typeof McpStatusResult>["data"][number]): McpServerStatus {
+  return {
+    name: entry.name,
+    status: entry.runtimeStatus ?? null,
+    serverInfo: entry.serverInfo ? { name: entry.serverInfo.name, version: entry.serverInfo.version } : null,
+    tools: Object.keys(entry.tools ?? {}).sort(),
+    toolsError: entry.toolsError ?? null,
+  };
+}
 
 /** `value` as `schema` describes it, or a `ProtocolError` saying what `method`'s answer lacked. */
 export function checkedResult<T>(schema: WireSchema<T>, value: unknown, method: string): T {

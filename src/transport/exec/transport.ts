@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { ProtocolError, ThreadStateError, UnsupportedFeatureError, type CodexError } from "../../errors/index.js";
-import { threadCwd } from "../../config/index.js";
+import { execMcpServers, threadCwd, toTomlValue } from "../../config/index.js";
 import { toUsage, usageSince } from "../../usage.js";
 import { abortError, interruptedError } from "../../abort.js";
 import { resolveCodexBinary, type ResolvedBinary } from "../binary.js";
@@ -75,8 +75,12 @@ export class ExecTransport implements Transport {
         toolServer = await startToolServer({ specs: request.tools, call: (call) => host.callTool(call) }, signal ? { ...options, signal } : options);
       }
       const reports = toolServer ? toolCallReports(toolServer.serverName) : null;
-      const args = buildExecArgs(this.ctx.options, request, schema?.file, toolServer?.configArgs());
-      const env = { ...codexEnv(this.ctx.options, binary.pathDirs), ...toolServer?.env() };
+      const baseEnv = codexEnv(this.ctx.options, binary.pathDirs);
+      // The thread's own MCP servers, run by codex; their secrets travel in codex's environment, not argv.
+      const servers = execMcpServers(request.thread.mcpServers, baseEnv);
+      const extraConfig = [...(toolServer?.configArgs() ?? []), ...servers.config.map(([key, value]) => `${key}=${toTomlValue(value, key)}`)];
+      const args = buildExecArgs(this.ctx.options, request, schema?.file, extraConfig);
+      const env = { ...baseEnv, ...servers.env, ...toolServer?.env() };
       if (this.ctx.options.codexHome) await mkdir(this.ctx.options.codexHome, { recursive: true });
       const baseline = await this.baselines.get(request.threadId);
       if (signal?.aborted) throw abortError(signal);

@@ -8,15 +8,14 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AbortError, McpError, Redactor, TimeoutError } from "../../../src/errors/index.js";
 import { silentLogger } from "../../../src/logger.js";
 import { McpClients, type McpStatus } from "../../../src/mcp/index.js";
 import { listProcesses } from "../../../src/transport/process-tree.js";
+import { FIXTURE } from "../../helpers/mcp.js";
 import { processesWithEnv } from "../../helpers/processes.js";
 
-export const FIXTURE = fileURLToPath(new URL("../../fixtures/mcp/fixture-server.mjs", import.meta.url));
 
 let clients: McpClients;
 let dir: string;

@@ -174,3 +174,24 @@ describe("approvalRules hardening", () => {
     expect(await rules(command("git push"))).toBe("accept");
   });
 });
+
+describe("approvalRules for MCP tool calls", () => {
+  const call = (server: string, tool: string): ApprovalRequest => ({
+    kind: "mcp_tool",
+    method: "mcpServer/elicitation/request",
+    reason: null,
+    raw: {},
+    server,
+    tool,
+    arguments: {},
+    message: "",
+  });
+
+  it("matches server.tool with globs and RegExps, deny winning", async () => {
+    const rules = approvalRules({ allow: ["fx.*", /^calc\.add$/], deny: ["fx.crash"] });
+    expect(await rules(call("fx", "add"))).toBe("accept");
+    expect(await rules(call("calc", "add"))).toBe("accept");
+    expect(await rules(call("fx", "crash"))).toBe("decline");
+    expect(await rules(call("other", "add"))).toBe("decline");
+  });
+});

@@ -11,6 +11,7 @@ import {
   ConnectionClosedError,
   UntrustedDirectoryError,
   InvalidOptionsError,
+  McpError,
   ServerError,
   ContextWindowError,
   UsageLimitError,
@@ -130,6 +131,13 @@ const cases: Record<string, Case> = {
     code: "output_schema_mismatch",
     retryable: false,
     fields: { rawText: "raw text", issues: ["a: bad"] },
+  },
+  McpError: {
+    make: (o) => new McpError("msg", "fx", { mcpCode: -32602 }, o),
+    type: McpError,
+    code: "mcp_error",
+    retryable: false,
+    fields: { server: "fx", mcpCode: -32602 },
   },
   AttachmentError: {
     make: (o) => new AttachmentError("msg", "/tmp/file.png", o),

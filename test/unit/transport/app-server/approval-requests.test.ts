@@ -178,3 +178,31 @@ describe("APPROVAL_METHODS", () => {
     expect(Object.isFrozen(APPROVAL_METHODS)).toBe(true);
   });
 });
+
+describe("MCP tool approvals (an elicitation codex marks as one)", () => {
+  const params = {
+    threadId: "t",
+    turnId: "u",
+    serverName: "fx",
+    mode: "form",
+    message: 'Allow the fx MCP server to run tool "add"?',
+    requestedSchema: { type: "object", properties: {} },
+    _meta: { codex_approval_kind: "mcp_tool_call", tool_name: "add", tool_params: { a: 2, b: 3 }, persist: ["session", "always"] },
+  };
+
+  it("becomes a request of kind mcp_tool with server, tool and arguments", () => {
+    expect(toApprovalRequest("mcpServer/elicitation/request", params)).toMatchObject({
+      kind: "mcp_tool",
+      threadId: "t",
+      turnId: "u",
+      server: "fx",
+      tool: "add",
+      arguments: { a: 2, b: 3 },
+      message: 'Allow the fx MCP server to run tool "add"?',
+    });
+  });
+
+  it("an ordinary elicitation is not an approval", () => {
+    expect(toApprovalRequest("mcpServer/elicitation/request", { ...params, _meta: null })).toMatchObject({ kind: "other" });
+  });
+});

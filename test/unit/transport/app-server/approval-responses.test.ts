@@ -51,8 +51,14 @@ describe("toCodexResponse", () => {
 
   it("returns undefined for methods it does not answer", () => {
     expect(toCodexResponse("item/tool/requestUserInput", "accept")).toBeUndefined();
-    expect(toCodexResponse("mcpServer/elicitation/request", "decline")).toBeUndefined();
     expect(toCodexResponse("no/such/method", "cancel")).toBeUndefined();
+  });
+
+  it("answers an MCP tool approval as an elicitation; for the session is codex's persist", () => {
+    expect(toCodexResponse("mcpServer/elicitation/request", "accept")).toEqual({ action: "accept", content: null, _meta: null });
+    expect(toCodexResponse("mcpServer/elicitation/request", "acceptForSession")).toEqual({ action: "accept", content: null, _meta: { persist: "session" } });
+    expect(toCodexResponse("mcpServer/elicitation/request", "decline")).toEqual({ action: "decline", content: null, _meta: null });
+    expect(toCodexResponse("mcpServer/elicitation/request", "cancel")).toEqual({ action: "cancel", content: null, _meta: null });
   });
 
   it("reads an unknown decision from JS callers as decline", () => {

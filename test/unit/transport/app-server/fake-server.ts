@@ -115,12 +115,15 @@ export function fakeTransport(
 export function recordingHost(answers: { result?: string; decision?: "accept" | "decline" } = {}): TurnHost & {
   tools: ToolCallRequest[];
   approvals: unknown[];
+  elicitations: unknown[];
 } {
   const tools: ToolCallRequest[] = [];
   const approvals: unknown[] = [];
+  const elicitations: unknown[] = [];
   return {
     tools,
     approvals,
+    elicitations,
     async callTool(call) {
       tools.push(call);
       return { success: true, content: [{ type: "text", text: answers.result ?? "ok" }], durationMs: 1 };
@@ -131,6 +134,10 @@ export function recordingHost(answers: { result?: string; decision?: "accept" | 
       const decision = answers.decision ?? "decline";
       context.emit({ type: "approval.resolved", request, decision, source: "handler" });
       return decision;
+    },
+    async elicit(request) {
+      elicitations.push(request);
+      return { action: "accept", content: { ok: true } };
     },
   };
 }

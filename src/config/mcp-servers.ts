@@ -1,0 +1,118 @@
+/**
+ * A thread's `mcpServers` → codex's `mcp_servers.<name>` settings, for both transports. codex runs
+ * these servers itself (its own MCP client); codexkit only describes them. Secret-looking values
+ * (env entries and headers with names like *_TOKEN, *_KEY, Authorization) never go into codex's
+ * argv: on exec they travel in codex's environment, named by `env_vars` / `env_http_headers`.
+ */
+import { InvalidOptionsError, isSecretName } from "../errors/index.js";
+import { isJsonObject } from "../json.js";
+import type { CodexMcpServer } from "../options.js";
+
+/** `mcp_servers.<name>` keys with their values (`toolApproval` and friends already mapped). */
+export type McpServerSettings = Record<string, unknown>;
+
+/** What exec needs: `--config` values and environment additions for codex. */
+export interface ExecMcpServers {
+  config: Array<[string, unknown]>;
+  env: Record<string, string>;
+}
+
+const NAME = /^[a-zA-Z0-9_-]{1,64}$/;
+
+/** Throws `InvalidOptionsError` unless `servers` is a valid `mcpServers` option. */
+export function checkMcpServers(servers: unknown): void {
+  if (servers === undefined) return;
+  if (!isJsonObject(servers)) throw new InvalidOptionsError("mcpServers must map server names to { command, ... } or { url, ... }");
+  for (const [name, server] of Object.entries(servers)) {
+    const where = `mcpServers.${name}`;
+    if (!NAME.test(name)) throw new InvalidOptionsError(`${where}: a server name must be 1 to 64 letters, digits, "_" or "-"`);
+    if (!isJsonObject(server)) throw new InvalidOptionsError(`${where} must be an object`);
+    const strings = (value: unknown): boolean => Array.isArray(value) && value.every((v) => typeof v === "string");
+    const record = (value: unknown): boolean => isJsonObject(value) && Object.values(value).every((v) => typeof v === "string");
+    const stdio = typeof server.command === "string" && server.command !== "";
+    const http = typeof server.url === "string" && /^https?:\/\//.test(server.url);
+    if (stdio === http) throw new InvalidOptionsError(`${where}: give either a command (stdio) or an http(s) url`);
+    if (server.args !== undefined && !strings(server.args)) throw new InvalidOptionsError(`${where}.args must be an array of strings`);
+    for (const key of ["env", "headers"]) if (server[key] !== undefined && !record(server[key])) throw new InvalidOptionsError(`${where}.${key} must map names to strings`);
+    for (const key of ["enabledTools", "disabledTools"]) if (server[key] !== undefined && !strings(server[key])) throw new InvalidOptionsError(`${where}.${key} must be an array of tool names`);
+    for (const key of ["startupTimeoutMs", "toolTimeoutMs"]) {
+      const value = server[key];
+      if (value !== undefined && !(typeof value === "number" && Number.isFinite(value) && value > 0)) throw new InvalidOptionsError(`${where}.${key} must be a positive number of milliseconds`);
+    }
+    if (server.toolApproval !== undefined && server.toolApproval !== "approve" && server.toolApproval !== "ask") {
+      throw new InvalidOptionsError(`${where}.toolApproval must be "approve" or "ask"`);
+    }
+    for (const key of ["cwd", "bearerTokenEnvVar"]) if (server[key] !== undefined && typeof server[key] !== "string") throw new InvalidOptionsError(`${where}.${key} must be a string`);
+  }
+}
+
+/** The settings of one server as codex names them; `secrets` says how secret values travel. */
+function settings(name: string, server: CodexMcpServer, secrets: "inline" | "env", env: Record<string, string>): McpServerSettings {
+  const out: McpServerSettings = {};
+  if ("command" in server) {
+    out.command = server.command;
+    if (server.args) out.args = server.args;
+    if (server.cwd) out.cwd = server.cwd;
+    const { plain, secret } = split(server.env);
+    if (secrets === "inline") Object.assign(plain, secret);
+    else if (Object.keys(secret).length > 0) {
+      out.env_vars = Object.keys(secret);
+      Object.assign(env, secret);
+    }
+    if (Object.keys(plain).length > 0) out.env = plain;
+  } else {
+    out.url = server.url;
+    const { plain, secret } = split(server.headers);
+    if (secrets === "inline") Object.assign(plain, secret);
+    else if (Object.keys(secret).length > 0) {
+      const byHeader: Record<string, string> = {};
+      for (const [header, value] of Object.entries(secret)) {
+        const variable = `CODEXKIT_MCP_${name}_${header}`.toUpperCase().replace(/[^A-Z0-9_]/g, "_");
+        byHeader[header] = variable;
+        env[variable] = value;
+      }
+      out.env_http_headers = byHeader;
+    }
+    if (Object.keys(plain).length > 0) out.http_headers = plain;
+    if (server.bearerTokenEnvVar) out.bearer_token_env_var = server.bearerTokenEnvVar;
+  }
+  if (server.enabledTools) out.enabled_tools = server.enabledTools;
+  if (server.disabledTools) out.disabled_tools = server.disabledTools;
+  if (server.startupTimeoutMs) out.startup_timeout_sec = Math.ceil(server.startupTimeoutMs / 1000);
+  if (server.toolTimeoutMs) out.tool_timeout_sec = Math.ceil(server.toolTimeoutMs / 1000);
+  // "approve" runs the calls (the only way exec can: it cannot ask); "ask" leaves codex asking.
+  if ((server.toolApproval ?? "approve") === "approve") out.default_tools_approval_mode = "approve";
+  return out;
+}
+
+function split(values: Record<string, string> | undefined): { plain: Record<string, string>; secret: Record<string, string> } {
+  const plain: Record<string, string> = {};
+  const secret: Record<string, string> = {};
+  for (const [key, value] of Object.entries(values ?? {})) (isSecretName(key) ? secret : plain)[key] = value;
+  return { plain, secret };
+}
+
+/** For app-server's `thread/start` `config` (sent over stdin, so values go inline): `mcp_servers.<name>` → settings. */
+export function appServerMcpServers(servers: Record<string, CodexMcpServer> | undefined): Record<string, McpServerSettings> {
+  const out: Record<string, McpServerSettings> = {};
+  for (const [name, server] of Object.entries(servers ?? {})) out[`mcp_servers.${name}`] = settings(name, server, "inline", {});
+  return out;
+}
+
+/**
+ * For exec's argv: `mcp_servers.<name>.<key>` values, and the environment that carries the secret
+ * ones. Throws `InvalidOptionsError` when a secret's variable would change one codex itself has.
+ */
+export function execMcpServers(servers: Record<string, CodexMcpServer> | undefined, codexEnv: Record<string, string>): ExecMcpServers {
+  const config: Array<[string, unknown]> = [];
+  const env: Record<string, string> = {};
+  for (const [name, server] of Object.entries(servers ?? {})) {
+    for (const [key, value] of Object.entries(settings(name, server, "env", env))) config.push([`mcp_servers.${name}.${key}`, value]);
+  }
+  for (const [key, value] of Object.entries(env)) {
+    if (codexEnv[key] !== undefined && codexEnv[key] !== value) {
+      throw new InvalidOptionsError(`an MCP server's secret ${key} would replace codex's own ${key}; give it another name, or run the server on app-server`);
+    }
+  }
+  return { config, env };
+}
