@@ -37,4 +37,14 @@ describe("examples", () => {
     expect(out).toMatch(/rm -rf notes\.txt'\n\s+-> decline \(handler\)/);
     expect(out).toContain("notes.txt exists: true");
   });
+
+  it("mcp.ts calls a server directly, bridges its tools, and hands it to codex, on both transports", async () => {
+    for (const args of [[], ["--exec"]]) {
+      const out = await example("examples/mcp.ts", ...args);
+      expect(out).toContain("connected to calc 1.0.0: ready");
+      expect(out).toContain("direct call: 2 + 3 = 5");
+      expect(out).toContain('bridged: calc_add({"a":20,"b":22}) -> "42"');
+      expect(out).toContain("codex ran: calc.add -> completed");
+    }
+  }, 120_000);
 });

@@ -12,6 +12,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { MockModelServer, runCommand, say } from "../../../src/testing/index.js";
 import { REPORT, startScript, type ChildScript } from "../../helpers/child-script.js";
 import { commandsIn, expectNoProcesses, processesWithEnv, waitForCommand, waitForCommandGone } from "../../helpers/processes.js";
+import { FIXTURE } from "../../helpers/mcp.js";
 import { TRANSPORTS } from "../../helpers/transports.js";
 
 interface Setup {
@@ -116,5 +117,30 @@ report("done", { answers: [first.finalResponse, second.finalResponse] });
     expect(await waitForCommandGone(s.cwd, "sleep 30", 3_000)).toEqual([]);
     await expectNoProcesses(s.marker, 3_000);
     expect(commandsIn(s.cwd, "sleep 30")).toEqual([]);
+  });
+});
+
+describe("an MCP server in a user's program", () => {
+  it("a script that connects one and never closes it exits by itself within 5 s, leaving no server", async () => {
+    const cwd = mkdtempSync(path.join(os.tmpdir(), "codexkit-work-"));
+    try {
+      script = startScript(
+        `
+import { Codex } from CODEXKIT_ENTRY;
+${REPORT}
+const codex = new Codex();
+const fx = await codex.mcp.connect("fx", { command: process.execPath, args: [process.env.FIXTURE], env: { FIXTURE_MARK: process.env.MARK } });
+const result = await fx.callTool("add", { a: 20, b: 22 });
+report("done", { text: result.content[0].text });
+`,
+        { FIXTURE, MARK: cwd },
+      );
+      expect((await script.waitFor("done")).text).toBe("42");
+      const exit = await Promise.race([script.exited, new Promise<null>((resolve) => setTimeout(() => resolve(null), 5_000))]);
+      expect(exit, "the script was still running 5 s after its last call").toMatchObject({ code: 0 });
+      await expectNoProcesses(`FIXTURE_MARK=${cwd}`, 2_000);
+    } finally {
+      rmSync(cwd, { recursive: true, force: true });
+    }
   });
 });
