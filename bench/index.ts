@@ -9,6 +9,8 @@
  *   (b) BENCH_THREADS (8) threads × BENCH_THREAD_TURNS (3) turns at once on one client: wall time, peak RSS;
  *       median of BENCH_CONCURRENT_REPEAT (1) runs
  *   (c) time from starting a turn to its first event, median over BENCH_LATENCY_TURNS (10) turns
+ *   (d) one tool call per turn: in process, a bridged MCP server, codex's own MCP client;
+ *       median over BENCH_MCP_TURNS (10) turns (see mcp.ts)
  *
  * Every run gets a fresh CODEX_HOME and working directory under one temp root, removed at the end.
  * Contenders run interleaved (round-robin, rotating who goes first) after one warm-up turn each.
@@ -21,6 +23,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { MockModelServer, say, stream } from "../src/testing/index.js";
 import { resolveCodexBinary } from "../src/transport/binary.js";
+import { mcpToolCalls } from "./mcp.js";
 import { CONTENDERS, type BenchClient, type BenchThread, type ClientSetup, type Contender, type ContenderId } from "./contenders.js";
 import { RSS_SUPPORTED, RssSampler, type RssReport } from "./rss.js";
 import { markdownTable, median, mib, ms, notAvailable, range, ratio } from "./table.js";
@@ -38,6 +41,7 @@ const THREAD_TURNS = envInt("BENCH_THREAD_TURNS", 3);
 /** Repetitions of (b); fewer than (a) by default, as exec's 24 process starts per run are slow on a small machine. */
 const CONCURRENT_REPEAT = envInt("BENCH_CONCURRENT_REPEAT", 1);
 const LATENCY_TURNS = envInt("BENCH_LATENCY_TURNS", 10);
+const MCP_TURNS = envInt("BENCH_MCP_TURNS", 10);
 const TURN_TIMEOUT_MS = envInt("BENCH_TURN_TIMEOUT_MS", 60_000);
 const RSS_INTERVAL_MS = 25;
 /**
@@ -385,7 +389,7 @@ function header(): string {
     `- node: ${process.version}; load average (1, 5, 15 min) at start: ${loadAverage()}`,
     `- model: MockModelServer on loopback, every request answered with say("ok"); same binary for every contender`,
     `- HOME for codex: ${ISOLATE_HOME ? "an empty dir per client (BENCH_KEEP_HOME=1 keeps the real one)" : "the real one (BENCH_KEEP_HOME=1)"}`,
-    `- settings: BENCH_REPEAT=${REPEAT}, BENCH_TURNS=${TURNS}, BENCH_THREADS=${THREADS}, BENCH_THREAD_TURNS=${THREAD_TURNS}, BENCH_CONCURRENT_REPEAT=${CONCURRENT_REPEAT}, BENCH_LATENCY_TURNS=${LATENCY_TURNS}`,
+    `- settings: BENCH_REPEAT=${REPEAT}, BENCH_TURNS=${TURNS}, BENCH_THREADS=${THREADS}, BENCH_THREAD_TURNS=${THREAD_TURNS}, BENCH_CONCURRENT_REPEAT=${CONCURRENT_REPEAT}, BENCH_LATENCY_TURNS=${LATENCY_TURNS}, BENCH_MCP_TURNS=${MCP_TURNS}`,
   ].join("\n");
 }
 
@@ -404,6 +408,7 @@ async function main(): Promise<void> {
       () => conversation(workspace, failures, headline),
       () => concurrency(workspace, failures),
       () => firstEvent(workspace, failures),
+      () => mcpToolCalls(workspace.root, MCP_TURNS, progress),
     ]) {
       const text = await section();
       console.log(`${text}\n`);
