@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { UnsupportedFeatureError, type ApprovalRequest, type ElicitationRequest, type ThreadEvent } from "../../../src/index.js";
+import { ToolError, UnsupportedFeatureError, type ApprovalRequest, type ElicitationRequest, type ThreadEvent } from "../../../src/index.js";
 import { callTool, functionCallOutput, say, type RecordedRequest } from "../../../src/testing/index.js";
 import { collect, harness, type Harness } from "../../helpers/harness.js";
 import { expectNoProcesses } from "../../helpers/processes.js";
@@ -58,6 +58,21 @@ describe.each(TRANSPORTS)("%s transport", (transport) => {
     expect(server.logged()).toContain('call add {"a":2,"b":3}');
     expect(server.logged()).not.toContain("call echo");
     expect(output(h.model.responseRequests()[1], "c1")).toContain("5");
+  });
+
+  it("validates a bridged tool's arguments before the server sees them, and refuses a clashing name", async () => {
+    h = await harness(transport);
+    const server = fixture();
+    const fx = await h.codex.mcp.connect("fx", server.config);
+    const tools = fx.tools({ allow: ["add"] });
+    expect(() => h.thread({ tools: [...tools, ...fx.tools({ allow: ["add"] })] })).toThrow(ToolError);
+    const ns = transport === "exec" ? { namespace: "mcp__codexkit" } : {};
+    h.model.reply(callTool("add", { a: "two", b: 3 }, { ...ns, callId: "c1" })).reply(say("done"));
+    const { events } = await h.thread({ tools }).runStreamed("add");
+    expect(toolItems(await collect(events), "tool_call")).toEqual([
+      expect.objectContaining({ tool: "add", status: "failed", error: { message: expect.stringContaining("invalid arguments for add: a:") } }),
+    ]);
+    expect(server.logged()).not.toContain("call add");
   });
 
   it("hands an MCP server to codex: the model sees mcp__fx, the call runs, and its secret env stays secret", async () => {
