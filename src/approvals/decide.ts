@@ -5,7 +5,7 @@
  */
 
 import type { Logger } from "../logger.js";
-import { MAX_TIMER_MS } from "../timers.js";
+import { askWithDeadline } from "../deadline.js";
 import type { ApprovalDecision, ApprovalHandler, ApprovalHandlerSettings, ApprovalRequest } from "./types.js";
 import { isApprovalDecision } from "./types.js";
 
@@ -40,55 +40,24 @@ export async function decideApproval(handler: ApprovalHandler | undefined, reque
   const otherwise = pickDecision(settings.otherwise, options.otherwise);
   const timeoutMs = pickTimeout(settings.timeoutMs, options.timeoutMs);
 
-  let timer: NodeJS.Timeout | undefined;
-  let onAbort: (() => void) | undefined;
-  const deadline = new Promise<"timeout" | "cancelled">((resolve) => {
-    if (timeoutMs <= MAX_TIMER_MS) timer = setTimeout(() => resolve("timeout"), timeoutMs);
-    onAbort = () => resolve("cancelled");
-    options.signal?.addEventListener("abort", onAbort, { once: true });
-  });
-  const controller = new AbortController();
-  const forward = (): void => controller.abort(options.signal?.reason);
-  if (options.signal?.aborted) forward();
-  else options.signal?.addEventListener("abort", forward, { once: true });
-  try {
-    if (controller.signal.aborted) return { decision: "cancel", source: "cancelled" };
-    const answer = await Promise.race([call(handler, request, controller.signal), deadline]);
-    if (answer === "cancelled") {
+  const answer = await askWithDeadline((signal) => handler(request, { signal }), timeoutMs, options.signal);
+  switch (answer.kind) {
+    case "cancelled":
       log(options.logger, "debug", context, "approval cancelled: the turn ended first");
       return { decision: "cancel", source: "cancelled" };
-    }
-    if (answer === "timeout") {
+    case "timeout":
       log(options.logger, "warn", { ...context, timeoutMs, decision: otherwise }, "approval handler timed out");
       return { decision: otherwise, source: "timeout" };
-    }
-    if (!answer.ok) {
+    case "error":
       log(options.logger, "warn", { ...context, error: message(answer.error), decision: otherwise }, "approval handler failed");
       return { decision: otherwise, source: "error" };
-    }
-    if (!isApprovalDecision(answer.value)) {
-      log(options.logger, "warn", { ...context, returned: shown(answer.value), decision: otherwise }, "approval handler returned an invalid decision");
-      return { decision: otherwise, source: "invalid" };
-    }
-    log(options.logger, "debug", { ...context, decision: answer.value }, "approval decided");
-    return { decision: answer.value, source: "handler" };
-  } finally {
-    clearTimeout(timer);
-    if (onAbort) options.signal?.removeEventListener("abort", onAbort);
-    options.signal?.removeEventListener("abort", forward);
-    // The handler is no longer needed: whatever it waits on can stop.
-    controller.abort();
-  }
-}
-
-type Answer = { ok: true; value: unknown } | { ok: false; error: unknown };
-
-// Wraps sync throws, rejections and hostile thenables alike into a value, so `race` never rejects.
-async function call(handler: ApprovalHandler, request: ApprovalRequest, signal: AbortSignal): Promise<Answer> {
-  try {
-    return { ok: true, value: await handler(request, { signal }) };
-  } catch (error) {
-    return { ok: false, error };
+    case "value":
+      if (!isApprovalDecision(answer.value)) {
+        log(options.logger, "warn", { ...context, returned: shown(answer.value), decision: otherwise }, "approval handler returned an invalid decision");
+        return { decision: otherwise, source: "invalid" };
+      }
+      log(options.logger, "debug", { ...context, decision: answer.value }, "approval decided");
+      return { decision: answer.value, source: "handler" };
   }
 }
 

@@ -4,7 +4,7 @@
  * and nothing is accepted on the caller's behalf (no handler, a throw, a timeout: decline).
  */
 import type { Logger } from "../logger.js";
-import { MAX_TIMER_MS } from "../timers.js";
+import { askWithDeadline } from "../deadline.js";
 import { isJsonObject } from "../json.js";
 import type { ElicitationHandler, ElicitationRequest, ElicitationResponse } from "./types.js";
 
@@ -28,44 +28,20 @@ export async function decideElicitation(handler: ElicitationHandler | undefined,
     return { action: "decline" };
   }
   const timeoutMs = options.timeoutMs === 0 ? Number.POSITIVE_INFINITY : (options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-  const controller = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  let onAbort: (() => void) | undefined;
-  const stop = new Promise<"timeout" | "cancelled">((resolve) => {
-    if (timeoutMs <= MAX_TIMER_MS) timer = setTimeout(() => resolve("timeout"), timeoutMs);
-    onAbort = () => resolve("cancelled");
-    if (options.signal?.aborted) onAbort();
-    else options.signal?.addEventListener("abort", onAbort, { once: true });
-  });
-  try {
-    const answer = await Promise.race([
-      (async () => {
-        try {
-          return { ok: true as const, value: await handler(request, { signal: controller.signal }) };
-        } catch (error) {
-          return { ok: false as const, error };
-        }
-      })(),
-      stop,
-    ]);
-    if (answer === "cancelled") return { action: "cancel" };
-    if (answer === "timeout") {
-      options.logger.warn({ ...fields, timeoutMs }, "elicitation handler timed out; declining");
-      return { action: "decline" };
-    }
-    if (!answer.ok) {
-      options.logger.warn({ ...fields, error: String(answer.error) }, "elicitation handler failed; declining");
-      return { action: "decline" };
-    }
-    const value: unknown = answer.value;
-    if (!isJsonObject(value) || !ACTIONS.has(value.action as string) || (value.content !== undefined && !isJsonObject(value.content))) {
-      options.logger.warn(fields, "elicitation handler returned something that is not { action, content? }; declining");
-      return { action: "decline" };
-    }
-    return value.action === "accept" && value.content ? { action: "accept", content: value.content } : { action: value.action as ElicitationResponse["action"] };
-  } finally {
-    clearTimeout(timer);
-    if (onAbort) options.signal?.removeEventListener("abort", onAbort);
-    controller.abort();
+  const answer = await askWithDeadline((signal) => handler(request, { signal }), timeoutMs, options.signal);
+  if (answer.kind === "cancelled") return { action: "cancel" };
+  if (answer.kind === "timeout") {
+    options.logger.warn({ ...fields, timeoutMs }, "elicitation handler timed out; declining");
+    return { action: "decline" };
   }
+  if (answer.kind === "error") {
+    options.logger.warn({ ...fields, error: String(answer.error) }, "elicitation handler failed; declining");
+    return { action: "decline" };
+  }
+  const value = answer.value;
+  if (!isJsonObject(value) || !ACTIONS.has(value.action as string) || (value.content !== undefined && !isJsonObject(value.content))) {
+    options.logger.warn(fields, "elicitation handler returned something that is not { action, content? }; declining");
+    return { action: "decline" };
+  }
+  return value.action === "accept" && value.content ? { action: "accept", content: value.content } : { action: value.action as ElicitationResponse["action"] };
 }
