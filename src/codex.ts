@@ -10,6 +10,9 @@ import { McpClients, type McpServerStatus } from "./mcp/index.js";
 import type { ListThreadsOptions, ThreadSummary } from "./thread-summary.js";
 import { AppServerTransport, ExecTransport, type ClientContext, type Transport } from "./transport/index.js";
 import { checkRetry, type TurnServices } from "./turn/index.js";
+import { Recorder, type Diagnostics } from "./diagnostics/index.js";
+import { Telemetry } from "./telemetry/index.js";
+import { collectDiagnostics, modelProviderOf } from "./client-diagnostics.js";
 
 const TRANSPORTS: readonly TransportKind[] = ["exec", "app-server"];
 
@@ -22,6 +25,7 @@ export class Codex {
   /** MCP servers this client connects to itself: `connect`, `get`, `list`; their `tools()` serve any thread. */
   readonly mcp: McpClients;
   private readonly ctx: ClientContext;
+  private readonly telemetry: Telemetry;
   private _transport: Transport | null = null;
   /** On exec, thread listing and archiving still need an app-server; started only when used. */
   private _management: AppServerTransport | null = null;
@@ -31,9 +35,12 @@ export class Codex {
     validateOptions(options);
     const redactor = new Redactor().add(options.apiKey, ...(options.secrets ?? [])).addEnv(options.env).addEnv(process.env);
     const logger = redactingLogger(options.logger ?? silentLogger, (value) => redactor.redactValue(value));
-    this.ctx = { options: { ...options }, redactor, logger };
+    const recorder = new Recorder(logger, (text) => redactor.redact(text));
+    this.telemetry = new Telemetry({ tracer: options.tracer, meter: options.meter, captureContent: options.captureContent }, redactor);
+    this.ctx = { options: { ...options }, redactor, logger, recorder };
     this.tools = new ToolRegistry(options.tools ?? []);
-    this.mcp = new McpClients(redactor, logger);
+    this.mcp = new McpClients({ redactor, logger, recorder, telemetry: this.telemetry });
+    const provider = modelProviderOf(options);
     const services: TurnServices = {
       tools: this.tools,
       logger,
@@ -43,6 +50,12 @@ export class Codex {
       retry: options.retry,
       onRetry: options.onRetry,
       onElicitation: options.onElicitation,
+      onEvent: options.onEvent,
+      toolHooks: options.beforeToolCall || options.afterToolCall ? { beforeToolCall: options.beforeToolCall, afterToolCall: options.afterToolCall } : undefined,
+      telemetry: this.telemetry,
+      recorder,
+      provider: provider.name,
+      model: typeof options.config?.model === "string" ? options.config.model : undefined,
     };
     this.host = {
       transport: () => this.transport(),
@@ -96,6 +109,22 @@ export class Codex {
    */
   async mcpStatus(options: { threadId?: string } = {}): Promise<McpServerStatus[]> {
     return this.management().mcpStatus(options.threadId);
+  }
+
+  /**
+   * What a bug report needs, and nothing secret: versions, the binary and how it was found, the
+   * processes (pids, uptime, restarts), the last lines of codex's stderr, recent errors with their
+   * codes, running turns, MCP connections. Runs `codex --version` (once per binary).
+   */
+  async diagnostics(): Promise<Diagnostics> {
+    return collectDiagnostics({
+      options: this.ctx.options,
+      transport: this.transportKind,
+      recorder: this.ctx.recorder,
+      redactor: this.ctx.redactor,
+      mcp: this.mcp.list(),
+      telemetry: this.telemetry,
+    });
   }
 
   /** Stops every codex process and MCP server this client started. The client can be used again afterwards. */
@@ -180,8 +209,15 @@ function validateOptions(options: CodexOptions): void {
     }
   }
   if (options.tools !== undefined && !Array.isArray(options.tools)) throw new InvalidOptionsError("tools must be an array of tool() definitions");
-  for (const key of ["onApproval", "onRetry", "onElicitation"] as const) {
+  for (const key of ["onApproval", "onRetry", "onElicitation", "onEvent", "beforeToolCall", "afterToolCall"] as const) {
     if (options[key] !== undefined && typeof options[key] !== "function") throw new InvalidOptionsError(`${key} must be a function`);
   }
+  if (options.tracer !== undefined && typeof (options.tracer as { startSpan?: unknown } | null)?.startSpan !== "function") {
+    throw new InvalidOptionsError("tracer must be an OpenTelemetry Tracer (with startSpan)");
+  }
+  if (options.meter !== undefined && typeof (options.meter as { createHistogram?: unknown } | null)?.createHistogram !== "function") {
+    throw new InvalidOptionsError("meter must be an OpenTelemetry Meter (with createHistogram)");
+  }
+  if (options.captureContent !== undefined && typeof options.captureContent !== "boolean") throw new InvalidOptionsError("captureContent must be a boolean");
   checkRetry(options.retry, "retry");
 }

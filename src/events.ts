@@ -142,3 +142,12 @@ export type ThreadEvent =
   | ApprovalRequestedEvent
   | ApprovalResolvedEvent
   | ThreadErrorEvent;
+
+/** What `onEvent` is told besides the event. */
+export interface EventHookInfo {
+  /** The thread, once known. */
+  threadId: string | null;
+}
+
+/** `onEvent`: sees every event of every turn, in order, before the consumer does. */
+export type EventHook = (event: ThreadEvent, info: EventHookInfo) => void | Promise<void>;

@@ -4,7 +4,9 @@
  */
 import type { ApprovalHandler } from "./approvals/index.js";
 import type { ElicitationHandler, McpServerConfig } from "./mcp/types.js";
-import type { Tool } from "./tools/index.js";
+import type { AfterToolCallHook, BeforeToolCallHook, Tool } from "./tools/index.js";
+import type { OtelMeter, OtelTracer } from "./telemetry/index.js";
+import type { EventHook } from "./events.js";
 import type { CodexError } from "./errors/index.js";
 import type { Logger } from "./logger.js";
 import type { ZodLike } from "./schema/index.js";
@@ -93,6 +95,37 @@ export type CodexOptions = {
   onRetry?: (info: RetryInfo) => void | Promise<void>;
   /** codexkit (app-server): answers MCP elicitations for every thread; none means decline. */
   onElicitation?: ElicitationHandler;
+  /**
+   * codexkit: the OpenTelemetry tracer for codexkit's spans (an `@opentelemetry/api` `Tracer`).
+   * Default: the global tracer provider's, so spans appear once an SDK is registered, and cost
+   * nothing until then.
+   */
+  tracer?: OtelTracer;
+  /** codexkit: the OpenTelemetry meter for codexkit's GenAI metrics; default: the global meter provider's. */
+  meter?: OtelMeter;
+  /**
+   * codexkit: put prompts, answers, tool arguments and results, and command lines on spans
+   * (redacted, bounded). Default false (the GenAI conventions' rule), or the environment's
+   * `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true`.
+   */
+  captureContent?: boolean;
+  /**
+   * codexkit: sees every event of every turn, in stream order, just before your loop (or
+   * `run()`) gets it; awaited, so the next event waits. A throw is logged (`hook.error`) and the
+   * turn goes on.
+   */
+  onEvent?: EventHook;
+  /**
+   * codexkit: runs before each codexkit tool call, with the checked arguments; may return
+   * `{ arguments }` to change them or `{ veto: reason }` to refuse the call. A throw fails the
+   * call as a throwing tool does.
+   */
+  beforeToolCall?: BeforeToolCallHook;
+  /**
+   * codexkit: runs after each codexkit tool call (a failed one too); may return `{ result }` or
+   * `{ error }` to change what the model gets. A throw fails the call as a throwing tool does.
+   */
+  afterToolCall?: AfterToolCallHook;
 };
 
 /** codex approval policy. */

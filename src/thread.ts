@@ -83,7 +83,8 @@ export class Thread {
 
   /** Sends input to the agent and streams the turn's events. Nothing runs until you iterate. */
   async runStreamed(input: Input, turnOptions: TurnOptions = {}): Promise<StreamedTurn> {
-    return { events: this.stream(input, turnOptions) };
+    // The turn's span nests under the span active here, not where the events are read.
+    return { events: this.stream(input, turnOptions, this.host.services().telemetry.activeContext()) };
   }
 
   /**
@@ -99,7 +100,7 @@ export class Thread {
     let finalResponse = "";
     let usage: Usage | null = null;
     let turnId: string | undefined;
-    for await (const event of this.stream(input, turnOptions)) {
+    for await (const event of this.stream(input, turnOptions, this.host.services().telemetry.activeContext())) {
       if (event.type === "item.completed") {
         if (event.item.type === "agent_message") finalResponse = event.item.text;
         items.push(event.item);
@@ -147,7 +148,7 @@ export class Thread {
     return this.host.thread(merged, id);
   }
 
-  private async *stream(input: Input, turnOptions: TurnOptions): AsyncGenerator<ThreadEvent> {
+  private async *stream(input: Input, turnOptions: TurnOptions, parentContext: unknown): AsyncGenerator<ThreadEvent> {
     if (this.inflight) throw new ThreadStateError("this thread is already running a turn; wait for it, steer it, or interrupt it");
     const normalized = normalizeInput(input);
     const outputSchema = turnOptions.outputSchema ? outputJsonSchema(turnOptions.outputSchema) : undefined;
@@ -167,6 +168,7 @@ export class Thread {
         cyberAccessProgram: turnOptions.cyberAccessProgram,
         signal: combined.signal,
         retry: turnOptions.retry,
+        parentContext,
       });
       for await (const event of events) {
         if (event.type === "thread.started") this._id = event.thread_id;

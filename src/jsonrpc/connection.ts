@@ -6,7 +6,7 @@
 import { abortError } from "../abort.js";
 import { ConnectionClosedError, RpcError, TimeoutError, redactPatterns } from "../errors/index.js";
 import { silentLogger, type Logger } from "../logger.js";
-import type { JsonRpcErrorObject, JsonRpcMessage, JsonRpcResponse, MessageTransport, RequestId } from "./types.js";
+import type { JsonRpcErrorObject, JsonRpcMessage, JsonRpcRequest, JsonRpcResponse, MessageTransport, RequestId } from "./types.js";
 
 /** How long a request waits for its answer unless told otherwise. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
@@ -32,6 +32,11 @@ export interface RequestOptions {
   /** Overrides the connection's default limit; 0 waits forever. */
   timeoutMs?: number;
   signal?: AbortSignal;
+  /**
+   * W3C trace context sent beside the params (codex app-server reads a request's `trace` member
+   * and continues that trace in its own spans).
+   */
+  trace?: { traceparent: string; tracestate?: string };
 }
 
 /** What a request handler gets besides the params. */
@@ -144,7 +149,9 @@ export class JsonRpcConnection {
         entry.cleanup = () => signal.removeEventListener("abort", onAbort);
       }
       this.pending.set(id, entry);
-      this.send(params === undefined ? { id, method } : { id, method, params }).catch((error: unknown) => {
+      const message: JsonRpcRequest = params === undefined ? { id, method } : { id, method, params };
+      if (options.trace) message.trace = options.trace;
+      this.send(message).catch((error: unknown) => {
         // After a close the close error already reached the caller; a failed write says nothing new.
         this.settle(id)?.reject(error instanceof Error ? error : new Error(String(error)));
       });

@@ -12,6 +12,8 @@ export interface JsonRpcRequest {
   id: RequestId;
   method: string;
   params?: unknown;
+  /** W3C trace context of the caller (a codex extension of JSON-RPC). */
+  trace?: { traceparent: string; tracestate?: string };
 }
 
 /** A one-way message. */

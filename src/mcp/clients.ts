@@ -2,11 +2,10 @@
  * `codex.mcp`: the MCP servers a client is connected to, by name. `close()` of the client closes
  * them all.
  */
-import { InvalidOptionsError, McpError, type Redactor } from "../errors/index.js";
+import { InvalidOptionsError, McpError } from "../errors/index.js";
 import { isJsonObject } from "../json.js";
-import type { Logger } from "../logger.js";
 import { bridgeTools, type McpToolsOptions } from "./bridge.js";
-import { McpConnection, isStdioServer } from "./connection.js";
+import { McpConnection, isStdioServer, type McpServices } from "./connection.js";
 import type { McpConnectOptions, McpServerConfig } from "./types.js";
 
 const NAME = /^[a-zA-Z0-9_-]{1,64}$/;
@@ -24,10 +23,7 @@ export class McpClients {
   private readonly connections = new Map<string, McpServerConnection>();
 
   /** @internal Made by `Codex`. */
-  constructor(
-    private readonly redactor: Redactor,
-    private readonly logger: Logger,
-  ) {}
+  constructor(private readonly services: McpServices) {}
 
   /**
    * Starts (stdio) or reaches (HTTP) the server and completes the handshake; resolves once it is
@@ -37,8 +33,8 @@ export class McpClients {
     if (typeof name !== "string" || !NAME.test(name)) throw new InvalidOptionsError(`MCP server name ${JSON.stringify(name)} must be 1 to 64 letters, digits, "_" or "-"`);
     if (this.connections.has(name)) throw new McpError(`an MCP server named ${name} is already connected; close it first`, name);
     checkServerConfig(name, config);
-    for (const values of [isStdioServer(config) ? config.env : config.headers]) this.redactor.addEnv(values);
-    const connection = new McpServerConnection(name, config, options, this.redactor, this.logger);
+    for (const values of [isStdioServer(config) ? config.env : config.headers]) this.services.redactor.addEnv(values);
+    const connection = new McpServerConnection(name, config, options, this.services);
     this.connections.set(name, connection);
     try {
       await connection.open();

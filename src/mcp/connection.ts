@@ -11,6 +11,9 @@ import { ErrorCode, McpError as SdkMcpError, ToolListChangedNotificationSchema }
 import { abortError } from "../abort.js";
 import { AbortError, McpError, TimeoutError, type CodexError, type Redactor } from "../errors/index.js";
 import type { Logger } from "../logger.js";
+import type { Recorder } from "../diagnostics/index.js";
+import { CODEXKIT, GEN_AI, GENERAL, SPAN, SpanKind, SpanStatusCode, type OtelSpan, type Telemetry } from "../telemetry/index.js";
+import { logEvent } from "../log-events.js";
 import { ManagedStdioTransport } from "./stdio.js";
 import type {
   McpCallOptions,
@@ -26,6 +29,7 @@ import type {
   McpTool,
   McpToolResult,
 } from "./types.js";
+import { CODEXKIT_VERSION } from "../version.js";
 
 /** The defaults of `McpConnectOptions`. */
 export const MCP_DEFAULTS = Object.freeze({
@@ -37,11 +41,19 @@ export const MCP_DEFAULTS = Object.freeze({
 });
 /** A list that pages on and on is cut off here (a server repeating its cursor would never end). */
 const MAX_PAGES = 1_000;
-/** The version codexkit reports in `clientInfo`. */
-const CLIENT_VERSION = "0.1.0";
 
 type StatusListener = (status: McpStatus, detail: { restarts: number; error?: CodexError }) => void;
 type ToolsListener = (tools: readonly McpTool[]) => void;
+
+/** What a connection borrows from its client. */
+export interface McpServices {
+  redactor: Redactor;
+  logger: Logger;
+  /** Logs the server process's start and end, and keeps it for diagnostics. */
+  recorder?: Pick<Recorder, "processStarted">;
+  /** Spans for the calls made through the connection. */
+  telemetry?: Telemetry;
+}
 
 /** Whether `config` describes a stdio server. */
 export function isStdioServer(config: McpServerConfig): config is Extract<McpServerConfig, { command: string }> {
@@ -63,6 +75,8 @@ export class McpConnection {
   private readonly readyWaiters = new Set<() => void>();
   /** Calls in flight; while there are none a stdio server does not keep Node alive. */
   private holds = 0;
+  private readonly redactor: Redactor;
+  private readonly logger: Logger;
   private readonly settings: Required<Omit<McpConnectOptions, "restart">> & { restart: Required<NonNullable<McpConnectOptions["restart"]>> };
 
   /** @internal Use `codex.mcp.connect`. */
@@ -71,9 +85,10 @@ export class McpConnection {
     readonly name: string,
     readonly config: McpServerConfig,
     options: McpConnectOptions,
-    private readonly redactor: Redactor,
-    private readonly logger: Logger,
+    private readonly services: McpServices,
   ) {
+    this.redactor = services.redactor;
+    this.logger = services.logger;
     this.settings = {
       initializeTimeoutMs: options.initializeTimeoutMs ?? MCP_DEFAULTS.initializeTimeoutMs,
       requestTimeoutMs: options.requestTimeoutMs ?? MCP_DEFAULTS.requestTimeoutMs,
@@ -136,9 +151,9 @@ export class McpConnection {
   async open(): Promise<void> {
     const generation = ++this.generation;
     const transport = isStdioServer(this.config)
-      ? new ManagedStdioTransport(this.config, this.name, this.redactor)
+      ? new ManagedStdioTransport(this.config, this.name, this.redactor, this.services.recorder)
       : new StreamableHTTPClientTransport(new URL(this.config.url), { requestInit: { headers: this.config.headers ?? {} } });
-    const client = new Client({ name: "codexkit", version: CLIENT_VERSION }, { capabilities: {} });
+    const client = new Client({ name: "codexkit", version: CODEXKIT_VERSION }, { capabilities: {} });
     this.transport = transport;
     try {
       await client.connect(transport, { timeout: this.settings.initializeTimeoutMs });
@@ -172,14 +187,36 @@ export class McpConnection {
 
   /** Calls a tool. A tool that fails returns `isError: true`; a call that cannot be made rejects. */
   callTool(name: string, args: Record<string, unknown> = {}, options: McpCallOptions = {}): Promise<McpToolResult> {
-    return this.call(`tools/call ${name}`, options, async (client, request) => {
-      const result = await client.callTool({ name, arguments: args }, undefined, request);
-      return {
-        content: (Array.isArray(result.content) ? result.content : []) as McpContent[],
-        ...(result.structuredContent !== undefined ? { structuredContent: result.structuredContent } : {}),
-        isError: result.isError === true,
-      };
-    });
+    const run = (span?: OtelSpan): Promise<McpToolResult> =>
+      this.call(`tools/call ${name}`, options, async (client, request) => {
+        const result = await client.callTool({ name, arguments: args }, undefined, request);
+        const out: McpToolResult = {
+          content: (Array.isArray(result.content) ? result.content : []) as McpContent[],
+          ...(result.structuredContent !== undefined ? { structuredContent: result.structuredContent } : {}),
+          isError: result.isError === true,
+        };
+        if (span && out.isError) {
+          this.services.telemetry?.set(span, { [GENERAL.ERROR_TYPE]: "tool_error" });
+          span.setStatus({ code: SpanStatusCode.ERROR, message: "the tool reported an error" });
+        }
+        return out;
+      });
+    const telemetry = this.services.telemetry;
+    if (!telemetry) return run();
+    return telemetry.inSpan(
+      SPAN.mcpCall(name),
+      {
+        kind: SpanKind.CLIENT,
+        attributes: {
+          [GENERAL.MCP_METHOD_NAME]: "tools/call",
+          [GEN_AI.OPERATION_NAME]: "execute_tool",
+          [GEN_AI.TOOL_NAME]: name,
+          [CODEXKIT.MCP_SERVER]: this.name,
+          [GEN_AI.TOOL_CALL_ARGUMENTS]: telemetry.content(args),
+        },
+      },
+      run,
+    );
   }
 
   /** Every resource the server offers (all pages). */
@@ -326,6 +363,8 @@ export class McpConnection {
   private setStatus(status: McpStatus): void {
     if (this._status === status) return;
     this._status = status;
+    const pid = this.transport instanceof ManagedStdioTransport ? (this.transport.pid ?? null) : null;
+    logEvent(this.logger, "mcp.state", { server: this.name, state: status, restarts: this._restarts, pid, code: status === "failed" ? (this.lastError?.code ?? null) : null });
     const detail = { restarts: this._restarts, ...(status === "failed" && this.lastError ? { error: this.lastError } : {}) };
     for (const listener of [...this.statusListeners]) {
       try {

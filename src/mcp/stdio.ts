@@ -7,6 +7,7 @@
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { deserializeMessage, serializeMessage } from "@modelcontextprotocol/sdk/shared/stdio.js";
 import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
+import type { Recorder } from "../diagnostics/index.js";
 import type { Redactor } from "../errors/index.js";
 import { CodexProcess } from "../transport/index.js";
 import type { McpStdioServer } from "./types.js";
@@ -26,6 +27,7 @@ export class ManagedStdioTransport implements Transport {
     private readonly server: McpStdioServer,
     private readonly name: string,
     private readonly redactor: Redactor,
+    private readonly recorder?: Pick<Recorder, "processStarted">,
   ) {}
 
   /** The server's process id, once started. */
@@ -66,7 +68,11 @@ export class ManagedStdioTransport implements Transport {
     const merged: Record<string, string> = {};
     for (const [key, value] of Object.entries(process.env)) if (value !== undefined) merged[key] = value;
     Object.assign(merged, env);
-    this.proc = CodexProcess.spawn({ executable: command, args, env: merged, ...(cwd ? { cwd } : {}), redactor: this.redactor, label: `MCP server ${this.name}`, killGraceMs: KILL_GRACE_MS });
+    this.proc = CodexProcess.spawn({ executable: command, args, env: merged, ...(cwd ? { cwd } : {}), redactor: this.redactor, label: `MCP server ${this.name}`,
+      killGraceMs: KILL_GRACE_MS,
+      kind: "mcp",
+      ...(this.recorder ? { recorder: this.recorder } : {}),
+    });
     void this.read(this.proc);
   }
 

@@ -9,14 +9,16 @@ import type { Logger } from "../logger.js";
 import { checkArguments } from "./arguments.js";
 import { describeError } from "./describe-error.js";
 import { normalizeResult } from "./result.js";
-import type { Tool, ToolCallContext, ToolCallOutcome, ToolContentItem } from "./types.js";
+import type { Tool, ToolCallContext, ToolCallInfo, ToolCallOutcome, ToolContentItem, ToolHooks } from "./types.js";
+import { logEvent } from "../log-events.js";
 import { MAX_TIMER_MS } from "../timers.js";
 
-/** What a call needs besides the tool: where to log, what to hide, the default time limit. */
+/** What a call needs besides the tool: where to log, what to hide, the default time limit, the hooks. */
 export interface CallServices {
   logger: Logger;
   redactor: Redactor;
   defaultTimeoutMs: number;
+  hooks?: ToolHooks;
 }
 
 type Settled =
@@ -44,31 +46,123 @@ export async function runCall(
     if (!tool) return fail(`unknown tool ${String(name)}`);
     const checked = await checkArguments(tool, args);
     if (!checked.ok) return fail(checked.message);
-    const settled = await execute(tool, checked.value, ctx, services);
-    switch (settled.kind) {
-      case "timeout": {
-        const outcome = fail(`tool ${tool.name} timed out after ${settled.timeoutMs} ms`);
-        log(services.logger, "warn", { tool: tool.name, callId: ctx.callId, timeoutMs: settled.timeoutMs }, "tool call timed out");
-        return outcome;
-      }
-      case "cancelled":
-        log(services.logger, "debug", { tool: tool.name, callId: ctx.callId }, "tool call cancelled");
-        return fail(`tool ${tool.name} was cancelled`);
-      case "error": {
-        const message = describeError(settled.error) || `tool ${tool.name} failed`;
-        const outcome = fail(message);
-        log(services.logger, "warn", { tool: tool.name, callId: ctx.callId, threadId: ctx.threadId, error: outcome.error }, "tool call failed");
-        return outcome;
-      }
-      case "value": {
-        const normalized = normalizeResult(tool.name, settled.value);
-        if (!normalized.ok) return fail(normalized.message);
-        return success(normalized.content, elapsed());
-      }
-    }
+    const call: ToolCallInfo = { tool: tool.name, arguments: checked.value, callId: ctx.callId, threadId: ctx.threadId, turnId: ctx.turnId };
+    const before = await beforeCall(tool, call, ctx, services);
+    if (before.kind === "fail") return fail(before.message);
+    if (before.kind === "veto") return { ...fail(before.message), vetoed: true };
+    const outcome = await outcomeOf(tool, call, ctx, services, fail, elapsed);
+    return await afterCall(tool, call, outcome, ctx, services, fail, elapsed);
   } catch (error) {
     // Only codexkit bugs or a malformed context get here; the transport still needs an answer.
     return fail(`tool ${String(name)} could not be run: ${describeError(error)}`);
+  }
+}
+
+/** Runs the tool itself: its outcome, every failure included. */
+async function outcomeOf(
+  tool: Tool,
+  call: ToolCallInfo,
+  ctx: ToolCallContext,
+  services: CallServices,
+  fail: (message: string) => ToolCallOutcome,
+  elapsed: () => number,
+): Promise<ToolCallOutcome> {
+  const settled = await execute(tool, call.arguments, ctx, services);
+  switch (settled.kind) {
+    case "timeout": {
+      const outcome = fail(`tool ${tool.name} timed out after ${settled.timeoutMs} ms`);
+      log(services.logger, "warn", { tool: tool.name, callId: ctx.callId, timeoutMs: settled.timeoutMs }, "tool call timed out");
+      return outcome;
+    }
+    case "cancelled":
+      log(services.logger, "debug", { tool: tool.name, callId: ctx.callId }, "tool call cancelled");
+      return fail(`tool ${tool.name} was cancelled`);
+    case "error": {
+      const message = describeError(settled.error) || `tool ${tool.name} failed`;
+      const outcome = fail(message);
+      log(services.logger, "warn", { tool: tool.name, callId: ctx.callId, threadId: ctx.threadId, error: outcome.error }, "tool call failed");
+      return outcome;
+    }
+    case "value": {
+      const normalized = normalizeResult(tool.name, settled.value);
+      if (!normalized.ok) return fail(normalized.message);
+      return success(normalized.content, elapsed());
+    }
+  }
+}
+
+type Before = { kind: "go" } | { kind: "fail"; message: string } | { kind: "veto"; message: string };
+
+/** `beforeToolCall`: may veto the call, or replace its arguments (checked again, then put in `call`). */
+async function beforeCall(tool: Tool, call: ToolCallInfo, ctx: ToolCallContext, services: CallServices): Promise<Before> {
+  const hook = services.hooks?.beforeToolCall;
+  if (!hook) return { kind: "go" };
+  const answer = await runHook("beforeToolCall", () => hook({ ...call }), ctx, services);
+  if (answer.kind === "threw") return { kind: "fail", message: `beforeToolCall failed: ${answer.message}` };
+  if (answer.kind === "cancelled") return { kind: "fail", message: `tool ${call.tool} was cancelled` };
+  const value = answer.value;
+  if (value === undefined || value === null) return { kind: "go" };
+  if (typeof value === "object" && "veto" in value) {
+    return { kind: "veto", message: typeof value.veto === "string" && value.veto !== "" ? value.veto : `the call of ${call.tool} was vetoed` };
+  }
+  if (typeof value === "object" && "arguments" in value) {
+    const checked = await checkArguments(tool, value.arguments);
+    if (!checked.ok) return { kind: "fail", message: `beforeToolCall gave arguments the tool does not accept: ${checked.message}` };
+    call.arguments = checked.value;
+    return { kind: "go" };
+  }
+  return { kind: "fail", message: "beforeToolCall must return nothing, { arguments }, or { veto }" };
+}
+
+/** `afterToolCall`: may replace the result, or fail the call. */
+async function afterCall(
+  tool: Tool,
+  call: ToolCallInfo,
+  outcome: ToolCallOutcome,
+  ctx: ToolCallContext,
+  services: CallServices,
+  fail: (message: string) => ToolCallOutcome,
+  elapsed: () => number,
+): Promise<ToolCallOutcome> {
+  const hook = services.hooks?.afterToolCall;
+  if (!hook) return outcome;
+  const info = { success: outcome.success, content: outcome.content, durationMs: outcome.durationMs, ...(outcome.error !== undefined ? { error: outcome.error } : {}) };
+  const answer = await runHook("afterToolCall", () => hook({ ...call }, info), ctx, services);
+  if (answer.kind === "threw") return fail(`afterToolCall failed: ${answer.message}`);
+  if (answer.kind === "cancelled") return fail(`tool ${tool.name} was cancelled`);
+  const value = answer.value;
+  if (value === undefined || value === null) return outcome;
+  if (typeof value === "object" && "error" in value) return fail(typeof value.error === "string" && value.error !== "" ? value.error : `tool ${tool.name} failed`);
+  if (typeof value === "object" && "result" in value) {
+    const normalized = normalizeResult(tool.name, value.result);
+    return normalized.ok ? success(normalized.content, elapsed()) : fail(normalized.message);
+  }
+  return fail("afterToolCall must return nothing, { result }, or { error }");
+}
+
+type HookAnswer<T> = { kind: "value"; value: T } | { kind: "threw"; message: string } | { kind: "cancelled" };
+
+/** Runs a hook, raced against the turn's signal; a throw is logged and reported, never rethrown. */
+async function runHook<T>(name: string, fn: () => T | Promise<T>, ctx: ToolCallContext, services: CallServices): Promise<HookAnswer<T>> {
+  if (ctx.signal.aborted) return { kind: "cancelled" };
+  let onAbort: (() => void) | undefined;
+  const cancelled = new Promise<HookAnswer<T>>((resolve) => {
+    onAbort = () => resolve({ kind: "cancelled" });
+    ctx.signal.addEventListener("abort", onAbort, { once: true });
+  });
+  const ran = (async (): Promise<HookAnswer<T>> => {
+    try {
+      return { kind: "value", value: await fn() };
+    } catch (error) {
+      const message = safeRedact(services, describeError(error) || `${name} threw`);
+      logEvent(services.logger, "hook.error", { hook: name, threadId: ctx.threadId, callId: ctx.callId, error: message });
+      return { kind: "threw", message };
+    }
+  })();
+  try {
+    return await Promise.race([ran, cancelled]);
+  } finally {
+    ctx.signal.removeEventListener("abort", onAbort!);
   }
 }
 

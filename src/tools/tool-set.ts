@@ -9,7 +9,7 @@ import { ToolRegistry } from "./registry.js";
 import { runCall } from "./run-call.js";
 import { toToolSpec } from "./spec.js";
 import { ensureTool } from "./tool.js";
-import type { Tool, ToolCallContext, ToolCallOutcome, ToolSet } from "./types.js";
+import type { Tool, ToolCallContext, ToolCallOutcome, ToolHooks, ToolSet } from "./types.js";
 
 /** The default per-call time limit, in milliseconds. */
 export const DEFAULT_TOOL_TIMEOUT_MS = 60_000;
@@ -30,6 +30,8 @@ export interface ToolSetServices {
   redactor: Redactor;
   /** Limit for tools without their own `timeoutMs` (default 60000; 0 = none). */
   defaultTimeoutMs?: number;
+  /** `beforeToolCall` / `afterToolCall`, run around every call. */
+  hooks?: ToolHooks;
 }
 
 /**
@@ -53,7 +55,7 @@ export function createToolSet(layers: ToolLayers, services: ToolSetServices): To
     tools.set(t.name, t);
   }
   const specs = Object.freeze([...tools.values()].map(toToolSpec));
-  const callServices = { logger: services.logger, redactor: services.redactor, defaultTimeoutMs };
+  const callServices = { logger: services.logger, redactor: services.redactor, defaultTimeoutMs, ...(services.hooks ? { hooks: services.hooks } : {}) };
   return Object.freeze({
     specs,
     has: (name: string): boolean => tools.has(name),

@@ -64,10 +64,57 @@ export interface ToolCallOutcome {
   success: boolean;
   /** Content for the model: text items, or images as URLs (data: URLs for inline images). */
   content: ToolContentItem[];
-  /** Set when `success` is false: why (validation problem, thrown message, timeout), redacted. */
+  /** Set when `success` is false: why (validation problem, thrown message, timeout, veto), redacted. */
   error?: string;
   /** Wall time of the call. */
   durationMs: number;
+  /** True when `beforeToolCall` vetoed the call (the tool did not run). */
+  vetoed?: boolean;
+}
+
+/** A codexkit tool call, as `beforeToolCall` and `afterToolCall` see it. */
+export interface ToolCallInfo {
+  tool: string;
+  /** The arguments, checked against the tool's schema (after `beforeToolCall`: the ones the tool got). */
+  arguments: unknown;
+  callId: string;
+  threadId: string;
+  turnId: string | null;
+}
+
+/**
+ * What `beforeToolCall` may answer: nothing (the call goes on), `{ arguments }` (the tool runs
+ * with these instead, checked against its schema again), or `{ veto }` (the tool does not run;
+ * the model gets the reason as the call's error).
+ */
+export type BeforeToolCallResult = void | undefined | { arguments: unknown } | { veto: string };
+
+/** Runs before each codexkit tool call; see `BeforeToolCallResult`. A throw fails the call, as a throwing tool does. */
+export type BeforeToolCallHook = (call: ToolCallInfo) => BeforeToolCallResult | Promise<BeforeToolCallResult>;
+
+/** What a finished call looked like, as `afterToolCall` sees it. */
+export interface ToolCallOutcomeInfo {
+  success: boolean;
+  /** What goes back to the model. */
+  content: ToolContentItem[];
+  /** Why the call failed (redacted), when it did. */
+  error?: string;
+  durationMs: number;
+}
+
+/**
+ * What `afterToolCall` may answer: nothing (the outcome stands), `{ result }` (the model gets
+ * this instead, as if the tool had returned it), or `{ error }` (the call fails with this message).
+ */
+export type AfterToolCallResult = void | undefined | { result: ToolResult } | { error: string };
+
+/** Runs after each codexkit tool call (also a failed one); see `AfterToolCallResult`. A throw fails the call. */
+export type AfterToolCallHook = (call: ToolCallInfo, outcome: ToolCallOutcomeInfo) => AfterToolCallResult | Promise<AfterToolCallResult>;
+
+/** The tool-call hooks of a client. */
+export interface ToolHooks {
+  beforeToolCall?: BeforeToolCallHook;
+  afterToolCall?: AfterToolCallHook;
 }
 
 /** Per-call facts a transport knows when codex asks for a tool. */

@@ -3,6 +3,7 @@
  * (`@openai/codex-<os>-<arch>`), in the current `vendor/<triple>/bin/codex` layout or the legacy
  * `vendor/<triple>/codex/codex` one. `codexPathOverride` skips the search.
  */
+import { execFile } from "node:child_process";
 import { statSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -12,6 +13,8 @@ import { CodexNotFoundError } from "../errors/index.js";
 export interface ResolvedBinary {
   executable: string;
   pathDirs: string[];
+  /** How it was found: `codexPathOverride`, or the platform package it came from. */
+  source: string;
 }
 
 const TRIPLES: Record<string, string> = {
@@ -41,7 +44,7 @@ export function resolveCodexBinary(override?: string, from: string = import.meta
     if (!isFile(override)) {
       throw new CodexNotFoundError(`codexPathOverride points to ${override}, which is not a file`, [override]);
     }
-    return { executable: override, pathDirs: [] };
+    return { executable: override, pathDirs: [], source: "codexPathOverride" };
   }
   const key = `${process.platform}-${process.arch}`;
   const cacheKey = `${key} ${from}`;
@@ -55,7 +58,7 @@ export function resolveCodexBinary(override?: string, from: string = import.meta
   const platformPackage = PACKAGES[triple]!;
   const searched: string[] = [];
   for (const vendorRoot of vendorRoots(platformPackage, from, searched)) {
-    const found = inVendorRoot(vendorRoot, triple, searched);
+    const found = inVendorRoot(vendorRoot, triple, searched, platformPackage);
     if (found) {
       cache.set(cacheKey, found);
       return found;
@@ -89,18 +92,18 @@ function vendorRoots(platformPackage: string, from: string, searched: string[]):
   return roots;
 }
 
-function inVendorRoot(vendorRoot: string, triple: string, searched: string[]): ResolvedBinary | null {
+function inVendorRoot(vendorRoot: string, triple: string, searched: string[], source: string): ResolvedBinary | null {
   const exe = process.platform === "win32" ? "codex.exe" : "codex";
   const packageRoot = path.join(vendorRoot, triple);
   const current = path.join(packageRoot, "bin", exe);
   searched.push(current);
   if (isFile(current)) {
-    return { executable: current, pathDirs: existingDirs(path.join(packageRoot, "codex-path")) };
+    return { executable: current, pathDirs: existingDirs(path.join(packageRoot, "codex-path")), source };
   }
   const legacy = path.join(packageRoot, "codex", exe);
   searched.push(legacy);
   if (isFile(legacy)) {
-    return { executable: legacy, pathDirs: existingDirs(path.join(packageRoot, "path")) };
+    return { executable: legacy, pathDirs: existingDirs(path.join(packageRoot, "path")), source };
   }
   return null;
 }
@@ -125,4 +128,26 @@ function isFile(file: string): boolean {
   } catch {
     return false;
   }
+}
+
+const versions = new Map<string, Promise<string>>();
+
+/**
+ * What `codex --version` says (e.g. "codex-cli 0.169.0"), asked once per binary; rejects when the
+ * binary does not run (within `timeoutMs`).
+ */
+export function codexVersion(executable: string, timeoutMs = 15_000): Promise<string> {
+  let version = versions.get(executable);
+  if (!version) {
+    version = new Promise<string>((resolve, reject) => {
+      execFile(executable, ["--version"], { timeout: timeoutMs, windowsHide: true, encoding: "utf8" }, (error, stdout) => {
+        if (error) reject(error);
+        else resolve(stdout.trim());
+      });
+    });
+    versions.set(executable, version);
+    // A failure is not remembered: the next report asks again.
+    version.catch(() => versions.delete(executable));
+  }
+  return version;
 }

@@ -10,6 +10,7 @@ import { LineDecoder } from "./line-decoder.js";
 import { registerForExit } from "./exit-hooks.js";
 import { descendantsOf, killAll } from "./process-tree.js";
 import { StderrTail } from "./stderr-tail.js";
+import type { ProcessKind, Recorder } from "../diagnostics/index.js";
 
 /** How a process ended. */
 export interface ExitInfo {
@@ -37,6 +38,10 @@ export interface SpawnSpec {
   killGraceMs?: number;
   /** What the process is, in messages (default "codex"; an MCP server says so). */
   label?: string;
+  /** What kind of process, for logs and diagnostics (default "exec"). */
+  kind?: ProcessKind;
+  /** The client's recorder: logs the start and end, and keeps the process in its diagnostics. */
+  recorder?: Pick<Recorder, "processStarted">;
 }
 
 /** Milliseconds between SIGTERM and SIGKILL. */
@@ -55,6 +60,7 @@ export class CodexProcess {
   private active = true;
   private _retired = false;
   private unregister: () => void = () => {};
+  private recordEnd: (end: { exitCode: number | null; signal: string | null; expected: boolean }) => void = () => {};
 
   private constructor(private readonly spec: SpawnSpec) {
     this.tail = new StderrTail(spec.stderrTailBytes);
@@ -70,6 +76,7 @@ export class CodexProcess {
         if (this.exitInfo) return;
         this.exitInfo = info;
         this.unregister();
+        this.recordEnd({ exitCode: info.code, signal: info.signal, expected: this.killing !== null || this._retired || info.code === 0 });
         resolve(info);
       };
       this.child.once("error", (error: NodeJS.ErrnoException) => {
@@ -86,6 +93,7 @@ export class CodexProcess {
     // EPIPE on stdin when codex already exited is not our caller's problem; the exit is reported.
     this.child.stdin.on("error", () => {});
     if (this.child.pid !== undefined) {
+      this.recordEnd = spec.recorder?.processStarted(spec.kind ?? "exec", this) ?? this.recordEnd;
       this.unregister = registerForExit({
         killNow: () => this.killNow("SIGKILL"),
         onIdleExit: () => {

@@ -4,6 +4,7 @@
  * calls, approvals) upward through a `TurnHost`, as plain calls. It decides nothing itself.
  */
 import type { ApprovalDecision, ApprovalRequest } from "../approvals/index.js";
+import type { Recorder } from "../diagnostics/index.js";
 import type { Redactor } from "../errors/index.js";
 import type { ThreadEvent } from "../events.js";
 import type { NormalizedInput } from "../input.js";
@@ -26,6 +27,8 @@ export interface ClientContext {
   readonly options: CodexOptions;
   readonly redactor: Redactor;
   readonly logger: Logger;
+  /** Logs process starts and ends, and keeps them for `codex.diagnostics()`. */
+  readonly recorder: Recorder;
 }
 
 /** One attempt at a turn. */
@@ -41,6 +44,14 @@ export interface TurnRequest {
   signal?: AbortSignal;
   /** The codexkit tools to offer codex for this turn; empty for none. */
   tools: readonly ToolSpec[];
+  /** W3C trace context of the turn's span, for codex to continue (its own OpenTelemetry export). */
+  trace?: TraceContext;
+}
+
+/** A W3C trace context: what codex reads from a `trace` member (app-server) or `TRACEPARENT` (exec). */
+export interface TraceContext {
+  traceparent: string;
+  tracestate?: string;
 }
 
 /** A codexkit tool call codex asks for. */
@@ -63,8 +74,13 @@ export interface ApprovalContext {
   emit(event: ThreadEvent): void;
 }
 
-/** What a transport asks of the turn layer while a turn runs. Neither method rejects. */
+/** What a transport asks of the turn layer while a turn runs. No method rejects. */
 export interface TurnHost {
+  /**
+   * Sees each event the moment the transport has it from codex, before any buffering (so its
+   * timing is codex's, not the consumer's). Synchronous and cheap; must not throw.
+   */
+  observe(event: TransportEvent): void;
   /** Runs a codexkit tool and returns what goes back to codex. */
   callTool(call: ToolCallRequest): Promise<ToolCallOutcome>;
   /** Decides an approval request codex made. */

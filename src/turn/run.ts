@@ -5,13 +5,16 @@
  * in here too: this is the one place every turn passes through.
  */
 import type { ApprovalHandler } from "../approvals/index.js";
-import { RateLimitError, type Redactor } from "../errors/index.js";
-import type { ThreadEvent, TurnFailedEvent } from "../events.js";
+import { AbortError, RateLimitError, type Redactor } from "../errors/index.js";
+import type { Recorder } from "../diagnostics/index.js";
+import { logEvent } from "../log-events.js";
+import { TurnTelemetry, type Telemetry } from "../telemetry/index.js";
+import type { EventHook, ThreadEvent, TurnFailedEvent, Usage } from "../events.js";
 import type { NormalizedInput } from "../input.js";
 import type { Logger } from "../logger.js";
 import type { ElicitationHandler } from "../mcp/index.js";
 import type { CyberAccessProgram, ThreadOptions } from "../options.js";
-import { createToolSet, type ToolRegistry } from "../tools/index.js";
+import { createToolSet, type ToolHooks, type ToolRegistry } from "../tools/index.js";
 import { abortError, sleep } from "../abort.js";
 import type { Transport } from "../transport/index.js";
 import { threadCwd } from "../config/index.js";
@@ -33,7 +36,20 @@ export interface TurnServices {
   retry?: RetrySetting;
   /** Called before each retry (after `turn.retrying` is yielded); a throw is logged and ignored. */
   onRetry?: (info: RetryInfo) => void | Promise<void>;
+  /** Called with each event just before the consumer gets it; awaited; a throw is logged and ignored. */
+  onEvent?: EventHook;
+  /** `beforeToolCall` / `afterToolCall`. */
+  toolHooks?: ToolHooks;
+  /** Spans and metrics. */
+  telemetry: Telemetry;
+  /** Running turns and recent errors, for diagnostics. */
+  recorder: Recorder;
+  /** `gen_ai.provider.name`: the model provider codex is configured with. */
+  provider: string;
+  /** The client's configured model, when set. */
+  model?: string;
 }
+
 
 /** One turn to run. */
 export interface TurnPlan {
@@ -49,6 +65,8 @@ export interface TurnPlan {
   signal: AbortSignal;
   /** The turn's own retry setting, over the client's. */
   retry?: RetrySetting;
+  /** The caller's active OpenTelemetry context when the turn was asked for: its span is the turn's parent. */
+  parentContext?: unknown;
 }
 
 /** How one attempt ended. */
@@ -62,21 +80,61 @@ interface Attempt {
 
 /** The events of one turn, retries included. */
 export async function* runTurn(plan: TurnPlan): AsyncGenerator<ThreadEvent, void, undefined> {
+  const { services, thread } = plan;
+  const telemetry = new TurnTelemetry(services.telemetry, {
+    parent: plan.parentContext,
+    transport: plan.transport.kind,
+    provider: services.provider,
+    model: thread.model ?? services.model,
+    threadId: plan.threadId,
+    input: plan.input.parts,
+  });
+  const record = new TurnRecord(plan, services);
+  try {
+    for await (const event of attempts(plan, telemetry, record)) {
+      record.saw(event);
+      if (services.onEvent) await notifyEvent(services, telemetry, event, record.threadId);
+      yield event;
+    }
+  } catch (error) {
+    record.error = error as Error;
+    throw error;
+  } finally {
+    record.end(telemetry);
+  }
+}
+
+/** Every attempt of the turn, until one is not retried. */
+async function* attempts(plan: TurnPlan, telemetry: TurnTelemetry, record: TurnRecord): AsyncGenerator<ThreadEvent, void, undefined> {
   const { services, thread, signal } = plan;
   await checkInputFiles(plan.input, threadCwd(thread));
-  const tools = createToolSet({ client: services.tools, thread: thread.tools ?? [] }, { logger: services.logger, redactor: services.redactor });
+  const tools = createToolSet(
+    { client: services.tools, thread: thread.tools ?? [] },
+    { logger: services.logger, redactor: services.redactor, ...(services.toolHooks ? { hooks: services.toolHooks } : {}) },
+  );
   const host = createTurnHost(
     tools,
     { handler: thread.onApproval ?? services.onApproval, timeoutMs: services.approvalTimeoutMs, elicitation: thread.onElicitation ?? services.onElicitation },
     services.logger,
+    telemetry,
   );
   const policy = retryPolicy(services.retry, plan.retry);
+  const trace = telemetry.traceContext();
   let threadId = plan.threadId;
   for (let number = 1; ; number += 1) {
     const attempt: Attempt = { threadId, turnId: null, progressed: false, failure: null };
     const items = new ToolCallItems();
     const events = plan.transport.runTurn(
-      { threadId, input: plan.input, thread, outputSchema: plan.outputSchema, cyberAccessProgram: plan.cyberAccessProgram, signal, tools: tools.specs },
+      {
+        threadId,
+        input: plan.input,
+        thread,
+        outputSchema: plan.outputSchema,
+        cyberAccessProgram: plan.cyberAccessProgram,
+        signal,
+        tools: tools.specs,
+        ...(trace ? { trace } : {}),
+      },
       host,
     );
     for await (const raw of events) {
@@ -102,9 +160,90 @@ export async function* runTurn(plan: TurnPlan): AsyncGenerator<ThreadEvent, void
       yield attempt.failure;
       return;
     }
-    yield { type: "turn.retrying", attempt: number, maxAttempts: retry.maxAttempts, delayMs: retry.delayMs, error: { ...attempt.failure.error, code: retry.error.code } };
-    await notify(services, retry);
-    await sleep(retry.delayMs, signal);
+    record.attempts = number + 1;
+    const backoff = telemetry.retry(retry);
+    try {
+      yield { type: "turn.retrying", attempt: number, maxAttempts: retry.maxAttempts, delayMs: retry.delayMs, error: { ...attempt.failure.error, code: retry.error.code } };
+      await notify(services, telemetry, retry);
+      await sleep(retry.delayMs, signal);
+    } finally {
+      backoff();
+    }
+  }
+}
+
+/** What the turn's logs and diagnostics say about it: its thread, outcome, tokens and timing. */
+class TurnRecord {
+  threadId: string | null;
+  turnId: string | null = null;
+  attempts = 1;
+  error: Error | null = null;
+  private failure: TurnFailedEvent | null = null;
+  private usage: Usage | null = null;
+  private completed = false;
+  private readonly started = performance.now();
+  private readonly running: ReturnType<Recorder["turnStarted"]>;
+
+  constructor(
+    private readonly plan: TurnPlan,
+    private readonly services: TurnServices,
+  ) {
+    this.threadId = plan.threadId;
+    this.running = services.recorder.turnStarted(plan.threadId, plan.transport.kind);
+    logEvent(services.logger, "turn.start", { threadId: plan.threadId, transport: plan.transport.kind });
+  }
+
+  saw(event: ThreadEvent): void {
+    switch (event.type) {
+      case "thread.started":
+        this.threadId = event.thread_id;
+        this.running.setThread(event.thread_id);
+        return;
+      case "turn.started":
+        if (event.turnId) this.turnId = event.turnId;
+        return;
+      case "turn.completed":
+        this.completed = true;
+        this.usage = event.usage;
+        if (event.turnId) this.turnId = event.turnId;
+        return;
+      case "turn.failed":
+        this.failure = event;
+        if (event.turnId) this.turnId = event.turnId;
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** Ends the turn's span, logs `turn.end`, and remembers a failure for diagnostics. */
+  end(telemetry: TurnTelemetry): void {
+    this.running.done();
+    // A consumer that stopped reading (break) ended the turn early: that counts as aborted.
+    const error = this.error ?? (this.failure ? turnError(this.failure.error) : this.completed ? null : new AbortError("the turn's consumer stopped reading"));
+    telemetry.end(error ? { error } : {});
+    if (error) this.services.recorder.error(error, this.threadId);
+    const code = error ? ((error as { code?: unknown }).code ?? error.name) : null;
+    logEvent(this.services.logger, "turn.end", {
+      threadId: this.threadId,
+      turnId: this.turnId,
+      transport: this.plan.transport.kind,
+      outcome: !error ? "completed" : code === "aborted" ? "aborted" : "failed",
+      code,
+      durationMs: Math.round(performance.now() - this.started),
+      attempts: this.attempts,
+      inputTokens: this.usage?.input_tokens ?? null,
+      outputTokens: this.usage?.output_tokens ?? null,
+    });
+  }
+}
+
+/** Runs `onEvent` inside the turn's span; a throw is logged, and the turn goes on. */
+async function notifyEvent(services: TurnServices, telemetry: TurnTelemetry, event: ThreadEvent, threadId: string | null): Promise<void> {
+  try {
+    await telemetry.run(() => services.onEvent!(event, { threadId }));
+  } catch (error) {
+    logEvent(services.logger, "hook.error", { hook: "onEvent", threadId, error: services.redactor.redact(String(error)) });
   }
 }
 
@@ -154,15 +293,15 @@ async function prepareRetry(plan: TurnPlan, policy: RetryPolicy | null, number: 
     return null;
   }
   if (plan.signal.aborted) throw abortError(plan.signal);
-  logger.info({ ...fields, delayMs }, "retrying the turn");
+  logEvent(logger, "turn.retry", { threadId: attempt.threadId, attempt: number, maxAttempts: policy.maxAttempts, delayMs, code: error.code });
   return { attempt: number, maxAttempts: policy.maxAttempts, delayMs, error, threadId: attempt.threadId };
 }
 
-async function notify(services: TurnServices, info: RetryInfo): Promise<void> {
+async function notify(services: TurnServices, telemetry: TurnTelemetry, info: RetryInfo): Promise<void> {
   if (!services.onRetry) return;
   try {
-    await services.onRetry(info);
+    await telemetry.run(() => services.onRetry!(info));
   } catch (error) {
-    services.logger.warn({ threadId: info.threadId, error: String(error) }, "onRetry threw; the retry goes on");
+    logEvent(services.logger, "hook.error", { hook: "onRetry", threadId: info.threadId, error: services.redactor.redact(String(error)) });
   }
 }

@@ -8,7 +8,7 @@
 import type { FileChange } from "../../approvals/index.js";
 import type { ThreadEvent } from "../../events.js";
 import type { NormalizedInput } from "../../input.js";
-import type { TurnHost } from "../types.js";
+import type { TraceContext, TurnHost } from "../types.js";
 import type { AppServer } from "./server.js";
 
 /** A turn on its way through one app-server process. */
@@ -41,6 +41,8 @@ export class ActiveTurn {
   server: AppServer | null = null;
   /** The thread, once codex has started or loaded it. */
   threadId: string | null;
+  /** The turn's trace context, sent with its requests. */
+  trace: TraceContext | undefined;
   private resolveStarted!: (turnId: string) => void;
   private rejectStarted!: (error: Error) => void;
   private resolveEnded!: () => void;

@@ -13,6 +13,7 @@ import { APPROVAL_METHODS, ELICITATION_METHOD } from "./approval-methods.js";
 import { initializeParams } from "./params.js";
 import { asObject } from "./items.js";
 import { checkedResult, type WireSchema } from "./wire.js";
+import { CODEXKIT_VERSION } from "../../version.js";
 
 /** Receives the notifications of one thread, and the end of the connection. */
 export interface ThreadListener {
@@ -57,8 +58,6 @@ const GLOBAL_WARNINGS = new Set(["warning", "configWarning", "deprecationNotice"
 
 /** How long the `initialize` handshake may take before the start counts as failed. */
 const INITIALIZE_TIMEOUT_MS = 30_000;
-/** The version codexkit reports in `clientInfo`. */
-const CLIENT_VERSION = "0.1.0";
 
 /** A live app-server with its connection. */
 export class AppServer {
@@ -96,7 +95,7 @@ export class AppServer {
     }
     try {
       await rpc.start();
-      await rpc.request("initialize", initializeParams(CLIENT_VERSION), { timeoutMs: INITIALIZE_TIMEOUT_MS });
+      await rpc.request("initialize", initializeParams(CODEXKIT_VERSION), { timeoutMs: INITIALIZE_TIMEOUT_MS });
       await rpc.notify("initialized");
     } catch (error) {
       await server.close();

@@ -21,6 +21,8 @@ export function spawnAppServer(ctx: ClientContext, binary: () => ResolvedBinary)
       redactor: ctx.redactor,
       killGraceMs: options.killGraceMs,
       maxLineBytes: options.maxLineBytes,
+      kind: "app-server",
+      recorder: ctx.recorder,
     });
     return { transport: new StdioMessageTransport(proc, logger, options.killGraceMs), process: proc };
   };

@@ -5,7 +5,6 @@
  * process fails the turns it was running and is replaced on next use.
  */
 import { AbortError, CodexExitError, ConnectionClosedError, ThreadStateError } from "../../errors/index.js";
-import type { ThreadEvent } from "../../events.js";
 import type { NormalizedInput } from "../../input.js";
 import type { ThreadOptions } from "../../options.js";
 import { threadCwd } from "../../config/index.js";
@@ -25,6 +24,7 @@ import { persistsTrust, trustGuardProjects } from "./trust.js";
 import { TurnBuffer } from "./turn-buffer.js";
 import { ConfigReadResult, McpStatusResult, ThreadListResult, ThreadResult, TurnResult, toMcpServerStatus } from "./wire.js";
 import type { McpServerStatus } from "../../mcp/types.js";
+import type { RequestOptions } from "../../jsonrpc/index.js";
 
 /** How long `interrupt` waits for codex to confirm before escalating. */
 export const DEFAULT_INTERRUPT_TIMEOUT_MS = 10_000;
@@ -35,7 +35,8 @@ const STUCK_TURN_GRACE_MS = 2_000;
 /** Threads whose tool names are remembered (for the "tools changed" warning); the oldest are forgotten. */
 const OFFERED_TOOLS_LIMIT = 1_000;
 
-type Incoming = { method: string; params: Record<string, unknown> } | { event: ThreadEvent };
+/** What a turn's buffer holds: its events, mapped as they arrived, then the end of the turn. */
+type Incoming = { event: TransportEvent } | { end: true };
 /** What an event codexkit emits itself (an approval) counts for in a turn's buffer. */
 const EMITTED_EVENT_SIZE = 1024;
 
@@ -68,6 +69,7 @@ export class AppServerTransport implements Transport {
     if (signal?.aborted) throw abortError(signal);
     const cwd = threadCwd(request.thread);
     const turn = new ActiveTurn(request.threadId, host, cwd);
+    turn.trace = request.trace;
     // A known thread is reserved before anything async, so a second turn on it is refused at once.
     if (request.threadId !== null) this.reserve(request.threadId, turn);
     const buffer = new TurnBuffer<Incoming>({
@@ -97,14 +99,25 @@ export class AppServerTransport implements Transport {
       if (request.threadId === null) this.reserve(threadId, turn);
       turn.threadId = threadId;
       this.throwIfStopped(turn, signal);
-      yield { type: "thread.started", thread_id: threadId };
+      const startedEvent: TransportEvent = { type: "thread.started", thread_id: threadId };
+      host.observe(startedEvent);
+      yield startedEvent;
       this.throwIfStopped(turn, signal);
 
-      mapper = new TurnEventMapper({ threadId });
+      const events = new TurnEventMapper({ threadId });
+      mapper = events;
       unsubscribe = server.subscribe(threadId, {
         notify: (method, params, size) => {
           if (method === "item/started") rememberFileChanges(turn, params);
-          buffer.push({ method, params }, size);
+          if (events.done) return;
+          // Mapped on arrival, so the turn layer sees each event when codex said it, whatever the consumer does.
+          let share = size;
+          for (const event of events.map(method, params)) {
+            host.observe(event);
+            buffer.push({ event }, share);
+            share = 0;
+          }
+          if (events.done) buffer.push({ end: true }, 0);
           if (method === "turn/completed") {
             turn.markEnded();
             this.ctx.logger.debug({ threadId, bytesInMemory: buffer.bytesInMemory, spilledEvents: buffer.spilledCount }, "codex finished the turn");
@@ -117,27 +130,32 @@ export class AppServerTransport implements Transport {
       });
       turn.startSent = true;
       try {
-        const started = await server.call("turn/start", turnStartParams(threadId, request, turn.steers), TurnResult);
+        const started = await server.call("turn/start", turnStartParams(threadId, request, turn.steers), TurnResult, traced(request));
         turn.markStarted(started.turn.id);
       } catch (error) {
         turn.markFailed(error as Error);
         throw error;
       }
+      let reachedEnd = false;
       try {
         for await (const incoming of buffer) {
-          if ("event" in incoming) {
-            yield incoming.event;
-            continue;
+          if ("end" in incoming) {
+            reachedEnd = true;
+            break;
           }
-          for (const event of mapper.map(incoming.method, incoming.params)) yield event;
-          if (mapper.done) break;
+          yield incoming.event;
+          // The turn's end is its last event: a late interrupt or abort cannot take it back.
+          if (incoming.event.type === "turn.completed" || incoming.event.type === "turn.failed") {
+            reachedEnd = true;
+            break;
+          }
         }
       } catch (error) {
         // The process went away; if that was our doing after an interrupt, the turn was aborted.
         if (!signal?.aborted && !turn.interruptRequested) throw error;
       }
       // A turn codex finished (completed or failed) stands, even if an interrupt came too late.
-      if (mapper.done && !mapper.interrupted) return;
+      if (reachedEnd && !events.interrupted) return;
       if (signal?.aborted) {
         await turn.ended;
         throw abortError(signal);
@@ -168,7 +186,7 @@ export class AppServerTransport implements Transport {
     }
     const turnId = await turn.started;
     if (turn.isEnded) throw new ThreadStateError("cannot steer: the turn has ended");
-    await turn.server!.call("turn/steer", { threadId, expectedTurnId: turnId, input: toUserInput(input) });
+    await turn.server!.call("turn/steer", { threadId, expectedTurnId: turnId, input: toUserInput(input) }, undefined, turn.trace ? { trace: turn.trace } : undefined);
   }
 
   /** Interrupts the running turn of `threadId`; resolves once it has stopped. No turn: no-op. */
@@ -275,7 +293,7 @@ export class AppServerTransport implements Transport {
     if (threadId === null) {
       const params = threadStartParams(thread, this.ctx.options, request.tools);
       if (persistsTrust(String(params.sandbox))) await this.guardTrust(server, params, cwd);
-      const result = await server.call("thread/start", params, ThreadResult);
+      const result = await server.call("thread/start", params, ThreadResult, traced(request));
       server.loaded.add(result.thread.id);
       this.rememberTools(result.thread.id, names);
       return result.thread.id;
@@ -289,7 +307,7 @@ export class AppServerTransport implements Transport {
       );
     }
     if (!server.loaded.has(threadId)) {
-      await server.call("thread/resume", threadResumeParams(threadId, thread, this.ctx.options), ThreadResult);
+      await server.call("thread/resume", threadResumeParams(threadId, thread, this.ctx.options), ThreadResult, traced(request));
       server.loaded.add(threadId);
     }
     return threadId;
@@ -397,6 +415,11 @@ export class AppServerTransport implements Transport {
     if (!turn) throw new ThreadStateError(`cannot ${action}: no turn is running on this thread`);
     return turn;
   }
+}
+
+/** The request options that carry the turn's trace context to codex (a JSON-RPC `trace` member). */
+function traced(request: TurnRequest): RequestOptions | undefined {
+  return request.trace ? { trace: request.trace } : undefined;
 }
 
 /** `promise`'s value, or "timeout" after `ms`. */

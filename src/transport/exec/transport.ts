@@ -80,7 +80,7 @@ export class ExecTransport implements Transport {
       const servers = execMcpServers(request.thread.mcpServers, baseEnv);
       const extraConfig = [...(toolServer?.configArgs() ?? []), ...servers.config.map(([key, value]) => `${key}=${toTomlValue(value, key)}`)];
       const args = buildExecArgs(this.ctx.options, request, schema?.file, extraConfig);
-      const env = { ...baseEnv, ...servers.env, ...toolServer?.env() };
+      const env = withTrace({ ...baseEnv, ...servers.env, ...toolServer?.env() }, request);
       if (this.ctx.options.codexHome) await mkdir(this.ctx.options.codexHome, { recursive: true });
       const baseline = await this.baselines.get(request.threadId);
       if (signal?.aborted) throw abortError(signal);
@@ -93,10 +93,11 @@ export class ExecTransport implements Transport {
         redactor,
         killGraceMs: this.ctx.options.killGraceMs,
         maxLineBytes: this.ctx.options.maxLineBytes,
+        kind: "exec",
+        recorder: this.ctx.recorder,
       });
       turn.proc = proc;
       signal?.addEventListener("abort", onAbort, { once: true });
-      this.ctx.logger.debug({ pid: proc.pid, threadId: request.threadId, transport: "exec" }, "codex exec started");
       // A failed write means codex is gone already; how it ended is the error worth reporting.
       let writeError: Error | null = null;
       void proc.write(buildExecPrompt(request)).catch((error: Error) => (writeError = error));
@@ -114,11 +115,16 @@ export class ExecTransport implements Transport {
           const total = toUsage(event.usage);
           if (threadId) this.baselines.set(threadId, total);
           sawTurnEnd = true;
-          yield { ...event, usage: usageSince(total, baseline) };
+          const completed = { ...event, usage: usageSince(total, baseline) };
+          host.observe(completed);
+          yield completed;
           continue;
         }
         if (event.type === "turn.failed") sawTurnEnd = true;
-        yield reports ? reports(event) : event;
+        // codex waits while the consumer does (stdout is read on demand): now is when codex said it.
+        const shaped = reports ? reports(event) : event;
+        host.observe(shaped);
+        yield shaped;
       }
       if (signal?.aborted) throw abortError(signal);
       if (turn.interrupted) throw interruptedError();
@@ -175,6 +181,19 @@ export class ExecTransport implements Transport {
     if (error.stderrTail.includes(UNTRUSTED_DIRECTORY_MESSAGE)) return untrustedDirectoryError(cwd, { cause: error });
     return error;
   }
+}
+
+/**
+ * codex continues a caller's trace from `TRACEPARENT` / `TRACESTATE` (when its own OpenTelemetry
+ * export is configured). Only set for a turn with a trace: an inherited value is left alone otherwise.
+ */
+function withTrace(env: Record<string, string>, request: TurnRequest): Record<string, string> {
+  if (!request.trace) return env;
+  env.TRACEPARENT = request.trace.traceparent;
+  // An inherited TRACESTATE belongs to another trace.
+  if (request.trace.tracestate) env.TRACESTATE = request.trace.tracestate;
+  else delete env.TRACESTATE;
+  return env;
 }
 
 /** The output schema in a private temp dir; `remove()` deletes it (also done at program exit). */

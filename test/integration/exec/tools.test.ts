@@ -26,6 +26,7 @@ import { ToolCallItems } from "../../../src/turn/tool-call-item.js";
 import { collect, harness, type Harness } from "../../helpers/harness.js";
 import { processesWithEnv } from "../../helpers/processes.js";
 import { refused } from "../../helpers/network.js";
+import { Recorder as DiagnosticsRecorder } from "../../../src/diagnostics/index.js";
 
 const NS = { namespace: "mcp__codexkit" };
 
@@ -107,7 +108,7 @@ function urlLogger(): Logger & { urls: string[] } {
 async function runTurn(set: ToolSet, thread: ThreadOptions = {}, signal?: AbortSignal): Promise<{ events: ThreadEvent[]; urls: string[] }> {
   const logger = urlLogger();
   const options: CodexOptions = { ...h.model.codexOptions({ codexHome: h.codexHome }), transport: "exec", killGraceMs: 1_000 };
-  const transport = new ExecTransport({ options, redactor: new Redactor(), logger });
+  const transport = new ExecTransport({ options, redactor: new Redactor(), logger, recorder: new DiagnosticsRecorder(logger, (text) => text) });
   transports.push(transport);
   const events = await collect(
     shaped(transport, { threadId: null, input: normalizeInput("go"), thread: { skipGitRepoCheck: true, workingDirectory: h.cwd, ...thread }, tools: set.specs, ...(signal ? { signal } : {}) }, set, logger),
@@ -194,7 +195,7 @@ describe("tools on the exec transport", () => {
     const set = tools();
     const logger = urlLogger();
     const options: CodexOptions = { ...h.model.codexOptions({ codexHome: h.codexHome }), transport: "exec", killGraceMs: 1_000 };
-    const transport = new ExecTransport({ options, redactor: new Redactor(), logger });
+    const transport = new ExecTransport({ options, redactor: new Redactor(), logger, recorder: new DiagnosticsRecorder(logger, (text) => text) });
     transports.push(transport);
     const controller = new AbortController();
     const turn = collect(
@@ -221,7 +222,7 @@ describe("tools on the exec transport", () => {
     const set = tools();
     const logger = urlLogger();
     const options: CodexOptions = { ...h.model.codexOptions({ codexHome: h.codexHome }), transport: "exec", killGraceMs: 1_000 };
-    const transport = new ExecTransport({ options, redactor: new Redactor(), logger });
+    const transport = new ExecTransport({ options, redactor: new Redactor(), logger, recorder: new DiagnosticsRecorder(logger, (text) => text) });
     transports.push(transport);
     const schemaDirs = (): string[] => readdirSync(os.tmpdir()).filter((name) => name.startsWith("codexkit-schema-"));
     const before = new Set(schemaDirs());

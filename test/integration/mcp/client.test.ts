@@ -21,7 +21,7 @@ let clients: McpClients;
 let dir: string;
 let log: string;
 beforeEach(() => {
-  clients = new McpClients(new Redactor(), silentLogger);
+  clients = new McpClients({ redactor: new Redactor(), logger: silentLogger });
   dir = mkdtempSync(path.join(os.tmpdir(), "codexkit-mcp-"));
   log = path.join(dir, "log.txt");
 });

@@ -85,7 +85,7 @@ describe("resolveCodexBinary", () => {
     const dir = tempDir();
     const exe = path.join(dir, "my-codex");
     writeExecutable(exe);
-    expect(binary.resolveCodexBinary(exe)).toEqual({ executable: exe, pathDirs: [] });
+    expect(binary.resolveCodexBinary(exe)).toEqual({ executable: exe, pathDirs: [], source: "codexPathOverride" });
   });
 
   it.each([
@@ -113,7 +113,7 @@ describe("resolveCodexBinary", () => {
       const exe = path.join(vendor, "codex", "codex");
       writeExecutable(exe);
       mkdirSync(path.join(vendor, "path"));
-      expect(binary.resolveCodexBinary(undefined, from)).toEqual({ executable: exe, pathDirs: [path.join(vendor, "path")] });
+      expect(binary.resolveCodexBinary(undefined, from)).toMatchObject({ executable: exe, pathDirs: [path.join(vendor, "path")], source: expect.stringMatching(/^@openai\/codex-/) });
     });
 
     it("resolves the legacy layout without helpers to an empty pathDirs", () => {
@@ -131,6 +131,7 @@ describe("resolveCodexBinary", () => {
       expect(binary.resolveCodexBinary(undefined, from)).toEqual({
         executable: path.join(vendor, "bin", "codex"),
         pathDirs: [path.join(vendor, "codex-path")],
+        source: expect.stringMatching(/^@openai\/codex-/),
       });
     });
 

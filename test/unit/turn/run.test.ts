@@ -10,6 +10,8 @@ import { silentLogger } from "../../../src/logger.js";
 import { ToolRegistry } from "../../../src/tools/index.js";
 import type { Transport, TransportEvent, TurnRequest } from "../../../src/transport/index.js";
 import { runTurn, type RetryInfo, type TurnPlan } from "../../../src/turn/index.js";
+import { Telemetry } from "../../../src/telemetry/index.js";
+import { Recorder } from "../../../src/diagnostics/index.js";
 
 const RATE_LIMITED: ThreadEvent = {
   type: "turn.failed",
@@ -46,7 +48,16 @@ function scripted(attempts: TransportEvent[][], options: { revert?: boolean | "f
 function plan(transport: Transport, extra: Partial<TurnPlan> = {}, onRetry?: (info: RetryInfo) => void): TurnPlan {
   return {
     transport,
-    services: { tools: new ToolRegistry(), logger: silentLogger, redactor: new Redactor(), retry: { baseDelayMs: 1, maxDelayMs: 5 }, ...(onRetry ? { onRetry } : {}) },
+    services: {
+      tools: new ToolRegistry(),
+      logger: silentLogger,
+      redactor: new Redactor(),
+      retry: { baseDelayMs: 1, maxDelayMs: 5 },
+      telemetry: new Telemetry({}, new Redactor()),
+      recorder: new Recorder(silentLogger, (text) => text),
+      provider: "openai",
+      ...(onRetry ? { onRetry } : {}),
+    },
     thread: { skipGitRepoCheck: true },
     threadId: null,
     input: normalizeInput("hi"),

@@ -10,7 +10,8 @@ import { silentLogger, type Logger } from "../../../../src/logger.js";
 import type { CodexOptions } from "../../../../src/options.js";
 import { AppServerTransport } from "../../../../src/transport/app-server/transport.js";
 import type { ServerChannel } from "../../../../src/transport/app-server/server.js";
-import type { ApprovalContext, ToolCallRequest, TurnHost } from "../../../../src/transport/index.js";
+import type { ApprovalContext, ToolCallRequest, TransportEvent, TurnHost } from "../../../../src/transport/index.js";
+import { Recorder } from "../../../../src/diagnostics/index.js";
 
 /** One request the client made. */
 export interface Call {
@@ -97,7 +98,7 @@ export function fakeTransport(
 ): { transport: AppServerTransport; servers: FakeAppServer[] } {
   const servers: FakeAppServer[] = [];
   const transport = new AppServerTransport(
-    { options, redactor: new Redactor(), logger },
+    { options, redactor: new Redactor(), logger, recorder: new Recorder(logger, (text) => text) },
     {
       connect: async (): Promise<ServerChannel> => {
         const [client, server] = createMemoryTransportPair();
@@ -116,14 +117,19 @@ export function recordingHost(answers: { result?: string; decision?: "accept" | 
   tools: ToolCallRequest[];
   approvals: unknown[];
   elicitations: unknown[];
+  /** Every event the transport reported, as it arrived. */
+  observed: TransportEvent[];
 } {
   const tools: ToolCallRequest[] = [];
   const approvals: unknown[] = [];
   const elicitations: unknown[] = [];
+  const observed: TransportEvent[] = [];
   return {
     tools,
     approvals,
     elicitations,
+    observed,
+    observe: (event) => observed.push(event),
     async callTool(call) {
       tools.push(call);
       return { success: true, content: [{ type: "text", text: answers.result ?? "ok" }], durationMs: 1 };
