@@ -36,7 +36,7 @@ export async function collectDiagnostics(sources: DiagnosticsSources): Promise<D
     codex: await codexBinaryReport(options),
     transport: sources.transport,
     codexHome: codexHomeOf(options),
-    auth: "none",
+    login: "none",
     modelProvider: modelProviderOf(options),
     processes: recorder.processReports(),
     appServerRestarts: recorder.appServerRestarts,
@@ -47,7 +47,7 @@ export async function collectDiagnostics(sources: DiagnosticsSources): Promise<D
     staging: sources.staging ?? null,
     telemetry: { otelApi: sources.telemetry.apiInstalled, tracer: sources.telemetry.tracerSource, captureContent: sources.telemetry.captureContent },
   };
-  report.auth = authOf(options, report.codexHome.path);
+  report.login = loginOf(options, report.codexHome.path);
   return sources.redactor.redactValue(report);
 }
 
@@ -72,14 +72,16 @@ function codexEnvOf(options: CodexOptions): Record<string, string | undefined> {
 
 /** The CODEX_HOME codex will use, and why. */
 export function codexHomeOf(options: CodexOptions): Diagnostics["codexHome"] {
-  if (options.codexHome) return { path: path.resolve(options.codexHome), source: "codexHome option" };
-  const fromEnv = codexEnvOf(options).CODEX_HOME;
-  if (fromEnv) return { path: path.resolve(fromEnv), source: "env.CODEX_HOME" };
-  return { path: path.join(codexEnvOf(options).HOME ?? os.homedir(), ".codex"), source: "default" };
+  const [where, source]: [string, Diagnostics["codexHome"]["source"]] = options.codexHome
+    ? [path.resolve(options.codexHome), "codexHome option"]
+    : codexEnvOf(options).CODEX_HOME
+      ? [path.resolve(codexEnvOf(options).CODEX_HOME!), "env.CODEX_HOME"]
+      : [path.join(codexEnvOf(options).HOME ?? os.homedir(), ".codex"), "default"];
+  return { path: where, source, exists: existsSync(where) };
 }
 
 /** Which credential codex will find first (its name only). */
-export function authOf(options: CodexOptions, codexHome: string): Diagnostics["auth"] {
+export function loginOf(options: CodexOptions, codexHome: string): Diagnostics["login"] {
   if (options.apiKey) return "apiKey option";
   const env = codexEnvOf(options);
   if (env.CODEX_API_KEY) return "CODEX_API_KEY";

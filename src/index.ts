@@ -37,6 +37,12 @@ export {
   type ToolParameters,
   type ToolResult,
   type JsonSchema,
+  type AfterToolCallHook,
+  type AfterToolCallResult,
+  type BeforeToolCallHook,
+  type BeforeToolCallResult,
+  type ToolCallInfo,
+  type ToolCallOutcomeInfo,
 } from "./tools/index.js";
 export {
   approvalRules,
@@ -117,3 +123,7 @@ export {
   type McpToolResult,
   type McpToolsOptions,
 } from "./mcp/index.js";
+export { LOG_EVENTS, type LogEventName } from "./log-events.js";
+export type { Diagnostics, ErrorReport, McpConnectionReport, ProcessKind, ProcessReport, RunningTurnReport } from "./diagnostics/index.js";
+export { CODEXKIT, GEN_AI, GENERAL, METRIC, SPAN, type OtelMeter, type OtelTracer } from "./telemetry/index.js";
+export { CODEXKIT_VERSION } from "./version.js";

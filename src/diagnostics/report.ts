@@ -32,9 +32,9 @@ export interface Diagnostics {
   /** The transport that runs turns. */
   transport: string;
   /** The CODEX_HOME codex uses, and where that setting came from. */
-  codexHome: { path: string; source: "codexHome option" | "env.CODEX_HOME" | "default" };
-  /** Which credential codex will use (never its value). */
-  auth: "apiKey option" | "CODEX_API_KEY" | "OPENAI_API_KEY" | "auth.json" | "none";
+  codexHome: { path: string; source: "codexHome option" | "env.CODEX_HOME" | "default"; exists: boolean };
+  /** Where codex will find its credential (never the value); named so that redaction leaves it. */
+  login: "apiKey option" | "CODEX_API_KEY" | "OPENAI_API_KEY" | "auth.json" | "none";
   /** The model provider codex is configured with, and its base URL (user info stripped), when set. */
   modelProvider: { name: string; baseUrl: string | null };
   /** Processes this client started: running ones, then the last few that ended. */

@@ -19,8 +19,13 @@ const SECRET_PATTERNS: RegExp[] = [
   /((?:api[_-]?key|token|secret|password)["']?\s*[:=]\s*["']?)([^\s"',}]{6,})/gi, // key=value forms
 ];
 
+// Names that match a secret segment but are well known not to hold one: the shell's working
+// directories ("pwd" is also short for password) and the SSH agent's socket path.
+const NOT_SECRET = new Set(["PWD", "OLDPWD", "SSH_AUTH_SOCK"]);
+
 /** True when an environment variable's name suggests its value is a secret. */
 export function isSecretName(name: string): boolean {
+  if (NOT_SECRET.has(name)) return false;
   const spaced = name.replace(/([a-z0-9])([A-Z])/g, "$1 $2").replace(/api[ _.-]?key/gi, "apikey");
   return spaced.split(/[\s_.-]+/).some((segment) => SECRET_SEGMENT.test(segment) || /^apikey$/i.test(segment));
 }

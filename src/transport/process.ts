@@ -44,6 +44,16 @@ export interface SpawnSpec {
   recorder?: Pick<Recorder, "processStarted">;
 }
 
+/**
+ * What a failed process's stderr says, in one line: its last `Error:` line when it printed one
+ * (a backtrace after it says less), else its last three lines.
+ */
+export function stderrSummary(stderrTail: string): string {
+  const lines = stderrTail.trim().split("\n");
+  const error = lines.findLast((line) => /^\s*(Error|error|fatal)(\[[A-Z0-9]+\])?:\s/.test(line));
+  return (error ? [error.trim()] : lines.slice(-3)).join(" | ");
+}
+
 /** Milliseconds between SIGTERM and SIGKILL. */
 export const DEFAULT_KILL_GRACE_MS = 2_000;
 const IS_WINDOWS = process.platform === "win32";
@@ -206,8 +216,8 @@ export class CodexProcess {
     const info = this.exitInfo ?? { code: null, signal: null };
     const how = info.signal ? `signal ${info.signal}` : info.code === null ? "still running" : `exit code ${info.code}`;
     const stderrTail = this.stderrTail();
-    const lastLine = stderrTail.trim().split("\n").slice(-3).join(" | ");
-    const message = `${context} (${this.label} ${how})${lastLine ? `: ${lastLine}` : ""}`;
+    const summary = stderrSummary(stderrTail);
+    const message = `${context} (${this.label} ${how})${summary ? `: ${summary}` : ""}`;
     return new CodexExitError(
       this.spec.redactor.redact(message),
       { exitCode: info.code, signal: info.signal, stderrTail },

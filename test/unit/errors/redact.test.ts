@@ -32,6 +32,10 @@ describe("isSecretName", () => {
     ["keyboard", false],
     ["monkey", false],
     ["author", false],
+    ["PWD", false],
+    ["OLDPWD", false],
+    ["SSH_AUTH_SOCK", false],
+    ["DB_PWD", true],
     ["", false],
   ])("%s -> %s", (name, expected) => {
     expect(isSecretName(name)).toBe(expected);

@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+/**
+ * The `codexkit` command. `codexkit doctor [--json] [--mock] [--codex <path>]` checks the setup
+ * and prints a verdict; it exits 1 when something must be fixed.
+ */
+import { formatDoctorReport, runDoctor } from "./doctor.js";
+
+const USAGE = `usage: codexkit doctor [--json] [--mock] [--codex <path>]
+
+  --json          print the report (checks and diagnostics) as JSON
+  --mock          also run one turn against codexkit's built-in mock model server
+  --codex <path>  check this codex binary instead of the pinned one`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command !== "doctor") {
+    process.stderr.write(`${USAGE}\n`);
+    return command === undefined || command === "--help" || command === "-h" ? 0 : 2;
+  }
+  let json = false;
+  let mock = false;
+  let codexPathOverride: string | undefined;
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i];
+    if (arg === "--json") json = true;
+    else if (arg === "--mock") mock = true;
+    else if (arg === "--codex" && rest[i + 1]) codexPathOverride = rest[++i];
+    else {
+      process.stderr.write(`unknown argument ${arg}\n${USAGE}\n`);
+      return 2;
+    }
+  }
+  const report = await runDoctor({ mock, codex: codexPathOverride ? { codexPathOverride } : {} });
+  process.stdout.write(`${json ? JSON.stringify(report, null, 2) : formatDoctorReport(report)}\n`);
+  return report.verdict === "ready" ? 0 : 1;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => (process.exitCode = code),
+  (error: unknown) => {
+    process.stderr.write(`codexkit: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);
