@@ -109,14 +109,22 @@ describe("src layout", () => {
   });
 
   it("keeps the shared models free of the wire and of the turn layer", () => {
-    for (const shared of ["approvals/", "tools/", "schema/", "errors/", "config/"]) {
+    for (const shared of ["approvals/", "tools/", "schema/", "errors/", "config/", "telemetry/", "diagnostics/"]) {
       expect(crossings(modules, shared, "transport/")).toEqual([]);
       expect(crossings(modules, shared, "turn/")).toEqual([]);
     }
   });
 
+  it("keeps telemetry and diagnostics out of the wire, and the transports out of spans (they report events; the turn layer traces them)", () => {
+    expect(crossings(modules, "transport/", "telemetry/")).toEqual([]);
+    expect(crossings(modules, "telemetry/", "mcp/")).toEqual([]);
+    expect(crossings(modules, "diagnostics/", "codex.ts")).toEqual([]);
+    // The command line sits on top: nothing imports it.
+    expect([...modules].filter(([, edges]) => edges.some((e) => e.to.startsWith("cli/"))).map(([m]) => m).filter((m) => !m.startsWith("cli/"))).toEqual([]);
+  });
+
   it("gives every folder one door: other folders import its index.ts only (a types.ts may be imported for types)", () => {
-    const doors = ["approvals/", "tools/", "schema/", "errors/", "config/", "jsonrpc/", "turn/", "testing/", "transport/", "mcp/"];
+    const doors = ["approvals/", "tools/", "schema/", "errors/", "config/", "jsonrpc/", "turn/", "testing/", "transport/", "mcp/", "telemetry/", "diagnostics/"];
     const offenders: string[] = [];
     for (const [module, edges] of modules) {
       for (const edge of edges) {
