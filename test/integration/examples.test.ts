@@ -47,4 +47,17 @@ describe("examples", () => {
       expect(out).toContain("codex ran: calc.add -> completed");
     }
   }, 120_000);
+
+  it("telemetry.ts prints codexkit's spans under the app's span, the hooks, the GenAI metrics and a diagnostics line", async () => {
+    for (const args of [[], ["--exec"]]) {
+      const out = await example("examples/telemetry.ts", ...args);
+      const trace = /trace: ([0-9a-f]{32})/.exec(out)?.[1];
+      expect(trace).toBeDefined();
+      for (const name of ["invoke_agent codex", "execute_tool shell", "execute_tool forecast", "handle-request"]) expect(out).toContain(`name: '${name}'`);
+      expect(out.match(/traceId: '([0-9a-f]{32})'/g)!.every((line) => line.includes(trace!))).toBe(true);
+      expect(out).toContain('hook: beforeToolCall forecast({"city":"Lisbon"})');
+      expect(out).toContain("name: 'gen_ai.client.token.usage'");
+      expect(out).toMatch(/diagnostics: codexkit \d+\.\d+\.\d+, codex-cli 0\.169\.0/);
+    }
+  }, 120_000);
 });
