@@ -50,7 +50,7 @@ export interface McpServices {
   redactor: Redactor;
   logger: Logger;
   /** Logs the server process's start and end, and keeps it for diagnostics. */
-  recorder?: Pick<Recorder, "processStarted">;
+  recorder?: Pick<Recorder, "processStarted" | "error">;
   /** Spans for the calls made through the connection. */
   telemetry?: Telemetry;
 }
@@ -365,6 +365,7 @@ export class McpConnection {
     this._status = status;
     const pid = this.transport instanceof ManagedStdioTransport ? (this.transport.pid ?? null) : null;
     logEvent(this.logger, "mcp.state", { server: this.name, state: status, restarts: this._restarts, pid, code: status === "failed" ? (this.lastError?.code ?? null) : null });
+    if (status === "failed" && this.lastError) this.services.recorder?.error(this.lastError);
     const detail = { restarts: this._restarts, ...(status === "failed" && this.lastError ? { error: this.lastError } : {}) };
     for (const listener of [...this.statusListeners]) {
       try {
