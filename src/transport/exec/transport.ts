@@ -104,27 +104,32 @@ export class ExecTransport implements Transport {
       proc.endInput();
 
       let sawTurnEnd = false;
-      for await (const line of proc.lines()) {
-        if (signal?.aborted || turn.interrupted) break;
-        const event = checkedEvent(parseJsonLine(line), line);
-        if (event.type === "thread.started") {
-          threadId = event.thread_id;
-          this.byThread.set(threadId, turn);
+      try {
+        for await (const line of proc.lines()) {
+          if (signal?.aborted || turn.interrupted) break;
+          const event = checkedEvent(parseJsonLine(line), line);
+          if (event.type === "thread.started") {
+            threadId = event.thread_id;
+            this.byThread.set(threadId, turn);
+          }
+          if (event.type === "turn.completed") {
+            const total = toUsage(event.usage);
+            if (threadId) this.baselines.set(threadId, total);
+            sawTurnEnd = true;
+            const completed = { ...event, usage: usageSince(total, baseline) };
+            host.observe(completed);
+            yield completed;
+            continue;
+          }
+          if (event.type === "turn.failed") sawTurnEnd = true;
+          // codex waits while the consumer does (stdout is read on demand): now is when codex said it.
+          const shaped = reports ? reports(event) : event;
+          host.observe(shaped);
+          yield shaped;
         }
-        if (event.type === "turn.completed") {
-          const total = toUsage(event.usage);
-          if (threadId) this.baselines.set(threadId, total);
-          sawTurnEnd = true;
-          const completed = { ...event, usage: usageSince(total, baseline) };
-          host.observe(completed);
-          yield completed;
-          continue;
-        }
-        if (event.type === "turn.failed") sawTurnEnd = true;
-        // codex waits while the consumer does (stdout is read on demand): now is when codex said it.
-        const shaped = reports ? reports(event) : event;
-        host.observe(shaped);
-        yield shaped;
+      } catch (error) {
+        // Stopping codex (interrupt, abort) can break its output mid-read: that is the stop, not a failure.
+        if (!signal?.aborted && !turn.interrupted) throw error;
       }
       if (signal?.aborted) throw abortError(signal);
       if (turn.interrupted) throw interruptedError();
