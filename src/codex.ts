@@ -13,6 +13,7 @@ import { checkRetry, type TurnServices } from "./turn/index.js";
 import { Recorder, type Diagnostics } from "./diagnostics/index.js";
 import { Telemetry } from "./telemetry/index.js";
 import { collectDiagnostics, modelProviderOf } from "./client-diagnostics.js";
+import { CodexFiles, FileStore, type FileOwner, type StagedFile, type ThreadAttachment } from "./files/index.js";
 
 const TRANSPORTS: readonly TransportKind[] = ["exec", "app-server"];
 
@@ -24,6 +25,11 @@ export class Codex {
   readonly tools: ToolRegistry;
   /** MCP servers this client connects to itself: `connect`, `get`, `list`; their `tools()` serve any thread. */
   readonly mcp: McpClients;
+  /** Staged files for attachments and tool results: `stage`, `list`, `get`, `remove`, `cleanup`, `owners`. */
+  readonly files: CodexFiles;
+  private readonly store: FileStore;
+  /** Attachment records being written, so readers see them. */
+  private readonly pendingRecords = new Set<Promise<void>>();
   private readonly ctx: ClientContext;
   private readonly telemetry: Telemetry;
   private _transport: Transport | null = null;
@@ -40,6 +46,8 @@ export class Codex {
     this.ctx = { options: { ...options }, redactor, logger, recorder };
     this.tools = new ToolRegistry(options.tools ?? []);
     this.mcp = new McpClients({ redactor, logger, recorder, telemetry: this.telemetry });
+    this.store = new FileStore(options.files ?? {}, { logger });
+    this.files = new CodexFiles(this.store, { owners: (id) => this.attachmentOwners(id) }, this.telemetry);
     const provider = modelProviderOf(options);
     const services: TurnServices = {
       tools: this.tools,
@@ -56,11 +64,14 @@ export class Codex {
       recorder,
       provider: provider.name,
       model: typeof options.config?.model === "string" ? options.config.model : undefined,
+      files: this.store,
+      recordAttachments: (threadId, files) => this.recordAttachments(threadId, files),
     };
     this.host = {
       transport: () => this.transport(),
       services: () => services,
       thread: (threadOptions, id) => new Thread(this.host, threadOptions, id),
+      attachments: (threadId) => this.threadAttachments(threadId),
     };
   }
 
@@ -124,6 +135,7 @@ export class Codex {
       redactor: this.ctx.redactor,
       mcp: this.mcp.list(),
       telemetry: this.telemetry,
+      staging: this.store.opened ? await this.store.usage().catch(() => null) : null,
     });
   }
 
@@ -133,7 +145,8 @@ export class Codex {
     const management = this._management;
     this._transport = null;
     this._management = null;
-    await Promise.all([transport?.close(), management?.close(), this.mcp.closeAll()]);
+    await Promise.allSettled([...this.pendingRecords]);
+    await Promise.all([transport?.close(), management?.close(), this.mcp.closeAll(), this.store.close()]);
   }
 
   /** `await using codex = new Codex()` closes it at the end of the scope. */
@@ -175,6 +188,25 @@ export class Codex {
       // Client tools were checked at registration and cannot clash (a thread tool wins).
       createToolSet({ thread: options.tools }, { logger: this.ctx.logger, redactor: this.ctx.redactor });
     }
+  }
+
+  /** Writes attachment records in the background (on exec, through the management app-server). */
+  private recordAttachments(threadId: string, files: readonly StagedFile[]): void {
+    const pending = this.management()
+      .recordAttachments(threadId, files)
+      .catch((error: unknown) => this.ctx.logger.warn({ threadId, error: this.ctx.redactor.redact(String(error)) }, "recording the thread's attachments in codex failed"));
+    this.pendingRecords.add(pending);
+    void pending.finally(() => this.pendingRecords.delete(pending));
+  }
+
+  private async threadAttachments(threadId: string): Promise<ThreadAttachment[]> {
+    await Promise.allSettled([...this.pendingRecords]);
+    return this.management().listAttachments(threadId);
+  }
+
+  private async attachmentOwners(fileId: string): Promise<FileOwner[]> {
+    await Promise.allSettled([...this.pendingRecords]);
+    return this.management().attachmentOwners(fileId);
   }
 
   private management(): AppServerTransport {

@@ -127,3 +127,4 @@ export { LOG_EVENTS, type LogEventName } from "./log-events.js";
 export type { Diagnostics, ErrorReport, McpConnectionReport, ProcessKind, ProcessReport, RunningTurnReport } from "./diagnostics/index.js";
 export { CODEXKIT, GEN_AI, GENERAL, METRIC, SPAN, type OtelMeter, type OtelTracer } from "./telemetry/index.js";
 export { CODEXKIT_VERSION } from "./version.js";
+export { CodexFiles, type AttachmentInput, type FileOwner, type FilesOptions, type StagedFile, type StageOptions, type StageSource, type ThreadAttachment } from "./files/index.js";

@@ -1,6 +1,7 @@
 /** Normalizes `Input` into what the transports send. */
 import { InvalidOptionsError } from "./errors/index.js";
 import type { Input, UserInput } from "./options.js";
+import type { StagedFile } from "./files/index.js";
 
 /** Input split by kind, order kept within each kind. */
 export interface NormalizedInput {
@@ -14,14 +15,21 @@ export interface NormalizedInput {
   imageUrls: string[];
   /** Local file paths to mention. */
   files: string[];
+  /** The staged files the input attaches, as given (a file or its id); the turn layer resolves them. */
+  attachmentRefs: Array<StagedFile | string>;
+  /**
+   * The attached files once resolved by the turn layer: each is also in `images` (model images)
+   * or `files` (mentions) by its path in the store; a transport that runs codex elsewhere uploads them.
+   */
+  attachments: StagedFile[];
 }
 
 /** Validates and splits `input`; bad shapes get an `InvalidOptionsError`. */
 export function normalizeInput(input: Input): NormalizedInput {
-  if (typeof input === "string") return { prompt: input, parts: [{ type: "text", text: input }], images: [], imageUrls: [], files: [] };
+  if (typeof input === "string") return { prompt: input, parts: [{ type: "text", text: input }], images: [], imageUrls: [], files: [], attachmentRefs: [], attachments: [] };
   if (!Array.isArray(input)) throw new InvalidOptionsError("input must be a string or an array of inputs");
   const texts: string[] = [];
-  const out: NormalizedInput = { prompt: "", parts: [], images: [], imageUrls: [], files: [] };
+  const out: NormalizedInput = { prompt: "", parts: [], images: [], imageUrls: [], files: [], attachmentRefs: [], attachments: [] };
   input.forEach((part, index) => {
     const where = `input[${index}]`;
     if (part === null || typeof part !== "object") throw new InvalidOptionsError(`${where} must be an object`);
@@ -42,6 +50,13 @@ export function normalizeInput(input: Input): NormalizedInput {
         requireString(part.path, `${where}.path`);
         out.files.push(part.path);
         break;
+      case "attachment": {
+        const file = part.file as unknown;
+        const id = typeof file === "string" ? file : (file as { id?: unknown } | null)?.id;
+        if (typeof id !== "string" || id.length === 0) throw new InvalidOptionsError(`${where}.file must be a staged file (from codex.files.stage) or its id`);
+        out.attachmentRefs.push(part.file);
+        break;
+      }
       default:
         throw new InvalidOptionsError(`${where} has unknown type ${JSON.stringify((part as { type?: unknown }).type)}`);
     }

@@ -10,6 +10,7 @@ import type { EventHook } from "./events.js";
 import type { CodexError } from "./errors/index.js";
 import type { Logger } from "./logger.js";
 import type { ZodLike } from "./schema/index.js";
+import type { AttachmentInput, FilesOptions } from "./files/index.js";
 
 export type { ZodLike };
 
@@ -95,6 +96,8 @@ export type CodexOptions = {
   onRetry?: (info: RetryInfo) => void | Promise<void>;
   /** codexkit (app-server): answers MCP elicitations for every thread; none means decline. */
   onElicitation?: ElicitationHandler;
+  /** codexkit: the staging store of `codex.files` (directory, default TTL, size limit, allowed roots). */
+  files?: FilesOptions;
   /**
    * codexkit: the OpenTelemetry tracer for codexkit's spans (an `@opentelemetry/api` `Tracer`).
    * Default: the global tracer provider's, so spans appear once an SDK is registered, and cost
@@ -215,7 +218,9 @@ export type UserInput =
   | { type: "text"; text: string }
   | { type: "local_image"; path: string }
   | { type: "image"; url: string }
-  | { type: "file"; path: string };
+  | { type: "file"; path: string }
+  /** codexkit: a staged file (`codex.files.stage`): an image goes as an image, any other file as a mention. */
+  | AttachmentInput;
 
 /** What a turn is given: a prompt, or a list of inputs. */
 export type Input = string | UserInput[];

@@ -10,7 +10,8 @@ import type { Input, OutputSchema, ThreadOptions, TurnOptions, ZodLike } from ".
 import { outputJsonSchema, structuredOutputOf } from "./output-schema.js";
 import { anySignal, interruptedError } from "./abort.js";
 import type { Transport } from "./transport/index.js";
-import { checkRetry, runTurn, turnError, type TurnServices } from "./turn/index.js";
+import { checkRetry, resolveAttachments, runTurn, turnError, type TurnServices } from "./turn/index.js";
+import type { ThreadAttachment } from "./files/index.js";
 import { addUsage, emptyUsage } from "./usage.js";
 
 /** The value type `structuredOutput` has for a given schema: inferred for zod, `unknown` otherwise. */
@@ -53,6 +54,8 @@ export interface ThreadHost {
   services(): TurnServices;
   /** Wraps a forked thread id in a `Thread` of the same client. */
   thread(options: ThreadOptions, id: string): Thread;
+  /** The staged files codex recorded for a thread. */
+  attachments(threadId: string): Promise<ThreadAttachment[]>;
 }
 
 /** One conversation; turns run one after another. */
@@ -125,7 +128,13 @@ export class Thread {
    * `UnsupportedFeatureError` on exec, `ThreadStateError` when no turn is running.
    */
   async steer(input: Input): Promise<void> {
-    await this.host.transport().steer(this._id, normalizeInput(input));
+    const resolved = await resolveAttachments(normalizeInput(input), this.host.services().files);
+    try {
+      await this.host.transport().steer(this._id, resolved.input);
+    } finally {
+      resolved.release();
+    }
+    if (this._id !== null && resolved.input.attachments.length > 0) this.host.services().recordAttachments(this._id, resolved.input.attachments);
   }
 
   /**
@@ -139,6 +148,16 @@ export class Thread {
     // has nothing to wait for, so aborting our signal is enough.
     if (this._id !== null) await this.host.transport().interrupt(this._id);
     inflight.abort(interruptedError());
+  }
+
+  /**
+   * The staged files this thread was given (attachments and files tools returned), from codex's
+   * attachment store: it survives resume and is the same from any client of the same CODEX_HOME.
+   * Empty before the first turn. On exec a short-lived app-server answers.
+   */
+  async attachments(): Promise<ThreadAttachment[]> {
+    if (this._id === null) return [];
+    return this.host.attachments(this._id);
   }
 
   /** Starts a new thread holding this thread's history (app-server `thread/fork`). */

@@ -7,6 +7,8 @@
 import type { ApprovalHandler } from "../approvals/index.js";
 import { AbortError, RateLimitError, type Redactor } from "../errors/index.js";
 import type { Recorder } from "../diagnostics/index.js";
+import type { FileStore, StagedFile } from "../files/index.js";
+import { resolveAttachments } from "./attachments.js";
 import { logEvent } from "../log-events.js";
 import { TurnTelemetry, type Telemetry } from "../telemetry/index.js";
 import type { EventHook, ThreadEvent, TurnFailedEvent, Usage } from "../events.js";
@@ -48,6 +50,10 @@ export interface TurnServices {
   provider: string;
   /** The client's configured model, when set. */
   model?: string;
+  /** The staging store attachments come from. */
+  files: FileStore;
+  /** Records (in the background) that a thread was given staged files. */
+  recordAttachments(threadId: string, files: readonly StagedFile[]): void;
 }
 
 
@@ -90,8 +96,13 @@ export async function* runTurn(plan: TurnPlan): AsyncGenerator<ThreadEvent, void
     input: plan.input.parts,
   });
   const record = new TurnRecord(plan, services);
+  let attached: readonly StagedFile[] = [];
+  let release = (): void => {};
   try {
-    for await (const event of attempts(plan, telemetry, record)) {
+    const resolved = await resolveAttachments(plan.input, services.files);
+    attached = resolved.input.attachments;
+    release = resolved.release;
+    for await (const event of attempts({ ...plan, input: resolved.input }, telemetry, record)) {
       record.saw(event);
       if (services.onEvent) await notifyEvent(services, telemetry, event, record.threadId);
       yield event;
@@ -100,6 +111,9 @@ export async function* runTurn(plan: TurnPlan): AsyncGenerator<ThreadEvent, void
     record.error = error as Error;
     throw error;
   } finally {
+    release();
+    // Once the thread exists, codex's attachment store says what it was given (in the background).
+    if (record.threadId !== null && attached.length > 0) services.recordAttachments(record.threadId, attached);
     record.end(telemetry);
   }
 }

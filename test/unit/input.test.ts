@@ -15,6 +15,13 @@ function rejects(input: unknown): InvalidOptionsError {
 }
 
 describe("normalizeInput", () => {
+  it("keeps attachments (a staged file or its id) for the turn layer, and refuses anything else", () => {
+    const id = "a".repeat(64);
+    expect(normalizeInput([{ type: "attachment", file: id }]).attachmentRefs).toEqual([id]);
+    expect(() => normalizeInput([{ type: "attachment", file: 42 as never }])).toThrow(/input\[0\]\.file must be a staged file/);
+    expect(() => normalizeInput([{ type: "attachment", file: {} as never }])).toThrow(InvalidOptionsError);
+  });
+
   it("takes a string as the prompt", () => {
     expect(normalizeInput("hello")).toEqual({
       prompt: "hello",
@@ -22,6 +29,8 @@ describe("normalizeInput", () => {
       images: [],
       imageUrls: [],
       files: [],
+      attachmentRefs: [],
+      attachments: [],
     });
     expect(normalizeInput("").prompt).toBe("");
   });
@@ -46,7 +55,7 @@ describe("normalizeInput", () => {
   });
 
   it("accepts an empty array and images without text", () => {
-    expect(normalizeInput([])).toEqual({ prompt: "", parts: [], images: [], imageUrls: [], files: [] });
+    expect(normalizeInput([])).toEqual({ prompt: "", parts: [], images: [], imageUrls: [], files: [], attachmentRefs: [], attachments: [] });
     const out = normalizeInput([{ type: "local_image", path: "a.png" }]);
     expect(out.prompt).toBe("");
     expect(out.images).toEqual(["a.png"]);

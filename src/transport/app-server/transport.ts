@@ -25,6 +25,9 @@ import { TurnBuffer } from "./turn-buffer.js";
 import { ConfigReadResult, McpStatusResult, ThreadListResult, ThreadResult, TurnResult, toMcpServerStatus } from "./wire.js";
 import type { McpServerStatus } from "../../mcp/types.js";
 import type { RequestOptions } from "../../jsonrpc/index.js";
+import type { FileOwner, StagedFile, ThreadAttachment } from "../../files/index.js";
+import { logEvent } from "../../log-events.js";
+import { attachmentOwners, listAttachments, recordAttachment } from "./attachments.js";
 
 /** How long `interrupt` waits for codex to confirm before escalating. */
 export const DEFAULT_INTERRUPT_TIMEOUT_MS = 10_000;
@@ -236,6 +239,25 @@ export class AppServerTransport implements Transport {
       if (!cursor) break;
     }
     return out;
+  }
+
+  /** Records in codex's attachment store that `threadId` was given `files`. */
+  async recordAttachments(threadId: string, files: readonly StagedFile[]): Promise<void> {
+    const server = await this.ensure();
+    for (const file of files) {
+      const outcome = await recordAttachment(server, threadId, file);
+      logEvent(this.ctx.logger, "file.attached", { id: file.id, threadId, created: outcome === "created" });
+    }
+  }
+
+  /** The staged files codex recorded for `threadId`. */
+  async listAttachments(threadId: string): Promise<ThreadAttachment[]> {
+    return listAttachments(await this.ensure(), threadId);
+  }
+
+  /** The threads codex recorded as given the staged file `fileId`. */
+  async attachmentOwners(fileId: string): Promise<FileOwner[]> {
+    return attachmentOwners(await this.ensure(), fileId);
   }
 
   /** Archives a stored thread. */

@@ -11,6 +11,9 @@ import { ToolRegistry } from "../../../src/tools/index.js";
 import type { Transport, TransportEvent, TurnRequest } from "../../../src/transport/index.js";
 import { runTurn, type RetryInfo, type TurnPlan } from "../../../src/turn/index.js";
 import { Telemetry } from "../../../src/telemetry/index.js";
+import { FileStore } from "../../../src/files/index.js";
+import os from "node:os";
+import path from "node:path";
 import { Recorder } from "../../../src/diagnostics/index.js";
 
 const RATE_LIMITED: ThreadEvent = {
@@ -56,6 +59,8 @@ function plan(transport: Transport, extra: Partial<TurnPlan> = {}, onRetry?: (in
       telemetry: new Telemetry({}, new Redactor()),
       recorder: new Recorder(silentLogger, (text) => text),
       provider: "openai",
+      files: new FileStore({ dir: path.join(os.tmpdir(), "codexkit-run-test-files") }, { logger: silentLogger }),
+      recordAttachments: () => {},
       ...(onRetry ? { onRetry } : {}),
     },
     thread: { skipGitRepoCheck: true },

@@ -1,0 +1,617 @@
+/**
+ * The staging store: content-addressed files under one directory.
+ *
+ *     <dir>/blobs/<sha256>/<name>   the content; a blob directory appears whole (renamed into place)
+ *     <dir>/meta/<sha256>.json      what is known about it (name, size, type, lifetime, owners)
+ *     <dir>/tmp/<pid>-<random>      copies in progress
+ *
+ * Staging streams the source through SHA-256 into a private temp file (never buffering the whole
+ * file), then renames it into place: the same content staged twice, or a hundred times at once,
+ * is one copy with one id. Ephemeral files are removed after their TTL (a timer that does not keep
+ * Node alive), at `close()`, and by the next store that finds their process gone; a file leased by
+ * a running turn is never removed under it. Persistent files stay until removed.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import { createReadStream, createWriteStream } from "node:fs";
+import { lstat, mkdir, readdir, readFile, realpath, rename, rm, stat, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { Readable, Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { AbortError, AttachmentError, InvalidOptionsError } from "../errors/index.js";
+import { logEvent } from "../log-events.js";
+import type { Logger } from "../logger.js";
+import { detectMimeType, SNIFF_BYTES } from "./mime.js";
+import type { FilesOptions, StagedFile, StageOptions, StageSource } from "./types.js";
+
+/** Default lifetime of an ephemeral file. */
+export const DEFAULT_TTL_MS = 3_600_000;
+/** Default size limit of one file. */
+export const DEFAULT_MAX_BYTES = 512 * 1024 * 1024;
+/** A blob without metadata younger than this may be another process's commit in progress. */
+const ORPHAN_GRACE_MS = 60_000;
+const SHA256 = /^[0-9a-f]{64}$/;
+
+/** What is stored beside each blob. */
+interface Meta {
+  v: 1;
+  sha256: string;
+  name: string;
+  /** The blob's file name inside its directory (the name made safe for paths). */
+  file: string;
+  size: number;
+  mimeType: string;
+  persistent: boolean;
+  expiresAt: number | null;
+  createdAt: number;
+  /** Processes holding an ephemeral file. */
+  owners: number[];
+}
+
+/** What the store borrows from its client. */
+export interface FileStoreServices {
+  logger: Logger;
+}
+
+/** A client's staging store. Made by `Codex`; used through `codex.files`. */
+export class FileStore {
+  /** The staging directory. */
+  readonly dir: string;
+  private readonly ttlMs: number;
+  private readonly maxBytes: number;
+  private readonly roots: string[] | null;
+  private ready: Promise<void> | null = null;
+  /** Ephemeral files this store staged: removed at `close()`. */
+  private readonly mine = new Set<string>();
+  private readonly leases = new Map<string, number>();
+  /** One commit at a time per content. */
+  private readonly locks = new Map<string, Promise<unknown>>();
+  /** Stages of the same source in progress, shared. */
+  private readonly inFlight = new Map<string, Promise<StagedFile>>();
+  /** A path's content by (path, inode, size, mtime): a re-stage of an unchanged file reads nothing. */
+  private readonly known = new Map<string, string>();
+  private sweepTimer: NodeJS.Timeout | null = null;
+  private closed = false;
+
+  constructor(
+    options: FilesOptions,
+    private readonly services: FileStoreServices,
+  ) {
+    this.dir = path.resolve(options.dir ?? defaultDir());
+    this.ttlMs = options.ttlMs ?? DEFAULT_TTL_MS;
+    this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+    this.roots = options.roots ? options.roots.map((root) => path.resolve(root)) : null;
+  }
+
+  /**
+   * Copies `source` into the store and returns the staged file; the same content gives the same
+   * file. Throws `AttachmentError` for a missing, unreadable or too large source, a directory, or a
+   * path outside `files.roots`; nothing partial is left behind.
+   */
+  async stage(source: StageSource, options: StageOptions = {}): Promise<StagedFile> {
+    checkStageOptions(options);
+    await this.init();
+    if (options.signal?.aborted) throw abortError(options.signal);
+    const limit = options.maxBytes ?? this.maxBytes;
+    if (typeof source === "string") return this.stagePath(source, options, limit);
+    if (source instanceof Uint8Array || source instanceof ArrayBuffer) {
+      const bytes = source instanceof ArrayBuffer ? new Uint8Array(source) : source;
+      if (bytes.byteLength > limit) throw new AttachmentError(`${options.name ?? "the bytes"} is ${bytes.byteLength} bytes, over the limit of ${limit}`, options.name ?? "");
+      return this.stageBytes(bytes, options);
+    }
+    if (isReadable(source)) return this.stageStream(toNodeReadable(source), options.name ?? "file", options, limit);
+    throw new InvalidOptionsError("stage() takes a path, bytes (Uint8Array, Buffer, ArrayBuffer) or a readable stream");
+  }
+
+  /** Every file in the store (also those staged by other processes, persistent ones from earlier runs). */
+  async list(): Promise<StagedFile[]> {
+    await this.init();
+    const names = await readdir(this.metaDir).catch(() => [] as string[]);
+    const files = await Promise.all(names.filter((n) => n.endsWith(".json")).map((n) => this.readMeta(n.slice(0, -5))));
+    return files.filter((meta): meta is Meta => meta !== null).map((meta) => this.toStaged(meta));
+  }
+
+  /** The staged file with this id, or undefined. */
+  async get(id: string): Promise<StagedFile | undefined> {
+    if (typeof id !== "string" || !SHA256.test(id)) return undefined;
+    await this.init();
+    const meta = await this.readMeta(id);
+    return meta ? this.toStaged(meta) : undefined;
+  }
+
+  /** Removes a file (persistent or not) unless a running turn uses it; resolves false when there was none. */
+  async remove(id: string): Promise<boolean> {
+    const file = await this.get(id);
+    if (!file) return false;
+    if (this.leases.has(id)) throw new AttachmentError(`file ${file.name} (${id}) is in use by a running turn`, file.path);
+    await this.withLock(id, () => this.delete(id));
+    this.mine.delete(id);
+    logEvent(this.services.logger, "file.swept", { count: 1, bytes: file.size, reason: "remove" });
+    return true;
+  }
+
+  /** Removes expired ephemeral files now (not those a running turn uses); resolves with how many. */
+  async cleanup(): Promise<number> {
+    await this.init();
+    return this.sweep("ttl");
+  }
+
+  /** Marks a file as used by a running turn until the returned function is called. */
+  lease(id: string): () => void {
+    this.leases.set(id, (this.leases.get(id) ?? 0) + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = (this.leases.get(id) ?? 1) - 1;
+      if (left > 0) {
+        this.leases.set(id, left);
+        return;
+      }
+      this.leases.delete(id);
+      // A file that expired while a turn used it goes at the next sweep.
+      if (this.mine.has(id)) void this.rescheduleFromDisk().catch(() => {});
+    };
+  }
+
+  /** How much is staged, for diagnostics. */
+  async usage(): Promise<{ dir: string; files: number; bytes: number }> {
+    const files = await this.list();
+    return { dir: this.dir, files: files.length, bytes: files.reduce((sum, file) => sum + file.size, 0) };
+  }
+
+  /** True once the store was used (so it has a directory). */
+  get opened(): boolean {
+    return this.ready !== null;
+  }
+
+  /** Removes the ephemeral files this store staged (other processes' and persistent ones stay), and stops the sweep. */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.sweepTimer) clearTimeout(this.sweepTimer);
+    this.sweepTimer = null;
+    if (!this.ready) return;
+    await this.ready.catch(() => {});
+    let count = 0;
+    let bytes = 0;
+    for (const id of [...this.mine]) {
+      this.mine.delete(id);
+      const removed = await this.withLock(id, async () => {
+        const meta = await this.readMeta(id);
+        if (!meta || meta.persistent) return 0;
+        const stillHeldHere = release(this.dir, id, this);
+        meta.owners = meta.owners.filter((pid) => (pid === process.pid ? stillHeldHere : isAlive(pid)));
+        if (meta.owners.length > 0) {
+          await this.writeMeta(meta);
+          return 0;
+        }
+        await this.delete(id);
+        return meta.size;
+      });
+      if (removed > 0) {
+        count += 1;
+        bytes += removed;
+      }
+    }
+    if (count > 0) logEvent(this.services.logger, "file.swept", { count, bytes, reason: "close" });
+  }
+
+  private get metaDir(): string {
+    return path.join(this.dir, "meta");
+  }
+
+  private get blobDir(): string {
+    return path.join(this.dir, "blobs");
+  }
+
+  private get tmpDir(): string {
+    return path.join(this.dir, "tmp");
+  }
+
+  /** Creates the directories once, and clears what dead processes left behind. */
+  private init(): Promise<void> {
+    if (this.closed) this.closed = false;
+    this.ready ??= (async () => {
+      for (const dir of [this.dir, this.metaDir, this.blobDir, this.tmpDir]) await mkdir(dir, { recursive: true, mode: 0o700 });
+      await this.recover();
+    })();
+    return this.ready;
+  }
+
+  /** Startup: copies in progress of dead processes, blobs without metadata, files of dead owners. */
+  private async recover(): Promise<void> {
+    let count = 0;
+    let bytes = 0;
+    for (const name of await readdir(this.tmpDir).catch(() => [] as string[])) {
+      const pid = Number(name.split("-")[0]);
+      if (Number.isInteger(pid) && pid !== process.pid && !isAlive(pid)) await rm(path.join(this.tmpDir, name), { recursive: true, force: true });
+    }
+    const metas = new Set((await readdir(this.metaDir).catch(() => [] as string[])).filter((n) => n.endsWith(".json")).map((n) => n.slice(0, -5)));
+    for (const name of await readdir(this.blobDir).catch(() => [] as string[])) {
+      const placing = /^[0-9a-f]{64}\.tmp-(\d+)-/.exec(name);
+      // A blob being placed by a process that died; or a blob whose metadata never got written.
+      const stale = placing
+        ? !isAlive(Number(placing[1]))
+        : !metas.has(name) && Date.now() - (await stat(path.join(this.blobDir, name)).then((s) => s.mtimeMs, () => Date.now())) > ORPHAN_GRACE_MS;
+      if (stale) await rm(path.join(this.blobDir, name), { recursive: true, force: true });
+    }
+    for (const id of metas) {
+      const removed = await this.withLock(id, async () => {
+        const meta = await this.readMeta(id);
+        if (!meta || meta.persistent) return 0;
+        const alive = meta.owners.filter(isAlive);
+        if (alive.length > 0 && !(meta.expiresAt !== null && meta.expiresAt <= Date.now())) return 0;
+        await this.delete(id);
+        return meta.size;
+      });
+      if (removed > 0) {
+        count += 1;
+        bytes += removed;
+      }
+    }
+    if (count > 0) logEvent(this.services.logger, "file.swept", { count, bytes, reason: "startup" });
+  }
+
+  private async stagePath(given: string, options: StageOptions, limit: number): Promise<StagedFile> {
+    if (given.length === 0) throw new AttachmentError("stage() needs a non-empty path", given);
+    const resolved = path.resolve(given);
+    let link;
+    let info;
+    try {
+      link = await lstat(resolved);
+      info = link.isSymbolicLink() ? await stat(resolved) : link;
+    } catch (error) {
+      throw fileError(error, given, resolved);
+    }
+    if (info.isDirectory()) throw new AttachmentError(`${given} is a directory, not a file`, resolved);
+    if (!info.isFile()) throw new AttachmentError(`${given} is not a regular file`, resolved);
+    const real = await realpath(resolved).catch((error: unknown) => {
+      throw fileError(error, given, resolved);
+    });
+    await this.checkRoots(given, resolved, real, link.isSymbolicLink());
+    if (info.size > limit) throw new AttachmentError(`${given} is ${info.size} bytes, over the limit of ${limit}`, resolved);
+    const name = options.name ?? path.basename(resolved);
+    const identity = `${real}\0${info.ino}\0${info.size}\0${info.mtimeMs}`;
+    const known = this.known.get(identity);
+    if (known) {
+      const staged = await this.commit(known, null, { name, head: new Uint8Array(), size: info.size }, options);
+      if (staged) return staged;
+      this.known.delete(identity);
+    }
+    const key = `${identity}\0${JSON.stringify({ ...options, signal: undefined })}`;
+    const pending = this.inFlight.get(key);
+    if (pending) return pending;
+    const staging = (async () => {
+      let stream;
+      try {
+        stream = createReadStream(real);
+      } catch (error) {
+        throw fileError(error, given, resolved);
+      }
+      const staged = await this.stageStream(stream, name, options, limit, (error) => fileError(error, given, resolved));
+      this.known.set(identity, staged.sha256);
+      return staged;
+    })();
+    this.inFlight.set(key, staging);
+    try {
+      return await staging;
+    } finally {
+      this.inFlight.delete(key);
+    }
+  }
+
+  private async stageBytes(bytes: Uint8Array, options: StageOptions): Promise<StagedFile> {
+    const sha256 = createHash("sha256").update(bytes).digest("hex");
+    const head = bytes.subarray(0, SNIFF_BYTES);
+    const name = options.name ?? `file${extensionFor(detectMimeType(head, ""))}`;
+    const existing = await this.commit(sha256, null, { name, head, size: bytes.byteLength }, options);
+    if (existing) return existing;
+    const tmp = this.tmpPath();
+    try {
+      await writeFile(tmp, bytes, { mode: 0o600, flag: "wx" });
+      return (await this.commit(sha256, tmp, { name, head, size: bytes.byteLength }, options))!;
+    } finally {
+      await rm(tmp, { force: true });
+    }
+  }
+
+  /** Streams `input` through SHA-256 into a temp file, then commits it. */
+  private async stageStream(
+    input: Readable,
+    name: string,
+    options: StageOptions,
+    limit: number,
+    readError: (error: unknown) => Error = (error) => new AttachmentError(`reading ${name} failed: ${(error as Error).message}`, name),
+  ): Promise<StagedFile> {
+    const tmp = this.tmpPath();
+    const hash = createHash("sha256");
+    const head: Buffer[] = [];
+    let headBytes = 0;
+    let size = 0;
+    const meter = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        size += chunk.length;
+        if (size > limit) {
+          done(new AttachmentError(`${name} is over the limit of ${limit} bytes`, name));
+          return;
+        }
+        hash.update(chunk);
+        if (headBytes < SNIFF_BYTES) {
+          head.push(chunk.subarray(0, SNIFF_BYTES - headBytes));
+          headBytes += Math.min(chunk.length, SNIFF_BYTES - headBytes);
+        }
+        done(null, chunk);
+      },
+    });
+    try {
+      await pipeline(input, meter, createWriteStream(tmp, { mode: 0o600, flags: "wx" }), ...(options.signal ? [{ signal: options.signal }] : []));
+    } catch (error) {
+      input.destroy();
+      await rm(tmp, { force: true });
+      if (options.signal?.aborted) throw abortError(options.signal);
+      if (error instanceof AttachmentError) throw error;
+      throw readError(error);
+    }
+    try {
+      return (await this.commit(hash.digest("hex"), tmp, { name, head: Buffer.concat(head), size }, options))!;
+    } finally {
+      await rm(tmp, { force: true });
+    }
+  }
+
+  /**
+   * Records content `sha256`: with `tmp` (a finished copy) it becomes the blob unless the store has
+   * it already; without, resolves null when the store does not have it. Updates the lifetime.
+   */
+  private commit(sha256: string, tmp: string | null, content: { name: string; head: Uint8Array; size: number }, options: StageOptions): Promise<StagedFile | null> {
+    return this.withLock(sha256, async () => {
+      let meta = await this.readMeta(sha256);
+      const blobPresent = meta !== null && (await stat(path.join(this.blobDir, sha256, meta.file)).then((s) => s.size === meta!.size, () => false));
+      if (!blobPresent) {
+        if (!tmp) return null;
+        const file = safeFileName(content.name);
+        await this.placeBlob(sha256, tmp, file);
+        meta = {
+          v: 1,
+          sha256,
+          name: content.name,
+          file,
+          size: content.size,
+          mimeType: options.mimeType ?? detectMimeType(content.head, content.name),
+          persistent: false,
+          expiresAt: null,
+          createdAt: Date.now(),
+          owners: [],
+        };
+        logEvent(this.services.logger, "file.staged", { id: sha256, sha256, size: content.size, mimeType: meta.mimeType, persistent: options.persistent === true, existing: false });
+      } else {
+        logEvent(this.services.logger, "file.staged", { id: sha256, sha256, size: meta!.size, mimeType: meta!.mimeType, persistent: options.persistent === true || meta!.persistent, existing: true });
+      }
+      const current = meta!;
+      if (options.persistent) {
+        current.persistent = true;
+        current.expiresAt = null;
+        current.owners = [];
+      } else if (!current.persistent) {
+        const expiresAt = Date.now() + (options.ttlMs ?? this.ttlMs);
+        current.expiresAt = Math.max(current.expiresAt ?? 0, expiresAt);
+        current.owners = [...new Set([...current.owners.filter(isAlive), process.pid])];
+        this.mine.add(sha256);
+        hold(this.dir, sha256, this);
+        this.scheduleSweep(current.expiresAt);
+      }
+      await this.writeMeta(current);
+      return this.toStaged(current);
+    });
+  }
+
+  /** Moves a finished copy into `blobs/<sha256>/<file>` as a whole directory (so a blob is never half there). */
+  private async placeBlob(sha256: string, tmp: string, file: string): Promise<void> {
+    const target = path.join(this.blobDir, sha256);
+    // A blob directory without usable metadata is stale (a crash between blob and metadata): replace it.
+    await rm(target, { recursive: true, force: true });
+    const staging = path.join(this.blobDir, `${sha256}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`);
+    await mkdir(staging, { mode: 0o700 });
+    try {
+      await rename(tmp, path.join(staging, file));
+      await rename(staging, target);
+    } catch (error) {
+      await rm(staging, { recursive: true, force: true });
+      // Another process placed the same content first: that copy is as good as ours.
+      if ((error as NodeJS.ErrnoException).code === "ENOTEMPTY" || (error as NodeJS.ErrnoException).code === "EEXIST") return;
+      throw error;
+    }
+  }
+
+  /** Removes expired ephemeral files not leased here; `reason` goes to the log. */
+  private async sweep(reason: "ttl"): Promise<number> {
+    let count = 0;
+    let bytes = 0;
+    const now = Date.now();
+    for (const file of await this.list()) {
+      if (file.persistent || file.expiresAt === null || file.expiresAt > now || this.leases.has(file.id)) continue;
+      const removed = await this.withLock(file.id, async () => {
+        const meta = await this.readMeta(file.id);
+        if (!meta || meta.persistent || meta.expiresAt === null || meta.expiresAt > Date.now()) return 0;
+        await this.delete(file.id);
+        return meta.size;
+      });
+      if (removed > 0) {
+        this.mine.delete(file.id);
+        count += 1;
+        bytes += removed;
+      }
+    }
+    if (count > 0) logEvent(this.services.logger, "file.swept", { count, bytes, reason });
+    return count;
+  }
+
+  /** Sweeps when the earliest expiry is due; the timer never keeps Node alive. */
+  private scheduleSweep(at: number): void {
+    if (this.closed) return;
+    const due = (this.sweepTimer as (NodeJS.Timeout & { due?: number }) | null)?.due;
+    if (due !== undefined && due <= at) return;
+    if (this.sweepTimer) clearTimeout(this.sweepTimer);
+    const timer = setTimeout(() => {
+      this.sweepTimer = null;
+      void this.sweep("ttl").then(
+        () => this.rescheduleFromDisk(),
+        (error: unknown) => this.services.logger.debug({ error: String(error) }, "sweeping staged files failed"),
+      );
+    }, Math.min(Math.max(0, at - Date.now()) + 10, 2_147_483_647));
+    timer.unref();
+    (timer as NodeJS.Timeout & { due?: number }).due = at;
+    this.sweepTimer = timer;
+  }
+
+  private async rescheduleFromDisk(): Promise<void> {
+    const next = (await this.list()).filter((f) => !f.persistent && f.expiresAt !== null && this.mine.has(f.id) && !this.leases.has(f.id)).map((f) => f.expiresAt!);
+    if (next.length > 0) this.scheduleSweep(Math.min(...next));
+  }
+
+  private async checkRoots(given: string, resolved: string, real: string, symlink: boolean): Promise<void> {
+    if (!this.roots) return;
+    for (const root of this.roots) {
+      const base = await realpath(root).catch(() => root);
+      const relative = path.relative(base, real);
+      if (relative === "" || (!relative.startsWith("..") && !path.isAbsolute(relative))) return;
+    }
+    const why = symlink ? `is a symlink to ${real}, outside` : "is outside";
+    throw new AttachmentError(`${given} ${why} the allowed roots (${this.roots.join(", ")})`, resolved);
+  }
+
+  private async delete(id: string): Promise<void> {
+    await rm(path.join(this.metaDir, `${id}.json`), { force: true });
+    await rm(path.join(this.blobDir, id), { recursive: true, force: true });
+  }
+
+  private async readMeta(id: string): Promise<Meta | null> {
+    try {
+      const meta = JSON.parse(await readFile(path.join(this.metaDir, `${id}.json`), "utf8")) as Meta;
+      return meta.v === 1 && meta.sha256 === id ? meta : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Writes metadata atomically (a reader sees the old or the new, never a part). */
+  private async writeMeta(meta: Meta): Promise<void> {
+    const target = path.join(this.metaDir, `${meta.sha256}.json`);
+    const tmp = `${this.tmpPath()}.json`;
+    await writeFile(tmp, JSON.stringify(meta), { mode: 0o600 });
+    await rename(tmp, target);
+  }
+
+  private toStaged(meta: Meta): StagedFile {
+    return Object.freeze({
+      id: meta.sha256,
+      sha256: meta.sha256,
+      name: meta.name,
+      size: meta.size,
+      mimeType: meta.mimeType,
+      path: path.join(this.blobDir, meta.sha256, meta.file),
+      persistent: meta.persistent,
+      expiresAt: meta.expiresAt,
+      createdAt: meta.createdAt,
+    });
+  }
+
+  private tmpPath(): string {
+    return path.join(this.tmpDir, `${process.pid}-${randomBytes(8).toString("hex")}`);
+  }
+
+  private async withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const previous = this.locks.get(key) ?? Promise.resolve();
+    const next = previous.then(fn, fn);
+    const settled = next.catch(() => {});
+    this.locks.set(key, settled);
+    try {
+      return await next;
+    } finally {
+      if (this.locks.get(key) === settled) this.locks.delete(key);
+    }
+  }
+}
+
+/** The stores of this process holding each ephemeral file (by directory and id): one closing must not remove another's. */
+const holders = new Map<string, Set<FileStore>>();
+
+function hold(dir: string, id: string, store: FileStore): void {
+  const key = `${dir}\0${id}`;
+  let set = holders.get(key);
+  if (!set) holders.set(key, (set = new Set()));
+  set.add(store);
+}
+
+/** Drops `store`'s hold; true when another store of this process still holds the file. */
+function release(dir: string, id: string, store: FileStore): boolean {
+  const key = `${dir}\0${id}`;
+  const set = holders.get(key);
+  set?.delete(store);
+  if (set && set.size === 0) holders.delete(key);
+  return (set?.size ?? 0) > 0;
+}
+
+/** `codexkit-files-<user>` in the OS temp dir. */
+function defaultDir(): string {
+  let user = "user";
+  try {
+    user = os.userInfo().username.replace(/[^a-zA-Z0-9_.-]/g, "_") || "user";
+  } catch {
+    // No user database entry (some containers): one shared name is still private by mode 0700.
+  }
+  return path.join(os.tmpdir(), `codexkit-files-${user}`);
+}
+
+/** A name safe as one path segment, keeping the extension readable. */
+export function safeFileName(name: string): string {
+  // Control characters and what a path cannot hold become "_".
+  const cleaned = [...name].map((ch) => (ch.charCodeAt(0) < 0x20 || '\\/:*?"<>|'.includes(ch) ? "_" : ch)).join("").replace(/^\.+/, "_").slice(-120);
+  return cleaned.length > 0 ? cleaned : "file";
+}
+
+function extensionFor(mimeType: string): string {
+  const map: Record<string, string> = { "image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif", "image/webp": ".webp", "application/pdf": ".pdf", "text/plain": ".txt" };
+  return map[mimeType] ?? "";
+}
+
+function isAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+function fileError(error: unknown, given: string, resolved: string): AttachmentError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const why = code === "ENOENT" ? "does not exist" : code === "EACCES" || code === "EPERM" ? "cannot be read (permission denied)" : code === "EISDIR" ? "is a directory, not a file" : `cannot be read (${code ?? (error as Error).message})`;
+  return new AttachmentError(`${given} ${why}`, resolved);
+}
+
+function abortError(signal: AbortSignal): AbortError {
+  return new AbortError(signal.reason instanceof Error ? `staging was aborted: ${signal.reason.message}` : "staging was aborted");
+}
+
+function isReadable(value: unknown): value is ReadableStream<Uint8Array> | NodeJS.ReadableStream {
+  if (value === null || typeof value !== "object") return false;
+  return typeof (value as ReadableStream).getReader === "function" || typeof (value as NodeJS.ReadableStream).pipe === "function";
+}
+
+function toNodeReadable(source: ReadableStream<Uint8Array> | NodeJS.ReadableStream): Readable {
+  if (source instanceof Readable) return source;
+  if (typeof (source as ReadableStream).getReader === "function") return Readable.fromWeb(source as import("node:stream/web").ReadableStream<Uint8Array>);
+  return Readable.from(source as AsyncIterable<Uint8Array>);
+}
+
+function checkStageOptions(options: StageOptions): void {
+  if (options === null || typeof options !== "object") throw new InvalidOptionsError("stage() options must be an object");
+  if (options.name !== undefined && (typeof options.name !== "string" || options.name.length === 0)) throw new InvalidOptionsError("stage(): name must be a non-empty string");
+  if (options.mimeType !== undefined && (typeof options.mimeType !== "string" || !/^[\w.+-]+\/[\w.+-]+$/.test(options.mimeType))) throw new InvalidOptionsError("stage(): mimeType must look like type/subtype");
+  for (const key of ["ttlMs", "maxBytes"] as const) {
+    const value = options[key];
+    if (value !== undefined && !(Number.isSafeInteger(value) && value > 0)) throw new InvalidOptionsError(`stage(): ${key} must be a positive whole number`);
+  }
+}
