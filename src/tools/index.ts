@@ -13,6 +13,8 @@ export type {
   ToolCallOutcomeInfo,
   ToolContentItem,
   ToolContext,
+  ToolFileItem,
+  ToolFileResolver,
   ToolHooks,
   ToolParameters,
   ToolResult,

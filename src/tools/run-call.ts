@@ -9,7 +9,8 @@ import type { Logger } from "../logger.js";
 import { checkArguments } from "./arguments.js";
 import { describeError } from "./describe-error.js";
 import { normalizeResult } from "./result.js";
-import type { Tool, ToolCallContext, ToolCallInfo, ToolCallOutcome, ToolContentItem, ToolHooks } from "./types.js";
+import type { Tool, ToolCallContext, ToolCallInfo, ToolCallOutcome, ToolContentItem, ToolFileResolver, ToolHooks } from "./types.js";
+import type { ResultItem } from "./result.js";
 import { logEvent } from "../log-events.js";
 import { MAX_TIMER_MS } from "../timers.js";
 
@@ -19,6 +20,8 @@ export interface CallServices {
   redactor: Redactor;
   defaultTimeoutMs: number;
   hooks?: ToolHooks;
+  /** Places files a tool returned (stages bytes, makes images images and other files mentions). */
+  files?: ToolFileResolver;
 }
 
 type Settled =
@@ -86,9 +89,30 @@ async function outcomeOf(
     case "value": {
       const normalized = normalizeResult(tool.name, settled.value);
       if (!normalized.ok) return fail(normalized.message);
-      return success(normalized.content, elapsed());
+      const placed = await placeFiles(tool.name, normalized.content, ctx, services);
+      return placed.ok ? success(placed.content, elapsed()) : fail(placed.message);
     }
   }
+}
+
+/** Replaces the files in a result with what the model gets for them. */
+async function placeFiles(name: string, content: ResultItem[], ctx: ToolCallContext, services: CallServices): Promise<{ ok: true; content: ToolContentItem[] } | { ok: false; message: string }> {
+  if (!content.some((item) => item.type === "file")) return { ok: true, content: content as ToolContentItem[] };
+  const resolver = services.files;
+  if (!resolver) return { ok: false, message: `tool ${name} returned a file, which needs a Codex client's staging store` };
+  const out: ToolContentItem[] = [];
+  for (const item of content) {
+    if (item.type !== "file") {
+      out.push(item);
+      continue;
+    }
+    try {
+      out.push(await resolver(item, ctx));
+    } catch (error) {
+      return { ok: false, message: `tool ${name} returned a file that could not be attached: ${describeError(error)}` };
+    }
+  }
+  return { ok: true, content: out };
 }
 
 type Before = { kind: "go" } | { kind: "fail"; message: string } | { kind: "veto"; message: string };
@@ -135,7 +159,9 @@ async function afterCall(
   if (typeof value === "object" && "error" in value) return fail(typeof value.error === "string" && value.error !== "" ? value.error : `tool ${tool.name} failed`);
   if (typeof value === "object" && "result" in value) {
     const normalized = normalizeResult(tool.name, value.result);
-    return normalized.ok ? success(normalized.content, elapsed()) : fail(normalized.message);
+    if (!normalized.ok) return fail(normalized.message);
+    const placed = await placeFiles(tool.name, normalized.content, ctx, services);
+    return placed.ok ? success(placed.content, elapsed()) : fail(placed.message);
   }
   return fail("afterToolCall must return nothing, { result }, or { error }");
 }

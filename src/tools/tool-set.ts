@@ -9,7 +9,7 @@ import { ToolRegistry } from "./registry.js";
 import { runCall } from "./run-call.js";
 import { toToolSpec } from "./spec.js";
 import { ensureTool } from "./tool.js";
-import type { Tool, ToolCallContext, ToolCallOutcome, ToolHooks, ToolSet } from "./types.js";
+import type { Tool, ToolCallContext, ToolCallOutcome, ToolFileResolver, ToolHooks, ToolSet } from "./types.js";
 
 /** The default per-call time limit, in milliseconds. */
 export const DEFAULT_TOOL_TIMEOUT_MS = 60_000;
@@ -32,6 +32,8 @@ export interface ToolSetServices {
   defaultTimeoutMs?: number;
   /** `beforeToolCall` / `afterToolCall`, run around every call. */
   hooks?: ToolHooks;
+  /** Places files tools return (the turn layer's). */
+  files?: ToolFileResolver;
 }
 
 /**
@@ -55,7 +57,13 @@ export function createToolSet(layers: ToolLayers, services: ToolSetServices): To
     tools.set(t.name, t);
   }
   const specs = Object.freeze([...tools.values()].map(toToolSpec));
-  const callServices = { logger: services.logger, redactor: services.redactor, defaultTimeoutMs, ...(services.hooks ? { hooks: services.hooks } : {}) };
+  const callServices = {
+    logger: services.logger,
+    redactor: services.redactor,
+    defaultTimeoutMs,
+    ...(services.hooks ? { hooks: services.hooks } : {}),
+    ...(services.files ? { files: services.files } : {}),
+  };
   return Object.freeze({
     specs,
     has: (name: string): boolean => tools.has(name),

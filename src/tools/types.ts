@@ -18,10 +18,22 @@ export type ToolArguments<P> = P extends ZodLike<infer T> ? T : Record<string, u
 export type ToolContentItem = { type: "text"; text: string } | { type: "image"; imageUrl: string };
 
 /**
- * What `execute` may return: a string (sent as text), content items, or any JSON value (sent as
- * its JSON text).
+ * A file in a tool's result: a staged file (`codex.files.stage`) or bytes (staged for you). The
+ * model gets an image as an image and any other file as a mention of its path; the thread's
+ * attachment record lists it.
  */
-export type ToolResult = string | ToolContentItem[] | { content: ToolContentItem[] } | unknown;
+export type ToolFileItem =
+  | { type: "file"; file: { readonly id: string; readonly sha256: string; readonly path: string } }
+  | { type: "file"; data: Uint8Array | ArrayBuffer; name?: string; mimeType?: string };
+
+/**
+ * What `execute` may return: a string (sent as text), content items (text, image, file), a staged
+ * file, or any JSON value (sent as its JSON text).
+ */
+export type ToolResult = string | Array<ToolContentItem | ToolFileItem> | { content: Array<ToolContentItem | ToolFileItem> } | unknown;
+
+/** Turns a file in a tool's result into what the model gets (the turn layer provides it). */
+export type ToolFileResolver = (item: ToolFileItem, call: ToolCallContext) => Promise<ToolContentItem>;
 
 /** Context of one call. */
 export interface ToolContext {

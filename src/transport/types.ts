@@ -5,6 +5,7 @@
  */
 import type { ApprovalDecision, ApprovalRequest } from "../approvals/index.js";
 import type { Recorder } from "../diagnostics/index.js";
+import type { StagedFile } from "../files/index.js";
 import type { Redactor } from "../errors/index.js";
 import type { ThreadEvent } from "../events.js";
 import type { NormalizedInput } from "../input.js";
@@ -133,6 +134,11 @@ export interface Transport {
    * does not repeat its input. Absent where the transport cannot (then turns are not retried).
    */
   revertTurn?(threadId: string, turnId: string): Promise<void>;
+  /**
+   * Where codex can read a staged file for `threadId`, when that is not the file's own path (a
+   * remote app-server: the file is uploaded to the agent's host). Absent: codex reads it in place.
+   */
+  placeFile?(threadId: string, file: StagedFile): Promise<string>;
   /** Stops every process the transport owns, and frees what suspended turns hold. */
   close(): Promise<void>;
 }

@@ -8,7 +8,7 @@ import type { ApprovalHandler } from "../approvals/index.js";
 import { AbortError, RateLimitError, type Redactor } from "../errors/index.js";
 import type { Recorder } from "../diagnostics/index.js";
 import type { FileStore, StagedFile } from "../files/index.js";
-import { resolveAttachments } from "./attachments.js";
+import { TurnFiles } from "./attachments.js";
 import { logEvent } from "../log-events.js";
 import { TurnTelemetry, type Telemetry } from "../telemetry/index.js";
 import type { EventHook, ThreadEvent, TurnFailedEvent, Usage } from "../events.js";
@@ -96,13 +96,10 @@ export async function* runTurn(plan: TurnPlan): AsyncGenerator<ThreadEvent, void
     input: plan.input.parts,
   });
   const record = new TurnRecord(plan, services);
-  let attached: readonly StagedFile[] = [];
-  let release = (): void => {};
+  const files = new TurnFiles(services.files, plan.transport.placeFile?.bind(plan.transport));
   try {
-    const resolved = await resolveAttachments(plan.input, services.files);
-    attached = resolved.input.attachments;
-    release = resolved.release;
-    for await (const event of attempts({ ...plan, input: resolved.input }, telemetry, record)) {
+    const input = await files.resolveInput(plan.input);
+    for await (const event of attempts({ ...plan, input }, telemetry, record, files)) {
       record.saw(event);
       if (services.onEvent) await notifyEvent(services, telemetry, event, record.threadId);
       yield event;
@@ -111,20 +108,20 @@ export async function* runTurn(plan: TurnPlan): AsyncGenerator<ThreadEvent, void
     record.error = error as Error;
     throw error;
   } finally {
-    release();
+    files.release();
     // Once the thread exists, codex's attachment store says what it was given (in the background).
-    if (record.threadId !== null && attached.length > 0) services.recordAttachments(record.threadId, attached);
+    if (record.threadId !== null && files.attached.length > 0) services.recordAttachments(record.threadId, files.attached);
     record.end(telemetry);
   }
 }
 
 /** Every attempt of the turn, until one is not retried. */
-async function* attempts(plan: TurnPlan, telemetry: TurnTelemetry, record: TurnRecord): AsyncGenerator<ThreadEvent, void, undefined> {
+async function* attempts(plan: TurnPlan, telemetry: TurnTelemetry, record: TurnRecord, files: TurnFiles): AsyncGenerator<ThreadEvent, void, undefined> {
   const { services, thread, signal } = plan;
   await checkInputFiles(plan.input, threadCwd(thread));
   const tools = createToolSet(
     { client: services.tools, thread: thread.tools ?? [] },
-    { logger: services.logger, redactor: services.redactor, ...(services.toolHooks ? { hooks: services.toolHooks } : {}) },
+    { logger: services.logger, redactor: services.redactor, files: files.toolFile, ...(services.toolHooks ? { hooks: services.toolHooks } : {}) },
   );
   const host = createTurnHost(
     tools,

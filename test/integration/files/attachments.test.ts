@@ -7,8 +7,9 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { AttachmentError } from "../../../src/index.js";
-import { inputItems, say } from "../../../src/testing/index.js";
+import { z } from "zod";
+import { AttachmentError, tool } from "../../../src/index.js";
+import { callTool, inputItems, say } from "../../../src/testing/index.js";
 import { harness, type Harness } from "../../helpers/harness.js";
 import { PNG } from "../../helpers/fixtures.js";
 import { TRANSPORTS } from "../../helpers/transports.js";
@@ -69,5 +70,27 @@ describe.each(TRANSPORTS)("%s transport: attachments", (transport) => {
     await expect(h.thread().run([{ type: "attachment", file }])).rejects.toBeInstanceOf(AttachmentError);
     await expect(h.thread().run([{ type: "attachment", file: "0".repeat(64) }])).rejects.toThrow(/not in the staging store/);
     expect(h.model.requests).toHaveLength(0);
+  });
+
+  it("lets a tool return files: an image reaches the model as an image, another file as a mention, both recorded for the thread", async () => {
+    h = await harness(transport);
+    const codex = h.client({ files: { dir: tempDir() } });
+    const report = await codex.files.stage(Buffer.from("all green\n"), { name: "report.txt" });
+    const render = tool({
+      name: "render",
+      description: "Renders a chart and a report",
+      parameters: z.object({}),
+      execute: () => [{ type: "text", text: "here you go" }, { type: "file", data: PNG, name: "chart.png" }, { type: "file", file: report }],
+    });
+    h.model.reply(callTool("render", {}, { callId: "c1", ...(transport === "exec" ? { namespace: "mcp__codexkit" } : {}) })).reply(say("rendered"));
+    const thread = codex.startThread({ skipGitRepoCheck: true, workingDirectory: h.cwd, tools: [render] });
+    const turn = await thread.run("render it");
+    expect(turn.finalResponse).toBe("rendered");
+    const output = JSON.stringify(inputItems(h.model.responseRequests()[1]!).filter((item) => item.type === "function_call_output"));
+    expect(output).toContain("here you go");
+    expect(output).toContain("data:image/png;base64,");
+    expect(output).toContain(`File report.txt (text/plain, 10 bytes): ${report.path}`);
+    const chart = (await codex.files.list()).find((f) => f.name === "chart.png")!;
+    expect((await thread.attachments()).map((a) => a.fileId).sort()).toEqual([chart.id, report.id].sort());
   });
 });
