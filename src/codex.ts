@@ -39,7 +39,10 @@ export class Codex {
 
   constructor(options: CodexOptions = {}) {
     validateOptions(options);
-    const redactor = new Redactor().add(options.apiKey, ...(options.secrets ?? [])).addEnv(options.env).addEnv(process.env);
+    const redactor = new Redactor()
+      .add(options.apiKey, options.appServer?.token, ...(options.secrets ?? []))
+      .addEnv(options.env)
+      .addEnv(process.env);
     const logger = redactingLogger(options.logger ?? silentLogger, (value) => redactor.redactValue(value));
     const recorder = new Recorder(logger, (text) => redactor.redact(text));
     this.telemetry = new Telemetry({ tracer: options.tracer, meter: options.meter, captureContent: options.captureContent }, redactor);
@@ -162,6 +165,10 @@ export class Codex {
   /** Checks thread options once, at `startThread`: a bad value never reaches codex. */
   private checkThreadOptions(options: ThreadOptions): void {
     checkThreadOptions(options);
+    // The agent's host has its own file system: a path from this machine means nothing there.
+    if (this.ctx.options.appServer && !(typeof options.workingDirectory === "string" && (options.workingDirectory.startsWith("/") || /^[A-Za-z]:[\\/]/.test(options.workingDirectory)))) {
+      throw new InvalidOptionsError("a thread on a remote app-server (appServer) needs workingDirectory: an absolute path on the agent's host");
+    }
     const handler = options.onApproval ?? this.ctx.options.onApproval;
     const policy = options.approvalPolicy ?? "never";
     // exec cannot ask anyone: an MCP server that should ask before each call would never run.
@@ -252,4 +259,21 @@ function validateOptions(options: CodexOptions): void {
   }
   if (options.captureContent !== undefined && typeof options.captureContent !== "boolean") throw new InvalidOptionsError("captureContent must be a boolean");
   checkRetry(options.retry, "retry");
+  checkAppServer(options);
+}
+
+/** `appServer` names a WebSocket or unix-socket address, and goes with the app-server transport. */
+function checkAppServer(options: CodexOptions): void {
+  const remote = options.appServer;
+  if (remote === undefined) return;
+  if (remote === null || typeof remote !== "object") throw new InvalidOptionsError("appServer must be an object: { url, token?, uploadDir? }");
+  if (typeof remote.url !== "string" || !/^(wss?:\/\/[^/]+|unix:\/\/\/.+)/.test(remote.url)) {
+    throw new InvalidOptionsError(`appServer.url must be ws://host:port, wss://host:port or unix:///path/to/socket (got ${JSON.stringify(remote.url)})`);
+  }
+  if (remote.token !== undefined && (typeof remote.token !== "string" || remote.token.length === 0)) throw new InvalidOptionsError("appServer.token must be a non-empty string");
+  if (remote.uploadDir !== undefined && (typeof remote.uploadDir !== "string" || !(remote.uploadDir.startsWith("/") || /^[A-Za-z]:[\\/]/.test(remote.uploadDir)))) {
+    throw new InvalidOptionsError("appServer.uploadDir must be an absolute path on the agent's host");
+  }
+  if (remote.connectAttempts !== undefined && !(Number.isSafeInteger(remote.connectAttempts) && remote.connectAttempts >= 1)) throw new InvalidOptionsError("appServer.connectAttempts must be a whole number, at least 1");
+  if (options.transport === "exec") throw new InvalidOptionsError('appServer needs the app-server transport (transport "exec" runs codex here)');
 }

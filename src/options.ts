@@ -44,6 +44,21 @@ export interface RetryInfo {
   threadId: string;
 }
 
+/** How to reach a running app-server. */
+export interface RemoteAppServerOptions {
+  /** `ws://host:port` (or `wss://`), or `unix:///path/to/socket`. */
+  url: string;
+  /** The capability token of an app-server started with `--ws-auth capability-token` (sent as a bearer token; always redacted). */
+  token?: string;
+  /**
+   * Where staged files are uploaded on the agent's host, one directory per thread (default:
+   * `codexkit-uploads` in the app-server's CODEX_HOME).
+   */
+  uploadDir?: string;
+  /** Connection attempts before giving up (default 5), with backoff from 200 ms doubling to 5 s. */
+  connectAttempts?: number;
+}
+
 /** Which of codex's machine interfaces runs turns. */
 export type TransportKind = "exec" | "app-server";
 
@@ -98,6 +113,12 @@ export type CodexOptions = {
   onElicitation?: ElicitationHandler;
   /** codexkit: the staging store of `codex.files` (directory, default TTL, size limit, allowed roots). */
   files?: FilesOptions;
+  /**
+   * codexkit: use an app-server that is already running (`codex app-server --listen ws://…` or
+   * `unix://…`) instead of spawning one. Same events and API; thread working directories are
+   * paths on the agent's host, and attachments are uploaded there.
+   */
+  appServer?: RemoteAppServerOptions;
   /**
    * codexkit: the OpenTelemetry tracer for codexkit's spans (an `@opentelemetry/api` `Tracer`).
    * Default: the global tracer provider's, so spans appear once an SDK is registered, and cost

@@ -121,6 +121,8 @@ export type TransportEvent = ThreadEvent | ToolCallReport;
  */
 export interface Transport {
   readonly kind: TransportKind;
+  /** True when codex runs on another machine: input paths are the agent host's. */
+  readonly remote?: boolean;
   /** One attempt at a turn; codex's requests go to `host`. */
   runTurn(request: TurnRequest, host: TurnHost): AsyncGenerator<TransportEvent, void, undefined>;
   /** Adds input to the thread's running turn. */

@@ -110,7 +110,8 @@ export async function* runTurn(plan: TurnPlan): AsyncGenerator<ThreadEvent, void
   } finally {
     files.release();
     // Once the thread exists, codex's attachment store says what it was given (in the background).
-    if (record.threadId !== null && files.attached.length > 0) services.recordAttachments(record.threadId, files.attached);
+    // Only a turn codex started was given its files.
+    if (record.threadId !== null && record.codexStarted && files.attached.length > 0) services.recordAttachments(record.threadId, files.attached);
     record.end(telemetry);
   }
 }
@@ -118,7 +119,8 @@ export async function* runTurn(plan: TurnPlan): AsyncGenerator<ThreadEvent, void
 /** Every attempt of the turn, until one is not retried. */
 async function* attempts(plan: TurnPlan, telemetry: TurnTelemetry, record: TurnRecord, files: TurnFiles): AsyncGenerator<ThreadEvent, void, undefined> {
   const { services, thread, signal } = plan;
-  await checkInputFiles(plan.input, threadCwd(thread));
+  // On a remote app-server, image and file paths are the agent host's (attachments are checked in the store).
+  if (!plan.transport.remote) await checkInputFiles(plan.input, threadCwd(thread));
   const tools = createToolSet(
     { client: services.tools, thread: thread.tools ?? [] },
     { logger: services.logger, redactor: services.redactor, files: files.toolFile, ...(services.toolHooks ? { hooks: services.toolHooks } : {}) },
@@ -187,6 +189,8 @@ async function* attempts(plan: TurnPlan, telemetry: TurnTelemetry, record: TurnR
 class TurnRecord {
   threadId: string | null;
   turnId: string | null = null;
+  /** codex started the turn (it saw the input). */
+  codexStarted = false;
   attempts = 1;
   error: Error | null = null;
   private failure: TurnFailedEvent | null = null;
@@ -211,6 +215,7 @@ class TurnRecord {
         this.running.setThread(event.thread_id);
         return;
       case "turn.started":
+        this.codexStarted = true;
         if (event.turnId) this.turnId = event.turnId;
         return;
       case "turn.completed":

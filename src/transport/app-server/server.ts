@@ -63,6 +63,10 @@ const INITIALIZE_TIMEOUT_MS = 30_000;
 export class AppServer {
   /** Threads this process has started or resumed (a fresh process must resume them first). */
   readonly loaded = new Set<string>();
+  /** What `initialize` said of the machine codex runs on. */
+  host: { codexHome: string | null; platformFamily: string | null } = { codexHome: null, platformFamily: null };
+  /** Uploads already on the host and verified, by content (remote app-servers). */
+  readonly uploaded = new Map<string, string>();
   private readonly listeners = new Map<string, Set<ThreadListener>>();
   /** Turns and calls in progress; while there are none the process does not keep Node alive. */
   private holds = 0;
@@ -95,7 +99,11 @@ export class AppServer {
     }
     try {
       await rpc.start();
-      await rpc.request("initialize", initializeParams(CODEXKIT_VERSION), { timeoutMs: INITIALIZE_TIMEOUT_MS });
+      const init = await rpc.request<{ codexHome?: unknown; platformFamily?: unknown } | null>("initialize", initializeParams(CODEXKIT_VERSION), { timeoutMs: INITIALIZE_TIMEOUT_MS });
+      server.host = {
+        codexHome: typeof init?.codexHome === "string" ? init.codexHome : null,
+        platformFamily: typeof init?.platformFamily === "string" ? init.platformFamily : null,
+      };
       await rpc.notify("initialized");
     } catch (error) {
       await server.close();

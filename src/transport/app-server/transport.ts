@@ -28,6 +28,8 @@ import type { RequestOptions } from "../../jsonrpc/index.js";
 import type { FileOwner, StagedFile, ThreadAttachment } from "../../files/index.js";
 import { logEvent } from "../../log-events.js";
 import { attachmentOwners, listAttachments, recordAttachment } from "./attachments.js";
+import { placeOnHost, requireRemoteGitRepository, uploadRoot } from "./uploads.js";
+import { connectRemoteAppServer } from "./websocket.js";
 
 /** How long `interrupt` waits for codex to confirm before escalating. */
 export const DEFAULT_INTERRUPT_TIMEOUT_MS = 10_000;
@@ -52,6 +54,8 @@ export interface AppServerTransportOptions {
 /** Runs turns on one long-lived app-server. */
 export class AppServerTransport implements Transport {
   readonly kind = "app-server" as const;
+  /** True when codex runs elsewhere (`appServer.url`): paths are the agent host's, files are uploaded. */
+  readonly remote: boolean;
   private server: Promise<AppServer> | null = null;
   private closed = false;
   private binary: ResolvedBinary | undefined;
@@ -64,10 +68,15 @@ export class AppServerTransport implements Transport {
     private readonly ctx: ClientContext,
     options: AppServerTransportOptions = {},
   ) {
-    this.connect = options.connect ?? spawnAppServer(ctx, () => (this.binary ??= resolveCodexBinary(ctx.options.codexPathOverride)));
+    const remote = ctx.options.appServer;
+    this.remote = remote !== undefined && options.connect === undefined;
+    this.connect =
+      options.connect ??
+      (remote ? connectRemoteAppServer(remote, ctx.logger) : spawnAppServer(ctx, () => (this.binary ??= resolveCodexBinary(ctx.options.codexPathOverride))));
   }
 
-  async *runTurn(request: TurnRequest, host: TurnHost): AsyncGenerator<TransportEvent, void, undefined> {
+  async *runTurn(turnRequest: TurnRequest, host: TurnHost): AsyncGenerator<TransportEvent, void, undefined> {
+    let request = turnRequest;
     const { signal } = request;
     if (signal?.aborted) throw abortError(signal);
     const cwd = threadCwd(request.thread);
@@ -92,8 +101,9 @@ export class AppServerTransport implements Transport {
     let release = (): void => {};
     try {
       // codex exec's own check, made before anything starts: no git repository, no turn.
-      if (!request.thread.skipGitRepoCheck) requireGitRepository(cwd);
+      if (!request.thread.skipGitRepoCheck && !this.remote) requireGitRepository(cwd);
       const server = await this.ensure();
+      if (!request.thread.skipGitRepoCheck && this.remote) await requireRemoteGitRepository(server, cwd);
       // While the turn runs, codex keeps Node alive; between turns it does not.
       release = server.hold();
       turn.server = server;
@@ -101,6 +111,9 @@ export class AppServerTransport implements Transport {
       const threadId = await this.openThread(server, request, cwd);
       if (request.threadId === null) this.reserve(threadId, turn);
       turn.threadId = threadId;
+      this.throwIfStopped(turn, signal);
+      // On another machine, codex reads the turn's attachments from its own copies.
+      if (this.remote) request = { ...request, input: await this.onHost(server, threadId, request.input) };
       this.throwIfStopped(turn, signal);
       const startedEvent: TransportEvent = { type: "thread.started", thread_id: threadId };
       host.observe(startedEvent);
@@ -133,7 +146,8 @@ export class AppServerTransport implements Transport {
       });
       turn.startSent = true;
       try {
-        const started = await server.call("turn/start", turnStartParams(threadId, request, turn.steers), TurnResult, traced(request));
+        const steers = this.remote ? await Promise.all(turn.steers.map((steer) => this.onHost(server, threadId, steer))) : turn.steers;
+        const started = await server.call("turn/start", turnStartParams(threadId, request, steers), TurnResult, traced(request));
         turn.markStarted(started.turn.id);
       } catch (error) {
         turn.markFailed(error as Error);
@@ -189,7 +203,8 @@ export class AppServerTransport implements Transport {
     }
     const turnId = await turn.started;
     if (turn.isEnded) throw new ThreadStateError("cannot steer: the turn has ended");
-    await turn.server!.call("turn/steer", { threadId, expectedTurnId: turnId, input: toUserInput(input) }, undefined, turn.trace ? { trace: turn.trace } : undefined);
+    const placed = this.remote && turn.server && turn.threadId ? await this.onHost(turn.server, turn.threadId, input) : input;
+    await turn.server!.call("turn/steer", { threadId, expectedTurnId: turnId, input: toUserInput(placed) }, undefined, turn.trace ? { trace: turn.trace } : undefined);
   }
 
   /** Interrupts the running turn of `threadId`; resolves once it has stopped. No turn: no-op. */
@@ -239,6 +254,23 @@ export class AppServerTransport implements Transport {
       if (!cursor) break;
     }
     return out;
+  }
+
+  /** Where codex reads a staged file for `threadId`: its own path here, an uploaded copy on a remote host. */
+  async placeFile(threadId: string, file: StagedFile): Promise<string> {
+    if (!this.remote) return file.path;
+    const server = await this.ensure();
+    return placeOnHost(server, uploadRoot(server, this.ctx.options.appServer?.uploadDir), threadId, file, this.ctx.logger);
+  }
+
+  /** `input` with each attachment's path replaced by its verified copy on the agent's host. */
+  private async onHost(server: AppServer, threadId: string, input: NormalizedInput): Promise<NormalizedInput> {
+    if (input.attachments.length === 0) return input;
+    const root = uploadRoot(server, this.ctx.options.appServer?.uploadDir);
+    const moved = new Map<string, string>();
+    for (const file of input.attachments) moved.set(file.path, await placeOnHost(server, root, threadId, file, this.ctx.logger));
+    const swap = (paths: string[]): string[] => paths.map((p) => moved.get(p) ?? p);
+    return { ...input, images: swap(input.images), files: swap(input.files) };
   }
 
   /** Records in codex's attachment store that `threadId` was given `files`. */

@@ -1,0 +1,196 @@
+/**
+ * A `Codex` on an app-server that is already running (`codex app-server --listen`), started by the
+ * test on loopback: the same core scenarios as a spawned one (a message, a command, a codexkit
+ * tool, an attachment uploaded to the agent's host and verified), over ws:// and a unix socket,
+ * with token auth; a dropped connection fails the turn in flight with a typed error and the client
+ * reconnects; a failed upload is an `AttachmentError` that leaves nothing behind.
+ */
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import WebSocket, { WebSocketServer } from "ws";
+import { z } from "zod";
+import { AttachmentError, Codex, ConnectionClosedError, InvalidOptionsError, tool, type CodexOptions } from "../../../src/index.js";
+import { MockModelServer, callTool, inputItems, runCommand, say } from "../../../src/testing/index.js";
+import { PNG } from "../../helpers/fixtures.js";
+import { recordingLogger } from "../../helpers/logger.js";
+import { listeningAppServer, type ListeningAppServer } from "../../helpers/remote.js";
+
+let model: MockModelServer;
+let server: ListeningAppServer;
+const clients: Codex[] = [];
+const dirs: string[] = [];
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.close()));
+  await server?.close();
+  await model?.close();
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function tempDir(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "codexkit-remote-it-"));
+  dirs.push(dir);
+  return dir;
+}
+
+/** A git repository standing for the project on the agent's host (here: the same machine). */
+function repo(): string {
+  const dir = tempDir();
+  execFileSync("git", ["init", "-q"], { cwd: dir });
+  return dir;
+}
+
+function client(options: Partial<CodexOptions> = {}): Codex {
+  const codex = new Codex({ appServer: { url: server.url }, files: { dir: tempDir() }, ...options });
+  clients.push(codex);
+  return codex;
+}
+
+const add = tool({ name: "add", description: "Adds", parameters: z.object({ a: z.number(), b: z.number() }), execute: ({ a, b }) => String(a + b) });
+
+describe("a remote app-server", () => {
+  it("over ws:// runs a message, a command and a tool, and uploads an attachment it verified", async () => {
+    model = await MockModelServer.start();
+    server = await listeningAppServer(model);
+    const logger = recordingLogger();
+    const codex = client({ tools: [add], logger });
+    const cwd = repo();
+    const thread = codex.startThread({ workingDirectory: cwd });
+    model.reply(say("hello from afar"));
+    expect((await thread.run("hi")).finalResponse).toBe("hello from afar");
+
+    model.reply(runCommand("echo remote")).reply(callTool("add", { a: 2, b: 3 }, { callId: "c1" })).reply(say("done"));
+    const turn = await thread.run("work");
+    expect(turn.items.find((i) => i.type === "command_execution")).toMatchObject({ status: "completed", exit_code: 0 });
+    expect(turn.items.find((i) => i.type === "tool_call")).toMatchObject({ tool: "add", result: "5", status: "completed" });
+
+    const imagePath = path.join(tempDir(), "diagram.png");
+    writeFileSync(imagePath, PNG);
+    const image = await codex.files.stage(imagePath);
+    const notes = await codex.files.stage(Buffer.from("remote notes\n"), { name: "notes.txt" });
+    model.reply(say("seen"));
+    await thread.run([{ type: "text", text: "look" }, { type: "attachment", file: image }, { type: "attachment", file: notes }]);
+    const hostNotes = path.join(server.codexHome, "codexkit-uploads", thread.id!, notes.sha256, "notes.txt");
+    expect(readFileSync(hostNotes, "utf8")).toBe("remote notes\n");
+    expect(readdirSync(path.dirname(hostNotes))).toEqual(["notes.txt"]);
+    const body = JSON.stringify(inputItems(model.responseRequests().at(-1)!));
+    expect(body).toContain("input_image");
+    expect(body).toContain(`@${hostNotes}`);
+    expect(body).not.toContain(notes.path);
+    expect((await thread.attachments()).map((a) => a.fileId).sort()).toEqual([image.id, notes.id].sort());
+
+    // The same content for another thread: copied on the host, not uploaded again.
+    const second = codex.startThread({ workingDirectory: cwd });
+    model.reply(say("again"));
+    await second.run([{ type: "attachment", file: notes }]);
+    const uploads = logger.entries.filter((e) => e.obj.event === "file.uploaded" && e.obj.id === notes.id).map((e) => e.obj);
+    expect(uploads).toEqual([expect.objectContaining({ existing: false, bytes: notes.size }), expect.objectContaining({ threadId: second.id, bytes: 0 })]);
+    expect(existsSync(path.join(server.codexHome, "codexkit-uploads", second.id!, notes.sha256, "notes.txt"))).toBe(true);
+  });
+
+  it("over a unix socket", async () => {
+    model = await MockModelServer.start();
+    server = await listeningAppServer(model, { unix: true });
+    model.reply(say("via the socket"));
+    expect((await client().startThread({ workingDirectory: repo() }).run("hi")).finalResponse).toBe("via the socket");
+  });
+
+  it("with a capability token (a wrong one is refused with HTTP 401, and never shown in errors)", async () => {
+    model = await MockModelServer.start();
+    const token = "capability-token-0123456789abcdef";
+    server = await listeningAppServer(model, { token });
+    model.reply(say("authorized"));
+    expect((await client({ appServer: { url: server.url, token } }).startThread({ workingDirectory: repo() }).run("hi")).finalResponse).toBe("authorized");
+    const wrong = `${token}-wrong`;
+    const refused = await client({ appServer: { url: server.url, token: wrong, connectAttempts: 1 } })
+      .startThread({ workingDirectory: repo() })
+      .run("hi")
+      .catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ConnectionClosedError);
+    expect((refused as Error).message).toMatch(/HTTP 401/);
+    const shown = JSON.stringify({ message: (refused as Error).message, stack: (refused as Error).stack });
+    expect(shown).not.toContain(token);
+  });
+
+  it("fails the turn in flight with ConnectionClosedError when the connection drops, then reconnects", async () => {
+    model = await MockModelServer.start();
+    server = await listeningAppServer(model);
+    const codex = client();
+    const thread = codex.startThread({ workingDirectory: repo() });
+    model.reply(runCommand("sleep 30"));
+    const { events } = await thread.runStreamed("wait");
+    const failure = (async () => {
+      for await (const event of events) if (event.type === "item.started" && event.item.type === "command_execution") await server.stop(true);
+    })().catch((e: unknown) => e);
+    expect(await failure).toBeInstanceOf(ConnectionClosedError);
+    await server.restart();
+    model.reply(say("back"));
+    expect((await thread.run("again")).finalResponse).toBe("back");
+  });
+
+  it("refuses an upload the host cannot take with AttachmentError, leaving nothing partial; checks its options", async () => {
+    model = await MockModelServer.start();
+    server = await listeningAppServer(model);
+    const blocked = path.join(tempDir(), "not-a-dir");
+    writeFileSync(blocked, "a file where the upload directory should be");
+    const codex = client({ appServer: { url: server.url, uploadDir: path.join(blocked, "uploads") } });
+    const file = await codex.files.stage(Buffer.from("payload"), { name: "p.txt" });
+    const thread = codex.startThread({ workingDirectory: repo() });
+    const error = await thread.run([{ type: "attachment", file }]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AttachmentError);
+    expect((error as Error).message).toMatch(/uploading p\.txt .* failed/);
+    expect(model.responseRequests()).toHaveLength(0);
+    expect(() => new Codex({ appServer: { url: "http://x" } })).toThrow(InvalidOptionsError);
+    expect(() => new Codex({ appServer: { url: server.url }, transport: "exec" })).toThrow(/needs the app-server transport/);
+    expect(() => client().startThread({ workingDirectory: "relative/dir" })).toThrow(/absolute path on the agent's host/);
+  });
+
+  it("an upload cut off half-way is an AttachmentError; the part file it left is removed by the next upload", async () => {
+    model = await MockModelServer.start();
+    server = await listeningAppServer(model);
+    // A proxy that drops the connection when the client asks the host to copy the uploaded part into place.
+    let cut = true;
+    const proxy = new WebSocketServer({ host: "127.0.0.1", port: 0 });
+    proxy.on("connection", (downstream) => {
+      const upstream = new WebSocket(server.url);
+      const pending: WebSocket.RawData[] = [];
+      upstream.on("open", () => pending.splice(0).forEach((data) => upstream.send(data.toString())));
+      upstream.on("message", (data) => downstream.send(data.toString()));
+      downstream.on("message", (data) => {
+        if (cut && /"method":"fs\/copy"/.test(data.toString())) {
+          cut = false;
+          downstream.terminate();
+          upstream.terminate();
+          return;
+        }
+        if (upstream.readyState === WebSocket.OPEN) upstream.send(data.toString());
+        else pending.push(data);
+      });
+      downstream.on("close", () => upstream.close());
+      upstream.on("close", () => downstream.close());
+    });
+    await new Promise((resolve) => proxy.once("listening", resolve));
+    try {
+      const url = `ws://127.0.0.1:${(proxy.address() as { port: number }).port}`;
+      const codex = client({ appServer: { url } });
+      const file = await codex.files.stage(Buffer.alloc(64 * 1024, 7), { name: "big.bin" });
+      const thread = codex.startThread({ workingDirectory: repo() });
+      model.reply(say("first"));
+      await thread.run("start the thread");
+      const error = await thread.run([{ type: "attachment", file }]).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(AttachmentError);
+      expect((error as Error).message).toMatch(/uploading big\.bin .* failed/);
+      const dir = path.join(server.codexHome, "codexkit-uploads", thread.id!, file.sha256);
+      expect(readdirSync(dir).filter((name) => name.includes(".part-"))).toHaveLength(1);
+      expect(existsSync(path.join(dir, "big.bin"))).toBe(false);
+      model.reply(say("second"));
+      expect((await thread.run([{ type: "attachment", file }])).finalResponse).toBe("second");
+      expect(readdirSync(dir)).toEqual(["big.bin"]);
+    } finally {
+      for (const connection of proxy.clients) connection.terminate();
+      await new Promise((resolve) => proxy.close(resolve));
+    }
+  });
+});
