@@ -12,8 +12,8 @@
  * a running turn is never removed under it. Persistent files stay until removed.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { createReadStream, createWriteStream } from "node:fs";
-import { lstat, mkdir, readdir, readFile, realpath, rename, rm, stat, writeFile } from "node:fs/promises";
+import { constants, createReadStream, createWriteStream } from "node:fs";
+import { chmod, copyFile, lstat, mkdir, readdir, readFile, realpath, rename, rm, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { Readable, Transform } from "node:stream";
@@ -282,13 +282,7 @@ export class FileStore {
     const pending = this.inFlight.get(key);
     if (pending) return pending;
     const staging = (async () => {
-      let stream;
-      try {
-        stream = createReadStream(real);
-      } catch (error) {
-        throw fileError(error, given, resolved);
-      }
-      const staged = await this.stageStream(stream, name, options, limit, (error) => fileError(error, given, resolved));
+      const staged = await this.stageCopy(real, name, options, limit, (error) => fileError(error, given, resolved));
       this.known.set(identity, staged.sha256);
       return staged;
     })();
@@ -297,6 +291,40 @@ export class FileStore {
       return await staging;
     } finally {
       this.inFlight.delete(key);
+    }
+  }
+
+  /**
+   * A file: the kernel copies it into a private temp file, then the copy is hashed. Hashing the
+   * copy, not the source, means the id always matches what is stored, even if the source changes.
+   */
+  private async stageCopy(real: string, name: string, options: StageOptions, limit: number, readError: (error: unknown) => Error): Promise<StagedFile> {
+    const tmp = this.tmpPath();
+    try {
+      await copyFile(real, tmp, constants.COPYFILE_EXCL);
+      await chmod(tmp, 0o600);
+    } catch (error) {
+      await rm(tmp, { force: true });
+      throw readError(error);
+    }
+    try {
+      if (options.signal?.aborted) throw abortError(options.signal);
+      const hash = createHash("sha256");
+      let head: Buffer | null = null;
+      let size = 0;
+      for await (const chunk of createReadStream(tmp, { highWaterMark: 1024 * 1024, ...(options.signal ? { signal: options.signal } : {}) }) as AsyncIterable<Buffer>) {
+        head ??= chunk.subarray(0, SNIFF_BYTES);
+        size += chunk.length;
+        // The source grew between the size check and the copy.
+        if (size > limit) throw new AttachmentError(`${name} is over the limit of ${limit} bytes`, real);
+        hash.update(chunk);
+      }
+      return (await this.commit(hash.digest("hex"), tmp, { name, head: head ?? Buffer.alloc(0), size }, options))!;
+    } catch (error) {
+      if (options.signal?.aborted) throw abortError(options.signal);
+      throw error;
+    } finally {
+      await rm(tmp, { force: true });
     }
   }
 

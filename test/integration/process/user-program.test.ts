@@ -14,6 +14,7 @@ import { REPORT, startScript, type ChildScript } from "../../helpers/child-scrip
 import { commandsIn, expectNoProcesses, processesWithEnv, waitForCommand, waitForCommandGone } from "../../helpers/processes.js";
 import { FIXTURE } from "../../helpers/mcp.js";
 import { TRANSPORTS } from "../../helpers/transports.js";
+import { listeningAppServer } from "../../helpers/remote.js";
 
 interface Setup {
   model: MockModelServer;
@@ -141,6 +142,37 @@ report("done", { text: result.content[0].text });
       await expectNoProcesses(`FIXTURE_MARK=${cwd}`, 2_000);
     } finally {
       rmSync(cwd, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("files and a remote app-server in a user's program", () => {
+  it("a script that stages and attaches files on a remote app-server and never calls close() exits by itself", async () => {
+    const model = await MockModelServer.start();
+    const server = await listeningAppServer(model);
+    const cwd = mkdtempSync(path.join(os.tmpdir(), "codexkit-work-"));
+    const filesDir = mkdtempSync(path.join(os.tmpdir(), "codexkit-files-"));
+    try {
+      model.reply(say("attached"));
+      script = startScript(
+        `
+import { Codex } from CODEXKIT_ENTRY;
+${REPORT}
+const codex = new Codex({ appServer: { url: process.env.URL }, files: { dir: process.env.FILES, ttlMs: 600000 } });
+const file = await codex.files.stage(Buffer.from("notes"), { name: "notes.txt" });
+const turn = await codex.startThread({ workingDirectory: process.env.CWD, skipGitRepoCheck: true }).run([{ type: "attachment", file }]);
+report("done", { text: turn.finalResponse });
+`,
+        { URL: server.url, FILES: filesDir, CWD: cwd },
+      );
+      expect((await script.waitFor("done")).text).toBe("attached");
+      const exit = await Promise.race([script.exited, new Promise<null>((resolve) => setTimeout(() => resolve(null), 5_000))]);
+      expect(exit, "the script was still running 5 s after its last turn (a socket or a sweep timer kept it alive)").toMatchObject({ code: 0 });
+    } finally {
+      await server.close();
+      await model.close();
+      rmSync(cwd, { recursive: true, force: true });
+      rmSync(filesDir, { recursive: true, force: true });
     }
   });
 });

@@ -74,6 +74,10 @@ describe("codex.diagnostics()", () => {
     expect(report.mcp).toEqual([{ name: "fixture", transport: "stdio", status: "ready", restarts: 0 }]);
     expect(typeof report.stderrTail).toBe("string");
     expect(report.telemetry).toEqual({ otelApi: true, tracer: "global", captureContent: false });
+    expect(report.staging).toBeNull();
+    const staged = await h.codex.files.stage(Buffer.from("diagnosed"), { name: "d.txt" });
+    expect((await h.codex.diagnostics()).staging).toMatchObject({ dir: h.codex.files.dir, files: expect.any(Number), bytes: expect.any(Number) });
+    await h.codex.files.remove(staged);
     expect(JSON.stringify(report)).not.toContain(PLANTED);
   });
 

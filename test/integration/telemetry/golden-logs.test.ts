@@ -3,7 +3,9 @@
  * an `event` (ids, pids, times normalized) must equal the checked-in ones, so any change to an
  * event's name, level, message or fields shows up in review. `UPDATE_GOLDEN=1` rewrites them.
  */
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
@@ -36,6 +38,7 @@ function normalize(entries: LogEntry[]): string[] {
       const fields: Record<string, unknown> = {};
       for (const [key, value] of Object.entries(entry.obj)) {
         if (key === "threadId" || key === "turnId" || key === "pid") fields[key] = value === null ? null : stable(key, value);
+        else if ((key === "id" || key === "sha256") && typeof value === "string" && /^[0-9a-f]{64}$/.test(value)) fields[key] = stable("sha", value);
         else if (/Ms$/.test(key)) fields[key] = typeof value === "number" ? "<ms>" : value;
         else if (/Tokens$/.test(key)) fields[key] = typeof value === "number" ? "<n>" : value;
         // How a server codexkit stopped ends (exit 0 on stdin EOF, or SIGTERM after the grace) depends on load.
@@ -85,5 +88,28 @@ describe("MCP connections: lifecycle logs", () => {
     await restarted;
     await h.codex.close();
     golden("mcp-connection", normalize(logger.entries));
+  });
+});
+
+describe("staged files: lifecycle logs", () => {
+  it("match the golden file for staging, a re-stage, an attachment, a removal and close()", async () => {
+    const logger = recordingLogger();
+    h = await harness("app-server", { logger });
+    const files = mkdtempSync(path.join(os.tmpdir(), "codexkit-golden-files-"));
+    try {
+      const codex = h.client({ logger, files: { dir: files } });
+      const notes = await codex.files.stage(Buffer.from("golden notes\n"), { name: "notes.txt" });
+      await codex.files.stage(Buffer.from("golden notes\n"), { name: "notes.txt" });
+      const kept = await codex.files.stage(Buffer.from("kept"), { name: "kept.txt", persistent: true });
+      h.model.reply(say("ok"));
+      const thread = codex.startThread({ skipGitRepoCheck: true, workingDirectory: h.cwd });
+      await thread.run([{ type: "attachment", file: notes }]);
+      await thread.attachments();
+      await codex.files.remove(kept);
+      await codex.close();
+      golden("files", normalize(logger.entries).filter((line) => line.includes('"event":"file.')));
+    } finally {
+      rmSync(files, { recursive: true, force: true });
+    }
   });
 });
