@@ -56,9 +56,11 @@ describe.each(TRANSPORTS)("%s transport: attachments", (transport) => {
     );
     expect(await codex.files.owners(image)).toEqual([{ threadId: thread.id, archived: false }]);
 
-    // A new client on the same CODEX_HOME and store sees the same records after resume.
+    // A new client on the same CODEX_HOME and store sees the same records after resume, and the persistent files.
+    const kept = await codex.files.stage(Buffer.from("kept across clients"), { name: "kept.txt", persistent: true });
     await codex.close();
     const again = h.client({ files: { dir: filesDir } });
+    expect((await again.files.list()).map((f) => f.id)).toEqual([kept.id]);
     const resumed = again.resumeThread(thread.id!, { skipGitRepoCheck: true, workingDirectory: h.cwd });
     expect((await resumed.attachments()).map((a) => a.fileId).sort()).toEqual([image.id, notes.id].sort());
   });
