@@ -160,6 +160,22 @@ export class TurnTelemetry {
     return outcome;
   }
 
+  /** Runs `fn` in a span named `name` under the turn's span (uploads and other work done for the turn). */
+  async inSpan<T>(name: string, attributes: Attributes, fn: () => Promise<T>): Promise<T> {
+    const span = this.telemetry.startSpan(name, { kind: SpanKind.INTERNAL, startTime: now() }, this.context);
+    this.telemetry.set(span, attributes);
+    try {
+      return await this.telemetry.run(this.telemetry.contextWith(this.context, span), fn);
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      this.telemetry.set(span, { [GENERAL.ERROR_TYPE]: typeof code === "string" ? code : (error as Error).name });
+      span.setStatus({ code: SpanStatusCode.ERROR, message: this.telemetry.redact((error as Error).message ?? String(error)) });
+      throw error;
+    } finally {
+      span.end(now());
+    }
+  }
+
   /** A retry: an event on the turn's span, and a span over the backoff; call the result when the wait is over. */
   retry(info: { attempt: number; maxAttempts: number; delayMs: number; error: CodexError }): () => void {
     this.attempts = info.attempt + 1;

@@ -27,6 +27,8 @@ export class TurnFiles {
   constructor(
     private readonly store: FileStore,
     private readonly place?: PlaceFile,
+    /** Runs an upload in a span under the turn's. */
+    private readonly traced: <T>(name: string, attributes: Record<string, string | number | boolean>, fn: () => Promise<T>) => Promise<T> = (_name, _attributes, fn) => fn(),
   ) {}
 
   /** The input with its attachments resolved and leased. */
@@ -45,7 +47,8 @@ export class TurnFiles {
     if (isModelImage(file.mimeType) && file.size <= INLINE_IMAGE_LIMIT) {
       return { type: "image", imageUrl: `data:${file.mimeType};base64,${(await readFile(file.path)).toString("base64")}` };
     }
-    const where = this.place ? await this.place(call.threadId, file) : file.path;
+    const place = this.place;
+    const where = place ? await this.traced("codexkit.file.upload", { "codexkit.file.id": file.id, "codexkit.file.size": file.size }, () => place(call.threadId, file)) : file.path;
     return { type: "text", text: `File ${file.name} (${file.mimeType}, ${file.size} bytes): ${where}` };
   };
 

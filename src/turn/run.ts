@@ -96,7 +96,9 @@ export async function* runTurn(plan: TurnPlan): AsyncGenerator<ThreadEvent, void
     input: plan.input.parts,
   });
   const record = new TurnRecord(plan, services);
-  const files = new TurnFiles(services.files, plan.transport.placeFile?.bind(plan.transport));
+  // Only a transport that runs codex elsewhere moves files; here codex reads them in place.
+  const place = plan.transport.remote ? plan.transport.placeFile?.bind(plan.transport) : undefined;
+  const files = new TurnFiles(services.files, place, (name, attributes, fn) => telemetry.inSpan(name, attributes, fn));
   try {
     const input = await files.resolveInput(plan.input);
     for await (const event of attempts({ ...plan, input }, telemetry, record, files)) {

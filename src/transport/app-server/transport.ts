@@ -113,7 +113,7 @@ export class AppServerTransport implements Transport {
       turn.threadId = threadId;
       this.throwIfStopped(turn, signal);
       // On another machine, codex reads the turn's attachments from its own copies.
-      if (this.remote) request = { ...request, input: await this.onHost(server, threadId, request.input) };
+      if (this.remote) request = { ...request, input: await this.onHost(server, threadId, request.input, host) };
       this.throwIfStopped(turn, signal);
       const startedEvent: TransportEvent = { type: "thread.started", thread_id: threadId };
       host.observe(startedEvent);
@@ -146,7 +146,7 @@ export class AppServerTransport implements Transport {
       });
       turn.startSent = true;
       try {
-        const steers = this.remote ? await Promise.all(turn.steers.map((steer) => this.onHost(server, threadId, steer))) : turn.steers;
+        const steers = this.remote ? await Promise.all(turn.steers.map((steer) => this.onHost(server, threadId, steer, host))) : turn.steers;
         const started = await server.call("turn/start", turnStartParams(threadId, request, steers), TurnResult, traced(request));
         turn.markStarted(started.turn.id);
       } catch (error) {
@@ -203,7 +203,7 @@ export class AppServerTransport implements Transport {
     }
     const turnId = await turn.started;
     if (turn.isEnded) throw new ThreadStateError("cannot steer: the turn has ended");
-    const placed = this.remote && turn.server && turn.threadId ? await this.onHost(turn.server, turn.threadId, input) : input;
+    const placed = this.remote && turn.server && turn.threadId ? await this.onHost(turn.server, turn.threadId, input, turn.host) : input;
     await turn.server!.call("turn/steer", { threadId, expectedTurnId: turnId, input: toUserInput(placed) }, undefined, turn.trace ? { trace: turn.trace } : undefined);
   }
 
@@ -264,11 +264,14 @@ export class AppServerTransport implements Transport {
   }
 
   /** `input` with each attachment's path replaced by its verified copy on the agent's host. */
-  private async onHost(server: AppServer, threadId: string, input: NormalizedInput): Promise<NormalizedInput> {
+  private async onHost(server: AppServer, threadId: string, input: NormalizedInput, host: TurnHost): Promise<NormalizedInput> {
     if (input.attachments.length === 0) return input;
     const root = uploadRoot(server, this.ctx.options.appServer?.uploadDir);
     const moved = new Map<string, string>();
-    for (const file of input.attachments) moved.set(file.path, await placeOnHost(server, root, threadId, file, this.ctx.logger));
+    for (const file of input.attachments) {
+      const place = () => placeOnHost(server, root, threadId, file, this.ctx.logger);
+      moved.set(file.path, await host.traced("codexkit.file.upload", { "codexkit.file.id": file.id, "codexkit.file.size": file.size }, place));
+    }
     const swap = (paths: string[]): string[] => paths.map((p) => moved.get(p) ?? p);
     return { ...input, images: swap(input.images), files: swap(input.files) };
   }

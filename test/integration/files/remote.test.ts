@@ -17,6 +17,7 @@ import { MockModelServer, callTool, inputItems, runCommand, say } from "../../..
 import { PNG } from "../../helpers/fixtures.js";
 import { recordingLogger } from "../../helpers/logger.js";
 import { listeningAppServer, type ListeningAppServer } from "../../helpers/remote.js";
+import { otelCapture } from "../../helpers/otel.js";
 
 let model: MockModelServer;
 let server: ListeningAppServer;
@@ -55,7 +56,8 @@ describe("a remote app-server", () => {
     model = await MockModelServer.start();
     server = await listeningAppServer(model);
     const logger = recordingLogger();
-    const codex = client({ tools: [add], logger });
+    const otel = otelCapture();
+    const codex = client({ tools: [add], logger, tracer: otel.tracerProvider.getTracer("codexkit") });
     const cwd = repo();
     const thread = codex.startThread({ workingDirectory: cwd });
     model.reply(say("hello from afar"));
@@ -80,6 +82,11 @@ describe("a remote app-server", () => {
     expect(body).toContain(`@${hostNotes}`);
     expect(body).not.toContain(notes.path);
     expect((await thread.attachments()).map((a) => a.fileId).sort()).toEqual([image.id, notes.id].sort());
+    const uploadSpans = otel.named("codexkit.file.upload");
+    expect(uploadSpans.map((span) => span.attributes["codexkit.file.id"]).sort()).toEqual([image.id, notes.id].sort());
+    const agent = otel.named("invoke_agent codex").at(-1)!;
+    expect(uploadSpans.every((span) => span.parentSpanContext?.spanId === agent.spanContext().spanId)).toBe(true);
+    await otel.shutdown();
 
     // The same content for another thread: copied on the host, not uploaded again.
     const second = codex.startThread({ workingDirectory: cwd });
