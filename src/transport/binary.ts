@@ -38,27 +38,39 @@ const PACKAGES: Record<string, string> = {
 
 const cache = new Map<string, ResolvedBinary>();
 
+/** Which build of codex to look for (the running platform, unless a test says otherwise). */
+export interface BinaryTarget {
+  platform: NodeJS.Platform | string;
+  arch: string;
+}
+
+/** The platform package and target triple of every platform `@openai/codex` ships a build for. */
+export function platformPackage(target: BinaryTarget): { triple: string; packageName: string } | null {
+  const triple = TRIPLES[`${target.platform}-${target.arch}`];
+  return triple ? { triple, packageName: PACKAGES[triple]! } : null;
+}
+
 /** Resolves the codex binary, or throws `CodexNotFoundError` listing every place it looked. */
-export function resolveCodexBinary(override?: string, from: string = import.meta.url): ResolvedBinary {
+export function resolveCodexBinary(override?: string, from: string = import.meta.url, target: BinaryTarget = { platform: process.platform, arch: process.arch }): ResolvedBinary {
   if (override) {
     if (!isFile(override)) {
       throw new CodexNotFoundError(`codexPathOverride points to ${override}, which is not a file`, [override]);
     }
     return { executable: override, pathDirs: [], source: "codexPathOverride" };
   }
-  const key = `${process.platform}-${process.arch}`;
+  const key = `${target.platform}-${target.arch}`;
   const cacheKey = `${key} ${from}`;
   const cached = cache.get(cacheKey);
   if (cached && !isFile(cached.executable)) cache.delete(cacheKey);
   else if (cached) return cached;
   const triple = TRIPLES[key];
   if (!triple) {
-    throw new CodexNotFoundError(`codex has no build for ${process.platform} (${process.arch}); set codexPathOverride`, []);
+    throw new CodexNotFoundError(`codex has no build for ${target.platform} (${target.arch}); set codexPathOverride`, []);
   }
-  const platformPackage = PACKAGES[triple]!;
+  const packageName = PACKAGES[triple]!;
   const searched: string[] = [];
-  for (const vendorRoot of vendorRoots(platformPackage, from, searched)) {
-    const found = inVendorRoot(vendorRoot, triple, searched, platformPackage);
+  for (const vendorRoot of vendorRoots(packageName, from, searched)) {
+    const found = inVendorRoot(vendorRoot, triple, searched, packageName, target.platform === "win32");
     if (found) {
       cache.set(cacheKey, found);
       return found;
@@ -92,8 +104,8 @@ function vendorRoots(platformPackage: string, from: string, searched: string[]):
   return roots;
 }
 
-function inVendorRoot(vendorRoot: string, triple: string, searched: string[], source: string): ResolvedBinary | null {
-  const exe = process.platform === "win32" ? "codex.exe" : "codex";
+function inVendorRoot(vendorRoot: string, triple: string, searched: string[], source: string, windows: boolean): ResolvedBinary | null {
+  const exe = windows ? "codex.exe" : "codex";
   const packageRoot = path.join(vendorRoot, triple);
   const current = path.join(packageRoot, "bin", exe);
   searched.push(current);

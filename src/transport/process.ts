@@ -8,7 +8,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { CodexError, CodexExitError, CodexSpawnError, type Redactor } from "../errors/index.js";
 import { LineDecoder } from "./line-decoder.js";
 import { registerForExit } from "./exit-hooks.js";
-import { descendantsOf, killAll } from "./process-tree.js";
+import { descendantsOf, killAll, signalTree } from "./process-tree.js";
 import { StderrTail } from "./stderr-tail.js";
 import type { ProcessKind, Recorder } from "../diagnostics/index.js";
 
@@ -231,8 +231,8 @@ export class CodexProcess {
     if (pid === undefined || !this.running) return;
     if (signal === "SIGKILL") killAll(descendantsOf(pid));
     try {
-      if (IS_WINDOWS) this.child.kill(signal);
-      else process.kill(-pid, signal);
+      // Unix: the whole process group; Windows: the whole tree (taskkill /T /F).
+      signalTree(pid, signal);
     } catch {
       try {
         this.child.kill(signal);

@@ -155,3 +155,37 @@ describe("resolveCodexBinary", () => {
     });
   });
 });
+
+describe("resolveCodexBinary on every platform @openai/codex ships", () => {
+  const TARGETS = [
+    { platform: "linux", arch: "x64", triple: "x86_64-unknown-linux-musl", pkg: "@openai/codex-linux-x64", exe: "codex" },
+    { platform: "linux", arch: "arm64", triple: "aarch64-unknown-linux-musl", pkg: "@openai/codex-linux-arm64", exe: "codex" },
+    { platform: "android", arch: "arm64", triple: "aarch64-unknown-linux-musl", pkg: "@openai/codex-linux-arm64", exe: "codex" },
+    { platform: "darwin", arch: "x64", triple: "x86_64-apple-darwin", pkg: "@openai/codex-darwin-x64", exe: "codex" },
+    { platform: "darwin", arch: "arm64", triple: "aarch64-apple-darwin", pkg: "@openai/codex-darwin-arm64", exe: "codex" },
+    { platform: "win32", arch: "x64", triple: "x86_64-pc-windows-msvc", pkg: "@openai/codex-win32-x64", exe: "codex.exe" },
+    { platform: "win32", arch: "arm64", triple: "aarch64-pc-windows-msvc", pkg: "@openai/codex-win32-arm64", exe: "codex.exe" },
+  ];
+
+  it.each(TARGETS)("$platform-$arch: finds $pkg/vendor/$triple/bin/$exe and its helper directory", ({ platform, arch, triple, pkg, exe }) => {
+    const root = tempDir();
+    writeJson(path.join(root, "node_modules/@openai/codex/package.json"), { name: "@openai/codex", version: "0.0.0" });
+    writeJson(path.join(root, "node_modules", pkg, "package.json"), { name: pkg, version: "0.0.0" });
+    const vendor = path.join(root, "node_modules", pkg, "vendor", triple);
+    writeExecutable(path.join(vendor, "bin", exe));
+    mkdirSync(path.join(vendor, "codex-path"));
+    const from = pathToFileURL(path.join(root, "x.js")).href;
+    expect(binary.platformPackage({ platform, arch })).toEqual({ triple, packageName: pkg });
+    expect(binary.resolveCodexBinary(undefined, from, { platform, arch })).toEqual({
+      executable: path.join(vendor, "bin", exe),
+      pathDirs: [path.join(vendor, "codex-path")],
+      source: pkg,
+    });
+  });
+
+  it("names an unsupported platform and the way out", () => {
+    expect(binary.platformPackage({ platform: "freebsd", arch: "x64" })).toBeNull();
+    const error = expectNotFound(() => binary.resolveCodexBinary(undefined, import.meta.url, { platform: "freebsd", arch: "x64" }));
+    expect(error.message).toMatch(/no build for freebsd \(x64\); set codexPathOverride/);
+  });
+});
