@@ -47,7 +47,7 @@ export type StreamedTurn = {
 /** Alias for `StreamedTurn`, as in the official SDK. */
 export type RunStreamedResult = StreamedTurn;
 
-/** Gives a `Thread` the transport of its client without exposing it publicly. */
+/** @internal Gives a `Thread` the transport of its client without exposing it publicly. */
 export interface ThreadHost {
   transport(): Transport;
   /** The client's shared services a turn needs. */

@@ -1,8 +1,9 @@
 /**
- * Drop-in parity: runs the same scripted scenario through @openai/codex-sdk and through
- * codexkit's exec transport (same pinned binary, each with its own mock model and CODEX_HOME) and
+ * Drop-in parity: runs the same scripted scenario through @openai/codex-sdk and through each of
+ * codexkit's transports (same pinned binary, each with its own mock model and CODEX_HOME) and
  * compares the event streams after normalizing what legitimately differs: thread ids, and usage
- * (codexkit reports per-turn usage on purpose).
+ * (codexkit reports per-turn usage on purpose). The app-server stream is also compared after
+ * removing what the README lists as its additions (token deltas, turn ids, codex's own item ids).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -50,7 +51,10 @@ export const scenarios: Scenario[] = [
 
 type AnyEvent = Record<string, unknown> & { type: string };
 
-async function runWith(kind: "official" | "codexkit", scenario: Scenario): Promise<AnyEvent[]> {
+/** Who runs a scenario. */
+export type Runner = "official" | "codexkit" | "codexkit-app-server";
+
+async function runWith(kind: Runner, scenario: Scenario): Promise<AnyEvent[]> {
   const model = await MockModelServer.start();
   const cwd = mkdtempSync(path.join(os.tmpdir(), "codexkit-parity-"));
   const options = { ...model.codexOptions(), codexPathOverride: resolveCodexBinary().executable };
@@ -65,7 +69,7 @@ async function runWith(kind: "official" | "codexkit", scenario: Scenario): Promi
         clients.push({});
         return c as never;
       }
-      const c = new Codex({ ...options, transport: "exec" });
+      const c = new Codex({ ...options, transport: kind === "codexkit-app-server" ? "app-server" : "exec" });
       clients.push(c);
       return c as never;
     };
@@ -75,6 +79,8 @@ async function runWith(kind: "official" | "codexkit", scenario: Scenario): Promi
     let thread = client.startThread(threadOptions) as T;
     for (const [index, turn] of scenario.turns.entries()) {
       if (index > 0 && scenario.resumeFromNewClient) {
+        // As a new process would: the old client is gone (app-server allows one writer per thread).
+        await clients.at(-1)?.close?.();
         client = make();
         thread = client.resumeThread(thread.id!, threadOptions) as T;
       }
@@ -114,9 +120,38 @@ export function normalize(events: AnyEvent[]): AnyEvent[] {
   });
 }
 
-/** Runs one scenario both ways. */
+/**
+ * Also removes what the app-server transport adds by design (README, "deliberate differences"):
+ * `item.delta` events, `turnId` on turn events, and codex's own item ids (numbered by first use).
+ */
+export function transportNeutral(events: AnyEvent[]): AnyEvent[] {
+  // exec numbers items per process (per turn); app-server ids are unique in the thread: number per turn.
+  let itemIds = new Map<string, string>();
+  return normalize(events)
+    .filter((event) => event.type !== "item.delta")
+    .map((event) => {
+      if (event.type === "thread.started") itemIds = new Map();
+      const copy = { ...event };
+      delete copy.turnId;
+      const item = copy.item as { id?: string } | undefined;
+      if (item && typeof item.id === "string") {
+        if (!itemIds.has(item.id)) itemIds.set(item.id, `item-${itemIds.size + 1}`);
+        copy.item = { ...item, id: itemIds.get(item.id) };
+      }
+      return copy;
+    });
+}
+
+/** Runs one scenario both ways (the official SDK and codexkit's exec transport). */
 export async function compare(scenario: Scenario): Promise<{ official: AnyEvent[]; codexkit: AnyEvent[] }> {
   const official = normalize(await runWith("official", scenario));
   const codexkit = normalize(await runWith("codexkit", scenario));
   return { official, codexkit };
+}
+
+/** Runs one scenario on the official SDK and on codexkit's app-server transport, both made transport-neutral. */
+export async function compareAppServer(scenario: Scenario): Promise<{ official: AnyEvent[]; appServer: AnyEvent[] }> {
+  const official = transportNeutral(await runWith("official", scenario));
+  const appServer = transportNeutral(await runWith("codexkit-app-server", scenario));
+  return { official, appServer };
 }

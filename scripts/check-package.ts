@@ -1,0 +1,57 @@
+/**
+ * `npm run check:package`: packs the package as npm would publish it, and checks the tarball:
+ * publint (package.json fields, exports, files) and @arethetypeswrong/cli (the types resolve for
+ * every consumer resolution mode that matters), that the type-only protocol files ship no `.js`,
+ * and that nothing but `dist/` and the docs is in it. Prints the tarball's size and file count.
+ * Stops at the first failure (exit code 1).
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+const root = path.resolve(import.meta.dirname, "..");
+const out = mkdtempSync(path.join(os.tmpdir(), "codexkit-pack-"));
+const npx = process.platform === "win32" ? "npx.cmd" : "npx";
+const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+
+function step(name: string, fn: () => void): void {
+  const started = performance.now();
+  try {
+    fn();
+  } catch (error) {
+    console.error(`check:package: ${name} failed`);
+    const output = (error as { stdout?: Buffer | string; stderr?: Buffer | string }).stdout?.toString() ?? "";
+    if (output) console.error(output);
+    rmSync(out, { recursive: true, force: true });
+    process.exit(1);
+  }
+  console.log(`check:package: ${name} ok (${Math.round(performance.now() - started)} ms)`);
+}
+
+let tarball = "";
+step("npm pack", () => {
+  const report = JSON.parse(execFileSync(npm, ["pack", "--json", "--pack-destination", out], { cwd: root, encoding: "utf8", shell: process.platform === "win32" })) as Array<{
+    filename: string;
+    size: number;
+    unpackedSize: number;
+    entryCount: number;
+    files: Array<{ path: string }>;
+  }>;
+  const pack = report[0]!;
+  tarball = path.join(out, pack.filename);
+  const stray = pack.files.filter((f) => !/^(dist\/|README\.md$|CHANGELOG\.md$|package\.json$|LICENSE)/.test(f.path));
+  if (stray.length > 0) throw Object.assign(new Error("stray files"), { stdout: `files outside dist/: ${stray.map((f) => f.path).join(", ")}` });
+  const generatedJs = pack.files.filter((f) => f.path.includes("protocol/generated/") && f.path.endsWith(".js") && !f.path.endsWith("/version.js"));
+  if (generatedJs.length > 0) throw Object.assign(new Error("generated js"), { stdout: `type-only protocol files shipped as .js: ${generatedJs.length}` });
+  if (!pack.files.some((f) => f.path === "dist/cli/main.js")) throw Object.assign(new Error("no cli"), { stdout: "the codexkit command (dist/cli/main.js) is missing: run npm run build first" });
+  console.log(`check:package: ${pack.filename}: ${(pack.size / 1024).toFixed(1)} KiB packed, ${(pack.unpackedSize / 1024).toFixed(1)} KiB unpacked, ${pack.entryCount} files`);
+});
+step("publint", () => {
+  execFileSync(npx, ["publint", "run", tarball, "--strict"], { cwd: root, stdio: "pipe", shell: process.platform === "win32" });
+});
+step("@arethetypeswrong/cli", () => {
+  // ESM only by design: the CommonJS `require` modes are not a target.
+  execFileSync(npx, ["attw", tarball, "--profile", "esm-only", "--format", "ascii"], { cwd: root, stdio: "pipe", shell: process.platform === "win32" });
+});
+rmSync(out, { recursive: true, force: true });
