@@ -12,7 +12,7 @@ export type {
   TurnRequest,
 } from "./types.js";
 export { ExecTransport } from "./exec/transport.js";
-export { codexVersion, resolveCodexBinary, type ResolvedBinary } from "./binary.js";
+export { codexVersion, platformPackage, resolveCodexBinary, type BinaryTarget, type ResolvedBinary } from "./binary.js";
 export { CodexProcess, DEFAULT_KILL_GRACE_MS, stderrSummary, type ExitInfo, type SpawnSpec } from "./process.js";
 export { LineDecoder, parseJsonLine, excerpt, DEFAULT_MAX_LINE_BYTES } from "./line-decoder.js";
 export { StderrTail } from "./stderr-tail.js";
