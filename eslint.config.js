@@ -2,7 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "src/transport/app-server/protocol/generated/**"] },
+  { ignores: ["docs/**", "coverage/**", "dist/**", "node_modules/**", "src/transport/app-server/protocol/generated/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -9,6 +9,7 @@ import type { ThreadItem } from "./items.js";
 
 /** Emitted when a new thread is started, as the first event. */
 export type ThreadStartedEvent = {
+  /** Discriminant: a thread started. */
   type: "thread.started";
   /** The identifier of the new thread. Can be used to resume the thread later. */
   thread_id: string;
@@ -16,6 +17,7 @@ export type ThreadStartedEvent = {
 
 /** Emitted when a turn starts: everything until `turn.completed`/`turn.failed` belongs to it. */
 export type TurnStartedEvent = {
+  /** Discriminant: a turn started. */
   type: "turn.started";
   /** The turn's id, when the transport knows it (app-server). codexkit addition. */
   turnId?: string;
@@ -40,7 +42,9 @@ export type Usage = {
  * passes through codex exec's running total; see the README on this deliberate difference).
  */
 export type TurnCompletedEvent = {
+  /** Discriminant: a turn completed. */
   type: "turn.completed";
+  /** The tokens this turn used. */
   usage: Usage;
   /** The turn's id, when the transport knows it (app-server). codexkit addition. */
   turnId?: string;
@@ -48,6 +52,7 @@ export type TurnCompletedEvent = {
 
 /** Fatal error of a turn. */
 export type ThreadError = {
+  /** What went wrong. */
   message: string;
   /** Structured failure details, when the transport reports them (app-server). codexkit addition. */
   codexErrorInfo?: unknown;
@@ -55,7 +60,9 @@ export type ThreadError = {
 
 /** Indicates that a turn failed with an error. */
 export type TurnFailedEvent = {
+  /** Discriminant: a turn failed. */
   type: "turn.failed";
+  /** Why the turn failed. */
   error: ThreadError;
   /** The turn's id, when the transport knows it. codexkit addition. */
   turnId?: string;
@@ -67,6 +74,7 @@ export type TurnFailedEvent = {
  * follows for the next attempt.
  */
 export type TurnRetryingEvent = {
+  /** Discriminant: a turn is retried. */
   type: "turn.retrying";
   /** The attempt that failed (1 for the first). */
   attempt: number;
@@ -75,24 +83,33 @@ export type TurnRetryingEvent = {
   /** How long codexkit waits before the next attempt. */
   delayMs: number;
   /** Why the attempt failed, with the code of the error `run()` would have thrown. */
-  error: ThreadError & { code: CodexErrorCode };
+  error: ThreadError & {
+    /** The code of the error `run()` would have thrown. */
+    code: CodexErrorCode;
+  };
 };
 
 /** Emitted when a new item is added to the thread; typically "in progress" at first. */
 export type ItemStartedEvent = {
+  /** Discriminant: an item started. */
   type: "item.started";
+  /** The item as it starts. */
   item: ThreadItem;
 };
 
 /** Emitted when an item is updated. */
 export type ItemUpdatedEvent = {
+  /** Discriminant: an item changed. */
   type: "item.updated";
+  /** The item as it is now. */
   item: ThreadItem;
 };
 
 /** Signals that an item has reached a terminal state: success or failure. */
 export type ItemCompletedEvent = {
+  /** Discriminant: an item completed. */
   type: "item.completed";
+  /** The item in its final state. */
   item: ThreadItem;
 };
 
@@ -101,28 +118,39 @@ export type ItemDeltaKind = "agent_message" | "reasoning" | "command_output";
 
 /** Incremental content of an item while it streams (codexkit addition, app-server). */
 export type ItemDeltaEvent = {
+  /** Discriminant: an item's content grew. */
   type: "item.delta";
+  /** The id of the item the delta extends. */
   itemId: string;
+  /** Which part of the item the delta extends. */
   kind: ItemDeltaKind;
+  /** The text to append. */
   delta: string;
 };
 
 /** An error reported by the event stream itself (codex also uses it for non-fatal notices). */
 export type ThreadErrorEvent = {
+  /** Discriminant: a stream error. */
   type: "error";
+  /** The error message. */
   message: string;
 };
 
 /** codex asked for an approval; codexkit is asking your `onApproval` (app-server). */
 export type ApprovalRequestedEvent = {
+  /** Discriminant: an approval was asked for. */
   type: "approval.requested";
+  /** What codex asks to approve. */
   request: ApprovalRequest;
 };
 
 /** An approval was decided and answered to codex. */
 export type ApprovalResolvedEvent = {
+  /** Discriminant: an approval was answered. */
   type: "approval.resolved";
+  /** What codex asked to approve. */
   request: ApprovalRequest;
+  /** The answer sent to codex. */
   decision: ApprovalDecision;
   /** Who decided: your handler, or the fallback that stood in (no handler, timeout, error, invalid answer). */
   source: ApprovalDecisionSource;

@@ -14,6 +14,7 @@ export type {
   Input,
   ModelReasoningEffort,
   OutputSchema,
+  RemoteAppServerOptions,
   SandboxMode,
   ThreadOptions,
   TransportKind,
@@ -43,6 +44,7 @@ export {
   type BeforeToolCallResult,
   type ToolCallInfo,
   type ToolCallOutcomeInfo,
+  type ToolFileItem,
 } from "./tools/index.js";
 export {
   approvalRules,
@@ -54,6 +56,7 @@ export {
   type ApprovalHandler,
   type ApprovalPattern,
   type ApprovalRequest,
+  type ApprovalRequestBase,
   type ApprovalRulesOptions,
   type CommandAction,
   type CommandApprovalRequest,
@@ -93,6 +96,7 @@ export {
   REDACTED,
   isCodexError,
   type CodexErrorCode,
+  type CodexErrorOptions,
   type CodexErrorInfo,
   type TurnFailure,
 } from "./errors/index.js";
@@ -122,9 +126,26 @@ export {
   type McpToolPattern,
   type McpToolResult,
   type McpToolsOptions,
+  type StatusListener as McpStatusListener,
+  type ToolsListener as McpToolsListener,
 } from "./mcp/index.js";
 export { LOG_EVENTS, type LogEventName } from "./log-events.js";
 export type { Diagnostics, ErrorReport, McpConnectionReport, ProcessKind, ProcessReport, RunningTurnReport } from "./diagnostics/index.js";
-export { CODEXKIT, GEN_AI, GENERAL, METRIC, SPAN, type OtelMeter, type OtelTracer } from "./telemetry/index.js";
+export {
+  CODEXKIT,
+  GEN_AI,
+  GENERAL,
+  METRIC,
+  SPAN,
+  type AttributeValue,
+  type Attributes,
+  type OtelHistogram,
+  type OtelMeter,
+  type OtelSpan,
+  type OtelSpanContext,
+  type OtelSpanOptions,
+  type OtelTracer,
+} from "./telemetry/index.js";
+export type { SchemaIssue } from "./schema/index.js";
 export { CODEXKIT_VERSION } from "./version.js";
 export { CodexFiles, type AttachmentInput, type FileOwner, type FilesOptions, type StagedFile, type StageOptions, type StageSource, type ThreadAttachment } from "./files/index.js";

@@ -9,33 +9,103 @@ import type { Logger } from "./logger.js";
 /** Every lifecycle step codexkit logs, with its level, message and fields. */
 export const LOG_EVENTS = {
   /** A child process started. Fields: kind (app-server | exec | mcp), pid, label. */
-  "process.spawn": { level: "debug", msg: "process started" },
+  "process.spawn": {
+    /** The level it is logged at. */
+    level: "debug",
+    /** The message it is logged with. */
+    msg: "process started",
+  },
   /** A child process ended. Fields: kind, pid, label, exitCode, signal, uptimeMs, expected (codexkit stopped it). */
-  "process.exit": { level: "debug", msg: "process exited" },
+  "process.exit": {
+    /** The level it is logged at. */
+    level: "debug",
+    /** The message it is logged with. */
+    msg: "process exited",
+  },
   /** The app-server died and a new one replaces it. Fields: pid, restarts. */
-  "process.restart": { level: "info", msg: "codex app-server restarted" },
+  "process.restart": {
+    /** The level it is logged at. */
+    level: "info",
+    /** The message it is logged with. */
+    msg: "codex app-server restarted",
+  },
   /** A turn began. Fields: threadId (null for a new thread), transport. */
-  "turn.start": { level: "info", msg: "turn started" },
+  "turn.start": {
+    /** The level it is logged at. */
+    level: "info",
+    /** The message it is logged with. */
+    msg: "turn started",
+  },
   /** A turn ended. Fields: threadId, turnId, transport, outcome (completed | failed | aborted), code, durationMs, attempts, inputTokens, outputTokens. */
-  "turn.end": { level: "info", msg: "turn ended" },
+  "turn.end": {
+    /** The level it is logged at. */
+    level: "info",
+    /** The message it is logged with. */
+    msg: "turn ended",
+  },
   /** A failed attempt is retried. Fields: threadId, attempt, maxAttempts, delayMs, code. */
-  "turn.retry": { level: "info", msg: "retrying the turn" },
+  "turn.retry": {
+    /** The level it is logged at. */
+    level: "info",
+    /** The message it is logged with. */
+    msg: "retrying the turn",
+  },
   /** A codexkit tool call ended. Fields: threadId, turnId, callId, tool, outcome (success | error | vetoed), durationMs. */
-  "tool.call": { level: "debug", msg: "tool call ended" },
+  "tool.call": {
+    /** The level it is logged at. */
+    level: "debug",
+    /** The message it is logged with. */
+    msg: "tool call ended",
+  },
   /** An approval was decided. Fields: threadId, turnId, kind, decision, source, waitMs. */
-  "approval.decision": { level: "info", msg: "approval decided" },
+  "approval.decision": {
+    /** The level it is logged at. */
+    level: "info",
+    /** The message it is logged with. */
+    msg: "approval decided",
+  },
   /** An MCP server codexkit connects to changed state. Fields: server, state, restarts, pid, code. */
-  "mcp.state": { level: "info", msg: "MCP server state changed" },
+  "mcp.state": {
+    /** The level it is logged at. */
+    level: "info",
+    /** The message it is logged with. */
+    msg: "MCP server state changed",
+  },
   /** A user hook threw. Fields: hook, threadId, error. */
-  "hook.error": { level: "warn", msg: "a hook threw" },
+  "hook.error": {
+    /** The level it is logged at. */
+    level: "warn",
+    /** The message it is logged with. */
+    msg: "a hook threw",
+  },
   /** A file was staged. Fields: id, sha256, size, mimeType, persistent, existing. */
-  "file.staged": { level: "debug", msg: "file staged" },
+  "file.staged": {
+    /** The level it is logged at. */
+    level: "debug",
+    /** The message it is logged with. */
+    msg: "file staged",
+  },
   /** Staged files were removed. Fields: count, bytes, reason (ttl | close | startup | remove). */
-  "file.swept": { level: "debug", msg: "staged files removed" },
+  "file.swept": {
+    /** The level it is logged at. */
+    level: "debug",
+    /** The message it is logged with. */
+    msg: "staged files removed",
+  },
   /** A staged file was uploaded to a remote app-server. Fields: id, threadId, bytes, existing. */
-  "file.uploaded": { level: "debug", msg: "file uploaded" },
+  "file.uploaded": {
+    /** The level it is logged at. */
+    level: "debug",
+    /** The message it is logged with. */
+    msg: "file uploaded",
+  },
   /** A staged file was attached to a thread. Fields: id, threadId, created. */
-  "file.attached": { level: "debug", msg: "file attached" },
+  "file.attached": {
+    /** The level it is logged at. */
+    level: "debug",
+    /** The message it is logged with. */
+    msg: "file attached",
+  },
 } as const satisfies Record<string, { level: keyof Logger; msg: string }>;
 
 /** A lifecycle event name. */

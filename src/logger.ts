@@ -1,8 +1,12 @@
 /** A structured logger: pino's `(obj, msg)` calling convention, so a pino logger fits as is. */
 export interface Logger {
+  /** Logs the fields `obj` and the message `msg` at debug level. */
   debug(obj: Record<string, unknown>, msg?: string): void;
+  /** Logs the fields `obj` and the message `msg` at info level. */
   info(obj: Record<string, unknown>, msg?: string): void;
+  /** Logs the fields `obj` and the message `msg` at warn level. */
   warn(obj: Record<string, unknown>, msg?: string): void;
+  /** Logs the fields `obj` and the message `msg` at error level. */
   error(obj: Record<string, unknown>, msg?: string): void;
 }
 

@@ -36,11 +36,13 @@ export type RetrySetting = RetryOptions | false;
 export interface RetryInfo {
   /** The attempt that failed (1 for the first). */
   attempt: number;
+  /** Attempts in all, the first included. */
   maxAttempts: number;
   /** How long codexkit waits before the next attempt. */
   delayMs: number;
   /** Why the attempt failed. */
   error: CodexError;
+  /** The thread the turn runs in. */
   threadId: string;
 }
 
@@ -165,17 +167,27 @@ export type CyberAccessProgram = "standard" | "daybreak_blue" | "daybreak_red";
 
 /** Options of a thread; they apply to each of its turns. */
 export type ThreadOptions = {
+  /** The model to use (default: codex's configured model). */
   model?: string;
   /** Source classification applied when this thread is first created. */
   threadSource?: string;
+  /** The sandbox for model-generated commands (default: `sandbox_mode` from the client's config, else `read-only`). */
   sandboxMode?: SandboxMode;
+  /** The directory the agent works in (default: `process.cwd()`). */
   workingDirectory?: string;
+  /** Run even when the working directory is not inside a git repository. */
   skipGitRepoCheck?: boolean;
+  /** Reasoning effort for models that support it. */
   modelReasoningEffort?: ModelReasoningEffort;
+  /** Whether commands may use the network in the `workspace-write` sandbox. */
   networkAccessEnabled?: boolean;
+  /** Web search mode; wins over `webSearchEnabled`. */
   webSearchMode?: WebSearchMode;
+  /** `true` for `live` web search, `false` for `disabled`. */
   webSearchEnabled?: boolean;
+  /** When codex asks for approval (default `never`). */
   approvalPolicy?: ApprovalMode;
+  /** More directories the agent may write to (relative ones from the working directory). */
   additionalDirectories?: string[];
   /** codexkit: do not persist the session to disk. */
   ephemeral?: boolean;
@@ -236,10 +248,30 @@ export type TurnOptions<S extends OutputSchema | undefined = OutputSchema | unde
 
 /** One piece of user input. */
 export type UserInput =
-  | { type: "text"; text: string }
-  | { type: "local_image"; path: string }
-  | { type: "image"; url: string }
-  | { type: "file"; path: string }
+  | {
+      /** Text for the prompt. */
+      type: "text";
+      /** The text; several text parts are joined by blank lines. */
+      text: string;
+    }
+  | {
+      /** A local image. */
+      type: "local_image";
+      /** The image's path (relative ones from `process.cwd()`). */
+      path: string;
+    }
+  | {
+      /** A remote image (app-server only). */
+      type: "image";
+      /** The image's URL. */
+      url: string;
+    }
+  | {
+      /** A file the prompt mentions (`@path`). */
+      type: "file";
+      /** The file's path (relative ones from the thread's working directory). */
+      path: string;
+    }
   /** codexkit: a staged file (`codex.files.stage`): an image goes as an image, any other file as a mention. */
   | AttachmentInput;
 

@@ -7,16 +7,51 @@
 
 /** codex's best-effort reading of a command, for display. */
 export type CommandAction =
-  | { type: "read"; command: string; name: string; path: string }
-  | { type: "listFiles"; command: string; path: string | null }
-  | { type: "search"; command: string; query: string | null; path: string | null }
-  | { type: "unknown"; command: string };
+  | {
+      /** The command reads a file. */
+      type: "read";
+      /** The command this action was read from. */
+      command: string;
+      /** The name of the file read. */
+      name: string;
+      /** The path of the file read. */
+      path: string;
+    }
+  | {
+      /** The command lists files. */
+      type: "listFiles";
+      /** The command this action was read from. */
+      command: string;
+      /** The directory listed, or null. */
+      path: string | null;
+    }
+  | {
+      /** The command searches files. */
+      type: "search";
+      /** The command this action was read from. */
+      command: string;
+      /** What is searched for, or null. */
+      query: string | null;
+      /** Where the search runs, or null. */
+      path: string | null;
+    }
+  | {
+      /** codex could not tell what the command does. */
+      type: "unknown";
+      /** The command this action was read from. */
+      command: string;
+    };
 
 /** What a command approval is about: a command, a command a human typed, or input to a running one. */
 export type CommandExecutionApprovalKind = "command" | "humanCommand" | "writeStdin";
 
 /** Set when a command approval is about network access to a host. */
-export type NetworkApprovalContext = { host: string; protocol: string };
+export type NetworkApprovalContext = {
+  /** The host the command wants to reach. */
+  host: string;
+  /** The protocol, e.g. `http`, `https`, `socks5Tcp` or `socks5Udp`. */
+  protocol: string;
+};
 
 /** Extra sandbox permissions codex asks for; null where it asks for none. */
 export type RequestPermissionProfile = {
@@ -39,7 +74,9 @@ export function isApprovalDecision(value: unknown): value is ApprovalDecision {
 
 /** One file a patch touches; structurally a superset of the `FileUpdateChange` of `file_change` items. */
 export type FileChange = {
+  /** The file's path. */
   path: string;
+  /** Whether the file is added, deleted or updated. */
   kind: "add" | "delete" | "update";
   /** Unified diff for updates, the content for adds and deletes, when codex reported it. */
   diff?: string;
@@ -51,8 +88,11 @@ export type FileChange = {
 export type ApprovalRequestBase = {
   /** The JSON-RPC method codex used, kept so the answer can be shaped for it. */
   method: string;
+  /** The thread the request comes from. */
   threadId?: string;
+  /** The turn the request comes from. */
   turnId?: string;
+  /** The item the request is about. */
   itemId?: string;
   /** codex's explanation of why it asks (e.g. "needs network access"), or null. */
   reason: string | null;
@@ -62,9 +102,11 @@ export type ApprovalRequestBase = {
 
 /** codex wants to run a shell command (or send stdin to one, see `commandKind`). */
 export type CommandApprovalRequest = ApprovalRequestBase & {
+  /** Discriminant: a command approval. */
   kind: "command";
   /** The command line as codex shows it, e.g. `/bin/bash -lc 'git status'`; "" when codex sent none. */
   command: string;
+  /** The directory the command would run in, or null when codex sent none. */
   cwd: string | null;
   /** What is being approved: a command, a human-typed command or stdin to a running one. */
   commandKind?: CommandExecutionApprovalKind;
@@ -78,6 +120,7 @@ export type CommandApprovalRequest = ApprovalRequestBase & {
 
 /** codex wants to apply a patch. */
 export type FileChangeApprovalRequest = ApprovalRequestBase & {
+  /** Discriminant: a patch approval. */
   kind: "file_change";
   /** The files the patch touches; empty when the transport did not see them. */
   changes: FileChange[];
@@ -89,17 +132,21 @@ export type FileChangeApprovalRequest = ApprovalRequestBase & {
 
 /** codex wants extra sandbox permissions (network, file system). */
 export type PermissionsApprovalRequest = ApprovalRequestBase & {
+  /** Discriminant: a permissions approval. */
   kind: "permissions";
   /** Exactly what codex asked for; accepting grants exactly this. */
   permissions: RequestPermissionProfile;
+  /** The working directory codex sent, or null. */
   cwd: string | null;
 };
 
 /** codex wants to call a tool of an MCP server it runs (a thread's `mcpServers` with `toolApproval: "ask"`). */
 export type McpToolApprovalRequest = ApprovalRequestBase & {
+  /** Discriminant: an MCP tool call approval. */
   kind: "mcp_tool";
   /** The MCP server's name. */
   server: string;
+  /** The name of the tool to call. */
   tool: string;
   /** The arguments the model passed. */
   arguments: unknown;
@@ -109,7 +156,9 @@ export type McpToolApprovalRequest = ApprovalRequestBase & {
 
 /** Any other server request (user input, MCP elicitation, methods newer than codexkit). */
 export type OtherApprovalRequest = ApprovalRequestBase & {
+  /** Discriminant: any other request. */
   kind: "other";
+  /** The request's params as codex sent them. */
   params: unknown;
 };
 

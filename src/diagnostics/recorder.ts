@@ -27,29 +27,45 @@ export interface ProcessEnd {
 
 /** A process in the diagnostics report. */
 export interface ProcessReport {
+  /** Which kind of process. */
   kind: ProcessKind;
+  /** Its name in messages, e.g. `codex` or `MCP server <name>`. */
   label: string;
+  /** Its process id, or null when unknown. */
   pid: number | null;
+  /** Whether it is still running. */
   running: boolean;
+  /** When it started (ISO 8601). */
   startedAt: string;
+  /** How long it has run, or ran, in milliseconds. */
   uptimeMs: number;
+  /** Its exit code, once it ended (null when a signal ended it). */
   exitCode?: number | null;
+  /** The signal that ended it, once it ended (null when it exited). */
   signal?: string | null;
 }
 
 /** A recent error in the diagnostics report. */
 export interface ErrorReport {
+  /** When it happened (ISO 8601). */
   at: string;
+  /** The error's `code`, else its class name, else `unknown`. */
   code: string;
+  /** The message, redacted and cut short. */
   message: string;
+  /** The thread it happened in, when known. */
   threadId?: string | null;
 }
 
 /** A turn running now. */
 export interface RunningTurnReport {
+  /** The thread, or null for a new thread not yet started. */
   threadId: string | null;
+  /** The transport running the turn. */
   transport: string;
+  /** When the turn started (ISO 8601). */
   startedAt: string;
+  /** How long it has been running, in milliseconds. */
   runningMs: number;
 }
 

@@ -7,9 +7,13 @@ import type { ErrorReport, ProcessReport, RunningTurnReport } from "./recorder.j
 
 /** An MCP server codexkit is connected to, in the report. */
 export interface McpConnectionReport {
+  /** The server's name. */
   name: string;
+  /** How codexkit reaches it: a command it runs, or an HTTP url. */
   transport: "stdio" | "http";
+  /** The connection's status (an `McpStatus`). */
   status: string;
+  /** How many times the server was restarted after a crash. */
   restarts: number;
 }
 
@@ -17,8 +21,21 @@ export interface McpConnectionReport {
 export interface Diagnostics {
   /** When the report was made (ISO 8601). */
   generatedAt: string;
-  codexkit: { version: string };
-  node: { version: string; platform: string; arch: string };
+  /** codexkit itself. */
+  codexkit: {
+    /** codexkit's version. */
+    version: string;
+  };
+  /** The Node.js runtime. */
+  node: {
+    /** `process.version`. */
+    version: string;
+    /** `process.platform`. */
+    platform: string;
+    /** `process.arch`. */
+    arch: string;
+  };
+  /** The codex binary. */
   codex: {
     /** `codex --version`, or null when the binary could not be found or run (see `problem`). */
     version: string | null;
@@ -32,11 +49,23 @@ export interface Diagnostics {
   /** The transport that runs turns. */
   transport: string;
   /** The CODEX_HOME codex uses, and where that setting came from. */
-  codexHome: { path: string; source: "codexHome option" | "env.CODEX_HOME" | "default"; exists: boolean };
+  codexHome: {
+    /** The directory, absolute. */
+    path: string;
+    /** Where it came from: the `codexHome` option, `CODEX_HOME` in codex's environment, or the default `~/.codex`. */
+    source: "codexHome option" | "env.CODEX_HOME" | "default";
+    /** Whether the directory exists. */
+    exists: boolean;
+  };
   /** Where codex will find its credential (never the value); named so that redaction leaves it. */
   login: "apiKey option" | "CODEX_API_KEY" | "OPENAI_API_KEY" | "auth.json" | "none";
   /** The model provider codex is configured with, and its base URL (user info stripped), when set. */
-  modelProvider: { name: string; baseUrl: string | null };
+  modelProvider: {
+    /** The provider's name (`model_provider`, default `openai`). */
+    name: string;
+    /** Its base URL without user info or query, or null when none is set. */
+    baseUrl: string | null;
+  };
   /** Processes this client started: running ones, then the last few that ended. */
   processes: ProcessReport[];
   /** How many times the app-server was started again after the first. */
@@ -50,12 +79,21 @@ export interface Diagnostics {
   /** MCP servers this client is connected to (`codex.mcp`). */
   mcp: McpConnectionReport[];
   /** The staging store of `codex.files`, when files are staged. */
-  staging: { dir: string; files: number; bytes: number } | null;
+  staging: {
+    /** The staging directory. */
+    dir: string;
+    /** How many files are staged. */
+    files: number;
+    /** Their total size in bytes. */
+    bytes: number;
+  } | null;
+  /** How telemetry is set up. */
   telemetry: {
     /** Whether `@opentelemetry/api` is installed. */
     otelApi: boolean;
     /** Where spans go: the `tracer` option, the global provider, or nowhere (no API installed). */
     tracer: "option" | "global" | "none";
+    /** Whether spans carry content (prompts, answers, tool arguments and results). */
     captureContent: boolean;
   };
 }

@@ -62,6 +62,7 @@ export interface FilesOptions {
 
 /** A turn input that attaches a staged file: images go as images, other files as file mentions. */
 export interface AttachmentInput {
+  /** Discriminant: an attachment. */
   type: "attachment";
   /** The staged file, or its id. */
   file: StagedFile | string;
@@ -71,8 +72,11 @@ export interface AttachmentInput {
 export interface ThreadAttachment {
   /** The staged file's id (its SHA-256). */
   fileId: string;
+  /** The file's name when it was recorded. */
   name: string;
+  /** The file's size in bytes. */
   size: number;
+  /** The file's MIME type. */
   mimeType: string;
   /** codex's id for the record. */
   attachmentId: string;
@@ -82,6 +86,8 @@ export interface ThreadAttachment {
 
 /** A thread that used a staged file. */
 export interface FileOwner {
+  /** The thread's id. */
   threadId: string;
+  /** Whether the thread is archived. */
   archived: boolean;
 }

@@ -33,17 +33,32 @@ import { CODEXKIT_VERSION } from "../version.js";
 
 /** The defaults of `McpConnectOptions`. */
 export const MCP_DEFAULTS = Object.freeze({
+  /** Restarts before a crashing stdio server counts as `failed`. */
   maxRestarts: 5,
+  /** The first wait before a restart, in milliseconds. */
   baseDelayMs: 200,
+  /** The longest wait before a restart, in milliseconds. */
   maxDelayMs: 5_000,
+  /** How long the server may take to answer `initialize`, in milliseconds. */
   initializeTimeoutMs: 30_000,
+  /** The default limit of a call, in milliseconds. */
   requestTimeoutMs: 60_000,
 });
 /** A list that pages on and on is cut off here (a server repeating its cursor would never end). */
 const MAX_PAGES = 1_000;
 
-type StatusListener = (status: McpStatus, detail: { restarts: number; error?: CodexError }) => void;
-type ToolsListener = (tools: readonly McpTool[]) => void;
+/** Called with the connection's new status. */
+export type StatusListener = (
+  status: McpStatus,
+  detail: {
+    /** How many times the server was restarted after a crash. */
+    restarts: number;
+    /** Why the connection failed, with status `failed`. */
+    error?: CodexError;
+  },
+) => void;
+/** Called with the server's tools after they changed. */
+export type ToolsListener = (tools: readonly McpTool[]) => void;
 
 /** What a connection borrows from its client. */
 export interface McpServices {
@@ -83,6 +98,7 @@ export class McpConnection {
   constructor(
     /** The server's name in this client. */
     readonly name: string,
+    /** Where the server is, as given to `connect`. */
     readonly config: McpServerConfig,
     options: McpConnectOptions,
     private readonly services: McpServices,

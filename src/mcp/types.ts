@@ -5,15 +5,19 @@
 
 /** A server codexkit starts and talks to over its stdin and stdout. */
 export interface McpStdioServer {
+  /** The program to run. */
   command: string;
+  /** Its arguments. */
   args?: string[];
   /** Added to the server's environment (the client's env is inherited). Secret-looking values are redacted everywhere. */
   env?: Record<string, string>;
+  /** The server's working directory (default: the client's). */
   cwd?: string;
 }
 
 /** A server reached over streamable HTTP. */
 export interface McpHttpServer {
+  /** The server's endpoint. */
   url: string;
   /** Sent with every request; secret-looking values (Authorization, tokens) are redacted everywhere. */
   headers?: Record<string, string>;
@@ -34,6 +38,7 @@ export interface McpRestartOptions {
 
 /** Options of `codex.mcp.connect`. */
 export interface McpConnectOptions {
+  /** How a stdio server is restarted after a crash. */
   restart?: McpRestartOptions;
   /** How long the server may take to answer `initialize` (default 30000). */
   initializeTimeoutMs?: number;
@@ -54,64 +59,111 @@ export type McpStatus = "starting" | "ready" | "restarting" | "failed" | "closed
 
 /** Who the server says it is. */
 export interface McpServerInfo {
+  /** The server's name. */
   name: string;
+  /** The server's version. */
   version: string;
+  /** A display name, when the server gives one. */
   title?: string;
 }
 
 /** A tool the server offers. */
 export interface McpTool {
+  /** The tool's name. */
   name: string;
+  /** What the tool does ("" when the server gives no description). */
   description: string;
   /** The tool's arguments, as the server describes them. */
   inputSchema: Record<string, unknown>;
+  /** Hints about the tool's behaviour (e.g. `readOnlyHint`), when the server gives them. */
   annotations?: Record<string, unknown>;
 }
 
 /** One piece of an MCP result: text, an image, a resource, ... (as the server sent it). */
-export type McpContent = { type: string; [key: string]: unknown };
+export type McpContent = {
+  /** The content's kind, e.g. `text`, `image` or `resource`. */
+  type: string;
+  [key: string]: unknown;
+};
 
 /** The result of `callTool`. A tool that failed says so with `isError` (the call itself went through). */
 export interface McpToolResult {
+  /** What the tool returned. */
   content: McpContent[];
+  /** The tool's structured result, when it returned one. */
   structuredContent?: unknown;
+  /** True when the tool reported a failure. */
   isError: boolean;
 }
 
 /** A resource the server offers. */
 export interface McpResource {
+  /** The resource's URI, for `readResource`. */
   uri: string;
+  /** The resource's name. */
   name: string;
+  /** What the resource is. */
   description?: string;
+  /** Its MIME type, when known. */
   mimeType?: string;
 }
 
 /** A prompt the server offers. */
 export interface McpPrompt {
+  /** The prompt's name, for `getPrompt`. */
   name: string;
+  /** What the prompt is for. */
   description?: string;
-  arguments?: Array<{ name: string; description?: string; required?: boolean }>;
+  /** The arguments the prompt takes. */
+  arguments?: Array<{
+    /** The argument's name. */
+    name: string;
+    /** What the argument is for. */
+    description?: string;
+    /** Whether the argument must be given. */
+    required?: boolean;
+  }>;
 }
 
 /** What `readResource` returns. */
 export interface McpResourceContents {
-  contents: Array<{ uri: string; mimeType?: string; text?: string; blob?: string }>;
+  /** The resource's contents, one entry per part. */
+  contents: Array<{
+    /** The URI of this part. */
+    uri: string;
+    /** Its MIME type, when known. */
+    mimeType?: string;
+    /** The content, for text. */
+    text?: string;
+    /** The content base64-encoded, for binary data. */
+    blob?: string;
+  }>;
 }
 
 /** What `getPrompt` returns. */
 export interface McpPromptResult {
+  /** What the prompt is for. */
   description?: string;
-  messages: Array<{ role: "user" | "assistant"; content: McpContent }>;
+  /** The prompt's messages, in order. */
+  messages: Array<{
+    /** Who speaks the message. */
+    role: "user" | "assistant";
+    /** The message's content. */
+    content: McpContent;
+  }>;
 }
 
 /** An MCP server (one codex runs for a thread) asks the user for input during a turn. */
 export interface ElicitationRequest {
+  /** The thread the server runs for. */
   threadId: string;
+  /** The turn during which it asks, or null when unknown. */
   turnId: string | null;
   /** The MCP server's name. */
   server: string;
   /** `form` (answer `content` matching `requestedSchema`), `url` (the user visits `url`), or another mode codex added. */
   mode: string;
+  /** What the server asks the user. */
   message: string;
   /** The JSON Schema `content` must match (form mode). */
   requestedSchema?: Record<string, unknown>;
@@ -123,6 +175,7 @@ export interface ElicitationRequest {
 
 /** The answer to an elicitation. */
 export interface ElicitationResponse {
+  /** `accept` to answer, `decline` to refuse, `cancel` to dismiss without a choice. */
   action: "accept" | "decline" | "cancel";
   /** The user's input, for `accept` in form mode. */
   content?: Record<string, unknown>;
@@ -133,10 +186,17 @@ export type ElicitationHandler = (request: ElicitationRequest, context: { signal
 
 /** An MCP server as codex reports it (`codex.mcpStatus()`). */
 export interface McpServerStatus {
+  /** The name codex knows the server by. */
   name: string;
   /** codex's connection state: "connected", "starting", "failed", ...; null when codex does not know yet. */
   status: string | null;
-  serverInfo: { name: string; version: string } | null;
+  /** Who the server says it is, or null when codex does not know. */
+  serverInfo: {
+    /** The server's name. */
+    name: string;
+    /** The server's version. */
+    version: string;
+  } | null;
   /** The names of the tools codex sees. */
   tools: string[];
   /** Why listing the tools failed, when it did. */

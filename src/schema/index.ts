@@ -7,12 +7,34 @@ import { z } from "zod";
 
 /** The part of a zod schema codexkit relies on. */
 export interface ZodLike<T> {
-  safeParse(value: unknown): { success: true; data: T } | { success: false; error: { issues: ReadonlyArray<SchemaIssue> } };
+  /** Checks `value` against the schema without throwing. */
+  safeParse(value: unknown):
+    | {
+        /** The value matched. */
+        success: true;
+        /** The parsed value. */
+        data: T;
+      }
+    | {
+        /** The value did not match. */
+        success: false;
+        /** Why it did not match. */
+        error: {
+          /** The problems found. */
+          issues: ReadonlyArray<SchemaIssue>;
+        };
+      };
+  /** zod's internals; their presence marks a zod schema. */
   readonly _zod: unknown;
 }
 
 /** One problem a validator found: where, and what. */
-export type SchemaIssue = { path: ReadonlyArray<PropertyKey>; message: string };
+export type SchemaIssue = {
+  /** The path to the value at fault (empty for the value itself). */
+  path: ReadonlyArray<PropertyKey>;
+  /** What is wrong with it. */
+  message: string;
+};
 
 /** A JSON Schema object. */
 export type JsonSchema = Record<string, unknown>;

@@ -13,42 +13,62 @@ export type Attributes = Record<string, AttributeValue | undefined>;
 
 /** What a span's context says about it (the W3C `traceparent` fields). */
 export interface OtelSpanContext {
+  /** The trace's id, hex. */
   traceId: string;
+  /** The span's id, hex. */
   spanId: string;
+  /** The trace flags (bit 1: sampled). */
   traceFlags: number;
-  traceState?: { serialize(): string };
+  /** The vendor trace state, when there is one. */
+  traceState?: {
+    /** The state as a `tracestate` header value. */
+    serialize(): string;
+  };
 }
 
 /** An OpenTelemetry span, as codexkit uses it. */
 export interface OtelSpan {
+  /** The span's trace and span ids. */
   spanContext(): OtelSpanContext;
+  /** Sets one attribute. */
   setAttribute(key: string, value: AttributeValue): unknown;
+  /** Sets several attributes. */
   setAttributes(attributes: Attributes): unknown;
+  /** Adds a named event, with attributes. */
   addEvent(name: string, attributes?: Attributes): unknown;
+  /** Sets the span's status (`SpanStatusCode`), with a message for errors. */
   setStatus(status: { code: number; message?: string }): unknown;
+  /** Ends the span, at `endTime` (ms since the epoch) or now. */
   end(endTime?: number): void;
+  /** Whether the span records what is set on it (false when it is not sampled). */
   isRecording(): boolean;
 }
 
 /** Options of `Tracer.startSpan`, as codexkit uses them. */
 export interface OtelSpanOptions {
+  /** The span kind (`SpanKind`). */
   kind?: number;
+  /** Attributes set when the span starts. */
   attributes?: Attributes;
+  /** When the span started (ms since the epoch); default now. */
   startTime?: number;
 }
 
 /** An OpenTelemetry tracer (`trace.getTracer(...)`): the `tracer` option of `Codex`. */
 export interface OtelTracer {
+  /** Starts a span called `name`, as a child of the span in `context` (default: the active context). */
   startSpan(name: string, options?: OtelSpanOptions, context?: unknown): OtelSpan;
 }
 
 /** An OpenTelemetry histogram. */
 export interface OtelHistogram {
+  /** Records one measurement, with attributes. */
   record(value: number, attributes?: Attributes): void;
 }
 
 /** An OpenTelemetry meter (`metrics.getMeter(...)`): the `meter` option of `Codex`. */
 export interface OtelMeter {
+  /** Creates a histogram called `name`. */
   createHistogram(name: string, options?: { description?: string; unit?: string; advice?: { explicitBucketBoundaries?: number[] } }): OtelHistogram;
 }
 

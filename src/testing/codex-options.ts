@@ -10,8 +10,11 @@
  * effect: see the integration tests of the testing kit.
  */
 export type MockProviderConfig = {
+  /** The provider's display name (`mock`). */
   name: string;
+  /** The mock server's API base URL, e.g. `http://127.0.0.1:<port>/v1`. */
   base_url: string;
+  /** The API codex speaks to it: the Responses API. */
   wire_api: "responses";
   /** Off: the mock speaks SSE only, and codex's WebSocket attempt would cost seconds per run. */
   supports_websockets: boolean;
@@ -35,17 +38,24 @@ export type MockProviderConfig = {
 
 /** The config part of `MockCodexOptions`, flattened by `Codex` into `--config` overrides. */
 export type MockCodexConfig = {
+  /** The model codex asks for. */
   model: string;
+  /** The provider codex uses (`MOCK_PROVIDER_ID`). */
   model_provider: string;
+  /** The provider entries, by id. */
   model_providers: { [id: string]: MockProviderConfig };
   /** codex feature switches; the kit turns the shell snapshot off unless asked (see `shellSnapshot`). */
-  features: { shell_snapshot: boolean };
+  features: {
+    /** Whether codex snapshots the login shell's environment for each thread. */
+    shell_snapshot: boolean;
+  };
 };
 
 /** What `model.codexOptions()` returns: spread it into `new Codex(...)`. */
 export interface MockCodexOptions {
   /** CODEX_HOME for codex: a fresh temp dir the server removes on close, unless one was given. */
   codexHome: string;
+  /** Selects the mock provider and model (`Codex`'s `config` option). */
   config: MockCodexConfig;
   /** The whole environment for codex: `process.env` minus credentials and redirections, plus extras. */
   env: Record<string, string>;

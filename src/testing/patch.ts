@@ -5,7 +5,21 @@
  */
 
 /** One file for `buildPatch`/`applyPatch`: add it with `content`, or delete it. */
-export type PatchFile = { path: string; content: string; kind?: "add" } | { path: string; kind: "delete" };
+export type PatchFile =
+  | {
+      /** The file to add. */
+      path: string;
+      /** The new file's content. */
+      content: string;
+      /** Add the file (the default). */
+      kind?: "add";
+    }
+  | {
+      /** The file to delete. */
+      path: string;
+      /** Delete the file. */
+      kind: "delete";
+    };
 
 /**
  * Patch text in codex's apply_patch format (`*** Begin Patch` ... `*** End Patch`). Added files

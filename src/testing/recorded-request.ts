@@ -17,37 +17,71 @@ export type RequestOutcome =
 
 /** One request as the server received it. */
 export interface RecordedRequest<B = unknown> {
+  /** The HTTP method, e.g. `POST`. */
   method: string;
   /** Path with query string, e.g. `/v1/responses`. */
   path: string;
+  /** The request headers (names lower-cased, as Node gives them). */
   headers: IncomingHttpHeaders;
   /** The body parsed as JSON, or the raw text when it is not JSON (empty string when there was none). */
   body: B;
   /** When the request arrived (milliseconds since the epoch). */
   receivedAt: number;
+  /** How the server answered it. */
   outcome: RequestOutcome;
 }
 
 /** One entry of a Responses request's `input`: messages, function calls, their outputs, reasoning. */
 export interface ResponsesInputItem {
+  /** The entry's kind, e.g. `message`, `function_call`, `function_call_output` or `reasoning`. */
   type?: string;
+  /** A message's role, e.g. `user`, `assistant` or `developer`. */
   role?: string;
+  /** A message's content: a string or a list of content parts. */
   content?: unknown;
+  /** The call id of a function call or its output. */
   call_id?: string;
+  /** A function call's tool name. */
   name?: string;
+  /** A function call's arguments, as a JSON string. */
   arguments?: string;
+  /** A function call output's result: a string or a list of content parts. */
   output?: unknown;
   [key: string]: unknown;
 }
 
 /** The body codex POSTs to `/responses`, typed loosely: only the fields tests usually look at. */
 export interface ResponsesRequestBody {
+  /** The model asked for. */
   model?: string;
+  /** The system instructions codex sends. */
   instructions?: string;
+  /** The conversation so far: messages, function calls, their outputs, reasoning. */
   input?: ResponsesInputItem[];
-  tools?: Array<{ type?: string; name?: string; [key: string]: unknown }>;
+  /** The tools offered to the model. */
+  tools?: Array<{
+    /** The tool's kind, e.g. `function`. */
+    type?: string;
+    /** The tool's name. */
+    name?: string;
+    [key: string]: unknown;
+  }>;
+  /** Whether the response is asked for as a stream. */
   stream?: boolean;
-  text?: { format?: { type?: string; name?: string; schema?: unknown; [key: string]: unknown }; [key: string]: unknown };
+  /** Text output settings. */
+  text?: {
+    /** The output format; a `json_schema` one carries the turn's output schema. */
+    format?: {
+      /** The format's kind, e.g. `json_schema`. */
+      type?: string;
+      /** The schema's name. */
+      name?: string;
+      /** The JSON Schema the answer must match. */
+      schema?: unknown;
+      [key: string]: unknown;
+    };
+    [key: string]: unknown;
+  };
   [key: string]: unknown;
 }
 

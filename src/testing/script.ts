@@ -14,7 +14,9 @@ export type DeltaOption = boolean | number;
 
 /** An assistant message (codex shows it as an `agent_message` item). */
 export interface MockMessage {
+  /** Discriminant: a message. */
   type: "message";
+  /** The message's text. */
   text: string;
   /** Emit `output_item.added` and `output_text.delta` events before the finished item. */
   deltas?: DeltaOption;
@@ -24,7 +26,9 @@ export interface MockMessage {
 
 /** A reasoning item with one summary (codex shows it as a `reasoning` item). */
 export interface MockReasoning {
+  /** Discriminant: a reasoning item. */
   type: "reasoning";
+  /** The summary's text. */
   text: string;
   /** Emit `output_item.added` and `reasoning_summary_text.delta` events before the finished item. */
   deltas?: DeltaOption;
@@ -34,6 +38,7 @@ export interface MockReasoning {
 
 /** A function call the model makes; codex runs the named tool and answers in the next request. */
 export interface MockFunctionCall {
+  /** Discriminant: a function call. */
   type: "function_call";
   /** Tool name, e.g. `exec_command`, a codexkit tool, or an MCP tool's own name (with `namespace`). */
   name: string;
@@ -47,9 +52,14 @@ export interface MockFunctionCall {
 
 /** Any SSE event, sent as is: the escape hatch for API events the builders do not cover. */
 export interface MockRawEvent {
+  /** Discriminant: a raw event. */
   type: "raw_event";
   /** The event's JSON; its `type` field becomes the SSE `event:` name. */
-  event: { type: string; [key: string]: unknown };
+  event: {
+    /** The API event type, e.g. `response.output_item.done`. */
+    type: string;
+    [key: string]: unknown;
+  };
 }
 
 /** One thing a scripted model response produces. */
@@ -57,16 +67,29 @@ export type MockOutput = MockMessage | MockReasoning | MockFunctionCall | MockRa
 
 /** Token usage reported in `response.completed`, in the Responses API's shape. */
 export interface MockUsage {
+  /** Input tokens. */
   input_tokens: number;
-  input_tokens_details: { cached_tokens: number };
+  /** Details of the input tokens. */
+  input_tokens_details: {
+    /** Input tokens served from the prompt cache. */
+    cached_tokens: number;
+  };
+  /** Output tokens. */
   output_tokens: number;
-  output_tokens_details: { reasoning_tokens: number };
+  /** Details of the output tokens. */
+  output_tokens_details: {
+    /** Reasoning output tokens. */
+    reasoning_tokens: number;
+  };
+  /** Input plus output tokens. */
   total_tokens: number;
 }
 
 /** Usage overrides: any field, nested details included, may be left out. */
 export type MockUsageOverrides = Partial<Omit<MockUsage, "input_tokens_details" | "output_tokens_details">> & {
+  /** Overrides of `input_tokens_details`. */
   input_tokens_details?: Partial<MockUsage["input_tokens_details"]>;
+  /** Overrides of `output_tokens_details`. */
   output_tokens_details?: Partial<MockUsage["output_tokens_details"]>;
 };
 
@@ -81,7 +104,9 @@ export const DEFAULT_USAGE: Readonly<MockUsage> = Object.freeze({
 
 /** A complete streamed response: `response.created`, the outputs' events, `response.completed`. */
 export interface MockStream {
+  /** Discriminant: a complete stream. */
   type: "stream";
+  /** What the response produces, in order. */
   outputs: MockOutput[];
   /** Partial overrides of `DEFAULT_USAGE`; `total_tokens` follows input + output unless given. */
   usage?: MockUsageOverrides;
@@ -98,7 +123,9 @@ export interface MockStream {
  * context window" text, and `rate_limit_exceeded` with "try again in 1.5s" reconnects after that delay.
  */
 export interface MockFailure {
+  /** Discriminant: a failed stream. */
   type: "fail";
+  /** The error message in `response.failed`. */
   message: string;
   /** Error code in the failure, e.g. `server_error`, `rate_limit_exceeded`, `context_length_exceeded`. */
   code?: string;
@@ -108,7 +135,9 @@ export interface MockFailure {
 
 /** A plain HTTP error instead of a stream, e.g. a 429 with `retry-after` (how codex reacts: see http-replies.ts). */
 export interface MockHttpError {
+  /** Discriminant: an HTTP error. */
   type: "http_error";
+  /** The HTTP status code. */
   status: number;
   /** Response body: a string is sent raw, anything else as JSON; defaults to `{error:{message,type,code}}`. */
   body?: unknown;
@@ -126,6 +155,7 @@ export interface MockHttpError {
  * with "stream disconnected before completion: idle timeout waiting for SSE".
  */
 export interface MockStall {
+  /** Discriminant: a stalled stream. */
   type: "stall";
   /** Outputs sent before the silence (after `response.created`). */
   outputs?: MockOutput[];
@@ -142,6 +172,7 @@ export interface MockStall {
  * or with "...: stream closed before response.completed" when `graceful`.
  */
 export interface MockDisconnect {
+  /** Discriminant: a broken-off stream. */
   type: "disconnect";
   /** Outputs sent before the break (after `response.created`). */
   outputs?: MockOutput[];

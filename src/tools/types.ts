@@ -15,7 +15,19 @@ export type ToolParameters = ZodLike<unknown> | JsonSchema;
 export type ToolArguments<P> = P extends ZodLike<infer T> ? T : Record<string, unknown>;
 
 /** One piece of rich tool output. */
-export type ToolContentItem = { type: "text"; text: string } | { type: "image"; imageUrl: string };
+export type ToolContentItem =
+  | {
+      /** Discriminant: text. */
+      type: "text";
+      /** The text. */
+      text: string;
+    }
+  | {
+      /** Discriminant: an image. */
+      type: "image";
+      /** The image's URL (a data: URL for an inline image). */
+      imageUrl: string;
+    };
 
 /**
  * A file in a tool's result: a staged file (`codex.files.stage`) or bytes (staged for you). The
@@ -23,14 +35,42 @@ export type ToolContentItem = { type: "text"; text: string } | { type: "image"; 
  * attachment record lists it.
  */
 export type ToolFileItem =
-  | { type: "file"; file: { readonly id: string; readonly sha256: string; readonly path: string } }
-  | { type: "file"; data: Uint8Array | ArrayBuffer; name?: string; mimeType?: string };
+  | {
+      /** Discriminant: a file. */
+      type: "file";
+      /** A staged file (what `codex.files.stage` returned). */
+      file: {
+        /** The staged file's id. */
+        readonly id: string;
+        /** The SHA-256 of its content. */
+        readonly sha256: string;
+        /** Its path in the staging store. */
+        readonly path: string;
+      };
+    }
+  | {
+      /** Discriminant: a file. */
+      type: "file";
+      /** The file's bytes, staged for you. */
+      data: Uint8Array | ArrayBuffer;
+      /** The file's name. */
+      name?: string;
+      /** The file's MIME type. */
+      mimeType?: string;
+    };
 
 /**
  * What `execute` may return: a string (sent as text), content items (text, image, file), a staged
  * file, or any JSON value (sent as its JSON text).
  */
-export type ToolResult = string | Array<ToolContentItem | ToolFileItem> | { content: Array<ToolContentItem | ToolFileItem> } | unknown;
+export type ToolResult =
+  | string
+  | Array<ToolContentItem | ToolFileItem>
+  | {
+      /** The content items. */
+      content: Array<ToolContentItem | ToolFileItem>;
+    }
+  | unknown;
 
 /** Turns a file in a tool's result into what the model gets (the turn layer provides it). */
 export type ToolFileResolver = (item: ToolFileItem, call: ToolCallContext) => Promise<ToolContentItem>;
@@ -65,7 +105,9 @@ export interface Tool<P extends ToolParameters = ToolParameters> {
 
 /** A tool as the transports need it: JSON Schema resolved, validation ready. */
 export interface ToolSpec {
+  /** The name the model calls. */
   name: string;
+  /** What the tool does, for the model. */
   description: string;
   /** JSON Schema of the arguments (zod converted). */
   inputSchema: JsonSchema;
@@ -86,11 +128,15 @@ export interface ToolCallOutcome {
 
 /** A codexkit tool call, as `beforeToolCall` and `afterToolCall` see it. */
 export interface ToolCallInfo {
+  /** The tool's name. */
   tool: string;
   /** The arguments, checked against the tool's schema (after `beforeToolCall`: the ones the tool got). */
   arguments: unknown;
+  /** codex's id for this call. */
   callId: string;
+  /** The thread the call belongs to. */
   threadId: string;
+  /** The turn the call belongs to, when the transport knows it. */
   turnId: string | null;
 }
 
@@ -99,18 +145,30 @@ export interface ToolCallInfo {
  * with these instead, checked against its schema again), or `{ veto }` (the tool does not run;
  * the model gets the reason as the call's error).
  */
-export type BeforeToolCallResult = void | undefined | { arguments: unknown } | { veto: string };
+export type BeforeToolCallResult =
+  | void
+  | undefined
+  | {
+      /** The arguments the tool runs with instead. */
+      arguments: unknown;
+    }
+  | {
+      /** Why the call is refused; the model gets it as the call's error. */
+      veto: string;
+    };
 
 /** Runs before each codexkit tool call; see `BeforeToolCallResult`. A throw fails the call, as a throwing tool does. */
 export type BeforeToolCallHook = (call: ToolCallInfo) => BeforeToolCallResult | Promise<BeforeToolCallResult>;
 
 /** What a finished call looked like, as `afterToolCall` sees it. */
 export interface ToolCallOutcomeInfo {
+  /** Whether the call succeeded. */
   success: boolean;
   /** What goes back to the model. */
   content: ToolContentItem[];
   /** Why the call failed (redacted), when it did. */
   error?: string;
+  /** Wall time of the call in milliseconds. */
   durationMs: number;
 }
 
@@ -118,7 +176,17 @@ export interface ToolCallOutcomeInfo {
  * What `afterToolCall` may answer: nothing (the outcome stands), `{ result }` (the model gets
  * this instead, as if the tool had returned it), or `{ error }` (the call fails with this message).
  */
-export type AfterToolCallResult = void | undefined | { result: ToolResult } | { error: string };
+export type AfterToolCallResult =
+  | void
+  | undefined
+  | {
+      /** What the model gets instead, as if the tool had returned it. */
+      result: ToolResult;
+    }
+  | {
+      /** The message the call fails with. */
+      error: string;
+    };
 
 /** Runs after each codexkit tool call (also a failed one); see `AfterToolCallResult`. A throw fails the call. */
 export type AfterToolCallHook = (call: ToolCallInfo, outcome: ToolCallOutcomeInfo) => AfterToolCallResult | Promise<AfterToolCallResult>;
