@@ -5,10 +5,11 @@
  */
 import { InvalidOptionsError, OutputSchemaError } from "./errors/index.js";
 import type { OutputSchema } from "./options.js";
-import { formatIssues, isZodSchema, toJsonSchema, validatorFor } from "./schema/index.js";
+import { formatIssues, isZod3Schema, isZodSchema, toJsonSchema, validatorFor, zod3Message } from "./schema/index.js";
 
 /** The JSON Schema codex receives for `outputSchema`; throws `InvalidOptionsError` for anything else. */
 export function outputJsonSchema(schema: OutputSchema): Record<string, unknown> {
+  if (isZod3Schema(schema)) throw new InvalidOptionsError(zod3Message("outputSchema"));
   if (!isZodSchema(schema) && (typeof schema !== "object" || schema === null || Array.isArray(schema))) {
     throw new InvalidOptionsError("outputSchema must be a plain JSON Schema object or a zod schema");
   }

@@ -45,6 +45,20 @@ export type SchemaResult = { success: true; data: unknown } | { success: false; 
 /** Validates a value, asynchronously so async refinements work. */
 export type Validator = (value: unknown) => Promise<SchemaResult>;
 
+/**
+ * True for a zod 3 schema (`_def` and `safeParse`, no zod 4 internals). codexkit converts schemas
+ * with zod 4's JSON Schema support, which cannot read zod 3 schemas, so they are refused by name
+ * instead of being mistaken for a plain JSON Schema object.
+ */
+export function isZod3Schema(schema: unknown): boolean {
+  return typeof schema === "object" && schema !== null && !("_zod" in schema) && "_def" in schema && typeof (schema as { safeParse?: unknown }).safeParse === "function";
+}
+
+/** Why a zod 3 schema cannot be used, for the error `where` names. */
+export function zod3Message(where: string): string {
+  return `${where} is a zod 3 schema; codexkit needs zod 4 schemas (install zod@^4, or with zod 3.25+ import { z } from "zod/v4")`;
+}
+
 /** True when `schema` is a zod schema (v4). */
 export function isZodSchema(schema: unknown): schema is ZodLike<unknown> {
   return typeof schema === "object" && schema !== null && "_zod" in schema && typeof (schema as { safeParse?: unknown }).safeParse === "function";

@@ -3,7 +3,7 @@
  * tool is written rather than as a model-facing failure in the middle of a turn.
  */
 import { ToolError } from "../errors/index.js";
-import { isZodSchema } from "../schema/index.js";
+import { isZod3Schema, isZodSchema, zod3Message } from "../schema/index.js";
 import { parametersToJsonSchema, toToolSpec } from "./spec.js";
 import type { Tool, ToolArguments, ToolContext, ToolParameters, ToolResult } from "./types.js";
 
@@ -73,6 +73,7 @@ export function ensureTool(value: unknown): Tool {
 
 function checkParameters<P extends ToolParameters>(parameters: P, name: string): P {
   if (isZodSchema(parameters)) return parameters;
+  if (isZod3Schema(parameters)) throw new ToolError(zod3Message(`tool ${name}: parameters`), name);
   if (
     typeof parameters !== "object" ||
     parameters === null ||
