@@ -1,0 +1,57 @@
+/** The doctor's checks and report, in process (the command itself runs as a child in the integration tests). */
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { formatDoctorReport, runDoctor, type DoctorReport } from "../../../src/cli/doctor.js";
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+describe("runDoctor", () => {
+  it("fails a missing binary, a missing CODEX_HOME and no credential, and says so in the report", async () => {
+    const report = await runDoctor({ codex: { codexPathOverride: "/nonexistent/codex", env: { CODEX_HOME: "/nonexistent/codex-home", HOME: "/nonexistent" } } });
+    expect(report.verdict).toBe("not ready");
+    expect(report.checks.map((c) => [c.name, c.status])).toEqual([
+      ["codex binary", "fail"],
+      ["CODEX_HOME", "fail"],
+      ["credentials", "fail"],
+    ]);
+    const text = formatDoctorReport(report);
+    expect(text).toMatch(/\[FAIL\] codex binary: codexPathOverride points to \/nonexistent\/codex/);
+    expect(text).toContain("Verdict: not ready (3 problems above).");
+  });
+
+  it("accepts a loopback model server as the credential, a codexHome it will create, and a binary that runs", async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), "codexkit-doctor-unit-"));
+    dirs.push(home);
+    const report = await runDoctor({
+      codex: {
+        codexHome: path.join(home, "not-yet"),
+        env: { HOME: home, PATH: process.env.PATH ?? "" },
+        config: { model_provider: "local", model_providers: { local: { name: "local", base_url: "http://127.0.0.1:9/v1", wire_api: "responses" } } },
+      },
+    });
+    const byName = Object.fromEntries(report.checks.map((c) => [c.name, c]));
+    expect(byName["codex runs"]?.status).toBe("ok");
+    expect(byName["CODEX_HOME"]?.detail).toMatch(/not created yet; .* is writable/);
+    expect(byName["credentials"]?.detail).toMatch(/none needed: provider local is a local server/);
+    expect(byName["codex app-server"]?.status).toBe("ok");
+    expect(report.verdict).toBe("ready");
+    expect(formatDoctorReport(report)).toContain("Verdict: ready.");
+  });
+
+  it("formats warnings and a single problem", () => {
+    const report = {
+      verdict: "not ready",
+      checks: [
+        { name: "a", status: "warn", detail: "careful" },
+        { name: "b", status: "fail", detail: "broken" },
+      ],
+      diagnostics: { codexkit: { version: "1.2.3" }, node: { version: "v20", platform: "linux", arch: "x64" } },
+    } as unknown as DoctorReport;
+    expect(formatDoctorReport(report)).toBe("codexkit 1.2.3 on node v20 (linux-x64)\n\n[warn] a: careful\n[FAIL] b: broken\n\nVerdict: not ready (1 problem above).");
+  });
+});
