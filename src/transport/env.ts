@@ -18,8 +18,14 @@ export function codexEnv(options: CodexOptions, pathDirs: string[]): Record<stri
   return env;
 }
 
-function prependPath(env: Record<string, string>, dirs: string[]): void {
-  const key = process.platform === "win32" ? (Object.keys(env).find((k) => k.toLowerCase() === "path") ?? "PATH") : "PATH";
-  const rest = (env[key] ?? "").split(path.delimiter).filter((entry) => entry.length > 0 && !dirs.includes(entry));
-  env[key] = [...dirs, ...rest].join(path.delimiter);
+/**
+ * Puts `dirs` first on the PATH of `env`. Windows: the variable's name is case-insensitive (often
+ * `Path`) and entries are separated by ";"; elsewhere it is `PATH` with ":".
+ */
+export function prependPath(env: Record<string, string>, dirs: string[], platform: NodeJS.Platform = process.platform): void {
+  const windows = platform === "win32";
+  const delimiter = windows ? path.win32.delimiter : path.posix.delimiter;
+  const key = windows ? (Object.keys(env).find((k) => k.toLowerCase() === "path") ?? "PATH") : "PATH";
+  const rest = (env[key] ?? "").split(delimiter).filter((entry) => entry.length > 0 && !dirs.includes(entry));
+  env[key] = [...dirs, ...rest].join(delimiter);
 }
