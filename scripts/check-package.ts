@@ -20,9 +20,9 @@ function step(name: string, fn: () => void): void {
   try {
     fn();
   } catch (error) {
-    console.error(`check:package: ${name} failed`);
-    const output = (error as { stdout?: Buffer | string; stderr?: Buffer | string }).stdout?.toString() ?? "";
-    if (output) console.error(output);
+    const failure = error as Error & { stdout?: Buffer | string; stderr?: Buffer | string };
+    console.error(`check:package: ${name} failed: ${failure.message}`);
+    for (const output of [failure.stdout, failure.stderr]) if (output && output.toString().trim()) console.error(output.toString());
     rmSync(out, { recursive: true, force: true });
     process.exit(1);
   }
@@ -41,10 +41,10 @@ step("npm pack", () => {
   const pack = report[0]!;
   tarball = path.join(out, pack.filename);
   const stray = pack.files.filter((f) => !/^(dist\/|README\.md$|CHANGELOG\.md$|package\.json$|LICENSE)/.test(f.path));
-  if (stray.length > 0) throw Object.assign(new Error("stray files"), { stdout: `files outside dist/: ${stray.map((f) => f.path).join(", ")}` });
+  if (stray.length > 0) throw new Error(`files outside dist/: ${stray.map((f) => f.path).join(", ")}`);
   const generatedJs = pack.files.filter((f) => f.path.includes("protocol/generated/") && f.path.endsWith(".js") && !f.path.endsWith("/version.js"));
-  if (generatedJs.length > 0) throw Object.assign(new Error("generated js"), { stdout: `type-only protocol files shipped as .js: ${generatedJs.length}` });
-  if (!pack.files.some((f) => f.path === "dist/cli/main.js")) throw Object.assign(new Error("no cli"), { stdout: "the codexkit command (dist/cli/main.js) is missing: run npm run build first" });
+  if (generatedJs.length > 0) throw new Error(`type-only protocol files shipped as .js: ${generatedJs.length}`);
+  if (!pack.files.some((f) => f.path === "dist/cli/main.js")) throw new Error("the codexkit command (dist/cli/main.js) is missing: run npm run build first");
   console.log(`check:package: ${pack.filename}: ${(pack.size / 1024).toFixed(1)} KiB packed, ${(pack.unpackedSize / 1024).toFixed(1)} KiB unpacked, ${pack.entryCount} files`);
 });
 step("publint", () => {

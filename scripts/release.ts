@@ -75,6 +75,7 @@ step(`CHANGELOG and package.json say ${version}`, () => {
   const changelog = readFileSync(file, "utf8");
   const heading = /^## (\S+) \(unreleased\)$/m.exec(changelog);
   if (!heading) throw new Error('CHANGELOG.md has no "## <version> (unreleased)" section');
+  if (heading[1] !== version) throw new Error(`CHANGELOG.md's unreleased section is ${heading[1]}, not ${version}`);
   writeFileSync(file, changelog.replace(heading[0], `## ${version} (${new Date().toISOString().slice(0, 10)})`));
   run(npm, ["version", version, "--no-git-tag-version", "--allow-same-version"]);
 });

@@ -10,7 +10,7 @@ import { createHash } from "node:crypto";
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { codexVersion, platformPackage, resolveCodexBinary } from "../src/transport/index.js";
+import { codexVersion, resolveCodexBinary } from "../src/transport/index.js";
 
 const root = path.resolve(import.meta.dirname, "..");
 const pkg = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { dependencies: Record<string, string> };
@@ -19,24 +19,31 @@ const pinned = pkg.dependencies["@openai/codex"];
 const problems: string[] = [];
 
 if (!pinned || !/^\d+\.\d+\.\d+(-[\w.]+)?$/.test(pinned)) problems.push(`@openai/codex must be pinned to one exact version in package.json (it is ${JSON.stringify(pinned)})`);
-const target = platformPackage({ platform: process.platform, arch: process.arch });
-if (!target) problems.push(`no @openai/codex build for ${process.platform}-${process.arch}`);
-const binary = resolveCodexBinary();
-const version = await codexVersion(binary.executable);
-if (!version.endsWith(` ${pinned}`)) problems.push(`codex --version says "${version}", package.json pins ${pinned}`);
-const sha256 = createHash("sha256").update(readFileSync(binary.executable)).digest("hex");
-console.log(`binary: ${binary.executable}`);
-console.log(`version: ${version}`);
-console.log(`sha256: ${sha256}`);
-if (target) {
-  const installed = lock.packages[`node_modules/${target.packageName}`];
-  console.log(`package: ${target.packageName} ${installed?.version ?? "(not in package-lock.json)"}`);
-  if (!installed?.integrity) problems.push(`${target.packageName} has no integrity in package-lock.json`);
+let binary: { executable: string; source: string } | undefined;
+let version = "";
+try {
+  binary = resolveCodexBinary();
+  version = await codexVersion(binary.executable);
+  if (!version.endsWith(` ${pinned}`)) problems.push(`codex --version says "${version}", package.json pins ${pinned}`);
+} catch (error) {
+  problems.push(`the codex binary cannot be found or run: ${(error as Error).message}`);
+}
+if (binary) {
+  console.log(`binary: ${binary.executable}`);
+  console.log(`version: ${version}`);
+  console.log(`sha256: ${createHash("sha256").update(readFileSync(binary.executable)).digest("hex")}`);
+}
+// The platform package the binary came from (its name is how it was found).
+const packageName = binary && binary.source !== "codexPathOverride" ? binary.source : undefined;
+if (packageName) {
+  const installed = lock.packages[`node_modules/${packageName}`];
+  console.log(`package: ${packageName} ${installed?.version ?? "(not in package-lock.json)"}`);
+  if (!installed?.integrity) problems.push(`${packageName} has no integrity in package-lock.json`);
   else if (!process.argv.includes("--offline")) {
     const npm = process.platform === "win32" ? "npm.cmd" : "npm";
     const published = execFileSync(npm, ["view", `@openai/codex@${installed.version}`, "dist.integrity"], { encoding: "utf8", shell: process.platform === "win32" }).trim();
     console.log(`integrity: installed ${installed.integrity.slice(0, 24)}…, published ${published.slice(0, 24)}…`);
-    if (published !== installed.integrity) problems.push(`${target.packageName}: the installed integrity differs from the registry's`);
+    if (published !== installed.integrity) problems.push(`${packageName}: the installed integrity differs from the registry's`);
   }
 }
 for (const problem of problems) console.error(`verify-binary: ${problem}`);

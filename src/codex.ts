@@ -1,4 +1,5 @@
 /** The entry point: a client that owns a transport and the services threads share. */
+import path from "node:path";
 import { checkThreadOptions } from "./config/index.js";
 import { InvalidOptionsError, Redactor, UnsupportedFeatureError } from "./errors/index.js";
 import { MAX_TIMER_MS } from "./timers.js";
@@ -30,6 +31,8 @@ export class Codex {
   private readonly store: FileStore;
   /** Attachment records being written, so readers see them. */
   private readonly pendingRecords = new Set<Promise<void>>();
+  /** True while `close()` runs. */
+  private closing = false;
   private readonly ctx: ClientContext;
   private readonly telemetry: Telemetry;
   private _transport: Transport | null = null;
@@ -148,8 +151,14 @@ export class Codex {
     const management = this._management;
     this._transport = null;
     this._management = null;
-    await Promise.allSettled([...this.pendingRecords]);
-    await Promise.all([transport?.close(), management?.close(), this.mcp.closeAll(), this.store.close()]);
+    // Turns this close ends must not start a new app-server to record their attachments.
+    this.closing = true;
+    try {
+      await Promise.allSettled([...this.pendingRecords]);
+      await Promise.all([transport?.close(), management?.close(), this.mcp.closeAll(), this.store.close()]);
+    } finally {
+      this.closing = false;
+    }
   }
 
   /** `await using codex = new Codex()` closes it at the end of the scope. */
@@ -166,7 +175,7 @@ export class Codex {
   private checkThreadOptions(options: ThreadOptions): void {
     checkThreadOptions(options);
     // The agent's host has its own file system: a path from this machine means nothing there.
-    if (this.ctx.options.appServer && !(typeof options.workingDirectory === "string" && (options.workingDirectory.startsWith("/") || /^[A-Za-z]:[\\/]/.test(options.workingDirectory)))) {
+    if (this.ctx.options.appServer && !isHostAbsolute(options.workingDirectory)) {
       throw new InvalidOptionsError("a thread on a remote app-server (appServer) needs workingDirectory: an absolute path on the agent's host");
     }
     const handler = options.onApproval ?? this.ctx.options.onApproval;
@@ -199,6 +208,10 @@ export class Codex {
 
   /** Writes attachment records in the background (on exec, through the management app-server). */
   private recordAttachments(threadId: string, files: readonly StagedFile[]): void {
+    if (this.closing) {
+      this.ctx.logger.debug({ threadId, files: files.length }, "the client is closing: the thread's attachments are not recorded");
+      return;
+    }
     const pending = this.management()
       .recordAttachments(threadId, files)
       .catch((error: unknown) => this.ctx.logger.warn({ threadId, error: this.ctx.redactor.redact(String(error)) }, "recording the thread's attachments in codex failed"));
@@ -260,6 +273,27 @@ function validateOptions(options: CodexOptions): void {
   if (options.captureContent !== undefined && typeof options.captureContent !== "boolean") throw new InvalidOptionsError("captureContent must be a boolean");
   checkRetry(options.retry, "retry");
   checkAppServer(options);
+  checkFiles(options);
+}
+
+/** An absolute path on the agent's host, whatever its platform. */
+function isHostAbsolute(value: unknown): value is string {
+  return typeof value === "string" && (path.posix.isAbsolute(value) || path.win32.isAbsolute(value));
+}
+
+/** `files`: a directory, positive limits, root directories. */
+function checkFiles(options: CodexOptions): void {
+  const files = options.files;
+  if (files === undefined) return;
+  if (files === null || typeof files !== "object") throw new InvalidOptionsError("files must be an object: { dir?, ttlMs?, maxBytes?, roots? }");
+  if (files.dir !== undefined && (typeof files.dir !== "string" || files.dir.length === 0)) throw new InvalidOptionsError("files.dir must be a non-empty path");
+  for (const key of ["ttlMs", "maxBytes"] as const) {
+    const value = files[key];
+    if (value !== undefined && !(Number.isSafeInteger(value) && value > 0)) throw new InvalidOptionsError(`files.${key} must be a positive whole number`);
+  }
+  if (files.roots !== undefined && !(Array.isArray(files.roots) && files.roots.every((root) => typeof root === "string" && root.length > 0))) {
+    throw new InvalidOptionsError("files.roots must be an array of directories");
+  }
 }
 
 /** `appServer` names a WebSocket or unix-socket address, and goes with the app-server transport. */
@@ -271,7 +305,7 @@ function checkAppServer(options: CodexOptions): void {
     throw new InvalidOptionsError(`appServer.url must be ws://host:port, wss://host:port or unix:///path/to/socket (got ${JSON.stringify(remote.url)})`);
   }
   if (remote.token !== undefined && (typeof remote.token !== "string" || remote.token.length === 0)) throw new InvalidOptionsError("appServer.token must be a non-empty string");
-  if (remote.uploadDir !== undefined && (typeof remote.uploadDir !== "string" || !(remote.uploadDir.startsWith("/") || /^[A-Za-z]:[\\/]/.test(remote.uploadDir)))) {
+  if (remote.uploadDir !== undefined && !isHostAbsolute(remote.uploadDir)) {
     throw new InvalidOptionsError("appServer.uploadDir must be an absolute path on the agent's host");
   }
   if (remote.connectAttempts !== undefined && !(Number.isSafeInteger(remote.connectAttempts) && remote.connectAttempts >= 1)) throw new InvalidOptionsError("appServer.connectAttempts must be a whole number, at least 1");

@@ -56,7 +56,7 @@ export async function decideApproval(handler: ApprovalHandler | undefined, reque
         log(options.logger, "warn", { ...context, returned: shown(answer.value), decision: otherwise }, "approval handler returned an invalid decision");
         return { decision: otherwise, source: "invalid" };
       }
-      log(options.logger, "debug", { ...context, decision: answer.value }, "approval decided");
+      // The turn layer logs every decision once (`approval.decision`).
       return { decision: answer.value, source: "handler" };
   }
 }

@@ -3,6 +3,7 @@
  * it: the processes it started (and how they ended), the turns running now, and its recent
  * errors. Bounded: a long-lived client keeps the last few of each, never a growing history.
  */
+import { errorCode } from "../errors/index.js";
 import { logEvent } from "../log-events.js";
 import type { Logger } from "../logger.js";
 
@@ -89,7 +90,10 @@ export class Recorder {
   private readonly processes: ProcessEntry[] = [];
   private readonly errors: ErrorReport[] = [];
   private readonly turns = new Set<{ threadId: string | null; transport: string; startedAt: number }>();
-  private spawned: Record<ProcessKind, number> = { "app-server": 0, exec: 0, mcp: 0 };
+  /** App-servers started to replace one that died (not after a `close()` or an idle stop). */
+  private restarts = 0;
+  /** The last app-server died: the next one is a restart. */
+  private appServerDied = false;
 
   constructor(
     readonly logger: Logger,
@@ -100,13 +104,17 @@ export class Recorder {
   processStarted(kind: ProcessKind, source: RecordedProcessSource): (end: ProcessEnd) => void {
     const entry: ProcessEntry = { kind, source, startedAt: Date.now(), end: null, endedAt: null };
     this.processes.push(entry);
-    this.spawned[kind] += 1;
     logEvent(this.logger, "process.spawn", { kind, pid: source.pid ?? null, label: source.label });
-    if (kind === "app-server" && this.spawned[kind] > 1) logEvent(this.logger, "process.restart", { pid: source.pid ?? null, restarts: this.spawned[kind] - 1 });
+    if (kind === "app-server" && this.appServerDied) {
+      this.appServerDied = false;
+      this.restarts += 1;
+      logEvent(this.logger, "process.restart", { pid: source.pid ?? null, restarts: this.restarts });
+    }
     return (end) => {
       if (entry.end) return;
       entry.end = end;
       entry.endedAt = Date.now();
+      if (kind === "app-server" && !end.expected) this.appServerDied = true;
       logEvent(this.logger, "process.exit", {
         kind,
         pid: source.pid ?? null,
@@ -120,16 +128,17 @@ export class Recorder {
     };
   }
 
-  /** How many app-servers were started after the first (each one replaced a dead one or a closed client's). */
+  /** How many app-servers were started to replace one that died. */
   get appServerRestarts(): number {
-    return Math.max(0, this.spawned["app-server"] - 1);
+    return this.restarts;
   }
 
   /** Remembers an error for the report (redacted, cut short). */
   error(error: unknown, threadId?: string | null): void {
-    const code = typeof (error as { code?: unknown })?.code === "string" ? String((error as { code: string }).code) : error instanceof Error ? error.name : "unknown";
-    const raw = error instanceof Error ? error.message : String(error);
-    const message = this.redact(raw.length > MESSAGE_LIMIT ? `${raw.slice(0, MESSAGE_LIMIT)}…` : raw);
+    const code = errorCode(error);
+    // Redacted before it is cut: a secret cut in two would no longer be recognized.
+    const redacted = this.redact(error instanceof Error ? error.message : String(error));
+    const message = redacted.length > MESSAGE_LIMIT ? `${redacted.slice(0, MESSAGE_LIMIT)}…` : redacted;
     this.errors.push({ at: new Date().toISOString(), code, message, ...(threadId !== undefined ? { threadId } : {}) });
     if (this.errors.length > ERRORS_KEPT) this.errors.shift();
   }
@@ -162,7 +171,8 @@ export class Recorder {
   lastStderr(): string {
     for (let i = this.processes.length - 1; i >= 0; i--) {
       const entry = this.processes[i]!;
-      if (entry.kind !== "mcp") return this.redact(entry.source.stderrTail());
+      // Already redacted by the process.
+      if (entry.kind !== "mcp") return entry.source.stderrTail();
     }
     return "";
   }

@@ -68,7 +68,7 @@ export interface Diagnostics {
   };
   /** Processes this client started: running ones, then the last few that ended. */
   processes: ProcessReport[];
-  /** How many times the app-server was started again after the first. */
+  /** How many app-servers were started to replace one that died. */
   appServerRestarts: number;
   /** The last lines of the newest codex process's stderr (bounded, redacted). */
   stderrTail: string;

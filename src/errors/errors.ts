@@ -304,6 +304,16 @@ export class UntrustedDirectoryError extends CodexError {
   }
 }
 
+/**
+ * What kind of error `error` is, as logs, spans and diagnostics name it: a codexkit error's `code`
+ * (or any string `code`, such as Node's `ENOENT`), else the error's class name.
+ */
+export function errorCode(error: unknown): string {
+  const code = (error as { code?: unknown } | null | undefined)?.code;
+  if (typeof code === "string") return code;
+  return error instanceof Error ? error.name || "Error" : "unknown";
+}
+
 /** True when `value` is an error codexkit threw (any `CodexError` subclass). */
 export function isCodexError(value: unknown): value is CodexError {
   return value instanceof CodexError;

@@ -36,11 +36,16 @@ export function isSecretName(name: string): boolean {
  */
 export class Redactor {
   private readonly secrets = new Set<string>();
+  /** `secrets`, longest first; rebuilt after a change (redaction runs for every log line and span). */
+  private sorted: string[] | null = null;
 
   /** Registers exact values to hide; short or empty values are ignored to keep output readable. */
   add(...values: Array<string | undefined | null>): this {
     for (const value of values) {
-      if (typeof value === "string" && value.length >= MIN_SECRET_LENGTH) this.secrets.add(value);
+      if (typeof value === "string" && value.length >= MIN_SECRET_LENGTH && !this.secrets.has(value)) {
+        this.secrets.add(value);
+        this.sorted = null;
+      }
     }
     return this;
   }
@@ -65,8 +70,8 @@ export class Redactor {
   redact(text: string): string {
     let out = text;
     // Longest first, so a secret containing another is hidden whole.
-    const known = [...this.secrets].sort((a, b) => b.length - a.length);
-    for (const secret of known) out = out.split(secret).join(REDACTED);
+    this.sorted ??= [...this.secrets].sort((a, b) => b.length - a.length);
+    for (const secret of this.sorted) out = out.split(secret).join(REDACTED);
     return redactPatterns(out);
   }
 

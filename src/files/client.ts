@@ -3,7 +3,7 @@
  * file). Each `stage` is a `codexkit.file.stage` span under the caller's.
  */
 import { InvalidOptionsError } from "../errors/index.js";
-import { SpanKind, type Telemetry } from "../telemetry/index.js";
+import { CODEXKIT, SPAN, SpanKind, type Telemetry } from "../telemetry/index.js";
 import type { FileStore } from "./store.js";
 import type { FileOwner, StagedFile, StageOptions, StageSource } from "./types.js";
 
@@ -33,9 +33,9 @@ export class CodexFiles {
    * unreadable or too large source, a directory, or a path outside `files.roots`.
    */
   stage(source: StageSource, options: StageOptions = {}): Promise<StagedFile> {
-    return this.telemetry.inSpan("codexkit.file.stage", { kind: SpanKind.INTERNAL, attributes: {} }, async (span) => {
+    return this.telemetry.inSpan(SPAN.fileStage, { kind: SpanKind.INTERNAL, attributes: {} }, async (span) => {
       const file = await this.store.stage(source, options);
-      this.telemetry.set(span, { "codexkit.file.id": file.id, "codexkit.file.size": file.size, "codexkit.file.mime_type": file.mimeType, "codexkit.file.persistent": file.persistent });
+      this.telemetry.set(span, { [CODEXKIT.FILE_ID]: file.id, [CODEXKIT.FILE_SIZE]: file.size, [CODEXKIT.FILE_MIME_TYPE]: file.mimeType, [CODEXKIT.FILE_PERSISTENT]: file.persistent });
       return file;
     });
   }

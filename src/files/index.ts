@@ -1,5 +1,5 @@
 /** Staged files and attachments: the only door to `src/files/`. */
-export { FileStore, DEFAULT_MAX_BYTES, DEFAULT_TTL_MS, safeFileName, type FileStoreServices } from "./store.js";
+export { FileStore, safeFileName } from "./store.js";
 export { detectMimeType, isModelImage } from "./mime.js";
 export type { AttachmentInput, FileOwner, FilesOptions, StagedFile, StageOptions, StageSource, ThreadAttachment } from "./types.js";
 export { CodexFiles, type FilesHost } from "./client.js";

@@ -83,3 +83,9 @@ function trimIncomplete(head: Uint8Array): number {
   }
   return head.length;
 }
+
+/** The usual extension for a MIME type (for bytes staged without a name), or "". */
+export function extensionFor(mimeType: string): string {
+  const extension = Object.entries(BY_EXTENSION).find(([, type]) => type === mimeType)?.[0];
+  return extension ? `.${extension}` : "";
+}

@@ -18,10 +18,13 @@ import os from "node:os";
 import path from "node:path";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { AbortError, AttachmentError, InvalidOptionsError } from "../errors/index.js";
+import { AttachmentError, InvalidOptionsError } from "../errors/index.js";
+import { abortError } from "../abort.js";
+import { isProcessAlive } from "../process-alive.js";
+import { MAX_TIMER_MS } from "../timers.js";
 import { logEvent } from "../log-events.js";
 import type { Logger } from "../logger.js";
-import { detectMimeType, SNIFF_BYTES } from "./mime.js";
+import { detectMimeType, extensionFor, SNIFF_BYTES } from "./mime.js";
 import type { FilesOptions, StagedFile, StageOptions, StageSource } from "./types.js";
 
 /** Default lifetime of an ephemeral file. */
@@ -61,8 +64,8 @@ export class FileStore {
   private readonly maxBytes: number;
   private readonly roots: string[] | null;
   private ready: Promise<void> | null = null;
-  /** Ephemeral files this store staged: removed at `close()`. */
-  private readonly mine = new Set<string>();
+  /** Ephemeral files this store staged, with when they expire: removed at `close()`. */
+  private readonly mine = new Map<string, number>();
   private readonly leases = new Map<string, number>();
   /** One commit at a time per content. */
   private readonly locks = new Map<string, Promise<unknown>>();
@@ -71,6 +74,8 @@ export class FileStore {
   /** A path's content by (path, inode, size, mtime): a re-stage of an unchanged file reads nothing. */
   private readonly known = new Map<string, string>();
   private sweepTimer: NodeJS.Timeout | null = null;
+  /** When the pending sweep timer fires. */
+  private sweepDue: number | null = null;
   private closed = false;
 
   constructor(
@@ -91,7 +96,7 @@ export class FileStore {
   async stage(source: StageSource, options: StageOptions = {}): Promise<StagedFile> {
     checkStageOptions(options);
     await this.init();
-    if (options.signal?.aborted) throw abortError(options.signal);
+    if (options.signal?.aborted) throw abortError(options.signal, "staging");
     const limit = options.maxBytes ?? this.maxBytes;
     if (typeof source === "string") return this.stagePath(source, options, limit);
     if (source instanceof Uint8Array || source instanceof ArrayBuffer) {
@@ -119,13 +124,25 @@ export class FileStore {
     return meta ? this.toStaged(meta) : undefined;
   }
 
+  /**
+   * The staged file `id`, checked to be whole in the store (`what` names it in errors, e.g.
+   * "attachment notes.txt"). `AttachmentError` when it was removed, expired, or lost its content.
+   */
+  async require(id: string, what = `file ${id}`): Promise<StagedFile> {
+    const file = await this.get(id);
+    if (!file) throw new AttachmentError(`${what} is not in the staging store: it was removed or expired; stage it again`, id);
+    const whole = await stat(file.path).then((s) => s.isFile() && s.size === file.size, () => false);
+    if (!whole) throw new AttachmentError(`${what} (${id}) is missing from the staging store at ${file.path}; stage it again`, file.path);
+    return file;
+  }
+
   /** Removes a file (persistent or not) unless a running turn uses it; resolves false when there was none. */
   async remove(id: string): Promise<boolean> {
     const file = await this.get(id);
     if (!file) return false;
     if (this.leases.has(id)) throw new AttachmentError(`file ${file.name} (${id}) is in use by a running turn`, file.path);
     await this.withLock(id, () => this.delete(id));
-    this.mine.delete(id);
+    this.forget(id);
     logEvent(this.services.logger, "file.swept", { count: 1, bytes: file.size, reason: "remove" });
     return true;
   }
@@ -150,7 +167,8 @@ export class FileStore {
       }
       this.leases.delete(id);
       // A file that expired while a turn used it goes at the next sweep.
-      if (this.mine.has(id)) void this.rescheduleFromDisk().catch(() => {});
+      const expiresAt = this.mine.get(id);
+      if (expiresAt !== undefined) this.scheduleSweep(expiresAt);
     };
   }
 
@@ -170,30 +188,16 @@ export class FileStore {
     this.closed = true;
     if (this.sweepTimer) clearTimeout(this.sweepTimer);
     this.sweepTimer = null;
+    this.sweepDue = null;
     if (!this.ready) return;
     await this.ready.catch(() => {});
-    let count = 0;
-    let bytes = 0;
-    for (const id of [...this.mine]) {
-      this.mine.delete(id);
-      const removed = await this.withLock(id, async () => {
-        const meta = await this.readMeta(id);
-        if (!meta || meta.persistent) return 0;
-        const stillHeldHere = release(this.dir, id, this);
-        meta.owners = meta.owners.filter((pid) => (pid === process.pid ? stillHeldHere : isAlive(pid)));
-        if (meta.owners.length > 0) {
-          await this.writeMeta(meta);
-          return 0;
-        }
-        await this.delete(id);
-        return meta.size;
-      });
-      if (removed > 0) {
-        count += 1;
-        bytes += removed;
-      }
-    }
-    if (count > 0) logEvent(this.services.logger, "file.swept", { count, bytes, reason: "close" });
+    const ids = [...this.mine.keys()];
+    this.mine.clear();
+    await this.removeEach(ids, "close", (meta) => {
+      const stillHeldHere = release(this.dir, meta.sha256, this);
+      meta.owners = meta.owners.filter((pid) => (pid === process.pid ? stillHeldHere : isProcessAlive(pid)));
+      return meta.owners.length === 0 ? "remove" : "update";
+    });
   }
 
   private get metaDir(): string {
@@ -220,36 +224,21 @@ export class FileStore {
 
   /** Startup: copies in progress of dead processes, blobs without metadata, files of dead owners. */
   private async recover(): Promise<void> {
-    let count = 0;
-    let bytes = 0;
     for (const name of await readdir(this.tmpDir).catch(() => [] as string[])) {
       const pid = Number(name.split("-")[0]);
-      if (Number.isInteger(pid) && pid !== process.pid && !isAlive(pid)) await rm(path.join(this.tmpDir, name), { recursive: true, force: true });
+      if (Number.isInteger(pid) && !isProcessAlive(pid)) await rm(path.join(this.tmpDir, name), { recursive: true, force: true });
     }
     const metas = new Set((await readdir(this.metaDir).catch(() => [] as string[])).filter((n) => n.endsWith(".json")).map((n) => n.slice(0, -5)));
     for (const name of await readdir(this.blobDir).catch(() => [] as string[])) {
       const placing = /^[0-9a-f]{64}\.tmp-(\d+)-/.exec(name);
       // A blob being placed by a process that died; or a blob whose metadata never got written.
       const stale = placing
-        ? !isAlive(Number(placing[1]))
+        ? !isProcessAlive(Number(placing[1]))
         : !metas.has(name) && Date.now() - (await stat(path.join(this.blobDir, name)).then((s) => s.mtimeMs, () => Date.now())) > ORPHAN_GRACE_MS;
       if (stale) await rm(path.join(this.blobDir, name), { recursive: true, force: true });
     }
-    for (const id of metas) {
-      const removed = await this.withLock(id, async () => {
-        const meta = await this.readMeta(id);
-        if (!meta || meta.persistent) return 0;
-        const alive = meta.owners.filter(isAlive);
-        if (alive.length > 0 && !(meta.expiresAt !== null && meta.expiresAt <= Date.now())) return 0;
-        await this.delete(id);
-        return meta.size;
-      });
-      if (removed > 0) {
-        count += 1;
-        bytes += removed;
-      }
-    }
-    if (count > 0) logEvent(this.services.logger, "file.swept", { count, bytes, reason: "startup" });
+    // Ephemeral files whose owners are all gone (expired or not); a live owner sweeps its own.
+    await this.removeEach(metas, "startup", (meta) => (meta.owners.some(isProcessAlive) ? "keep" : "remove"));
   }
 
   private async stagePath(given: string, options: StageOptions, limit: number): Promise<StagedFile> {
@@ -278,25 +267,29 @@ export class FileStore {
       if (staged) return staged;
       this.known.delete(identity);
     }
-    const key = `${identity}\0${JSON.stringify({ ...options, signal: undefined })}`;
-    const pending = this.inFlight.get(key);
-    if (pending) return pending;
-    const staging = (async () => {
+    const staging = async (): Promise<StagedFile> => {
       const staged = await this.stageCopy(real, name, options, limit, (error) => fileError(error, given, resolved));
       this.known.set(identity, staged.sha256);
       return staged;
-    })();
-    this.inFlight.set(key, staging);
+    };
+    // Only stages no caller can abort are shared: one caller's abort must not fail another's stage.
+    if (options.signal) return staging();
+    const key = `${identity}\0${JSON.stringify(options)}`;
+    const pending = this.inFlight.get(key);
+    if (pending) return pending;
+    const shared = staging();
+    this.inFlight.set(key, shared);
     try {
-      return await staging;
+      return await shared;
     } finally {
       this.inFlight.delete(key);
     }
   }
 
   /**
-   * A file: the kernel copies it into a private temp file, then the copy is hashed. Hashing the
-   * copy, not the source, means the id always matches what is stored, even if the source changes.
+   * A file: the kernel copies it into a private temp file, then the copy is hashed (what is hashed
+   * is what is stored). Faster than streaming the source through the hash: the copy does not cross
+   * into JavaScript (bench (f): 77 ms against 83 ms for 64 MiB).
    */
   private async stageCopy(real: string, name: string, options: StageOptions, limit: number, readError: (error: unknown) => Error): Promise<StagedFile> {
     const tmp = this.tmpPath();
@@ -308,7 +301,7 @@ export class FileStore {
       throw readError(error);
     }
     try {
-      if (options.signal?.aborted) throw abortError(options.signal);
+      if (options.signal?.aborted) throw abortError(options.signal, "staging");
       const hash = createHash("sha256");
       let head: Buffer | null = null;
       let size = 0;
@@ -321,7 +314,7 @@ export class FileStore {
       }
       return (await this.commit(hash.digest("hex"), tmp, { name, head: head ?? Buffer.alloc(0), size }, options))!;
     } catch (error) {
-      if (options.signal?.aborted) throw abortError(options.signal);
+      if (options.signal?.aborted) throw abortError(options.signal, "staging");
       throw error;
     } finally {
       await rm(tmp, { force: true });
@@ -344,13 +337,7 @@ export class FileStore {
   }
 
   /** Streams `input` through SHA-256 into a temp file, then commits it. */
-  private async stageStream(
-    input: Readable,
-    name: string,
-    options: StageOptions,
-    limit: number,
-    readError: (error: unknown) => Error = (error) => new AttachmentError(`reading ${name} failed: ${(error as Error).message}`, name),
-  ): Promise<StagedFile> {
+  private async stageStream(input: Readable, name: string, options: StageOptions, limit: number): Promise<StagedFile> {
     const tmp = this.tmpPath();
     const hash = createHash("sha256");
     const head: Buffer[] = [];
@@ -376,9 +363,9 @@ export class FileStore {
     } catch (error) {
       input.destroy();
       await rm(tmp, { force: true });
-      if (options.signal?.aborted) throw abortError(options.signal);
+      if (options.signal?.aborted) throw abortError(options.signal, "staging");
       if (error instanceof AttachmentError) throw error;
-      throw readError(error);
+      throw new AttachmentError(`reading ${name} failed: ${(error as Error).message}`, name);
     }
     try {
       return (await this.commit(hash.digest("hex"), tmp, { name, head: Buffer.concat(head), size }, options))!;
@@ -423,8 +410,8 @@ export class FileStore {
       } else if (!current.persistent) {
         const expiresAt = Date.now() + (options.ttlMs ?? this.ttlMs);
         current.expiresAt = Math.max(current.expiresAt ?? 0, expiresAt);
-        current.owners = [...new Set([...current.owners.filter(isAlive), process.pid])];
-        this.mine.add(sha256);
+        current.owners = [...new Set([...current.owners.filter(isProcessAlive), process.pid])];
+        this.mine.set(sha256, current.expiresAt);
         hold(this.dir, sha256, this);
         this.scheduleSweep(current.expiresAt);
       }
@@ -451,21 +438,39 @@ export class FileStore {
     }
   }
 
-  /** Removes expired ephemeral files not leased here; `reason` goes to the log. */
+  /**
+   * Removes expired ephemeral files, except those a running turn here leases and those another
+   * live process holds (it sweeps them itself, after its own turns).
+   */
   private async sweep(reason: "ttl"): Promise<number> {
+    const now = Date.now();
+    const due = (await this.list()).filter((file) => !file.persistent && file.expiresAt !== null && file.expiresAt <= now && !this.leases.has(file.id));
+    return this.removeEach(
+      due.map((file) => file.id),
+      reason,
+      (meta) => (meta.expiresAt !== null && meta.expiresAt <= Date.now() && !meta.owners.some((pid) => pid !== process.pid && isProcessAlive(pid)) ? "remove" : "keep"),
+    );
+  }
+
+  /**
+   * For each ephemeral file, under its lock: `decide` says whether it goes, stays, or stays with
+   * its (changed) metadata written back. Logs one `file.swept`; resolves with how many went.
+   */
+  private async removeEach(ids: Iterable<string>, reason: "ttl" | "close" | "startup", decide: (meta: Meta) => "remove" | "keep" | "update"): Promise<number> {
     let count = 0;
     let bytes = 0;
-    const now = Date.now();
-    for (const file of await this.list()) {
-      if (file.persistent || file.expiresAt === null || file.expiresAt > now || this.leases.has(file.id)) continue;
-      const removed = await this.withLock(file.id, async () => {
-        const meta = await this.readMeta(file.id);
-        if (!meta || meta.persistent || meta.expiresAt === null || meta.expiresAt > Date.now()) return 0;
-        await this.delete(file.id);
+    for (const id of ids) {
+      const removed = await this.withLock(id, async () => {
+        const meta = await this.readMeta(id);
+        if (!meta || meta.persistent) return 0;
+        const verdict = decide(meta);
+        if (verdict === "update") await this.writeMeta(meta);
+        if (verdict !== "remove") return 0;
+        await this.delete(id);
         return meta.size;
       });
       if (removed > 0) {
-        this.mine.delete(file.id);
+        this.forget(id);
         count += 1;
         bytes += removed;
       }
@@ -474,26 +479,31 @@ export class FileStore {
     return count;
   }
 
-  /** Sweeps when the earliest expiry is due; the timer never keeps Node alive. */
-  private scheduleSweep(at: number): void {
-    if (this.closed) return;
-    const due = (this.sweepTimer as (NodeJS.Timeout & { due?: number }) | null)?.due;
-    if (due !== undefined && due <= at) return;
-    if (this.sweepTimer) clearTimeout(this.sweepTimer);
-    const timer = setTimeout(() => {
-      this.sweepTimer = null;
-      void this.sweep("ttl").then(
-        () => this.rescheduleFromDisk(),
-        (error: unknown) => this.services.logger.debug({ error: String(error) }, "sweeping staged files failed"),
-      );
-    }, Math.min(Math.max(0, at - Date.now()) + 10, 2_147_483_647));
-    timer.unref();
-    (timer as NodeJS.Timeout & { due?: number }).due = at;
-    this.sweepTimer = timer;
+  /** This store no longer holds `id` (removed, swept). */
+  private forget(id: string): void {
+    this.mine.delete(id);
+    release(this.dir, id, this);
   }
 
-  private async rescheduleFromDisk(): Promise<void> {
-    const next = (await this.list()).filter((f) => !f.persistent && f.expiresAt !== null && this.mine.has(f.id) && !this.leases.has(f.id)).map((f) => f.expiresAt!);
+  /** Sweeps when the earliest expiry is due; the timer never keeps Node alive. */
+  private scheduleSweep(at: number): void {
+    if (this.closed || (this.sweepDue !== null && this.sweepDue <= at)) return;
+    if (this.sweepTimer) clearTimeout(this.sweepTimer);
+    this.sweepDue = at;
+    this.sweepTimer = setTimeout(() => {
+      this.sweepTimer = null;
+      this.sweepDue = null;
+      void this.sweep("ttl").then(
+        () => this.scheduleNextSweep(),
+        (error: unknown) => this.services.logger.debug({ error: String(error) }, "sweeping staged files failed"),
+      );
+    }, Math.min(Math.max(0, at - Date.now()) + 10, MAX_TIMER_MS));
+    this.sweepTimer.unref();
+  }
+
+  /** The next sweep: the earliest expiry among this store's files no turn leases. */
+  private scheduleNextSweep(): void {
+    const next = [...this.mine].filter(([id]) => !this.leases.has(id)).map(([, expiresAt]) => expiresAt);
     if (next.length > 0) this.scheduleSweep(Math.min(...next));
   }
 
@@ -598,20 +608,6 @@ export function safeFileName(name: string): string {
   return cleaned.length > 0 ? cleaned : "file";
 }
 
-function extensionFor(mimeType: string): string {
-  const map: Record<string, string> = { "image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif", "image/webp": ".webp", "application/pdf": ".pdf", "text/plain": ".txt" };
-  return map[mimeType] ?? "";
-}
-
-function isAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 function fileError(error: unknown, given: string, resolved: string): AttachmentError {
   const code = (error as NodeJS.ErrnoException).code;
@@ -619,9 +615,6 @@ function fileError(error: unknown, given: string, resolved: string): AttachmentE
   return new AttachmentError(`${given} ${why}`, resolved);
 }
 
-function abortError(signal: AbortSignal): AbortError {
-  return new AbortError(signal.reason instanceof Error ? `staging was aborted: ${signal.reason.message}` : "staging was aborted");
-}
 
 function isReadable(value: unknown): value is ReadableStream<Uint8Array> | NodeJS.ReadableStream {
   if (value === null || typeof value !== "object") return false;

@@ -14,6 +14,7 @@ import type { Logger } from "../logger.js";
 import type { Recorder } from "../diagnostics/index.js";
 import { CODEXKIT, GEN_AI, GENERAL, SPAN, SpanKind, SpanStatusCode, type OtelSpan, type Telemetry } from "../telemetry/index.js";
 import { logEvent } from "../log-events.js";
+import { paged } from "../paged.js";
 import { ManagedStdioTransport } from "./stdio.js";
 import type {
   McpCallOptions,
@@ -44,8 +45,6 @@ export const MCP_DEFAULTS = Object.freeze({
   /** The default limit of a call, in milliseconds. */
   requestTimeoutMs: 60_000,
 });
-/** A list that pages on and on is cut off here (a server repeating its cursor would never end). */
-const MAX_PAGES = 1_000;
 
 /** Called with the connection's new status. */
 export type StatusListener = (
@@ -447,17 +446,3 @@ export class McpConnection {
   }
 }
 
-/** Collects every page of a cursor-paged list. */
-async function paged<T>(fetch: (cursor: string | undefined) => Promise<{ items: T[]; nextCursor?: string | undefined }>): Promise<T[]> {
-  const out: T[] = [];
-  const seen = new Set<string>();
-  let cursor: string | undefined;
-  for (let pages = 0; pages < MAX_PAGES; pages++) {
-    const page = await fetch(cursor);
-    out.push(...page.items);
-    if (!page.nextCursor || seen.has(page.nextCursor)) return out;
-    seen.add(page.nextCursor);
-    cursor = page.nextCursor;
-  }
-  return out;
-}

@@ -89,6 +89,14 @@ export const CODEXKIT = {
   RETRY_DELAY_MS: "codexkit.retry.delay_ms",
   /** `success` or `error`, for a codexkit tool call. */
   TOOL_OUTCOME: "codexkit.tool.outcome",
+  /** A staged file's id (its SHA-256). */
+  FILE_ID: "codexkit.file.id",
+  /** A staged file's size in bytes. */
+  FILE_SIZE: "codexkit.file.size",
+  /** A staged file's MIME type. */
+  FILE_MIME_TYPE: "codexkit.file.mime_type",
+  /** Whether a staged file is persistent. */
+  FILE_PERSISTENT: "codexkit.file.persistent",
 } as const;
 
 /** Span names (the GenAI ones are `{operation} {target}`). */
@@ -101,6 +109,10 @@ export const SPAN = {
   approval: (kind: string) => `codexkit.approval ${kind}`,
   /** The backoff before a retry. */
   retry: "codexkit.retry",
+  /** Staging a file (`codex.files.stage`). */
+  fileStage: "codexkit.file.stage",
+  /** Uploading a staged file to a remote app-server's host. */
+  fileUpload: "codexkit.file.upload",
   /** A tool call made through an MCP server connection: `tools/call {tool}`. */
   mcpCall: (tool: string) => `tools/call ${tool}`,
 } as const;

@@ -6,8 +6,9 @@
  */
 import type { Redactor } from "../errors/index.js";
 import { CODEXKIT_VERSION } from "../version.js";
-import { otelApi, type Attributes, type OtelApi, type OtelHistogram, type OtelMeter, type OtelSpan, type OtelSpanOptions, type OtelTracer } from "./api.js";
-import { METRIC, SCOPE } from "./conventions.js";
+import { otelApi, SpanStatusCode, type Attributes, type OtelApi, type OtelHistogram, type OtelMeter, type OtelSpan, type OtelSpanOptions, type OtelTracer } from "./api.js";
+import { GENERAL, METRIC, SCOPE } from "./conventions.js";
+import { errorCode } from "../errors/index.js";
 
 /** Telemetry options of a `Codex` client. */
 export interface TelemetryOptions {
@@ -105,19 +106,18 @@ export class Telemetry {
   }
 
   /**
-   * Runs `fn` inside a span under the caller's active span (for calls made outside a turn, such
-   * as MCP calls); a rejection marks the span failed with the error's code.
+   * Runs `fn` inside a span under `options.parent` (a context), by default the caller's active
+   * span; a rejection marks the span failed with the error's code.
    */
-  async inSpan<T>(name: string, options: { kind: number; attributes: Attributes }, fn: (span: OtelSpan) => Promise<T>): Promise<T> {
-    const parent = this.activeContext();
+  async inSpan<T>(name: string, options: { kind: number; attributes: Attributes; parent?: unknown }, fn: (span: OtelSpan) => Promise<T>): Promise<T> {
+    const parent = "parent" in options ? options.parent : this.activeContext();
     const span = this.startSpan(name, { kind: options.kind, startTime: now() }, parent);
     this.set(span, options.attributes);
     try {
       return await this.run(this.contextWith(parent, span), () => fn(span));
     } catch (error) {
-      const code = (error as { code?: unknown })?.code;
-      this.set(span, { "error.type": typeof code === "string" ? code : error instanceof Error ? error.name : "Error" });
-      span.setStatus({ code: 2, message: this.redact(error instanceof Error ? error.message : String(error)) });
+      this.set(span, { [GENERAL.ERROR_TYPE]: errorCode(error) });
+      span.setStatus({ code: SpanStatusCode.ERROR, message: this.redact(error instanceof Error ? error.message : String(error)) });
       throw error;
     } finally {
       span.end(now());

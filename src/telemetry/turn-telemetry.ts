@@ -6,7 +6,7 @@
  * outcome land on the turn's span and in the GenAI metrics.
  */
 import type { ApprovalOutcome, ApprovalRequest } from "../approvals/index.js";
-import type { CodexError } from "../errors/index.js";
+import { errorCode, type CodexError } from "../errors/index.js";
 import type { ThreadEvent, Usage } from "../events.js";
 import type { ThreadItem } from "../items.js";
 import type { Attributes, OtelSpan } from "./api.js";
@@ -160,20 +160,10 @@ export class TurnTelemetry {
     return outcome;
   }
 
-  /** Runs `fn` in a span named `name` under the turn's span (uploads and other work done for the turn). */
-  async inSpan<T>(name: string, attributes: Attributes, fn: () => Promise<T>): Promise<T> {
-    const span = this.telemetry.startSpan(name, { kind: SpanKind.INTERNAL, startTime: now() }, this.context);
-    this.telemetry.set(span, attributes);
-    try {
-      return await this.telemetry.run(this.telemetry.contextWith(this.context, span), fn);
-    } catch (error) {
-      const code = (error as { code?: unknown }).code;
-      this.telemetry.set(span, { [GENERAL.ERROR_TYPE]: typeof code === "string" ? code : (error as Error).name });
-      span.setStatus({ code: SpanStatusCode.ERROR, message: this.telemetry.redact((error as Error).message ?? String(error)) });
-      throw error;
-    } finally {
-      span.end(now());
-    }
+  /** Runs the upload of a staged file to a remote host in a `codexkit.file.upload` span under the turn's. */
+  upload<T>(file: { id: string; size: number }, fn: () => Promise<T>): Promise<T> {
+    const attributes = { [CODEXKIT.FILE_ID]: file.id, [CODEXKIT.FILE_SIZE]: file.size };
+    return this.telemetry.inSpan(SPAN.fileUpload, { kind: SpanKind.INTERNAL, attributes, parent: this.context }, fn);
   }
 
   /** A retry: an event on the turn's span, and a span over the backoff; call the result when the wait is over. */
@@ -197,7 +187,7 @@ export class TurnTelemetry {
     this.ended = true;
     const endedAt = now();
     for (const [id, open] of this.items) this.endItem(id, open, endedAt, { status: "incomplete", error: "the turn ended before the item did" });
-    const errorType = result.error ? errorTypeOf(result.error) : undefined;
+    const errorType = result.error ? errorCode(result.error) : undefined;
     this.telemetry.set(this.span, {
       [GEN_AI.USAGE_INPUT_TOKENS]: this.usage?.input_tokens,
       [GEN_AI.USAGE_OUTPUT_TOKENS]: this.usage?.output_tokens,
@@ -212,10 +202,10 @@ export class TurnTelemetry {
     const instruments = this.telemetry.instruments();
     if (!instruments) return;
     const attributes: Attributes = { ...this.baseAttributes, [GENERAL.ERROR_TYPE]: errorType };
-    instruments.operationDuration.record((endedAt - this.startedAt) / 1000, attributes);
+    instruments.operationDuration.record((endedAt - this.startedAt) / 1000, defined(attributes));
     if (this.usage) {
-      instruments.tokenUsage.record(this.usage.input_tokens, { ...this.baseAttributes, [GEN_AI.TOKEN_TYPE]: "input" });
-      instruments.tokenUsage.record(this.usage.output_tokens, { ...this.baseAttributes, [GEN_AI.TOKEN_TYPE]: "output" });
+      instruments.tokenUsage.record(this.usage.input_tokens, defined({ ...this.baseAttributes, [GEN_AI.TOKEN_TYPE]: "input" }));
+      instruments.tokenUsage.record(this.usage.output_tokens, defined({ ...this.baseAttributes, [GEN_AI.TOKEN_TYPE]: "output" }));
     }
   }
 
@@ -283,12 +273,12 @@ export class TurnTelemetry {
 
   private recordToolDuration(tool: string, type: string, ms: number, errorType: string | undefined): void {
     const instruments = this.telemetry.instruments();
-    instruments?.toolDuration.record(Math.max(0, ms) / 1000, {
+    instruments?.toolDuration.record(Math.max(0, ms) / 1000, defined({
       [GEN_AI.OPERATION_NAME]: "execute_tool",
       [GEN_AI.TOOL_NAME]: tool,
       [GEN_AI.TOOL_TYPE]: type,
       [GENERAL.ERROR_TYPE]: errorType,
-    });
+    }));
   }
 }
 
@@ -306,11 +296,6 @@ function agentTool(item: ThreadItem): { name: string } | null {
   }
 }
 
-/** `error.type`: the codexkit error code, else the error's class name. */
-function errorTypeOf(error: Error): string {
-  const code = (error as { code?: unknown }).code;
-  return typeof code === "string" ? code : error.name || "Error";
-}
 
 /** The input as GenAI input messages (text parts; images and files by reference). */
 function inputMessages(input: unknown): unknown {
@@ -324,4 +309,9 @@ function inputMessages(input: unknown): unknown {
 
 function outputMessages(text: string): unknown {
   return [{ role: "assistant", parts: [{ type: "text", content: text }], finish_reason: "stop" }];
+}
+
+/** Metric attributes without the unset ones (span attributes drop them in `Telemetry.set`). */
+function defined(attributes: Attributes): Attributes {
+  return Object.fromEntries(Object.entries(attributes).filter(([, value]) => value !== undefined));
 }

@@ -12,6 +12,7 @@ import { normalizeResult } from "./result.js";
 import type { Tool, ToolCallContext, ToolCallInfo, ToolCallOutcome, ToolContentItem, ToolFileResolver, ToolHooks } from "./types.js";
 import type { ResultItem } from "./result.js";
 import { logEvent } from "../log-events.js";
+import { askWithDeadline } from "../deadline.js";
 import { MAX_TIMER_MS } from "../timers.js";
 
 /** What a call needs besides the tool: where to log, what to hide, the default time limit, the hooks. */
@@ -168,28 +169,16 @@ async function afterCall(
 
 type HookAnswer<T> = { kind: "value"; value: T } | { kind: "threw"; message: string } | { kind: "cancelled" };
 
-/** Runs a hook, raced against the turn's signal; a throw is logged and reported, never rethrown. */
+/** Runs a hook, raced against the turn's signal (no deadline); a throw is logged and reported, never rethrown. */
 async function runHook<T>(name: string, fn: () => T | Promise<T>, ctx: ToolCallContext, services: CallServices): Promise<HookAnswer<T>> {
-  if (ctx.signal.aborted) return { kind: "cancelled" };
-  let onAbort: (() => void) | undefined;
-  const cancelled = new Promise<HookAnswer<T>>((resolve) => {
-    onAbort = () => resolve({ kind: "cancelled" });
-    ctx.signal.addEventListener("abort", onAbort, { once: true });
-  });
-  const ran = (async (): Promise<HookAnswer<T>> => {
-    try {
-      return { kind: "value", value: await fn() };
-    } catch (error) {
-      const message = safeRedact(services, describeError(error) || `${name} threw`);
-      logEvent(services.logger, "hook.error", { hook: name, threadId: ctx.threadId, callId: ctx.callId, error: message });
-      return { kind: "threw", message };
-    }
-  })();
-  try {
-    return await Promise.race([ran, cancelled]);
-  } finally {
-    ctx.signal.removeEventListener("abort", onAbort!);
+  const answer = await askWithDeadline(() => fn(), Infinity, ctx.signal);
+  if (answer.kind === "value") return { kind: "value", value: answer.value as T };
+  if (answer.kind === "error") {
+    const message = safeRedact(services, describeError(answer.error) || `${name} threw`);
+    logEvent(services.logger, "hook.error", { hook: name, threadId: ctx.threadId, callId: ctx.callId, error: message });
+    return { kind: "threw", message };
   }
+  return { kind: "cancelled" };
 }
 
 function success(content: ToolContentItem[], durationMs: number): ToolCallOutcome {

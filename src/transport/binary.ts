@@ -58,16 +58,15 @@ export function resolveCodexBinary(override?: string, from: string = import.meta
     }
     return { executable: override, pathDirs: [], source: "codexPathOverride" };
   }
-  const key = `${target.platform}-${target.arch}`;
-  const cacheKey = `${key} ${from}`;
+  const cacheKey = `${target.platform}-${target.arch} ${from}`;
   const cached = cache.get(cacheKey);
   if (cached && !isFile(cached.executable)) cache.delete(cacheKey);
   else if (cached) return cached;
-  const triple = TRIPLES[key];
-  if (!triple) {
+  const build = platformPackage(target);
+  if (!build) {
     throw new CodexNotFoundError(`codex has no build for ${target.platform} (${target.arch}); set codexPathOverride`, []);
   }
-  const packageName = PACKAGES[triple]!;
+  const { triple, packageName } = build;
   const searched: string[] = [];
   for (const vendorRoot of vendorRoots(packageName, from, searched)) {
     const found = inVendorRoot(vendorRoot, triple, searched, packageName, target.platform === "win32");

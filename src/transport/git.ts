@@ -46,6 +46,22 @@ export function trustRoot(dir: string): string {
   return root;
 }
 
+/**
+ * The same walk for a file system reached some other way (a remote host): `kind` says what a path
+ * is, `paths` is the host's path flavour.
+ */
+export async function findGitRootWith(dir: string, kind: (target: string) => Promise<"file" | "directory" | null>, paths: path.PlatformPath = path): Promise<string | null> {
+  let current = dir;
+  for (;;) {
+    const dotGit = paths.join(current, ".git");
+    const found = await kind(dotGit);
+    if (found === "file" || (found === "directory" && (await kind(paths.join(dotGit, "HEAD"))) !== null)) return current;
+    const parent = paths.dirname(current);
+    if (parent === current) return null;
+    current = parent;
+  }
+}
+
 function isRepository(dir: string): boolean {
   const dotGit = path.join(dir, ".git");
   try {

@@ -119,13 +119,19 @@ export function descendantsOf(root: number, system: ProcessSystem = SYSTEM): Lis
   return out;
 }
 
-/** SIGKILLs each listed process that is still the same process (same start time), ignoring the gone. */
-export function killAll(processes: readonly ListedProcess[], system: ProcessSystem = SYSTEM): void {
+/**
+ * SIGKILLs each listed process that is still the same process (same start time), ignoring the
+ * gone. `justListed`: the list was taken a moment ago, so it is not checked again (on macOS that
+ * would be another `ps`).
+ */
+export function killAll(processes: readonly ListedProcess[], system: ProcessSystem = SYSTEM, justListed = false): void {
   if (processes.length === 0 || system.platform === "win32") return;
-  const now = system.platform === "linux" ? null : new Map(parsePs(system.ps()).map((p) => [p.pid, p.startTime]));
+  const now = justListed || system.platform === "linux" ? null : new Map(parsePs(system.ps()).map((p) => [p.pid, p.startTime]));
   for (const { pid, startTime } of processes) {
-    const current = now ? now.get(pid) : parseProcStat(system.procStat(pid))?.startTime;
-    if (current === undefined || current !== startTime) continue;
+    if (!justListed) {
+      const current = now ? now.get(pid) : parseProcStat(system.procStat(pid))?.startTime;
+      if (current === undefined || current !== startTime) continue;
+    }
     try {
       system.kill(pid, "SIGKILL");
     } catch {

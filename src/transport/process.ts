@@ -10,7 +10,7 @@ import { LineDecoder } from "./line-decoder.js";
 import { registerForExit } from "./exit-hooks.js";
 import { descendantsOf, killAll, signalTree } from "./process-tree.js";
 import { StderrTail } from "./stderr-tail.js";
-import type { ProcessKind, Recorder } from "../diagnostics/index.js";
+import type { ProcessEnd, ProcessKind, Recorder } from "../diagnostics/index.js";
 
 /** How a process ended. */
 export interface ExitInfo {
@@ -70,7 +70,7 @@ export class CodexProcess {
   private active = true;
   private _retired = false;
   private unregister: () => void = () => {};
-  private recordEnd: (end: { exitCode: number | null; signal: string | null; expected: boolean }) => void = () => {};
+  private recordEnd: (end: ProcessEnd) => void = () => {};
 
   private constructor(private readonly spec: SpawnSpec) {
     this.tail = new StderrTail(spec.stderrTailBytes);
@@ -229,7 +229,7 @@ export class CodexProcess {
   killNow(signal: NodeJS.Signals): void {
     const pid = this.child.pid;
     if (pid === undefined || !this.running) return;
-    if (signal === "SIGKILL") killAll(descendantsOf(pid));
+    if (signal === "SIGKILL") killAll(descendantsOf(pid), undefined, true);
     try {
       // Unix: the whole process group; Windows: the whole tree (taskkill /T /F).
       signalTree(pid, signal);

@@ -88,8 +88,8 @@ export interface TurnHost {
   decideApproval(request: ApprovalRequest, context: ApprovalContext): Promise<ApprovalDecision>;
   /** Answers an MCP server's elicitation (a request for the user's input) that codex passed on. */
   elicit(request: ElicitationRequest, context: ApprovalContext): Promise<ElicitationResponse>;
-  /** Runs work the transport does for the turn (an upload) in a span of its own under the turn's. Rejects as `fn` does. */
-  traced<T>(name: string, attributes: Record<string, string | number | boolean>, fn: () => Promise<T>): Promise<T>;
+  /** Runs the upload of a staged file (to a remote host) in a span of its own under the turn's. Rejects as `fn` does. */
+  traceUpload<T>(file: StagedFile, fn: () => Promise<T>): Promise<T>;
 }
 
 /**

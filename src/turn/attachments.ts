@@ -3,8 +3,7 @@
  * there, leased for the turn (so no sweep removes it under codex), and added to the input as an
  * image (the formats the model takes as images) or as a file mention, by its path in the store.
  */
-import { readFile, stat } from "node:fs/promises";
-import { AttachmentError } from "../errors/index.js";
+import { readFile } from "node:fs/promises";
 import { isModelImage, type FileStore, type StagedFile } from "../files/index.js";
 import type { NormalizedInput } from "../input.js";
 import type { ToolCallContext, ToolContentItem, ToolFileItem } from "../tools/index.js";
@@ -26,9 +25,10 @@ export class TurnFiles {
 
   constructor(
     private readonly store: FileStore,
-    private readonly place?: PlaceFile,
     /** Runs an upload in a span under the turn's. */
-    private readonly traced: <T>(name: string, attributes: Record<string, string | number | boolean>, fn: () => Promise<T>) => Promise<T> = (_name, _attributes, fn) => fn(),
+    private readonly traceUpload: <T>(file: StagedFile, fn: () => Promise<T>) => Promise<T>,
+    /** Where codex reads a file when not in place (a remote host); absent: in place. */
+    private readonly place?: PlaceFile,
   ) {}
 
   /** The input with its attachments resolved and leased. */
@@ -41,26 +41,20 @@ export class TurnFiles {
 
   /** What the model gets for a file a tool returned: the image itself, or a mention of where codex can read it. */
   readonly toolFile = async (item: ToolFileItem, call: ToolCallContext): Promise<ToolContentItem> => {
-    const file = "file" in item ? await this.existing(item.file.id) : await this.store.stage(item.data, { ...(item.name ? { name: item.name } : {}), ...(item.mimeType ? { mimeType: item.mimeType } : {}) });
+    const file = "file" in item ? await this.store.require(item.file.id) : await this.store.stage(item.data, { ...(item.name ? { name: item.name } : {}), ...(item.mimeType ? { mimeType: item.mimeType } : {}) });
     this.releases.push(this.store.lease(file.id));
     this.add(file);
     if (isModelImage(file.mimeType) && file.size <= INLINE_IMAGE_LIMIT) {
       return { type: "image", imageUrl: `data:${file.mimeType};base64,${(await readFile(file.path)).toString("base64")}` };
     }
     const place = this.place;
-    const where = place ? await this.traced("codexkit.file.upload", { "codexkit.file.id": file.id, "codexkit.file.size": file.size }, () => place(call.threadId, file)) : file.path;
+    const where = place ? await this.traceUpload(file, () => place(call.threadId, file)) : file.path;
     return { type: "text", text: `File ${file.name} (${file.mimeType}, ${file.size} bytes): ${where}` };
   };
 
   /** Ends every lease. */
   release(): void {
     for (const end of this.releases.splice(0)) end();
-  }
-
-  private async existing(id: string): Promise<StagedFile> {
-    const file = await this.store.get(id);
-    if (!file) throw new AttachmentError(`file ${id} is not in the staging store: it was removed or expired`, id);
-    return file;
   }
 
   private add(file: StagedFile): void {
@@ -84,10 +78,7 @@ export async function resolveAttachments(input: NormalizedInput, files: FileStor
     const resolved: StagedFile[] = [];
     for (const ref of input.attachmentRefs) {
       const id = typeof ref === "string" ? ref : ref.id;
-      const file = await files.get(id);
-      if (!file) throw new AttachmentError(`attachment ${typeof ref === "string" ? id : `${ref.name} (${id})`} is not in the staging store: it was removed or expired; stage it again`, typeof ref === "string" ? id : ref.path);
-      const present = await stat(file.path).then((s) => s.isFile() && s.size === file.size, () => false);
-      if (!present) throw new AttachmentError(`attachment ${file.name} (${id}) is missing from the staging store at ${file.path}; stage it again`, file.path);
+      const file = await files.require(id, typeof ref === "string" ? `attachment ${id}` : `attachment ${ref.name}`);
       releases.push(files.lease(id));
       if (!resolved.some((known) => known.id === id)) resolved.push(file);
     }

@@ -60,7 +60,7 @@ export function createTurnHost(tools: ToolSet, approvals: TurnApprovals, logger:
       emit({ type: "approval.resolved", request, decision: outcome.decision, source: outcome.source });
       return outcome.decision;
     },
-    traced: (name, attributes, fn) => (telemetry ? telemetry.inSpan(name, attributes, fn) : fn()),
+    traceUpload: (file, fn) => (telemetry ? telemetry.upload(file, fn) : fn()),
     elicit: (request, { signal }) => {
       const answer = () => decideElicitation(approvals.elicitation, request, { timeoutMs: approvals.timeoutMs, logger, signal });
       return telemetry ? telemetry.run(answer) : answer();

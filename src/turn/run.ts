@@ -5,7 +5,7 @@
  * in here too: this is the one place every turn passes through.
  */
 import type { ApprovalHandler } from "../approvals/index.js";
-import { AbortError, RateLimitError, type Redactor } from "../errors/index.js";
+import { AbortError, RateLimitError, errorCode, type Redactor } from "../errors/index.js";
 import type { Recorder } from "../diagnostics/index.js";
 import type { FileStore, StagedFile } from "../files/index.js";
 import { TurnFiles } from "./attachments.js";
@@ -98,7 +98,7 @@ export async function* runTurn(plan: TurnPlan): AsyncGenerator<ThreadEvent, void
   const record = new TurnRecord(plan, services);
   // Only a transport that runs codex elsewhere moves files; here codex reads them in place.
   const place = plan.transport.remote ? plan.transport.placeFile?.bind(plan.transport) : undefined;
-  const files = new TurnFiles(services.files, place, (name, attributes, fn) => telemetry.inSpan(name, attributes, fn));
+  const files = new TurnFiles(services.files, (file, fn) => telemetry.upload(file, fn), place);
   try {
     const input = await files.resolveInput(plan.input);
     for await (const event of attempts({ ...plan, input }, telemetry, record, files)) {
@@ -241,7 +241,7 @@ class TurnRecord {
     const error = this.error ?? (this.failure ? turnError(this.failure.error) : this.completed ? null : new AbortError("the turn's consumer stopped reading"));
     telemetry.end(error ? { error } : {});
     if (error) this.services.recorder.error(error, this.threadId);
-    const code = error ? ((error as { code?: unknown }).code ?? error.name) : null;
+    const code = error ? errorCode(error) : null;
     logEvent(this.services.logger, "turn.end", {
       threadId: this.threadId,
       turnId: this.turnId,

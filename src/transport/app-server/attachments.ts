@@ -6,12 +6,11 @@
  */
 import { z } from "zod";
 import type { FileOwner, StagedFile, ThreadAttachment } from "../../files/index.js";
+import { paged } from "../../paged.js";
 import type { AppServer } from "./server.js";
 
 /** The attachment type codexkit records staged files under. */
 export const ATTACHMENT_TYPE = "codexkit.file";
-/** Pages are followed up to this many (a server repeating a cursor would never end). */
-const MAX_PAGES = 100;
 
 const Attachment = z.object({
   id: z.string(),
@@ -32,37 +31,30 @@ export async function recordAttachment(server: AppServer, threadId: string, file
 
 /** The staged files recorded for `threadId`, oldest first. */
 export async function listAttachments(server: AppServer, threadId: string): Promise<ThreadAttachment[]> {
-  const out: ThreadAttachment[] = [];
-  let cursor: string | null = null;
-  for (let page = 0; page < MAX_PAGES; page++) {
-    const result: z.infer<typeof ListResult> = await server.call("thread/attachment/list", { threadId, ...(cursor ? { cursor } : {}) }, ListResult);
-    for (const entry of result.data) {
-      if (entry.attachmentType !== ATTACHMENT_TYPE) continue;
+  const entries = await paged(async (cursor) => {
+    const result = await server.call("thread/attachment/list", { threadId, ...(cursor ? { cursor } : {}) }, ListResult);
+    return { items: result.data, nextCursor: result.nextCursor };
+  });
+  return entries
+    .filter((entry) => entry.attachmentType === ATTACHMENT_TYPE)
+    .map((entry) => {
       const payload = (entry.payload ?? {}) as { name?: unknown; size?: unknown; mimeType?: unknown };
-      out.push({
+      return {
         fileId: entry.identityKey,
         name: typeof payload.name === "string" ? payload.name : "",
         size: typeof payload.size === "number" ? payload.size : 0,
         mimeType: typeof payload.mimeType === "string" ? payload.mimeType : "application/octet-stream",
         attachmentId: entry.id,
         createdAt: entry.createdAt,
-      });
-    }
-    cursor = result.nextCursor ?? null;
-    if (!cursor) break;
-  }
-  return out;
+      };
+    });
 }
 
 /** The threads that were given the staged file `fileId`. */
 export async function attachmentOwners(server: AppServer, fileId: string): Promise<FileOwner[]> {
-  const out: FileOwner[] = [];
-  let cursor: string | null = null;
-  for (let page = 0; page < MAX_PAGES; page++) {
-    const result: z.infer<typeof OwnerResult> = await server.call("thread/attachmentOwner/list", { attachmentType: ATTACHMENT_TYPE, identityKey: fileId, ...(cursor ? { cursor } : {}) }, OwnerResult);
-    out.push(...result.data.map((owner) => ({ threadId: owner.threadId, archived: owner.archived })));
-    cursor = result.nextCursor ?? null;
-    if (!cursor) break;
-  }
-  return out;
+  const owners = await paged(async (cursor) => {
+    const result = await server.call("thread/attachmentOwner/list", { attachmentType: ATTACHMENT_TYPE, identityKey: fileId, ...(cursor ? { cursor } : {}) }, OwnerResult);
+    return { items: result.data, nextCursor: result.nextCursor };
+  });
+  return owners.map((owner) => ({ threadId: owner.threadId, archived: owner.archived }));
 }

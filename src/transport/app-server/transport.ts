@@ -30,6 +30,7 @@ import { logEvent } from "../../log-events.js";
 import { attachmentOwners, listAttachments, recordAttachment } from "./attachments.js";
 import { placeOnHost, requireRemoteGitRepository, uploadRoot } from "./uploads.js";
 import { connectRemoteAppServer } from "./websocket.js";
+import { paged } from "../../paged.js";
 
 /** How long `interrupt` waits for codex to confirm before escalating. */
 export const DEFAULT_INTERRUPT_TIMEOUT_MS = 10_000;
@@ -244,16 +245,12 @@ export class AppServerTransport implements Transport {
   /** The MCP servers codex knows (all pages of `mcpServerStatus/list`), for `threadId` when given. */
   async mcpStatus(threadId?: string): Promise<McpServerStatus[]> {
     const server = await this.ensure();
-    const out: McpServerStatus[] = [];
-    let cursor: string | null = null;
-    for (let page = 0; page < 100; page++) {
+    const entries = await paged(async (cursor) => {
       const params: Record<string, unknown> = { detail: "full", ...(threadId ? { threadId } : {}), ...(cursor ? { cursor } : {}) };
       const result = await server.call("mcpServerStatus/list", params, McpStatusResult);
-      out.push(...result.data.map(toMcpServerStatus));
-      cursor = result.nextCursor ?? null;
-      if (!cursor) break;
-    }
-    return out;
+      return { items: result.data, nextCursor: result.nextCursor };
+    });
+    return entries.map(toMcpServerStatus);
   }
 
   /** Where codex reads a staged file for `threadId`: its own path here, an uploaded copy on a remote host. */
@@ -270,7 +267,7 @@ export class AppServerTransport implements Transport {
     const moved = new Map<string, string>();
     for (const file of input.attachments) {
       const place = () => placeOnHost(server, root, threadId, file, this.ctx.logger);
-      moved.set(file.path, await host.traced("codexkit.file.upload", { "codexkit.file.id": file.id, "codexkit.file.size": file.size }, place));
+      moved.set(file.path, await host.traceUpload(file, place));
     }
     const swap = (paths: string[]): string[] => paths.map((p) => moved.get(p) ?? p);
     return { ...input, images: swap(input.images), files: swap(input.files) };

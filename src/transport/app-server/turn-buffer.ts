@@ -15,6 +15,7 @@ import path from "node:path";
 import { TurnFailedError } from "../../errors/index.js";
 import { removeOnExit } from "../exit-hooks.js";
 import { LineDecoder } from "../line-decoder.js";
+import { isProcessAlive } from "../../process-alive.js";
 
 /** How many bytes of unread events a turn keeps in memory by default before spilling to disk. */
 export const DEFAULT_TURN_BUFFER_BYTES = 16 * 1024 * 1024;
@@ -231,18 +232,8 @@ function sweepOrphans(tmpDir: string): void {
   }
   for (const name of names) {
     const pid = Number(/^codexkit-spill-(\d+)-/.exec(name)?.[1]);
-    if (!Number.isInteger(pid) || pid === process.pid || alive(pid)) continue;
+    if (!Number.isInteger(pid) || pid === process.pid || isProcessAlive(pid)) continue;
     rmSync(path.join(tmpDir, name), { recursive: true, force: true });
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists, it is just not ours.
-    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }
 

@@ -10,18 +10,26 @@ import { createHash, randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
-import { AttachmentError, UntrustedDirectoryError } from "../../errors/index.js";
+import { AttachmentError, RpcError } from "../../errors/index.js";
 import { safeFileName, type StagedFile } from "../../files/index.js";
 import { logEvent } from "../../log-events.js";
 import type { Logger } from "../../logger.js";
-import { untrustedDirectoryError } from "../git.js";
+import { findGitRootWith, untrustedDirectoryError } from "../git.js";
 import type { AppServer } from "./server.js";
 
 /** The largest file sent to a remote host (one JSON-RPC message carries it, base64). */
 export const UPLOAD_MAX_BYTES = 128 * 1024 * 1024;
-/** An upload of this many bytes may take this long per MiB (on top of a base), before it counts as failed. */
-const UPLOAD_BASE_TIMEOUT_MS = 30_000;
-const UPLOAD_MS_PER_MIB = 2_000;
+/** A transfer of a file to or from the host may take a base time plus this long per MiB. */
+const TRANSFER_BASE_TIMEOUT_MS = 30_000;
+const TRANSFER_MS_PER_MIB = 2_000;
+
+/** How long writing or reading back `bytes` on the host may take. */
+function transferTimeout(bytes: number): number {
+  return TRANSFER_BASE_TIMEOUT_MS + Math.ceil(bytes / 1_048_576) * TRANSFER_MS_PER_MIB;
+}
+
+/** Uploads in progress, per connection and target: the same file placed twice at once is uploaded once. */
+const inFlight = new WeakMap<AppServer, Map<string, Promise<string>>>();
 
 const Metadata = z.object({ isFile: z.boolean(), isDirectory: z.boolean() });
 const FileData = z.object({ dataBase64: z.string() });
@@ -40,36 +48,45 @@ export function uploadRoot(server: AppServer, uploadDir: string | undefined): st
 }
 
 /** Puts `file` on the host for `threadId` and returns its path there, verified. */
-export async function placeOnHost(server: AppServer, root: string, threadId: string, file: StagedFile, logger: Logger): Promise<string> {
+export function placeOnHost(server: AppServer, root: string, threadId: string, file: StagedFile, logger: Logger): Promise<string> {
   const p = hostPath(server);
   const dir = p.join(root, threadId, file.sha256);
   const target = p.join(dir, safeFileName(file.name));
-  if (server.uploaded.get(target) === file.sha256) return target;
+  if (server.uploaded.get(target) === file.sha256) return Promise.resolve(target);
+  let pending = inFlight.get(server);
+  if (!pending) inFlight.set(server, (pending = new Map()));
+  const running = pending.get(target);
+  if (running) return running;
+  const uploading = upload(server, dir, target, threadId, file, logger).finally(() => pending.delete(target));
+  pending.set(target, uploading);
+  return uploading;
+}
+
+async function upload(server: AppServer, dir: string, target: string, threadId: string, file: StagedFile, logger: Logger): Promise<string> {
   const fail = (why: string, cause?: unknown): AttachmentError =>
     new AttachmentError(`uploading ${file.name} (${file.id}) to codex app-server's host failed: ${why}`, file.path, cause === undefined ? undefined : { cause });
   if (file.size > UPLOAD_MAX_BYTES) throw fail(`it is ${file.size} bytes, over the ${UPLOAD_MAX_BYTES}-byte limit of one upload`);
-  if (await hasContent(server, target, file.sha256)) {
-    server.uploaded.set(target, file.sha256);
-    logEvent(logger, "file.uploaded", { id: file.id, threadId, bytes: 0, existing: true });
-    return target;
-  }
   const part = `${target}.part-${randomBytes(6).toString("hex")}`;
   let copied = false;
   try {
+    if (await hasContent(server, target, file.sha256, file.size)) {
+      server.uploaded.set(target, file.sha256);
+      logEvent(logger, "file.uploaded", { id: file.id, threadId, bytes: 0, existing: true });
+      return target;
+    }
     await server.call("fs/createDirectory", { path: dir, recursive: true });
     await removeStaleParts(server, dir);
     const elsewhere = [...server.uploaded].find(([, sha]) => sha === file.sha256)?.[0];
-    if (elsewhere !== undefined && (await hasContent(server, elsewhere, file.sha256))) {
+    if (elsewhere !== undefined && (await hasContent(server, elsewhere, file.sha256, file.size))) {
       await server.call("fs/copy", { sourcePath: elsewhere, destinationPath: target });
       copied = true;
     } else {
       const data = await readFile(file.path);
-      const timeoutMs = UPLOAD_BASE_TIMEOUT_MS + Math.ceil(data.length / 1_048_576) * UPLOAD_MS_PER_MIB;
-      await server.call("fs/writeFile", { path: part, dataBase64: data.toString("base64") }, undefined, { timeoutMs });
+      await server.call("fs/writeFile", { path: part, dataBase64: data.toString("base64") }, undefined, { timeoutMs: transferTimeout(data.length) });
       await server.call("fs/copy", { sourcePath: part, destinationPath: target });
       await server.call("fs/remove", { path: part, force: true });
     }
-    if (!(await hasContent(server, target, file.sha256))) throw fail("the host's copy does not match the file's SHA-256");
+    if (!(await hasContent(server, target, file.sha256, file.size))) throw fail("the host's copy does not match the file's SHA-256");
   } catch (error) {
     // Best effort: on a dead connection the part file waits for the next upload into this directory.
     await server.call("fs/remove", { path: part, force: true }).catch(() => {});
@@ -84,16 +101,21 @@ export async function placeOnHost(server: AppServer, root: string, threadId: str
   return target;
 }
 
-/** True when `target` on the host is a file with content `sha256`. */
-async function hasContent(server: AppServer, target: string, sha256: string): Promise<boolean> {
-  try {
-    const meta = await server.call("fs/getMetadata", { path: target }, Metadata);
-    if (!meta.isFile) return false;
-    const { dataBase64 } = await server.call("fs/readFile", { path: target }, FileData, { timeoutMs: 120_000 });
-    return createHash("sha256").update(Buffer.from(dataBase64, "base64")).digest("hex") === sha256;
-  } catch {
-    return false;
-  }
+/**
+ * True when `target` on the host is a file with content `sha256`; false when it is missing or
+ * differs. A failed connection or a timeout is not an answer: it rejects.
+ */
+async function hasContent(server: AppServer, target: string, sha256: string, size: number): Promise<boolean> {
+  const meta = await server.call("fs/getMetadata", { path: target }, Metadata).catch(notFound);
+  if (!meta?.isFile) return false;
+  const data = await server.call("fs/readFile", { path: target }, FileData, { timeoutMs: transferTimeout(size) }).catch(notFound);
+  return data !== null && createHash("sha256").update(Buffer.from(data.dataBase64, "base64")).digest("hex") === sha256;
+}
+
+/** The host answered with an error (no such file, not readable): null. Anything else rejects. */
+function notFound(error: unknown): null {
+  if (error instanceof RpcError) return null;
+  throw error;
 }
 
 /** Part files an upload cut short left in `dir`. */
@@ -104,20 +126,11 @@ async function removeStaleParts(server: AppServer, dir: string): Promise<void> {
   }
 }
 
-/**
- * codex exec's git check, made on the agent's host: `cwd` or an ancestor holds a `.git` file or a
- * `.git` directory with a `HEAD`.
- */
+/** codex exec's git check, made on the agent's host through `fs/getMetadata`. */
 export async function requireRemoteGitRepository(server: AppServer, cwd: string): Promise<void> {
-  const p = hostPath(server);
-  let current = cwd;
-  for (;;) {
-    const dotGit = p.join(current, ".git");
-    const meta = await server.call("fs/getMetadata", { path: dotGit }, Metadata).catch(() => null);
-    if (meta?.isFile) return;
-    if (meta?.isDirectory && (await server.call("fs/getMetadata", { path: p.join(dotGit, "HEAD") }, Metadata).catch(() => null))) return;
-    const parent = p.dirname(current);
-    if (parent === current) throw untrustedDirectoryError(cwd) as UntrustedDirectoryError;
-    current = parent;
-  }
+  const kind = async (target: string): Promise<"file" | "directory" | null> => {
+    const meta = await server.call("fs/getMetadata", { path: target }, Metadata).catch(notFound);
+    return meta?.isFile ? "file" : meta?.isDirectory ? "directory" : null;
+  };
+  if ((await findGitRootWith(cwd, kind, hostPath(server))) === null) throw untrustedDirectoryError(cwd);
 }

@@ -225,3 +225,12 @@ describe("detectMimeType", () => {
     );
   });
 });
+
+describe("Codex files options", () => {
+  it("are checked when the client is made", async () => {
+    const { Codex, InvalidOptionsError: Invalid } = await import("../../../src/index.js");
+    expect(() => new Codex({ files: { ttlMs: -5 } })).toThrow(Invalid);
+    expect(() => new Codex({ files: { roots: "/tmp" as never } })).toThrow(/files\.roots must be an array/);
+    expect(() => new Codex({ files: { dir: "" } })).toThrow(/files\.dir/);
+  });
+});

@@ -130,7 +130,7 @@ export function recordingHost(answers: { result?: string; decision?: "accept" | 
     elicitations,
     observed,
     observe: (event) => observed.push(event),
-    traced: (_name, _attributes, fn) => fn(),
+    traceUpload: (_file, fn) => fn(),
     async callTool(call) {
       tools.push(call);
       return { success: true, content: [{ type: "text", text: answers.result ?? "ok" }], durationMs: 1 };
