@@ -4,11 +4,11 @@
  * test starts is the active parent of codexkit's). Spans are read back as a tree by name.
  */
 import { context, trace, type Span } from "@opentelemetry/api";
+import { expect } from "vitest";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { AggregationTemporality, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader, type ResourceMetrics } from "@opentelemetry/sdk-metrics";
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from "@opentelemetry/sdk-trace-base";
 
-let contextManagerSet = false;
 
 /** A tracer and meter for one test, and what they recorded. */
 export interface OtelCapture {
@@ -17,7 +17,7 @@ export interface OtelCapture {
   exporter: InMemorySpanExporter;
   /** Every finished span. */
   spans(): ReadableSpan[];
-  /** Finished spans named `name` (or whose name starts with `name ` when `prefix`). */
+  /** Finished spans named `name`. */
   named(name: string): ReadableSpan[];
   /** The finished children of `parent`. */
   children(parent: ReadableSpan): ReadableSpan[];
@@ -30,10 +30,8 @@ export interface OtelCapture {
 
 /** Sets up providers (and, once per process, the context manager). */
 export function otelCapture(): OtelCapture {
-  if (!contextManagerSet) {
-    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-    contextManagerSet = true;
-  }
+  // One per capture, removed again at shutdown: no global state outlives a test.
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   const exporter = new InMemorySpanExporter();
   const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
   const metricExporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
@@ -61,10 +59,30 @@ export function otelCapture(): OtelCapture {
       }
     },
     async shutdown() {
-      await tracerProvider.shutdown();
-      await meterProvider.shutdown();
+      try {
+        await tracerProvider.shutdown();
+        await meterProvider.shutdown();
+      } finally {
+        context.disable();
+      }
     },
   };
+}
+
+/** The one span of `spans` (the assertion names `what` when there are none or several). */
+export function only(spans: ReadableSpan[], what: string): ReadableSpan {
+  expect(spans, what).toHaveLength(1);
+  return spans[0]!;
+}
+
+/** `a` is no later than `b` (OpenTelemetry `[seconds, nanoseconds]` times). */
+export function hrLess(a: [number, number], b: [number, number]): boolean {
+  return a[0] < b[0] || (a[0] === b[0] && a[1] <= b[1]);
+}
+
+/** A finished span's duration in milliseconds. */
+export function durationMs(span: ReadableSpan): number {
+  return span.duration[0] * 1000 + span.duration[1] / 1e6;
 }
 
 /** The data points of metric `name`, flattened: value (sum for histograms) and attributes. */

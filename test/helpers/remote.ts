@@ -53,17 +53,31 @@ export async function listeningAppServer(model: MockModelServer, options: { unix
   }
   const executable = resolveCodexBinary().executable;
   let child!: ChildProcess;
-  const start = async (): Promise<void> => {
-    child = spawn(executable, args, { env: { ...env, CODEX_HOME: codexHome }, stdio: ["ignore", "ignore", "ignore"] });
-    await ready(listen);
-  };
+  const running = (): boolean => child.exitCode === null && child.signalCode === null;
   const stop = async (hard = false): Promise<void> => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
+    if (!running()) return;
     const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
     child.kill(hard ? "SIGKILL" : "SIGTERM");
+    // A server that ignores SIGTERM is killed: stopping never hangs a test.
+    const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
     await exited;
+    clearTimeout(timer);
   };
-  await start();
+  const start = async (): Promise<void> => {
+    if (child && running()) throw new Error("the app-server is still running; stop it before starting it again");
+    child = spawn(executable, args, { env: { ...env, CODEX_HOME: codexHome }, stdio: ["ignore", "ignore", "ignore"] });
+    const exited = new Promise<never>((_, reject) => child.once("exit", (code, signal) => reject(new Error(`codex app-server exited before it listened (${signal ?? code})`))));
+    exited.catch(() => {});
+    await Promise.race([ready(listen), exited]);
+  };
+  try {
+    await start();
+  } catch (error) {
+    // Nothing of a server that never came up outlives the attempt.
+    await stop(true);
+    rmSync(root, { recursive: true, force: true });
+    throw error;
+  }
   return {
     url: listen,
     codexHome,
@@ -73,8 +87,11 @@ export async function listeningAppServer(model: MockModelServer, options: { unix
     stop,
     restart: start,
     async close() {
-      await stop();
-      rmSync(root, { recursive: true, force: true });
+      try {
+        await stop();
+      } finally {
+        rmSync(root, { recursive: true, force: true });
+      }
     },
   };
 }

@@ -7,11 +7,11 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { tool, type ToolCallItem } from "../../../src/index.js";
-import { callTool, functionCallOutput, say } from "../../../src/testing/index.js";
-import { collect, harness, type Harness } from "../../helpers/harness.js";
+import { functionCallOutput, say } from "../../../src/testing/index.js";
+import { harness, type Harness } from "../../helpers/harness.js";
 import { recordingLogger } from "../../helpers/logger.js";
-import { otelCapture } from "../../helpers/otel.js";
-import { TRANSPORTS } from "../../helpers/transports.js";
+import { only, otelCapture } from "../../helpers/otel.js";
+import { TRANSPORTS, toolCallFor } from "../../helpers/transports.js";
 import { trace } from "@opentelemetry/api";
 
 let h: Harness;
@@ -32,8 +32,7 @@ function adder(calls: unknown[] = []) {
 }
 
 describe.each(TRANSPORTS)("%s transport: hooks", (transport) => {
-  const call = (callId: string, args: unknown = { a: 2, b: 3 }) =>
-    callTool("add", args, transport === "exec" ? { callId, namespace: "mcp__codexkit" } : { callId });
+  const call = (callId: string, args: unknown = { a: 2, b: 3 }) => toolCallFor(transport, "add", args, { callId });
   /** What the model got back for `callId` in its second request (exec prefixes codex's own lines). */
   const output = (callId: string): string => (functionCallOutput(h.model.responseRequests()[1]!, callId) ?? "").replace(/^Wall time: [^\n]*\nOutput:\n?/, "");
   const toolItem = (items: { type: string }[]): ToolCallItem => items.find((i) => i.type === "tool_call") as ToolCallItem;
@@ -172,14 +171,16 @@ describe.each(TRANSPORTS)("%s transport: hooks", (transport) => {
         },
       });
       h.model.reply(call("c1")).reply(say("ok"));
-      await collect((await h.thread().runStreamed("add")).events);
-      const [callSpan] = otel.named("execute_tool add");
-      const [agent] = otel.named("invoke_agent codex");
+      // The consumer's own code runs in the consumer's context, not inside codexkit's spans.
+      const activeInLoop = new Set<unknown>();
+      for await (const _event of (await h.thread().runStreamed("add")).events) activeInLoop.add(trace.getActiveSpan());
+      const callSpan = only(otel.named("execute_tool add"), "tool spans");
+      const agent = only(otel.named("invoke_agent codex"), "invoke_agent spans");
       for (const name of ["user before", "user execute", "user after"]) {
-        expect(otel.named(name)[0]?.parentSpanContext?.spanId, name).toBe(callSpan!.spanContext().spanId);
+        expect(only(otel.named(name), name).parentSpanContext?.spanId, name).toBe(callSpan.spanContext().spanId);
       }
-      expect(otel.named("user onEvent")[0]?.parentSpanContext?.spanId).toBe(agent!.spanContext().spanId);
-      expect(trace.getActiveSpan()).toBeUndefined();
+      expect(only(otel.named("user onEvent"), "onEvent spans").parentSpanContext?.spanId).toBe(agent.spanContext().spanId);
+      expect([...activeInLoop]).toEqual([undefined]);
     } finally {
       await otel.shutdown();
     }

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { execFileSync } from "node:child_process";
 import os from "node:os";
 import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, onTestFinished } from "vitest";
 import WebSocket, { WebSocketServer } from "ws";
 import { z } from "zod";
 import { AttachmentError, Codex, ConnectionClosedError, InvalidOptionsError, tool, type CodexOptions } from "../../../src/index.js";
@@ -19,15 +19,23 @@ import { recordingLogger } from "../../helpers/logger.js";
 import { listeningAppServer, type ListeningAppServer } from "../../helpers/remote.js";
 import { otelCapture } from "../../helpers/otel.js";
 
-let model: MockModelServer;
-let server: ListeningAppServer;
+let model: MockModelServer | undefined;
+let server: ListeningAppServer | undefined;
 const clients: Codex[] = [];
 const dirs: string[] = [];
 afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await server?.close();
-  await model?.close();
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  // Every step runs whatever the one before did, and nothing of this test is seen by the next.
+  const closing = await Promise.allSettled(clients.splice(0).map((c) => c.close()));
+  try {
+    await server?.close();
+  } finally {
+    server = undefined;
+    await model?.close();
+    model = undefined;
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  }
+  const failed = closing.find((result): result is PromiseRejectedResult => result.status === "rejected");
+  if (failed) throw failed.reason;
 });
 
 function tempDir(): string {
@@ -44,7 +52,7 @@ function repo(): string {
 }
 
 function client(options: Partial<CodexOptions> = {}): Codex {
-  const codex = new Codex({ appServer: { url: server.url }, files: { dir: tempDir() }, ...options });
+  const codex = new Codex({ appServer: { url: server!.url }, files: { dir: tempDir() }, ...options });
   clients.push(codex);
   return codex;
 }
@@ -57,6 +65,7 @@ describe("a remote app-server", () => {
     server = await listeningAppServer(model);
     const logger = recordingLogger();
     const otel = otelCapture();
+    onTestFinished(() => otel.shutdown());
     const codex = client({ tools: [add], logger, tracer: otel.tracerProvider.getTracer("codexkit") });
     const cwd = repo();
     const thread = codex.startThread({ workingDirectory: cwd });
@@ -86,7 +95,6 @@ describe("a remote app-server", () => {
     expect(uploadSpans.map((span) => span.attributes["codexkit.file.id"]).sort()).toEqual([image.id, notes.id].sort());
     const agent = otel.named("invoke_agent codex").at(-1)!;
     expect(uploadSpans.every((span) => span.parentSpanContext?.spanId === agent.spanContext().spanId)).toBe(true);
-    await otel.shutdown();
 
     // The same content for another thread: copied on the host, not uploaded again.
     const second = codex.startThread({ workingDirectory: cwd });
@@ -150,7 +158,7 @@ describe("a remote app-server", () => {
     expect((error as Error).message).toMatch(/uploading p\.txt .* failed/);
     expect(model.responseRequests()).toHaveLength(0);
     expect(() => new Codex({ appServer: { url: "http://x" } })).toThrow(InvalidOptionsError);
-    expect(() => new Codex({ appServer: { url: server.url }, transport: "exec" })).toThrow(/needs the app-server transport/);
+    expect(() => new Codex({ appServer: { url: server!.url }, transport: "exec" })).toThrow(/needs the app-server transport/);
     expect(() => client().startThread({ workingDirectory: "relative/dir" })).toThrow(/absolute path on the agent's host/);
   });
 
@@ -159,9 +167,11 @@ describe("a remote app-server", () => {
     server = await listeningAppServer(model);
     // A proxy that drops the connection when the client asks the host to copy the uploaded part into place.
     let cut = true;
+    const upstreams: WebSocket[] = [];
     const proxy = new WebSocketServer({ host: "127.0.0.1", port: 0 });
     proxy.on("connection", (downstream) => {
-      const upstream = new WebSocket(server.url);
+      const upstream = new WebSocket(server!.url);
+      upstreams.push(upstream);
       const pending: WebSocket.RawData[] = [];
       upstream.on("open", () => pending.splice(0).forEach((data) => upstream.send(data.toString())));
       upstream.on("message", (data) => downstream.send(data.toString()));
@@ -196,7 +206,7 @@ describe("a remote app-server", () => {
       expect((await thread.run([{ type: "attachment", file }])).finalResponse).toBe("second");
       expect(readdirSync(dir)).toEqual(["big.bin"]);
     } finally {
-      for (const connection of proxy.clients) connection.terminate();
+      for (const connection of [...proxy.clients, ...upstreams]) connection.terminate();
       await new Promise((resolve) => proxy.close(resolve));
     }
   });

@@ -31,7 +31,13 @@ afterEach(async () => {
   await script?.dispose();
   script = null;
   if (setup) {
-    for (const pid of processesWithEnv(setup.marker)) process.kill(pid, "SIGKILL");
+    for (const pid of processesWithEnv(setup.marker)) {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {
+        // Gone between the listing and the kill.
+      }
+    }
     await setup.model.close();
     rmSync(setup.cwd, { recursive: true, force: true });
     setup = null;
@@ -141,6 +147,14 @@ report("done", { text: result.content[0].text });
       expect(exit, "the script was still running 5 s after its last call").toMatchObject({ code: 0 });
       await expectNoProcesses(`FIXTURE_MARK=${cwd}`, 2_000);
     } finally {
+      // The server leads a process group of its own: the script's group kill does not reach it.
+      for (const pid of processesWithEnv(`FIXTURE_MARK=${cwd}`)) {
+        try {
+          process.kill(pid, "SIGKILL");
+        } catch {
+          // Gone already.
+        }
+      }
       rmSync(cwd, { recursive: true, force: true });
     }
   });
@@ -148,11 +162,13 @@ report("done", { text: result.content[0].text });
 
 describe("files and a remote app-server in a user's program", () => {
   it("a script that stages and attaches files on a remote app-server and never calls close() exits by itself", async () => {
-    const model = await MockModelServer.start();
-    const server = await listeningAppServer(model);
     const cwd = mkdtempSync(path.join(os.tmpdir(), "codexkit-work-"));
     const filesDir = mkdtempSync(path.join(os.tmpdir(), "codexkit-files-"));
+    let model: MockModelServer | undefined;
+    let server: Awaited<ReturnType<typeof listeningAppServer>> | undefined;
     try {
+      model = await MockModelServer.start();
+      server = await listeningAppServer(model);
       model.reply(say("attached"));
       script = startScript(
         `
@@ -169,8 +185,8 @@ report("done", { text: turn.finalResponse });
       const exit = await Promise.race([script.exited, new Promise<null>((resolve) => setTimeout(() => resolve(null), 5_000))]);
       expect(exit, "the script was still running 5 s after its last turn (a socket or a sweep timer kept it alive)").toMatchObject({ code: 0 });
     } finally {
-      await server.close();
-      await model.close();
+      await server?.close();
+      await model?.close();
       rmSync(cwd, { recursive: true, force: true });
       rmSync(filesDir, { recursive: true, force: true });
     }

@@ -8,13 +8,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, onTestFinished } from "vitest";
 import { z } from "zod";
 import { tool } from "../../../src/index.js";
 import { callTool, httpError, say } from "../../../src/testing/index.js";
 import { harness, type Harness } from "../../helpers/harness.js";
 import { FIXTURE } from "../../helpers/mcp.js";
-import { appServers } from "../../helpers/processes.js";
+import { appServers, expectNoProcesses } from "../../helpers/processes.js";
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -45,6 +45,9 @@ describe("codex.diagnostics()", () => {
     h.model.reply(callTool("wait", {}, { callId: "c1" })).reply(say("done"));
     const thread = h.thread();
     const running = thread.run("wait");
+    // Should an assertion below fail, the turn still ends (and its rejection is handled).
+    running.catch(() => {});
+    onTestFinished(() => release());
     await inTool;
     const during = await h.codex.diagnostics();
     expect(during.runningTurns).toEqual([expect.objectContaining({ threadId: thread.id, transport: "app-server", runningMs: expect.any(Number) })]);
@@ -102,22 +105,38 @@ describe("codex.diagnostics()", () => {
 
 const CLI = fileURLToPath(new URL("../../../src/cli/main.ts", import.meta.url));
 
-/** Runs `codexkit <args>` as a user would (through tsx here), with `env` over an empty HOME. */
-function cli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/**
+ * Runs `codexkit <args>` as a user would (through tsx here), with `env` over an empty HOME; its
+ * process group (the command and the codex it starts) is killed if it outlives `timeoutMs`.
+ */
+function cli(args: string[], env: Record<string, string>, timeoutMs = 45_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const home = mkdtempSync(path.join(os.tmpdir(), "codexkit-doctor-home-"));
   const clean: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) if (value !== undefined && !["OPENAI_API_KEY", "CODEX_API_KEY", "CODEX_HOME"].includes(key)) clean[key] = value;
-  const child = spawn(process.execPath, ["--import", "tsx", CLI, ...args], { env: { ...clean, HOME: home, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", CLI, ...args], { env: { ...clean, HOME: home, ...env }, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  const timer = setTimeout(() => {
+    try {
+      process.kill(-child.pid!, "SIGKILL");
+    } catch {
+      // Gone already.
+    }
+  }, timeoutMs);
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (d: Buffer) => (stdout += d));
   child.stderr.on("data", (d: Buffer) => (stderr += d));
-  return new Promise((resolve) =>
-    child.on("exit", (code) => {
+  return new Promise((resolve, reject) => {
+    child.once("error", (error) => {
+      clearTimeout(timer);
+      rmSync(home, { recursive: true, force: true });
+      reject(error);
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
       rmSync(home, { recursive: true, force: true });
       resolve({ code, stdout, stderr });
-    }),
-  );
+    });
+  });
 }
 
 describe("codexkit doctor", () => {
@@ -138,6 +157,7 @@ describe("codexkit doctor", () => {
       ]);
       expect(report.diagnostics.login).toBe("CODEX_API_KEY");
       expect(result.stdout + result.stderr).not.toContain(PLANTED);
+      await expectNoProcesses(`CODEX_HOME=${codexHome}`);
     } finally {
       rmSync(codexHome, { recursive: true, force: true });
     }

@@ -21,8 +21,11 @@ const SECRETS = [API_KEY, "plantedbearertoken0123456789", ENV_SECRET];
 let h: Harness;
 let otel: OtelCapture;
 afterEach(async () => {
-  await h.close();
-  await otel.shutdown();
+  try {
+    await h?.close();
+  } finally {
+    await otel?.shutdown();
+  }
 });
 
 const leak = tool({
@@ -73,7 +76,7 @@ describe.each(TRANSPORTS)("%s transport: no secret in telemetry", (transport) =>
     const turn = await thread.run(`use ${API_KEY} and ${ENV_SECRET} and ${BEARER}`);
     expect(turn.finalResponse).toContain("done");
     h.model.enqueue(httpError(401, { body: { error: { message: `bad key ${API_KEY}` } } }));
-    await expect(thread.run(`again ${API_KEY}`, { retry: false })).rejects.toBeTruthy();
+    await expect(thread.run(`again ${API_KEY}`, { retry: false })).rejects.toMatchObject({ code: "auth_failed" });
     const diagnostics = JSON.stringify(await codex.diagnostics());
 
     const spans = otel.spans();

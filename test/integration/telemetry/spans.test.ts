@@ -5,20 +5,22 @@
  * and codex joining the caller's trace when its own OpenTelemetry export is configured.
  */
 import { trace } from "@opentelemetry/api";
-import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { AuthError, tool, type CodexOptions, type TransportKind } from "../../../src/index.js";
-import { callTool, httpError, runCommand, say } from "../../../src/testing/index.js";
+import { httpError, runCommand, say } from "../../../src/testing/index.js";
 import { harness, type Harness } from "../../helpers/harness.js";
-import { otelCapture, points, type OtelCapture } from "../../helpers/otel.js";
-import { TRANSPORTS } from "../../helpers/transports.js";
+import { durationMs, hrLess, only, otelCapture, points, type OtelCapture } from "../../helpers/otel.js";
+import { TRANSPORTS, toolCallFor } from "../../helpers/transports.js";
 
 let h: Harness;
 let otel: OtelCapture;
 afterEach(async () => {
-  await h.close();
-  await otel.shutdown();
+  try {
+    await h?.close();
+  } finally {
+    await otel?.shutdown();
+  }
 });
 
 const add = tool({
@@ -33,13 +35,8 @@ async function setup(transport: TransportKind, extra: Partial<CodexOptions> = {}
   h = await harness(transport, { tools: [add], tracer: otel.tracerProvider.getTracer("codexkit"), meter: otel.meterProvider.getMeter("codexkit"), ...extra });
 }
 
-const toolCall = (transport: TransportKind, callId: string) =>
-  callTool("add", { a: 2, b: 3 }, transport === "exec" ? { callId, namespace: "mcp__codexkit" } : { callId });
+const toolCall = (transport: TransportKind, callId: string) => toolCallFor(transport, "add", { a: 2, b: 3 }, { callId });
 
-function only(spans: ReadableSpan[], what: string): ReadableSpan {
-  expect(spans, what).toHaveLength(1);
-  return spans[0]!;
-}
 
 describe.each(TRANSPORTS)("%s transport: spans", (transport) => {
   it("gives a turn one invoke_agent span under the caller's, with a span per command, tool call and approval", async () => {
@@ -97,8 +94,8 @@ describe.each(TRANSPORTS)("%s transport: spans", (transport) => {
     });
     expect(call.attributes["gen_ai.tool.call.arguments"]).toBeUndefined();
     for (const child of children) {
-      expect(child.startTime >= agent.startTime || hrLess(agent.startTime, child.startTime)).toBe(true);
-      expect(hrLess(child.endTime, agent.endTime) || child.endTime === agent.endTime).toBe(true);
+      expect(hrLess(agent.startTime, child.startTime), `${child.name} starts inside the turn`).toBe(true);
+      expect(hrLess(child.endTime, agent.endTime), `${child.name} ends inside the turn`).toBe(true);
     }
     const approvals = children.filter((s) => s.name.startsWith("codexkit.approval"));
     if (approving) {
@@ -213,12 +210,4 @@ describe("the global tracer provider", () => {
 function otlpSpans(body: unknown): { traceId: string; parentSpanId?: string; name: string }[] {
   const resourceSpans = (body as { resourceSpans?: { scopeSpans?: { spans?: { traceId: string; parentSpanId?: string; name: string }[] }[] }[] }).resourceSpans ?? [];
   return resourceSpans.flatMap((r) => (r.scopeSpans ?? []).flatMap((s) => s.spans ?? []));
-}
-
-function hrLess(a: [number, number], b: [number, number]): boolean {
-  return a[0] < b[0] || (a[0] === b[0] && a[1] <= b[1]);
-}
-
-function durationMs(span: ReadableSpan): number {
-  return span.duration[0] * 1000 + span.duration[1] / 1e6;
 }

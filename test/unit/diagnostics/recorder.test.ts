@@ -12,19 +12,25 @@ describe("Recorder", () => {
     fc.assert(
       fc.property(fc.array(fc.oneof(fc.constant("start" as const), fc.nat({ max: 50 })), { maxLength: 120 }), (ops) => {
         const recorder = new Recorder(silentLogger, (text) => text);
-        const running: Array<() => void> = [];
+        const running: Array<{ pid: number; end: () => void }> = [];
+        const ended: number[] = [];
         let pid = 0;
         for (const op of ops) {
           if (op === "start") {
-            const end = recorder.processStarted("exec", source(++pid));
-            running.push(() => end({ exitCode: 0, signal: null, expected: true }));
+            const mine = ++pid;
+            const end = recorder.processStarted("exec", source(mine));
+            running.push({ pid: mine, end: () => end({ exitCode: 0, signal: null, expected: true }) });
           } else if (running.length > 0) {
-            running.splice(op % running.length, 1)[0]!();
+            const stopped = running.splice(op % running.length, 1)[0]!;
+            stopped.end();
+            ended.push(stopped.pid);
           }
         }
         const reports = recorder.processReports();
-        expect(reports.filter((p) => p.running)).toHaveLength(running.length);
+        expect(reports.filter((p) => p.running).map((p) => p.pid).sort()).toEqual(running.map((p) => p.pid).sort());
         expect(reports.filter((p) => !p.running).length).toBeLessThanOrEqual(10);
+        // Exactly the last ten that ended (in the order they were started).
+        expect(reports.filter((p) => !p.running).map((p) => p.pid).sort()).toEqual(ended.slice(-10).sort());
       }),
     );
   });
@@ -60,6 +66,7 @@ describe("Recorder", () => {
 
 describe("lifecycle log events", () => {
   it("each have a logger level and a message", () => {
+    expect(Object.keys(LOG_EVENTS).length).toBeGreaterThan(10);
     for (const [name, { level, msg }] of Object.entries(LOG_EVENTS)) {
       expect(["debug", "info", "warn", "error"], name).toContain(level);
       expect(msg.length, name).toBeGreaterThan(0);

@@ -141,6 +141,7 @@ describe("FileStore lifetimes", () => {
   it("keeps persistent files across close() and a new store; removes ephemeral ones at close()", async () => {
     const dir = path.join(tempDir(), "shared");
     const first = new FileStore({ dir }, { logger: silentLogger });
+    stores.push(first);
     const kept = await first.stage(Buffer.from("keep me"), { persistent: true, name: "kept.txt" });
     const gone = await first.stage(Buffer.from("drop me"), { name: "gone.txt" });
     await first.close();
@@ -189,7 +190,7 @@ describe("FileStore lifetimes", () => {
       setTimeout(() => process.kill(process.pid, "SIGKILL"), 100);
     `;
     try {
-      execFileSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { stdio: "ignore" });
+      execFileSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { stdio: "ignore", timeout: 15_000, killSignal: "SIGKILL" });
     } catch {
       // Killed, as planned.
     }

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, onTestFinished, vi } from "vitest";
 import { Redactor } from "../../../src/errors/index.js";
 import type { ThreadEvent } from "../../../src/events.js";
 import { CONTENT_LIMIT, Telemetry, TurnTelemetry, traceContextOf, type OtelSpan } from "../../../src/telemetry/index.js";
@@ -65,6 +65,7 @@ describe("TurnTelemetry", () => {
   function capture(captureContent = false) {
     const exporter = new InMemorySpanExporter();
     const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+    onTestFinished(() => provider.shutdown());
     const telemetry = new Telemetry({ tracer: provider.getTracer("t"), captureContent }, new Redactor().add("s3cr3t-value"));
     const turn = new TurnTelemetry(telemetry, { parent: undefined, transport: "exec", provider: "openai", model: "m", threadId: null, input: [{ type: "text", text: "hi s3cr3t-value" }] });
     return { exporter, turn };
