@@ -4,6 +4,9 @@ export {
   checkThreadOptions,
   threadConfigEntries,
   threadCwd,
+  threadAdditionalDirectories,
+  checkRemoteThreadPaths,
+  REMOTE_WORKING_DIRECTORY,
   threadPermissions,
   APPROVAL_MODES,
   REASONING_EFFORTS,
@@ -11,4 +14,5 @@ export {
   WEB_SEARCH_MODES,
   type ThreadConfigValue,
 } from "./thread.js";
+export { hostAbsolutePath, hostPathRules, isHostAbsolute } from "./host-path.js";
 export { appServerMcpServers, execMcpServers, checkMcpServers, type ExecMcpServers, type McpServerSettings } from "./mcp-servers.js";

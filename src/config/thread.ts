@@ -4,6 +4,7 @@
  */
 import path from "node:path";
 import { InvalidOptionsError } from "../errors/index.js";
+import { hostAbsolutePath } from "./host-path.js";
 import { checkMcpServers } from "./mcp-servers.js";
 import type { ApprovalMode, CodexOptions, ModelReasoningEffort, SandboxMode, ThreadOptions, WebSearchMode } from "../options.js";
 
@@ -48,9 +49,39 @@ function oneOf(value: unknown, allowed: readonly string[], name: string): void {
   }
 }
 
-/** The thread's working directory, absolute (a relative one is taken from `process.cwd()`, as exec's `--cd`). */
-export function threadCwd(thread: ThreadOptions): string {
+/** What a remote thread's working directory must be; a missing or relative one is refused with this. */
+export const REMOTE_WORKING_DIRECTORY = "a thread on a remote app-server (appServer) needs workingDirectory: an absolute path on the agent's host";
+
+/**
+ * The thread's working directory, absolute. Here, a relative one is taken from `process.cwd()`, as
+ * exec's `--cd`. On a remote app-server (`options.appServer`) it is the host's path, by the host's
+ * rules (`platformFamily` from `initialize`, when known; see host-path.ts), and must be absolute.
+ */
+export function threadCwd(thread: ThreadOptions, options?: CodexOptions, platformFamily?: string | null): string {
+  if (options?.appServer) return hostAbsolutePath(thread.workingDirectory, REMOTE_WORKING_DIRECTORY, platformFamily);
   return path.resolve(thread.workingDirectory ?? process.cwd());
+}
+
+/**
+ * The thread's additional writable directories, absolute. Here, a relative one is taken from the
+ * working directory `cwd`, as exec's `--add-dir`; on a remote app-server each must be absolute on
+ * the host, and is normalized by the host's rules only.
+ */
+export function threadAdditionalDirectories(thread: ThreadOptions, cwd: string, options?: CodexOptions, platformFamily?: string | null): string[] {
+  const dirs = thread.additionalDirectories ?? [];
+  if (options?.appServer) {
+    return dirs.map((dir) => hostAbsolutePath(dir, "additionalDirectories on a remote app-server (appServer) must be absolute paths on the agent's host", platformFamily));
+  }
+  return dirs.map((dir) => path.resolve(cwd, dir));
+}
+
+/**
+ * Throws `InvalidOptionsError` for a remote thread's path that is not absolute on the agent's host
+ * (checked at `startThread`, so a bad path never waits for a turn).
+ */
+export function checkRemoteThreadPaths(thread: ThreadOptions, options: CodexOptions): void {
+  if (!options.appServer) return;
+  threadAdditionalDirectories(thread, threadCwd(thread, options), options);
 }
 
 /**

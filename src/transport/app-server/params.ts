@@ -5,7 +5,16 @@
  * different options.
  */
 import path from "node:path";
-import { appServerMcpServers, flattenConfig, threadConfigEntries, threadCwd, threadPermissions, toTomlValue } from "../../config/index.js";
+import {
+  appServerMcpServers,
+  flattenConfig,
+  isHostAbsolute,
+  threadAdditionalDirectories,
+  threadConfigEntries,
+  threadCwd,
+  threadPermissions,
+  toTomlValue,
+} from "../../config/index.js";
 import { UnsupportedFeatureError } from "../../errors/index.js";
 import { promptWithMentions, type NormalizedInput } from "../../input.js";
 import type { CodexOptions, ThreadOptions } from "../../options.js";
@@ -29,18 +38,19 @@ export function initializeParams(version: string): Record<string, unknown> {
   };
 }
 
-/** Settings shared by `thread/start`, `thread/resume` and `thread/fork`. */
-export function threadSettings(thread: ThreadOptions, options: CodexOptions = {}): Record<string, unknown> {
-  const cwd = threadCwd(thread);
+/**
+ * Settings shared by `thread/start`, `thread/resume` and `thread/fork`. On a remote app-server the
+ * paths are the host's, normalized by its rules (`platformFamily` from `initialize`, when given).
+ */
+export function threadSettings(thread: ThreadOptions, options: CodexOptions = {}, platformFamily?: string | null): Record<string, unknown> {
+  const cwd = threadCwd(thread, options, platformFamily);
   const params: Record<string, unknown> = { cwd, ...threadPermissions(thread, options) };
   if (thread.model) params.model = thread.model;
   if (thread.baseInstructions !== undefined) params.baseInstructions = thread.baseInstructions;
   if (thread.developerInstructions !== undefined) params.developerInstructions = thread.developerInstructions;
   const config: Record<string, unknown> = { ...Object.fromEntries(threadConfigEntries(thread)), ...appServerMcpServers(thread.mcpServers) };
-  // Relative additional directories are taken from the working directory, as exec's `--add-dir`.
-  if (thread.additionalDirectories && thread.additionalDirectories.length > 0) {
-    config["sandbox_workspace_write.writable_roots"] = thread.additionalDirectories.map((dir) => path.resolve(cwd, dir));
-  }
+  const roots = threadAdditionalDirectories(thread, cwd, options, platformFamily);
+  if (roots.length > 0) config["sandbox_workspace_write.writable_roots"] = roots;
   if (Object.keys(config).length > 0) params.config = config;
   return params;
 }
@@ -51,8 +61,8 @@ export function dynamicTools(specs: readonly ToolSpec[] = []): Record<string, un
 }
 
 /** `thread/start` params for a new thread. */
-export function threadStartParams(thread: ThreadOptions, options: CodexOptions, tools: readonly ToolSpec[] = []): Record<string, unknown> {
-  const params = threadSettings(thread, options);
+export function threadStartParams(thread: ThreadOptions, options: CodexOptions, tools: readonly ToolSpec[] = [], platformFamily?: string | null): Record<string, unknown> {
+  const params = threadSettings(thread, options, platformFamily);
   if (tools.length > 0) params.dynamicTools = dynamicTools(tools);
   if (thread.ephemeral) params.ephemeral = true;
   if (thread.threadSource !== undefined) params.threadSource = thread.threadSource;
@@ -60,13 +70,13 @@ export function threadStartParams(thread: ThreadOptions, options: CodexOptions, 
 }
 
 /** `thread/resume` params for a thread this process has not loaded yet. */
-export function threadResumeParams(threadId: string, thread: ThreadOptions, options: CodexOptions): Record<string, unknown> {
-  return { threadId, ...threadSettings(thread, options), excludeTurns: true };
+export function threadResumeParams(threadId: string, thread: ThreadOptions, options: CodexOptions, platformFamily?: string | null): Record<string, unknown> {
+  return { threadId, ...threadSettings(thread, options, platformFamily), excludeTurns: true };
 }
 
 /** `thread/fork` params. */
-export function threadForkParams(threadId: string, thread: ThreadOptions, options: CodexOptions): Record<string, unknown> {
-  const params: Record<string, unknown> = { threadId, ...threadSettings(thread, options), excludeTurns: true };
+export function threadForkParams(threadId: string, thread: ThreadOptions, options: CodexOptions, platformFamily?: string | null): Record<string, unknown> {
+  const params: Record<string, unknown> = { threadId, ...threadSettings(thread, options, platformFamily), excludeTurns: true };
   if (thread.ephemeral) params.ephemeral = true;
   return params;
 }
@@ -76,13 +86,14 @@ export function threadForkParams(threadId: string, thread: ThreadOptions, option
  * sends; app-server's own `mention` items only address connectors and plugins), then images.
  * codex 0.169 takes inline `data:` image URLs only; a remote URL is refused here, clearly.
  * Relative image paths are taken from `process.cwd()`, as codex exec reads `--image` (it does not
- * change into the working directory).
+ * change into the working directory); an absolute one, of either platform's form, is left as it
+ * is: on a remote app-server it is the host's copy, which this machine's rules would rewrite.
  */
 export function toUserInput(input: NormalizedInput): Record<string, unknown>[] {
   const items: Record<string, unknown>[] = [];
   const text = promptWithMentions(input);
   if (text.length > 0) items.push({ type: "text", text, text_elements: [] });
-  for (const image of input.images) items.push({ type: "localImage", path: path.resolve(image) });
+  for (const image of input.images) items.push({ type: "localImage", path: isHostAbsolute(image) ? image : path.resolve(image) });
   for (const url of input.imageUrls) {
     if (!url.startsWith("data:")) {
       throw new UnsupportedFeatureError(

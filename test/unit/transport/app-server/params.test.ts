@@ -2,7 +2,8 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { normalizeInput } from "../../../../src/input.js";
 import { threadPermissions } from "../../../../src/config/index.js";
-import { threadSettings, turnStartParams } from "../../../../src/transport/app-server/params.js";
+import { threadForkParams, threadResumeParams, threadSettings, threadStartParams, toUserInput, turnStartParams } from "../../../../src/transport/app-server/params.js";
+import { InvalidOptionsError } from "../../../../src/errors/index.js";
 import type { TurnRequest } from "../../../../src/transport/types.js";
 
 describe("threadPermissions", () => {
@@ -36,6 +37,27 @@ describe("threadSettings", () => {
     const cwd = path.resolve("work");
     expect(settings.cwd).toBe(cwd);
     expect(settings.config).toEqual({ "sandbox_workspace_write.writable_roots": [path.join(cwd, "extra"), "/abs"] });
+  });
+
+  it("sends a remote thread's paths as the host's, whatever this machine's rules say", () => {
+    const remote = { appServer: { url: "ws://127.0.0.1:1" } };
+    const windows = threadStartParams({ workingDirectory: "C:\\repo", additionalDirectories: ["D:\\data"] }, remote, [], "unix");
+    expect(windows.cwd).toBe("C:\\repo");
+    expect(windows.config).toEqual({ "sandbox_workspace_write.writable_roots": ["D:\\data"] });
+    expect(threadResumeParams("t", { workingDirectory: "/home/x" }, remote).cwd).toBe("/home/x");
+    expect(threadForkParams("t", { workingDirectory: "/home/x/" }, remote, "unix").cwd).toBe("/home/x");
+    expect(() => threadSettings({ workingDirectory: "/repo", additionalDirectories: ["rel"] }, remote)).toThrow(InvalidOptionsError);
+  });
+});
+
+describe("toUserInput", () => {
+  it("resolves a relative image from process.cwd() and leaves an absolute one of either form as it is (a host's copy)", () => {
+    const items = toUserInput({ ...normalizeInput("see"), images: ["rel.png", "/home/x/a.png", "C:\\up\\b.png"] });
+    expect(items.slice(1)).toEqual([
+      { type: "localImage", path: path.resolve("rel.png") },
+      { type: "localImage", path: "/home/x/a.png" },
+      { type: "localImage", path: "C:\\up\\b.png" },
+    ]);
   });
 });
 
