@@ -4,7 +4,7 @@
  * messages, so the same code runs over stdio and over an in-memory pair in tests.
  */
 import { abortError } from "../abort.js";
-import { ConnectionClosedError, RpcError, TimeoutError, redactPatterns } from "../errors/index.js";
+import { ConnectionClosedError, ProtocolError, RpcError, TimeoutError, redactPatterns } from "../errors/index.js";
 import { silentLogger, type Logger } from "../logger.js";
 import type { JsonRpcErrorObject, JsonRpcMessage, JsonRpcRequest, JsonRpcResponse, MessageTransport, RequestId } from "./types.js";
 
@@ -37,6 +37,11 @@ export interface RequestOptions {
    * and continues that trace in its own spans).
    */
   trace?: { traceparent: string; tracestate?: string };
+  /**
+   * Called once the request was handed to the peer (written to its pipe or socket). A request
+   * that fails without it was never delivered, so it is safe to send again elsewhere.
+   */
+  onWritten?: () => void;
 }
 
 /** What a request handler gets besides the params. */
@@ -112,6 +117,7 @@ export class JsonRpcConnection {
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
     transport.onmessage = (message, size) => this.receive(message, size);
     transport.onclose = (error) => this.shutdown(error);
+    transport.onunreadable = (error, id) => this.unreadable(error, id);
   }
 
   /** True once the connection or its transport has closed. */
@@ -151,7 +157,7 @@ export class JsonRpcConnection {
       this.pending.set(id, entry);
       const message: JsonRpcRequest = params === undefined ? { id, method } : { id, method, params };
       if (options.trace) message.trace = options.trace;
-      this.send(message).catch((error: unknown) => {
+      this.send(message).then(options.onWritten, (error: unknown) => {
         // After a close the close error already reached the caller; a failed write says nothing new.
         this.settle(id)?.reject(error instanceof Error ? error : new Error(String(error)));
       });
@@ -259,6 +265,34 @@ export class JsonRpcConnection {
     if ("result" in msg) this.response(id, (entry) => entry.resolve(msg.result));
     else if (isErrorObject(error)) this.response(id, (entry) => entry.reject(this.rpcError(entry.method, error)));
     else this.malformed(msg, "response has neither a result nor a valid error");
+  }
+
+  /**
+   * A message that could not be read fails the request it answers at once (one that already ended
+   * is dropped, as its readable answer would be). When it names none, the
+   * peer broke the protocol with a whole message the connection cannot place, and any pending
+   * request may be the one it answered: the connection is closed as broken, every pending request
+   * fails with the error, and the owner reconnects as after any lost connection.
+   */
+  private unreadable(error: ProtocolError, id: RequestId | undefined): void {
+    if (this.closeError) return;
+    const entry = id === undefined ? undefined : this.settle(id);
+    // The transport redacted known secret patterns; the client's own secrets are redacted here.
+    const message = entry ? `${error.message} (the answer to ${entry.method})` : error.message;
+    const redacted = new ProtocolError(this.redact(message), this.redact(error.line));
+    // A response to a request that already ended (timed out, aborted) harms nothing still waiting.
+    if (entry) entry.reject(redacted);
+    else if (id === undefined) void this.close(redacted);
+    try {
+      const what = entry
+        ? "a response could not be read; its request failed"
+        : id === undefined
+          ? "a message could not be read; the connection is closed as broken"
+          : "a response to an unknown request id could not be read; dropped";
+      this.logger.warn({ connection: this.name, id, error: redacted.message, excerpt: redacted.line }, what);
+    } catch {
+      // A broken logger must not escape into the transport's event handler; the outcome is delivered.
+    }
   }
 
   private malformed(msg: Incoming, why: string): void {

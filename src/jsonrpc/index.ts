@@ -20,5 +20,6 @@ export {
   type RequestHandler,
   type RequestOptions,
 } from "./connection.js";
+export { responseIdOf } from "./response-id.js";
 export { createMemoryTransportPair, type MemoryTransport } from "./memory.js";
 export { ConnectionClosedError, RpcError } from "../errors/index.js";

@@ -3,6 +3,7 @@
  * without the "jsonrpc" field, one object per line; the protocol layer (`connection.ts`) knows
  * requests, responses and notifications, a `MessageTransport` knows only how to move messages.
  */
+import type { ProtocolError } from "../errors/index.js";
 
 /** A request id; codex uses integers, the spec allows strings too. */
 export type RequestId = number | string;
@@ -52,4 +53,10 @@ export interface MessageTransport {
   onmessage?: (message: JsonRpcMessage, size?: number) => void;
   /** Called once when the transport ends, with the reason when it was not a clean close. */
   onclose?: (error?: Error) => void;
+  /**
+   * Called for a whole message that cannot be read (a WebSocket frame that is not JSON), with the
+   * id of the request it answers when that could be recovered (`responseIdOf`). The connection
+   * fails that request at once; without one, it treats the connection as broken.
+   */
+  onunreadable?: (error: ProtocolError, id?: RequestId) => void;
 }

@@ -3,13 +3,15 @@
  * `unix://…`): JSON-RPC over a WebSocket, one message per frame. There is no process to own; the
  * socket stands in for one (it keeps Node alive only while a turn or call holds it, and "killing"
  * it closes the connection). Connecting retries with backoff before giving up with
- * `ConnectionClosedError`.
+ * `ConnectionClosedError`. A frame that is not a JSON object is a `ProtocolError` for the request
+ * it answers, or, naming none, for the whole connection (see `JsonRpcConnection`): never dropped.
  */
 import WebSocket from "ws";
-import { ConnectionClosedError } from "../../errors/index.js";
-import type { JsonRpcMessage, MessageTransport } from "../../jsonrpc/index.js";
+import { ConnectionClosedError, ProtocolError } from "../../errors/index.js";
+import { responseIdOf, type JsonRpcMessage, type MessageTransport, type RequestId } from "../../jsonrpc/index.js";
 import type { Logger } from "../../logger.js";
 import { sleep } from "../../abort.js";
+import { excerpt } from "../line-decoder.js";
 import type { ConnectServer, ServerChannel, ServerProcess } from "./server.js";
 import type { RemoteAppServerOptions } from "../../options.js";
 
@@ -72,6 +74,7 @@ function open(options: RemoteAppServerOptions): Promise<WebSocket> {
 class WebSocketChannel implements MessageTransport, ServerProcess {
   onmessage?: (message: JsonRpcMessage, size?: number) => void;
   onclose?: (error?: Error) => void;
+  onunreadable?: (error: ProtocolError, id?: RequestId) => void;
   readonly pid = undefined;
   readonly retired = false;
   private closing = false;
@@ -86,13 +89,17 @@ class WebSocketChannel implements MessageTransport, ServerProcess {
   async start(): Promise<void> {
     this.socket.on("message", (data: WebSocket.RawData) => {
       const text = data.toString();
-      let message: JsonRpcMessage;
+      let message: unknown;
       try {
-        message = JSON.parse(text) as JsonRpcMessage;
+        message = JSON.parse(text);
       } catch {
+        // JSON.parse's message quotes the input; the excerpt (bounded, redacted) says enough.
+        this.unreadable(text, "not JSON");
         return;
       }
-      this.onmessage?.(message, text.length);
+      // A frame is a whole message: one that is not an object answers nothing it could be matched to.
+      if (message === null || typeof message !== "object" || Array.isArray(message)) this.unreadable(text, "JSON but not an object");
+      else this.onmessage?.(message as JsonRpcMessage, text.length);
     });
     this.socket.on("error", () => {});
     this.socket.on("close", (code: number, reason: Buffer) => {
@@ -100,6 +107,11 @@ class WebSocketChannel implements MessageTransport, ServerProcess {
       const why = reason.length > 0 ? `: ${reason.toString()}` : "";
       this.onclose?.(this.closing ? undefined : new ConnectionClosedError(`the connection to codex app-server closed (code ${code}${why})`));
     });
+  }
+
+  /** A frame that is not a JSON object: the connection fails the request it answers, or itself. */
+  private unreadable(text: string, reason: string): void {
+    this.onunreadable?.(new ProtocolError(`codex app-server sent a WebSocket frame that is ${reason}`, excerpt(text)), responseIdOf(text));
   }
 
   send(message: JsonRpcMessage): Promise<void> {

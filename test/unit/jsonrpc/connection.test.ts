@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { AbortError, CodexExitError, ConnectionClosedError, RpcError, TimeoutError } from "../../../src/errors/index.js";
+import { AbortError, CodexExitError, ConnectionClosedError, ProtocolError, RpcError, TimeoutError } from "../../../src/errors/index.js";
 import {
   DEFAULT_REQUEST_TIMEOUT_MS,
   JsonRpcConnection,
   createMemoryTransportPair,
   type JsonRpcMessage,
   type MessageTransport,
+  responseIdOf,
 } from "../../../src/jsonrpc/index.js";
 import { connect, flush, logged, spyLogger } from "./helpers.js";
 
@@ -363,5 +364,66 @@ describe("JsonRpcConnection malformed input", () => {
     expect(() => client.onmessage?.(null as unknown as JsonRpcMessage)).not.toThrow();
     expect(logger.error).toHaveBeenCalledTimes(1);
     expect(rpc.isClosed).toBe(false);
+  });
+});
+
+describe("JsonRpcConnection unreadable messages", () => {
+  const garbage = (): ProtocolError => new ProtocolError("the peer sent a frame that is not JSON", '{"id":1,"result":{"token":"sk-abcdefghijklmnopqrst');
+
+  it("fails the request a recovered id names at once, redacted, and keeps the others and the connection", async () => {
+    const h = await connect({ redact: <T,>(value: T): T => (typeof value === "string" ? (value.replaceAll("sk-abcdefghijklmnopqrst", "[REDACTED]") as T) : value) });
+    const one = h.rpc.request("thread/start");
+    const two = h.rpc.request("thread/list");
+    await flush();
+    h.client.onunreadable?.(garbage(), 1);
+    const error = await rejection(one);
+    expect(error).toBeInstanceOf(ProtocolError);
+    expect((error as ProtocolError).message).toContain("the answer to thread/start");
+    expect((error as ProtocolError).line).not.toContain("sk-abcdefghijklmnopqrst");
+    expect(h.rpc.isClosed).toBe(false);
+    expect(h.rpc.pendingCount).toBe(1);
+    await h.server.send({ id: 2, result: "fine" });
+    await expect(two).resolves.toBe("fine");
+    expect(logged(h.logger.warn, "a response could not be read; its request failed")[0]).toMatchObject({ id: 1 });
+  });
+
+  it("without an id, closes the connection as broken: every pending request fails with the ProtocolError", async () => {
+    const h = await connect();
+    const calls = [h.rpc.request("a"), h.rpc.request("b")];
+    h.client.onunreadable?.(garbage(), undefined);
+    for (const call of calls) expect(await rejection(call)).toBeInstanceOf(ProtocolError);
+    expect(await h.rpc.closed).toBeInstanceOf(ProtocolError);
+    expect(h.rpc.isClosed).toBe(true);
+    await expect(h.rpc.request("c")).rejects.toBeInstanceOf(ProtocolError);
+    expect(logged(h.logger.warn, "a message could not be read; the connection is closed as broken")).toHaveLength(1);
+  });
+
+  it("drops an unreadable answer to a request that already ended, and survives a broken logger", async () => {
+    const logger = spyLogger();
+    logger.warn.mockImplementation(() => {
+      throw new Error("logger down");
+    });
+    const h = await connect({ logger });
+    const call = h.rpc.request("a");
+    expect(() => h.client.onunreadable?.(garbage(), 99)).not.toThrow();
+    expect(h.rpc.isClosed).toBe(false);
+    expect(() => h.client.onunreadable?.(garbage(), 1)).not.toThrow();
+    expect(await rejection(call)).toBeInstanceOf(ProtocolError);
+  });
+});
+
+describe("responseIdOf", () => {
+  it.each<[string, number | string | undefined]>([
+    ['{"id":7,"result":{"thread":', 7],
+    ['  { "id" : "a\\"b" , "error" : {"code"', 'a"b'],
+    ['{"id":3,"error":', 3],
+    ['{"id":3,"method":"item/tool/call","params":', undefined],
+    ['{"method":"x","id":3', undefined],
+    ['{"result":1,"id":3}x', undefined],
+    ["garbage", undefined],
+    ['{"id":1.5,"result":', undefined],
+    ["", undefined],
+  ])("%j names %j", (text, id) => {
+    expect(responseIdOf(text)).toEqual(id);
   });
 });
