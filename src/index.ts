@@ -93,6 +93,7 @@ export {
   RpcError,
   ConnectionClosedError,
   UntrustedDirectoryError,
+  UnsafeDirectoryError,
   REDACTED,
   isCodexError,
   type CodexErrorCode,

@@ -27,7 +27,8 @@ export type CodexErrorCode =
   | "invalid_options"
   | "rpc_error"
   | "connection_closed"
-  | "untrusted_directory";
+  | "untrusted_directory"
+  | "unsafe_directory";
 
 /** Options shared by every codexkit error. */
 export interface CodexErrorOptions {
@@ -300,6 +301,19 @@ export class UntrustedDirectoryError extends CodexError {
   readonly directory: string;
   constructor(message: string, directory: string, options?: CodexErrorOptions) {
     super("untrusted_directory", message, options);
+    this.directory = directory;
+  }
+}
+
+/**
+ * A directory codexkit would keep files in is not private to this user: another user owns it (or
+ * a directory above it), or group or others can write it. Nothing was written into it.
+ */
+export class UnsafeDirectoryError extends CodexError {
+  /** The directory that was refused. */
+  readonly directory: string;
+  constructor(message: string, directory: string, options?: CodexErrorOptions) {
+    super("unsafe_directory", message, options);
     this.directory = directory;
   }
 }

@@ -10,46 +10,41 @@
  * is one copy with one id. Ephemeral files are removed after their TTL (a timer that does not keep
  * Node alive), at `close()`, and by the next store that finds their process gone; a file leased by
  * a running turn is never removed under it. Persistent files stay until removed.
+ *
+ * The directory (default: the user's cache dir) is used only when this user alone can write it
+ * (`store-dir.ts`); otherwise every call rejects with `UnsafeDirectoryError` and nothing is written.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { constants, createReadStream, createWriteStream } from "node:fs";
-import { chmod, copyFile, lstat, mkdir, readdir, readFile, realpath, rename, rm, stat, writeFile } from "node:fs/promises";
-import os from "node:os";
+import { lstat, readdir, realpath, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { Readable, Transform } from "node:stream";
-import { pipeline } from "node:stream/promises";
+import type { Readable } from "node:stream";
 import { AttachmentError, InvalidOptionsError } from "../errors/index.js";
 import { abortError } from "../abort.js";
+import { LruMap } from "../lru.js";
 import { isProcessAlive } from "../process-alive.js";
 import { MAX_TIMER_MS } from "../timers.js";
 import { logEvent } from "../log-events.js";
 import type { Logger } from "../logger.js";
+import { placeBlob, safeFileName } from "./blob.js";
+import { copyFileHashed, copyStreamHashed, type HashedCopy } from "./copy.js";
+import { hold, release } from "./holders.js";
+import { readMeta, writeMeta, type Meta } from "./meta.js";
 import { detectMimeType, extensionFor, SNIFF_BYTES } from "./mime.js";
+import { checkStageOptions, fileError, isReadable, toNodeReadable } from "./source.js";
+import { defaultStoreDir, openStoreDir } from "./store-dir.js";
 import type { FilesOptions, StagedFile, StageOptions, StageSource } from "./types.js";
+
+export { safeFileName };
 
 /** Default lifetime of an ephemeral file. */
 export const DEFAULT_TTL_MS = 3_600_000;
 /** Default size limit of one file. */
 export const DEFAULT_MAX_BYTES = 512 * 1024 * 1024;
+/** How many source paths a store remembers the content of (a re-stage of one of them reads nothing). */
+export const KNOWN_PATHS = 4096;
 /** A blob without metadata younger than this may be another process's commit in progress. */
 const ORPHAN_GRACE_MS = 60_000;
 const SHA256 = /^[0-9a-f]{64}$/;
-
-/** What is stored beside each blob. */
-interface Meta {
-  v: 1;
-  sha256: string;
-  name: string;
-  /** The blob's file name inside its directory (the name made safe for paths). */
-  file: string;
-  size: number;
-  mimeType: string;
-  persistent: boolean;
-  expiresAt: number | null;
-  createdAt: number;
-  /** Processes holding an ephemeral file. */
-  owners: number[];
-}
 
 /** What the store borrows from its client. */
 export interface FileStoreServices {
@@ -72,7 +67,7 @@ export class FileStore {
   /** Stages of the same source in progress, shared. */
   private readonly inFlight = new Map<string, Promise<StagedFile>>();
   /** A path's content by (path, inode, size, mtime): a re-stage of an unchanged file reads nothing. */
-  private readonly known = new Map<string, string>();
+  private readonly known = new LruMap<string, string>(KNOWN_PATHS);
   private sweepTimer: NodeJS.Timeout | null = null;
   /** When the pending sweep timer fires. */
   private sweepDue: number | null = null;
@@ -82,7 +77,7 @@ export class FileStore {
     options: FilesOptions,
     private readonly services: FileStoreServices,
   ) {
-    this.dir = path.resolve(options.dir ?? defaultDir());
+    this.dir = path.resolve(options.dir ?? defaultStoreDir());
     this.ttlMs = options.ttlMs ?? DEFAULT_TTL_MS;
     this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
     this.roots = options.roots ? options.roots.map((root) => path.resolve(root)) : null;
@@ -112,7 +107,7 @@ export class FileStore {
   async list(): Promise<StagedFile[]> {
     await this.init();
     const names = await readdir(this.metaDir).catch(() => [] as string[]);
-    const files = await Promise.all(names.filter((n) => n.endsWith(".json")).map((n) => this.readMeta(n.slice(0, -5))));
+    const files = await Promise.all(names.filter((n) => n.endsWith(".json")).map((n) => this.meta(n.slice(0, -5))));
     return files.filter((meta): meta is Meta => meta !== null).map((meta) => this.toStaged(meta));
   }
 
@@ -120,7 +115,7 @@ export class FileStore {
   async get(id: string): Promise<StagedFile | undefined> {
     if (typeof id !== "string" || !SHA256.test(id)) return undefined;
     await this.init();
-    const meta = await this.readMeta(id);
+    const meta = await this.meta(id);
     return meta ? this.toStaged(meta) : undefined;
   }
 
@@ -212,14 +207,21 @@ export class FileStore {
     return path.join(this.dir, "tmp");
   }
 
-  /** Creates the directories once, and clears what dead processes left behind. */
+  /**
+   * Creates the directories once (refusing one this user does not own alone: `UnsafeDirectoryError`),
+   * and clears what dead processes left behind. A refusal is not remembered: fixed, the next call works.
+   */
   private init(): Promise<void> {
     if (this.closed) this.closed = false;
     this.ready ??= (async () => {
-      for (const dir of [this.dir, this.metaDir, this.blobDir, this.tmpDir]) await mkdir(dir, { recursive: true, mode: 0o700 });
+      await openStoreDir(this.dir, ["meta", "blobs", "tmp"]);
       await this.recover();
     })();
-    return this.ready;
+    const ready = this.ready;
+    ready.catch(() => {
+      if (this.ready === ready) this.ready = null;
+    });
+    return ready;
   }
 
   /** Startup: copies in progress of dead processes, blobs without metadata, files of dead owners. */
@@ -268,7 +270,9 @@ export class FileStore {
       this.known.delete(identity);
     }
     const staging = async (): Promise<StagedFile> => {
-      const staged = await this.stageCopy(real, name, options, limit, (error) => fileError(error, given, resolved));
+      const tmp = this.tmpPath();
+      const copy = await copyFileHashed(real, tmp, name, limit, options.signal, (error) => fileError(error, given, resolved));
+      const staged = await this.commitCopy(copy, tmp, name, options);
       this.known.set(identity, staged.sha256);
       return staged;
     };
@@ -286,41 +290,6 @@ export class FileStore {
     }
   }
 
-  /**
-   * A file: the kernel copies it into a private temp file, then the copy is hashed (what is hashed
-   * is what is stored). Faster than streaming the source through the hash: the copy does not cross
-   * into JavaScript (bench (f): 77 ms against 83 ms for 64 MiB).
-   */
-  private async stageCopy(real: string, name: string, options: StageOptions, limit: number, readError: (error: unknown) => Error): Promise<StagedFile> {
-    const tmp = this.tmpPath();
-    try {
-      await copyFile(real, tmp, constants.COPYFILE_EXCL);
-      await chmod(tmp, 0o600);
-    } catch (error) {
-      await rm(tmp, { force: true });
-      throw readError(error);
-    }
-    try {
-      if (options.signal?.aborted) throw abortError(options.signal, "staging");
-      const hash = createHash("sha256");
-      let head: Buffer | null = null;
-      let size = 0;
-      for await (const chunk of createReadStream(tmp, { highWaterMark: 1024 * 1024, ...(options.signal ? { signal: options.signal } : {}) }) as AsyncIterable<Buffer>) {
-        head ??= chunk.subarray(0, SNIFF_BYTES);
-        size += chunk.length;
-        // The source grew between the size check and the copy.
-        if (size > limit) throw new AttachmentError(`${name} is over the limit of ${limit} bytes`, real);
-        hash.update(chunk);
-      }
-      return (await this.commit(hash.digest("hex"), tmp, { name, head: head ?? Buffer.alloc(0), size }, options))!;
-    } catch (error) {
-      if (options.signal?.aborted) throw abortError(options.signal, "staging");
-      throw error;
-    } finally {
-      await rm(tmp, { force: true });
-    }
-  }
-
   private async stageBytes(bytes: Uint8Array, options: StageOptions): Promise<StagedFile> {
     const sha256 = createHash("sha256").update(bytes).digest("hex");
     const head = bytes.subarray(0, SNIFF_BYTES);
@@ -328,47 +297,19 @@ export class FileStore {
     const existing = await this.commit(sha256, null, { name, head, size: bytes.byteLength }, options);
     if (existing) return existing;
     const tmp = this.tmpPath();
-    try {
-      await writeFile(tmp, bytes, { mode: 0o600, flag: "wx" });
-      return (await this.commit(sha256, tmp, { name, head, size: bytes.byteLength }, options))!;
-    } finally {
-      await rm(tmp, { force: true });
-    }
+    await writeFile(tmp, bytes, { mode: 0o600, flag: "wx" });
+    return this.commitCopy({ sha256, head, size: bytes.byteLength }, tmp, name, options);
   }
 
-  /** Streams `input` through SHA-256 into a temp file, then commits it. */
   private async stageStream(input: Readable, name: string, options: StageOptions, limit: number): Promise<StagedFile> {
     const tmp = this.tmpPath();
-    const hash = createHash("sha256");
-    const head: Buffer[] = [];
-    let headBytes = 0;
-    let size = 0;
-    const meter = new Transform({
-      transform(chunk: Buffer, _encoding, done) {
-        size += chunk.length;
-        if (size > limit) {
-          done(new AttachmentError(`${name} is over the limit of ${limit} bytes`, name));
-          return;
-        }
-        hash.update(chunk);
-        if (headBytes < SNIFF_BYTES) {
-          head.push(chunk.subarray(0, SNIFF_BYTES - headBytes));
-          headBytes += Math.min(chunk.length, SNIFF_BYTES - headBytes);
-        }
-        done(null, chunk);
-      },
-    });
+    return this.commitCopy(await copyStreamHashed(input, tmp, name, limit, options.signal), tmp, name, options);
+  }
+
+  /** Commits a finished copy, and removes what is left of it. */
+  private async commitCopy(copy: HashedCopy, tmp: string, name: string, options: StageOptions): Promise<StagedFile> {
     try {
-      await pipeline(input, meter, createWriteStream(tmp, { mode: 0o600, flags: "wx" }), ...(options.signal ? [{ signal: options.signal }] : []));
-    } catch (error) {
-      input.destroy();
-      await rm(tmp, { force: true });
-      if (options.signal?.aborted) throw abortError(options.signal, "staging");
-      if (error instanceof AttachmentError) throw error;
-      throw new AttachmentError(`reading ${name} failed: ${(error as Error).message}`, name);
-    }
-    try {
-      return (await this.commit(hash.digest("hex"), tmp, { name, head: Buffer.concat(head), size }, options))!;
+      return (await this.commit(copy.sha256, tmp, { name, head: copy.head, size: copy.size }, options))!;
     } finally {
       await rm(tmp, { force: true });
     }
@@ -380,13 +321,14 @@ export class FileStore {
    */
   private commit(sha256: string, tmp: string | null, content: { name: string; head: Uint8Array; size: number }, options: StageOptions): Promise<StagedFile | null> {
     return this.withLock(sha256, async () => {
-      let meta = await this.readMeta(sha256);
+      let meta = await this.meta(sha256);
       const blobPresent = meta !== null && (await stat(path.join(this.blobDir, sha256, meta.file)).then((s) => s.size === meta!.size, () => false));
       if (!blobPresent) {
         if (!tmp) return null;
-        const file = safeFileName(content.name);
-        await this.placeBlob(sha256, tmp, file);
-        meta = {
+        const file = await placeBlob(this.blobDir, sha256, tmp, safeFileName(content.name), content.size);
+        // Another process may have committed the same content meanwhile: its record (and owners) stays.
+        const raced = await this.meta(sha256);
+        meta = raced?.file === file ? raced : {
           v: 1,
           sha256,
           name: content.name,
@@ -415,27 +357,9 @@ export class FileStore {
         hold(this.dir, sha256, this);
         this.scheduleSweep(current.expiresAt);
       }
-      await this.writeMeta(current);
+      await writeMeta(this.metaDir, current, `${this.tmpPath()}.json`);
       return this.toStaged(current);
     });
-  }
-
-  /** Moves a finished copy into `blobs/<sha256>/<file>` as a whole directory (so a blob is never half there). */
-  private async placeBlob(sha256: string, tmp: string, file: string): Promise<void> {
-    const target = path.join(this.blobDir, sha256);
-    // A blob directory without usable metadata is stale (a crash between blob and metadata): replace it.
-    await rm(target, { recursive: true, force: true });
-    const staging = path.join(this.blobDir, `${sha256}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`);
-    await mkdir(staging, { mode: 0o700 });
-    try {
-      await rename(tmp, path.join(staging, file));
-      await rename(staging, target);
-    } catch (error) {
-      await rm(staging, { recursive: true, force: true });
-      // Another process placed the same content first: that copy is as good as ours.
-      if ((error as NodeJS.ErrnoException).code === "ENOTEMPTY" || (error as NodeJS.ErrnoException).code === "EEXIST") return;
-      throw error;
-    }
   }
 
   /**
@@ -461,10 +385,10 @@ export class FileStore {
     let bytes = 0;
     for (const id of ids) {
       const removed = await this.withLock(id, async () => {
-        const meta = await this.readMeta(id);
+        const meta = await this.meta(id);
         if (!meta || meta.persistent) return 0;
         const verdict = decide(meta);
-        if (verdict === "update") await this.writeMeta(meta);
+        if (verdict === "update") await writeMeta(this.metaDir, meta, `${this.tmpPath()}.json`);
         if (verdict !== "remove") return 0;
         await this.delete(id);
         return meta.size;
@@ -482,6 +406,7 @@ export class FileStore {
   /** This store no longer holds `id` (removed, swept). */
   private forget(id: string): void {
     this.mine.delete(id);
+    this.known.deleteValue(id);
     release(this.dir, id, this);
   }
 
@@ -523,21 +448,8 @@ export class FileStore {
     await rm(path.join(this.blobDir, id), { recursive: true, force: true });
   }
 
-  private async readMeta(id: string): Promise<Meta | null> {
-    try {
-      const meta = JSON.parse(await readFile(path.join(this.metaDir, `${id}.json`), "utf8")) as Meta;
-      return meta.v === 1 && meta.sha256 === id ? meta : null;
-    } catch {
-      return null;
-    }
-  }
-
-  /** Writes metadata atomically (a reader sees the old or the new, never a part). */
-  private async writeMeta(meta: Meta): Promise<void> {
-    const target = path.join(this.metaDir, `${meta.sha256}.json`);
-    const tmp = `${this.tmpPath()}.json`;
-    await writeFile(tmp, JSON.stringify(meta), { mode: 0o600 });
-    await rename(tmp, target);
+  private meta(id: string): Promise<Meta | null> {
+    return readMeta(this.metaDir, id);
   }
 
   private toStaged(meta: Meta): StagedFile {
@@ -568,71 +480,5 @@ export class FileStore {
     } finally {
       if (this.locks.get(key) === settled) this.locks.delete(key);
     }
-  }
-}
-
-/** The stores of this process holding each ephemeral file (by directory and id): one closing must not remove another's. */
-const holders = new Map<string, Set<FileStore>>();
-
-function hold(dir: string, id: string, store: FileStore): void {
-  const key = `${dir}\0${id}`;
-  let set = holders.get(key);
-  if (!set) holders.set(key, (set = new Set()));
-  set.add(store);
-}
-
-/** Drops `store`'s hold; true when another store of this process still holds the file. */
-function release(dir: string, id: string, store: FileStore): boolean {
-  const key = `${dir}\0${id}`;
-  const set = holders.get(key);
-  set?.delete(store);
-  if (set && set.size === 0) holders.delete(key);
-  return (set?.size ?? 0) > 0;
-}
-
-/** `codexkit-files-<user>` in the OS temp dir. */
-function defaultDir(): string {
-  let user = "user";
-  try {
-    user = os.userInfo().username.replace(/[^a-zA-Z0-9_.-]/g, "_") || "user";
-  } catch {
-    // No user database entry (some containers): one shared name is still private by mode 0700.
-  }
-  return path.join(os.tmpdir(), `codexkit-files-${user}`);
-}
-
-/** A name safe as one path segment, keeping the extension readable. */
-export function safeFileName(name: string): string {
-  // Control characters and what a path cannot hold become "_".
-  const cleaned = [...name].map((ch) => (ch.charCodeAt(0) < 0x20 || '\\/:*?"<>|'.includes(ch) ? "_" : ch)).join("").replace(/^\.+/, "_").slice(-120);
-  return cleaned.length > 0 ? cleaned : "file";
-}
-
-
-function fileError(error: unknown, given: string, resolved: string): AttachmentError {
-  const code = (error as NodeJS.ErrnoException).code;
-  const why = code === "ENOENT" ? "does not exist" : code === "EACCES" || code === "EPERM" ? "cannot be read (permission denied)" : code === "EISDIR" ? "is a directory, not a file" : `cannot be read (${code ?? (error as Error).message})`;
-  return new AttachmentError(`${given} ${why}`, resolved);
-}
-
-
-function isReadable(value: unknown): value is ReadableStream<Uint8Array> | NodeJS.ReadableStream {
-  if (value === null || typeof value !== "object") return false;
-  return typeof (value as ReadableStream).getReader === "function" || typeof (value as NodeJS.ReadableStream).pipe === "function";
-}
-
-function toNodeReadable(source: ReadableStream<Uint8Array> | NodeJS.ReadableStream): Readable {
-  if (source instanceof Readable) return source;
-  if (typeof (source as ReadableStream).getReader === "function") return Readable.fromWeb(source as import("node:stream/web").ReadableStream<Uint8Array>);
-  return Readable.from(source as AsyncIterable<Uint8Array>);
-}
-
-function checkStageOptions(options: StageOptions): void {
-  if (options === null || typeof options !== "object") throw new InvalidOptionsError("stage() options must be an object");
-  if (options.name !== undefined && (typeof options.name !== "string" || options.name.length === 0)) throw new InvalidOptionsError("stage(): name must be a non-empty string");
-  if (options.mimeType !== undefined && (typeof options.mimeType !== "string" || !/^[\w.+-]+\/[\w.+-]+$/.test(options.mimeType))) throw new InvalidOptionsError("stage(): mimeType must look like type/subtype");
-  for (const key of ["ttlMs", "maxBytes"] as const) {
-    const value = options[key];
-    if (value !== undefined && !(Number.isSafeInteger(value) && value > 0)) throw new InvalidOptionsError(`stage(): ${key} must be a positive whole number`);
   }
 }

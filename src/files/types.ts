@@ -47,7 +47,12 @@ export interface StageOptions {
 
 /** The `files` option of `Codex`. */
 export interface FilesOptions {
-  /** The staging directory (default: `codexkit-files-<user>` in the OS temp dir), created with mode 0700. */
+  /**
+   * The staging directory, created with mode 0700 (default: `codexkit/files` in the user's cache
+   * dir: `$XDG_CACHE_HOME` or `~/.cache`, `~/Library/Caches` on macOS, `%LOCALAPPDATA%` on Windows).
+   * Used only when this user owns it and neither group nor others can write it or a directory
+   * above it (not checked on Windows); otherwise staging fails with `UnsafeDirectoryError`.
+   */
   dir?: string;
   /** Default TTL of ephemeral files, in ms (default 3600000). */
   ttlMs?: number;

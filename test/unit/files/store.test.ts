@@ -1,33 +1,20 @@
 import { execFileSync } from "node:child_process";
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { chmodSync, existsSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { Readable } from "node:stream";
 import fc from "fast-check";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { AbortError, AttachmentError, InvalidOptionsError } from "../../../src/errors/index.js";
 import { FileStore, detectMimeType } from "../../../src/files/index.js";
 import { silentLogger } from "../../../src/logger.js";
 import { PNG } from "../../helpers/fixtures.js";
 import { recordingLogger } from "../../helpers/logger.js";
+import { storeFixture } from "./fixture.js";
 
-const dirs: string[] = [];
-const stores: FileStore[] = [];
-afterEach(async () => {
-  await Promise.all(stores.splice(0).map((s) => s.close()));
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-function tempDir(): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "codexkit-files-test-"));
-  dirs.push(dir);
-  return dir;
-}
+const { tempDir, track } = storeFixture("codexkit-files-test-");
 
 function store(options: ConstructorParameters<typeof FileStore>[0] = {}, logger = silentLogger): FileStore {
-  const s = new FileStore({ dir: path.join(tempDir(), "store"), ...options }, { logger });
-  stores.push(s);
-  return s;
+  return track(new FileStore({ dir: path.join(tempDir(), "store"), ...options }, { logger }));
 }
 
 /** Every file under `dir`, relative. */
@@ -141,13 +128,13 @@ describe("FileStore lifetimes", () => {
   it("keeps persistent files across close() and a new store; removes ephemeral ones at close()", async () => {
     const dir = path.join(tempDir(), "shared");
     const first = new FileStore({ dir }, { logger: silentLogger });
-    stores.push(first);
+    track(first);
     const kept = await first.stage(Buffer.from("keep me"), { persistent: true, name: "kept.txt" });
     const gone = await first.stage(Buffer.from("drop me"), { name: "gone.txt" });
     await first.close();
     expect(existsSync(gone.path)).toBe(false);
     const second = new FileStore({ dir }, { logger: silentLogger });
-    stores.push(second);
+    track(second);
     expect((await second.list()).map((f) => f.name)).toEqual(["kept.txt"]);
     expect(await second.get(kept.id)).toMatchObject({ persistent: true, expiresAt: null });
     expect(await second.remove(kept.id)).toBe(true);
@@ -166,7 +153,8 @@ describe("FileStore lifetimes", () => {
     const dir = path.join(tempDir(), "shared");
     const a = new FileStore({ dir }, { logger: silentLogger });
     const b = new FileStore({ dir }, { logger: silentLogger });
-    stores.push(a, b);
+    track(a);
+    track(b);
     const staged = await a.stage(Buffer.from("both"));
     await b.stage(Buffer.from("both"));
     await b.close();
@@ -196,7 +184,7 @@ describe("FileStore lifetimes", () => {
     }
     expect(tree(path.join(dir, "tmp")).length).toBeGreaterThan(0);
     const files = new FileStore({ dir }, { logger: silentLogger });
-    stores.push(files);
+    track(files);
     const left = await files.list();
     expect(left.map((f) => f.persistent)).toEqual([true]);
     expect(tree(path.join(dir, "tmp"))).toEqual([]);

@@ -1,0 +1,45 @@
+/** A Map that keeps at most `capacity` entries, forgetting the least recently used first. */
+export class LruMap<K, V> {
+  private readonly entries = new Map<K, V>();
+
+  constructor(readonly capacity: number) {}
+
+  /** The value for `key`, which becomes the most recently used. */
+  get(key: K): V | undefined {
+    if (!this.entries.has(key)) return undefined;
+    const value = this.entries.get(key)!;
+    // Map iterates in insertion order: re-inserting moves the key to the young end.
+    this.entries.delete(key);
+    this.entries.set(key, value);
+    return value;
+  }
+
+  /** Sets `key` as the most recently used, forgetting the oldest entry when over capacity. */
+  set(key: K, value: V): this {
+    this.entries.delete(key);
+    this.entries.set(key, value);
+    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value as K);
+    return this;
+  }
+
+  /** Forgets `key`; true when it was there. */
+  delete(key: K): boolean {
+    return this.entries.delete(key);
+  }
+
+  /** Forgets every entry whose value is `value`. */
+  deleteValue(value: V): void {
+    for (const [key, held] of this.entries) if (held === value) this.entries.delete(key);
+  }
+
+  /** The first key (oldest first) whose value is `value`, without touching its age. */
+  keyOf(value: V): K | undefined {
+    for (const [key, held] of this.entries) if (held === value) return key;
+    return undefined;
+  }
+
+  /** How many entries are held. */
+  get size(): number {
+    return this.entries.size;
+  }
+}
