@@ -19,24 +19,29 @@ export type CodexConfigValue = string | number | boolean | CodexConfigValue[] | 
 /** A nested codex config object; keys become dotted paths. */
 export type CodexConfigObject = { [key: string]: CodexConfigValue };
 
-/** How failed turns are retried (`retry` on `Codex` and on a turn). */
+/**
+ * How failed turns are retried (`retry` on `Codex` and on a turn). `maxAttempts` counts model
+ * requests: codex's own retries (which app-server reports) count against it.
+ */
 export interface RetryOptions {
-  /** Attempts in all, the first included (default 3; 1 = never retry). */
+  /** Model requests in all, the first and codex's own retries included (default 3; 1 = never retry). */
   maxAttempts?: number;
   /** The first backoff, doubled after each failure (default 200 ms). */
   baseDelayMs?: number;
   /** The longest backoff (default 10000 ms); a delay the server asks for beyond it is not waited for. */
   maxDelayMs?: number;
+  /** The whole turn's time limit, from its first attempt's start: no retry whose wait would end later (default 60000 ms). */
+  maxElapsedMs?: number;
 }
 
-/** A retry setting: options, or `false` to never retry. */
-export type RetrySetting = RetryOptions | false;
+/** A retry setting: `true` for the default policy, options, or `false` (the default) to never retry. */
+export type RetrySetting = RetryOptions | boolean;
 
 /** What `onRetry` and the `turn.retrying` event tell about a retry. */
 export interface RetryInfo {
-  /** The attempt that failed (1 for the first). */
+  /** Model requests the turn made so far, codex's own retries included (1 after a first attempt codex did not retry). */
   attempt: number;
-  /** Attempts in all, the first included. */
+  /** Model requests allowed in all (`retry.maxAttempts`). */
   maxAttempts: number;
   /** How long codexkit waits before the next attempt. */
   delayMs: number;
@@ -104,9 +109,11 @@ export type CodexOptions = {
   /** codexkit: the longest line codex may print (default 32 MiB); a longer one is a `ProtocolError`. */
   maxLineBytes?: number;
   /**
-   * codexkit (app-server): how a turn that fails with a retryable error before doing any work is
-   * retried (default `{ maxAttempts: 3, baseDelayMs: 200, maxDelayMs: 10000 }`; `false`: never).
-   * exec cannot remove a failed turn from the thread's history, so it never retries.
+   * codexkit (app-server): retry a turn that fails with a retryable error before doing any work.
+   * Off by default, as in the official SDK (codex retries transient failures itself); `true`: the
+   * default policy `{ maxAttempts: 3, baseDelayMs: 200, maxDelayMs: 10000, maxElapsedMs: 60000 }`;
+   * options: those over the defaults. codex's own retries count against `maxAttempts`. exec cannot
+   * remove a failed turn from the thread's history, so it never retries.
    */
   retry?: RetrySetting;
   /** codexkit: called before each retry, after the `turn.retrying` event. */
@@ -242,7 +249,7 @@ export type TurnOptions<S extends OutputSchema | undefined = OutputSchema | unde
   signal?: AbortSignal;
   /** Experimental Cyber selection for this turn with the built-in OpenAI provider. */
   cyberAccessProgram?: CyberAccessProgram;
-  /** codexkit: this turn's retry setting, over the client's `retry`. */
+  /** codexkit: this turn's retry setting, over the client's `retry` (`true` turns it on with the client's options, else the defaults). */
   retry?: RetrySetting;
 };
 

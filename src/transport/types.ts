@@ -114,8 +114,13 @@ export interface ToolCallReport {
   durationMs?: number;
 }
 
+/** codex is retrying a failed model request itself (app-server: an `error` with `willRetry`); counted by `retry`. */
+export interface CodexRetryReport {
+  type: "codex_retry.report";
+}
+
 /** What a transport yields: the public events, and reports the turn layer shapes. */
-export type TransportEvent = ThreadEvent | ToolCallReport;
+export type TransportEvent = ThreadEvent | ToolCallReport | CodexRetryReport;
 
 /**
  * Runs turns on one of codex's machine interfaces. Nothing starts before the first `next()`;

@@ -28,7 +28,7 @@ export function createTurnHost(tools: ToolSet, approvals: TurnApprovals, logger:
   const descriptions = new Map(tools.specs.map((spec) => [spec.name, spec.description]));
   return {
     observe(event) {
-      if (event.type !== "tool_call.report") telemetry?.observe(event);
+      if (event.type !== "tool_call.report" && event.type !== "codex_retry.report") telemetry?.observe(event);
     },
     async callTool(call) {
       const run = () => tools.call(call.tool, call.arguments, { threadId: call.threadId, turnId: call.turnId, callId: call.callId, signal: call.signal });

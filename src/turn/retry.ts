@@ -1,9 +1,14 @@
 /**
- * Retrying a failed turn. A turn that fails with a retryable error (rate limit, server or
- * connection trouble) before it did any work (no item, delta, tool call or approval) runs again
- * after an exponential backoff with jitter. The failed attempt is first removed from the thread's
- * history (`Transport.revertTurn`), so the user's input is not repeated; a transport that cannot
- * do that does not retry.
+ * Retrying a failed turn, when asked to (`retry` is off by default: codex already retries
+ * transient failures itself, and the official SDK adds nothing to that). A turn that fails with a
+ * retryable error (rate limit, server or connection trouble) before it did any work (no item,
+ * delta, tool call or approval) runs again after an exponential backoff with jitter. The failed
+ * attempt is first removed from the thread's history (`Transport.revertTurn`), so the user's
+ * input is not repeated; a transport that cannot do that does not retry.
+ *
+ * The budget counts codex's own retries too (app-server reports each one), so codexkit never
+ * multiplies them: `maxAttempts` bounds the model requests of the whole turn, and `maxElapsedMs`
+ * its time.
  */
 import { InvalidOptionsError } from "../errors/index.js";
 import type { RetryInfo, RetryOptions, RetrySetting } from "../options.js";
@@ -14,32 +19,46 @@ export type { RetryInfo, RetryOptions, RetrySetting };
 /** A retry policy with every value decided. */
 export type RetryPolicy = Required<RetryOptions>;
 
-/** Three attempts, 200 ms doubling up to 10 s. */
-export const DEFAULT_RETRY: RetryPolicy = Object.freeze({ maxAttempts: 3, baseDelayMs: 200, maxDelayMs: 10_000 });
+/** `retry: true`: three attempts, 200 ms doubling up to 10 s, one minute in all. */
+export const DEFAULT_RETRY: RetryPolicy = Object.freeze({ maxAttempts: 3, baseDelayMs: 200, maxDelayMs: 10_000, maxElapsedMs: 60_000 });
+
+const KEYS = Object.keys(DEFAULT_RETRY) as ReadonlyArray<keyof RetryOptions>;
+const SHAPE = `true, false or { ${KEYS.join(", ")} }`;
 
 /** Throws `InvalidOptionsError` unless `value` is a retry setting; `where` names it. */
 export function checkRetry(value: unknown, where: string): void {
-  if (value === undefined || value === false) return;
+  if (value === undefined || typeof value === "boolean") return;
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new InvalidOptionsError(`${where} must be false or { maxAttempts, baseDelayMs, maxDelayMs }`);
+    throw new InvalidOptionsError(`${where} must be ${SHAPE}`);
   }
-  const { maxAttempts, baseDelayMs, maxDelayMs } = value as RetryOptions;
+  const unknown = Object.keys(value).filter((key) => !(KEYS as readonly string[]).includes(key));
+  if (unknown.length > 0) throw new InvalidOptionsError(`${where} has no option ${unknown.map((k) => `"${k}"`).join(", ")}; it takes ${SHAPE}`);
+  const { maxAttempts, ...delays } = value as RetryOptions;
   if (maxAttempts !== undefined && !(Number.isInteger(maxAttempts) && maxAttempts >= 1 && maxAttempts <= 100)) {
     throw new InvalidOptionsError(`${where}.maxAttempts must be a whole number from 1 to 100`);
   }
-  for (const [key, ms] of [["baseDelayMs", baseDelayMs], ["maxDelayMs", maxDelayMs]] as const) {
-    if (ms !== undefined && !(Number.isFinite(ms) && ms >= 0 && ms <= MAX_TIMER_MS)) {
+  for (const [key, ms] of Object.entries(delays)) {
+    if (ms !== undefined && !(typeof ms === "number" && Number.isFinite(ms) && ms >= 0 && ms <= MAX_TIMER_MS)) {
       throw new InvalidOptionsError(`${where}.${key} must be a number of milliseconds from 0 to ${MAX_TIMER_MS}`);
     }
   }
 }
 
-/** The policy for a turn: the turn's setting over the client's over the default; null: no retries. */
+/**
+ * The policy for a turn, or null for no retries. The turn's setting decides whether (over the
+ * client's); the values are the defaults, then the client's options, then the turn's.
+ */
 export function retryPolicy(client: RetrySetting | undefined, turn: RetrySetting | undefined): RetryPolicy | null {
   const setting = turn ?? client;
-  if (setting === false) return null;
-  const policy = { ...DEFAULT_RETRY, ...(client || {}), ...(turn || {}) };
+  if (setting === undefined || setting === false) return null;
+  const policy: RetryPolicy = { ...DEFAULT_RETRY, ...defined(client), ...defined(turn) };
   return policy.maxAttempts > 1 ? policy : null;
+}
+
+/** The options a setting sets (an option given as `undefined` keeps the value under it). */
+function defined(setting: RetrySetting | undefined): RetryOptions {
+  if (typeof setting !== "object") return {};
+  return Object.fromEntries(Object.entries(setting).filter(([, value]) => value !== undefined)) as RetryOptions;
 }
 
 /**
@@ -53,4 +72,37 @@ export function retryDelay(policy: RetryPolicy, attempt: number, retryAfterMs: n
   const capped = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
   const backoff = Math.round(capped / 2 + random() * (capped / 2));
   return Math.max(backoff, retryAfterMs ?? 0);
+}
+
+/** What the turn's attempts have spent so far. */
+export interface RetrySpent {
+  /** codexkit's attempts so far (1 after the first). */
+  attempts: number;
+  /** Model requests so far: one per attempt, plus each retry codex made itself. */
+  requests: number;
+  /** Model requests of the last attempt alone (1 when codex did not retry it). */
+  lastRequests: number;
+  /** Time since the first attempt started. */
+  elapsedMs: number;
+}
+
+/** Why a retryable failure is not retried, when the budget says no. */
+export type RetryRefusal = "max_attempts" | "max_delay" | "max_elapsed";
+
+/**
+ * Whether the budget allows another attempt, and after how long. The next attempt is counted as
+ * costly as the last one (codex retries the same failure as often again), so the turn's model
+ * requests stay within `maxAttempts`; the wait must end within `maxElapsedMs` of the start.
+ */
+export function nextRetry(
+  policy: RetryPolicy,
+  spent: RetrySpent,
+  retryAfterMs: number | null,
+  random: () => number = Math.random,
+): { delayMs: number } | { refused: RetryRefusal } {
+  if (spent.requests + spent.lastRequests > policy.maxAttempts) return { refused: "max_attempts" };
+  const delayMs = retryDelay(policy, spent.attempts, retryAfterMs, random);
+  if (delayMs === null) return { refused: "max_delay" };
+  if (spent.elapsedMs + delayMs > policy.maxElapsedMs) return { refused: "max_elapsed" };
+  return { delayMs };
 }

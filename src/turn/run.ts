@@ -1,8 +1,8 @@
 /**
  * Runs one turn, the same way whatever the transport: the turn's tools and approvals are answered
  * here (through the `TurnHost`), the transport's reports become the items users see, failures
- * become typed errors, and a retryable failure before any work is retried. Spans and hooks hook
- * in here too: this is the one place every turn passes through.
+ * become typed errors, and (when `retry` asks) a retryable failure before any work is retried.
+ * Spans and hooks hook in here too: this is the one place every turn passes through.
  */
 import type { ApprovalHandler } from "../approvals/index.js";
 import { AbortError, RateLimitError, errorCode, type Redactor } from "../errors/index.js";
@@ -23,7 +23,7 @@ import { threadCwd } from "../config/index.js";
 import { turnError } from "./failure.js";
 import { createTurnHost } from "./host.js";
 import { checkInputFiles } from "./inputs.js";
-import { retryDelay, retryPolicy, type RetryInfo, type RetryPolicy, type RetrySetting } from "./retry.js";
+import { nextRetry, retryPolicy, type RetryInfo, type RetryPolicy, type RetrySetting, type RetrySpent } from "./retry.js";
 import { ToolCallItems } from "./tool-call-item.js";
 
 /** What a turn borrows from its client. */
@@ -34,7 +34,7 @@ export interface TurnServices {
   onApproval?: ApprovalHandler;
   approvalTimeoutMs?: number;
   onElicitation?: ElicitationHandler;
-  /** The client's retry setting. */
+  /** The client's retry setting (none: never retry). */
   retry?: RetrySetting;
   /** Called before each retry (after `turn.retrying` is yielded); a throw is logged and ignored. */
   onRetry?: (info: RetryInfo) => void | Promise<void>;
@@ -81,6 +81,8 @@ interface Attempt {
   turnId: string | null;
   /** The attempt did work a retry would repeat (an item, a delta, a tool call, an approval). */
   progressed: boolean;
+  /** Model requests codex retried itself during the attempt (app-server reports each). */
+  codexRetries: number;
   failure: TurnFailedEvent | null;
 }
 
@@ -135,9 +137,11 @@ async function* attempts(plan: TurnPlan, telemetry: TurnTelemetry, record: TurnR
   );
   const policy = retryPolicy(services.retry, plan.retry);
   const trace = telemetry.traceContext();
+  const startedAt = performance.now();
+  let requests = 0;
   let threadId = plan.threadId;
   for (let number = 1; ; number += 1) {
-    const attempt: Attempt = { threadId, turnId: null, progressed: false, failure: null };
+    const attempt: Attempt = { threadId, turnId: null, progressed: false, codexRetries: 0, failure: null };
     const items = new ToolCallItems();
     const events = plan.transport.runTurn(
       {
@@ -153,6 +157,10 @@ async function* attempts(plan: TurnPlan, telemetry: TurnTelemetry, record: TurnR
       host,
     );
     for await (const raw of events) {
+      if (raw.type === "codex_retry.report") {
+        attempt.codexRetries += 1;
+        continue;
+      }
       const event = raw.type === "tool_call.report" ? items.toEvent(raw) : raw;
       if (event.type === "thread.started") {
         // A retry continues the same thread: the caller has seen it start already.
@@ -170,7 +178,10 @@ async function* attempts(plan: TurnPlan, telemetry: TurnTelemetry, record: TurnR
       yield event;
     }
     if (!attempt.failure) return;
-    const retry = await prepareRetry(plan, policy, number, attempt);
+    const lastRequests = 1 + attempt.codexRetries;
+    requests += lastRequests;
+    const spent: RetrySpent = { attempts: number, requests, lastRequests, elapsedMs: performance.now() - startedAt };
+    const retry = await prepareRetry(plan, policy, spent, attempt);
     if (!retry) {
       yield attempt.failure;
       return;
@@ -178,7 +189,7 @@ async function* attempts(plan: TurnPlan, telemetry: TurnTelemetry, record: TurnR
     record.attempts = number + 1;
     const backoff = telemetry.retry(retry);
     try {
-      yield { type: "turn.retrying", attempt: number, maxAttempts: retry.maxAttempts, delayMs: retry.delayMs, error: { ...attempt.failure.error, code: retry.error.code } };
+      yield { type: "turn.retrying", attempt: retry.attempt, maxAttempts: retry.maxAttempts, delayMs: retry.delayMs, error: { ...attempt.failure.error, code: retry.error.code } };
       await notify(services, telemetry, retry);
       await sleep(retry.delayMs, signal);
     } finally {
@@ -281,15 +292,22 @@ function isProgress(event: ThreadEvent): boolean {
   }
 }
 
+/** Why the budget refused a retry, for the debug log. */
+const REFUSALS = {
+  max_attempts: "another attempt would pass retry.maxAttempts (model requests, codex's own retries included)",
+  max_delay: "the server asked to wait longer than retry.maxDelayMs",
+  max_elapsed: "the wait would end after retry.maxElapsedMs",
+} as const;
+
 /**
  * Whether the failed attempt runs again, and after how long. Reverting the failed turn comes
  * first: if codex cannot drop it from the history, a retry would repeat the input, so there is none.
  */
-async function prepareRetry(plan: TurnPlan, policy: RetryPolicy | null, number: number, attempt: Attempt): Promise<RetryInfo | null> {
+async function prepareRetry(plan: TurnPlan, policy: RetryPolicy | null, spent: RetrySpent, attempt: Attempt): Promise<RetryInfo | null> {
   const { logger } = plan.services;
   const error = turnError(attempt.failure!.error);
-  const fields = { threadId: attempt.threadId, attempt: number, code: error.code };
-  if (!policy || number >= policy.maxAttempts || !error.retryable || plan.signal.aborted) return null;
+  const fields = { threadId: attempt.threadId, attempt: spent.requests, code: error.code };
+  if (!policy || !error.retryable || plan.signal.aborted) return null;
   if (attempt.progressed) {
     logger.debug(fields, "a retryable turn failure is not retried: the turn had started work");
     return null;
@@ -299,9 +317,9 @@ async function prepareRetry(plan: TurnPlan, policy: RetryPolicy | null, number: 
     logger.debug(fields, "a retryable turn failure is not retried: this transport cannot remove the failed turn from the thread's history");
     return null;
   }
-  const delayMs = retryDelay(policy, number, error instanceof RateLimitError ? error.retryAfterMs : null);
-  if (delayMs === null) {
-    logger.debug(fields, "a retryable turn failure is not retried: the server asked to wait longer than retry.maxDelayMs");
+  const next = nextRetry(policy, spent, error instanceof RateLimitError ? error.retryAfterMs : null);
+  if ("refused" in next) {
+    logger.debug(fields, `a retryable turn failure is not retried: ${REFUSALS[next.refused]}`);
     return null;
   }
   try {
@@ -311,8 +329,9 @@ async function prepareRetry(plan: TurnPlan, policy: RetryPolicy | null, number: 
     return null;
   }
   if (plan.signal.aborted) throw abortError(plan.signal);
-  logEvent(logger, "turn.retry", { threadId: attempt.threadId, attempt: number, maxAttempts: policy.maxAttempts, delayMs, code: error.code });
-  return { attempt: number, maxAttempts: policy.maxAttempts, delayMs, error, threadId: attempt.threadId };
+  const info: RetryInfo = { attempt: spent.requests, maxAttempts: policy.maxAttempts, delayMs: next.delayMs, error, threadId: attempt.threadId };
+  logEvent(logger, "turn.retry", { threadId: info.threadId, attempt: info.attempt, maxAttempts: info.maxAttempts, delayMs: info.delayMs, code: error.code });
+  return info;
 }
 
 async function notify(services: TurnServices, telemetry: TurnTelemetry, info: RetryInfo): Promise<void> {

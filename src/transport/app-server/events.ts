@@ -19,7 +19,9 @@
  * - `turn/plan/updated` → a `todo_list` item: started on the first plan, updated after, completed
  *   when the turn ends.
  * - `warning`, `configWarning`, `deprecationNotice`, `model/rerouted` → a completed `error` item.
- *   `error` → a top-level `error` event (also for `willRetry` reconnect notices, as exec).
+ *   `error` → a top-level `error` event (also for `willRetry` reconnect notices, as exec); one
+ *   with `willRetry` is followed by a `codex_retry.report`, so the turn layer can count codex's
+ *   own retries.
  * - `turn/completed`: `completed` → `turn.completed {usage, turnId}`; `failed` → `turn.failed
  *   {error: {message, codexErrorInfo}, turnId}` (the turn's error, else the last `error`
  *   notification's); `interrupted` → no event, `interrupted` becomes true. Items started but not
@@ -209,13 +211,13 @@ export class TurnEventMapper {
     return this.#lastError ?? { message: "turn failed" };
   }
 
-  #error(p: Json): ThreadEvent[] {
+  #error(p: Json): TransportEvent[] {
     const error = asObject(p.error);
     if (!error || typeof error.message !== "string") return [];
     const message = withDetails(error.message, error.additionalDetails);
     this.#lastError = { message };
     if (error.codexErrorInfo !== null && error.codexErrorInfo !== undefined) this.#lastError.codexErrorInfo = error.codexErrorInfo;
-    return [{ type: "error", message }];
+    return p.willRetry === true ? [{ type: "error", message }, { type: "codex_retry.report" }] : [{ type: "error", message }];
   }
 
   #itemStarted(raw: unknown): TransportEvent[] {

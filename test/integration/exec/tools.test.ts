@@ -120,6 +120,7 @@ async function runTurn(set: ToolSet, thread: ThreadOptions = {}, signal?: AbortS
 async function* shaped(transport: ExecTransport, request: TurnRequest, set: ToolSet, logger: Logger): AsyncGenerator<ThreadEvent> {
   const items = new ToolCallItems();
   for await (const event of transport.runTurn(request, createTurnHost(set, {}, logger)) as AsyncGenerator<TransportEvent>) {
+    if (event.type === "codex_retry.report") continue;
     yield event.type === "tool_call.report" ? items.toEvent(event) : event;
   }
 }

@@ -123,6 +123,47 @@ describe("runTurn", () => {
     expect(off.requests).toHaveLength(1);
   });
 
+  it("does not retry unless retry is set (the official behaviour)", async () => {
+    const failing = [...started("turn-1"), RATE_LIMITED];
+    const transport = scripted([failing, [...started("turn-2"), completed]]);
+    const base = plan(transport);
+    const { retry: _set, ...services } = base.services;
+    const seen = await events(runTurn({ ...base, services }));
+    expect(seen.at(-1)?.type).toBe("turn.failed");
+    expect(transport.requests).toHaveLength(1);
+    expect(transport.reverts).toEqual([]);
+  });
+
+  it("counts codex's own retries against maxAttempts, and never shows their reports", async () => {
+    const codexRetried: TransportEvent[] = [...started("turn-1"), { type: "error", message: "Reconnecting... 1/1 (stream disconnected before completion: boom)" }, { type: "codex_retry.report" }, RATE_LIMITED];
+    // 3 allowed: the first attempt took 2 requests, another as costly would make 4.
+    const three = scripted([codexRetried, codexRetried]);
+    const seen = await events(runTurn(plan(three, { retry: { maxAttempts: 3 } })));
+    expect(seen.map((e) => e.type)).toEqual(["thread.started", "turn.started", "error", "turn.failed"]);
+    expect(three.requests).toHaveLength(1);
+    // 4 allowed: one retry, which says 2 requests were made, then none (2 + 2 + 2 > 4).
+    const four = scripted([codexRetried, codexRetried, codexRetried]);
+    const retried = await events(runTurn(plan(four, { retry: { maxAttempts: 4 } })));
+    expect(retried.filter((e) => e.type === "turn.retrying")).toMatchObject([{ attempt: 2, maxAttempts: 4 }]);
+    expect(retried.at(-1)?.type).toBe("turn.failed");
+    expect(four.requests).toHaveLength(2);
+  });
+
+  it("maxElapsedMs stops retrying once the next wait would end after it", async () => {
+    const slow = (turnId: string): TransportEvent[] => [...started(turnId), RATE_LIMITED];
+    const transport = scripted([slow("turn-1"), slow("turn-2")]);
+    const runTurnSlowly = transport.runTurn.bind(transport);
+    transport.runTurn = async function* (request, host) {
+      await new Promise((resolve) => setTimeout(resolve, 60));
+      yield* runTurnSlowly(request, host);
+    };
+    const cut = await events(runTurn(plan(transport, { retry: { maxElapsedMs: 50 } })));
+    expect(cut.at(-1)?.type).toBe("turn.failed");
+    expect(transport.requests).toHaveLength(1);
+    const roomy = scripted([slow("turn-1"), [...started("turn-2"), completed]]);
+    expect((await events(runTurn(plan(roomy, { retry: { maxElapsedMs: 10_000 } })))).at(-1)?.type).toBe("turn.completed");
+  });
+
   it("an abort during the backoff ends the turn with AbortError at once", async () => {
     const controller = new AbortController();
     const transport = scripted([[...started("turn-1"), RATE_LIMITED], [...started("turn-2"), completed]]);

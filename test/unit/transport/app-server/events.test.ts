@@ -66,7 +66,9 @@ function mapTurns(notifications: Notification[], turns: number): { events: Threa
     while (index < notifications.length && !mapper.done) {
       const n = notifications[index++]!;
       // Server requests (with an id) are answered by the transport, not mapped.
-      if (n.id === undefined) out.push(...mapper.map(n.method, n.params).map((e) => (e.type === "tool_call.report" ? items.toEvent(e) : e)));
+      if (n.id === undefined) {
+        for (const e of mapper.map(n.method, n.params)) if (e.type !== "codex_retry.report") out.push(e.type === "tool_call.report" ? items.toEvent(e) : e);
+      }
     }
     expect(mapper.done).toBe(true);
     events.push(out);
@@ -259,6 +261,18 @@ describe("TurnEventMapper", () => {
       { type: "turn.failed", turnId: TURN, error: { message: "stream broke (bad gateway)", codexErrorInfo: info } },
     ]);
     expect(mapper.done).toBe(true);
+  });
+
+  it("follows an error codex will retry itself with a codex_retry.report, and only such an error", () => {
+    const mapper = started();
+    const error = { message: "Reconnecting... 1/5 (stream disconnected before completion: boom)", codexErrorInfo: "other" };
+    expect(mapper.map("error", { threadId: THREAD, turnId: TURN, willRetry: true, error })).toEqual([
+      { type: "error", message: error.message },
+      { type: "codex_retry.report" },
+    ]);
+    expect(mapper.map("error", { threadId: THREAD, turnId: TURN, willRetry: false, error: { message: "stream disconnected before completion: boom" } })).toEqual([
+      { type: "error", message: "stream disconnected before completion: boom" },
+    ]);
   });
 
   it("falls back to the last error notification, then to 'turn failed'", () => {
