@@ -24,6 +24,7 @@ export type {
   ZodLike,
 } from "./options.js";
 export type { CodexConfigObject, CodexConfigValue } from "./config/index.js";
+export { withJsonSchema, type StandardSchemaV1, type StandardSchemaWithJson } from "./schema/index.js";
 export type { Logger } from "./logger.js";
 export type { ListThreadsOptions, ThreadSummary } from "./thread-summary.js";
 export {

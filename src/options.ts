@@ -9,7 +9,7 @@ import type { OtelMeter, OtelTracer } from "./telemetry/index.js";
 import type { EventHook } from "./events.js";
 import type { CodexError } from "./errors/index.js";
 import type { Logger } from "./logger.js";
-import type { ZodLike } from "./schema/index.js";
+import type { StandardSchemaV1, ZodLike } from "./schema/index.js";
 import type { AttachmentInput, FilesOptions } from "./files/index.js";
 
 export type { ZodLike };
@@ -236,14 +236,14 @@ export type CodexMcpServer = McpServerConfig & {
 };
 
 /**
- * A JSON Schema object, or a zod schema (then `structuredOutput` is typed and validated).
- * Anything with `safeParse` and zod's internals is treated as zod.
+ * A JSON Schema object, or any Standard Schema: zod 3.24+, zod 4, valibot, arktype, ... (then
+ * `structuredOutput` is typed and validated). Anything with `~standard.validate` is such a schema.
  */
-export type OutputSchema = Record<string, unknown> | ZodLike<unknown>;
+export type OutputSchema = Record<string, unknown> | StandardSchemaV1;
 
 /** Options of one turn. */
 export type TurnOptions<S extends OutputSchema | undefined = OutputSchema | undefined> = {
-  /** JSON Schema or zod schema the final answer must match. */
+  /** JSON Schema or Standard Schema (zod, valibot, arktype, ...) the final answer must match. */
   outputSchema?: S;
   /** Aborts the turn: codex is stopped and the turn rejects with `AbortError`. */
   signal?: AbortSignal;

@@ -6,7 +6,8 @@ import { ThreadStateError } from "./errors/index.js";
 import type { ThreadEvent, Usage } from "./events.js";
 import { normalizeInput } from "./input.js";
 import type { ThreadItem } from "./items.js";
-import type { Input, OutputSchema, ThreadOptions, TurnOptions, ZodLike } from "./options.js";
+import type { Input, OutputSchema, ThreadOptions, TurnOptions } from "./options.js";
+import type { SchemaOutput } from "./schema/index.js";
 import { outputJsonSchema, structuredOutputOf } from "./output-schema.js";
 import { anySignal, interruptedError } from "./abort.js";
 import type { Transport } from "./transport/index.js";
@@ -14,8 +15,8 @@ import { checkRetry, resolveAttachments, runTurn, turnError, type TurnServices }
 import type { ThreadAttachment } from "./files/index.js";
 import { addUsage, emptyUsage } from "./usage.js";
 
-/** The value type `structuredOutput` has for a given schema: inferred for zod, `unknown` otherwise. */
-export type StructuredOutput<S> = S extends ZodLike<infer T> ? T : unknown;
+/** The value type `structuredOutput` has for a given schema: a Standard Schema's output type, `unknown` otherwise. */
+export type StructuredOutput<S> = SchemaOutput<S>;
 
 /** A completed turn. */
 export type Turn<T = unknown> = {

@@ -3,7 +3,7 @@
  * per tool because a tool set is rebuilt for every turn.
  */
 import { ToolError } from "../errors/index.js";
-import { isZodSchema, toJsonSchema } from "../schema/index.js";
+import { jsonSchemaOf } from "../schema/index.js";
 import type { JsonSchema, Tool, ToolParameters, ToolSpec } from "./types.js";
 
 const specs = new WeakMap<object, ToolSpec>();
@@ -26,21 +26,15 @@ export function toToolSpec(tool: Tool): ToolSpec {
  * shared across turns without anyone mutating the cached value.
  */
 export function parametersToJsonSchema(parameters: ToolParameters, toolName: string): JsonSchema {
-  if (isZodSchema(parameters)) {
-    let json: JsonSchema;
-    try {
-      // The model writes the arguments, so the schema describes zod's *input* side: defaulted
-      // fields are optional and transforms are allowed.
-      json = toJsonSchema(parameters, { io: "input" });
-    } catch (error) {
-      throw new ToolError(`tool ${toolName}: parameters cannot be expressed as JSON Schema: ${errorText(error)}`, toolName);
-    }
-    return deepFreeze(json);
-  }
-  return deepFreeze(copyJson(parameters, toolName));
+  // The model writes the arguments, so a schema's *input* side is described: defaulted fields
+  // are optional and transforms are allowed.
+  const conversion = jsonSchemaOf(parameters, "input");
+  if (!conversion.ok) throw new ToolError(`tool ${toolName}: parameters ${conversion.message}`, toolName);
+  // A library's output is copied too: it must be JSON, and the caller's object stays its own.
+  return deepFreeze(copyJson(conversion.schema, toolName));
 }
 
-/** A JSON copy of a plain JSON Schema; cycles, BigInts and the like are definition errors. */
+/** A JSON copy of a JSON Schema; cycles, BigInts and the like are definition errors. */
 function copyJson(schema: JsonSchema, toolName: string): JsonSchema {
   try {
     return JSON.parse(JSON.stringify(schema)) as JsonSchema;

@@ -3,7 +3,7 @@
  * tool is written rather than as a model-facing failure in the middle of a turn.
  */
 import { ToolError } from "../errors/index.js";
-import { isZod3Schema, isZodSchema, zod3Message } from "../schema/index.js";
+import { isStandardSchema, jsonSchemaOf } from "../schema/index.js";
 import { parametersToJsonSchema, toToolSpec } from "./spec.js";
 import type { Tool, ToolArguments, ToolContext, ToolParameters, ToolResult } from "./types.js";
 
@@ -16,7 +16,7 @@ export interface ToolDefinition<P extends ToolParameters> {
   name: string;
   /** What the tool does, for the model. */
   description: string;
-  /** A zod object schema (arguments typed from it) or a JSON Schema with `type: "object"`. */
+  /** An object schema of any Standard Schema library (arguments typed from it) or a JSON Schema with `type: "object"`. */
   parameters: P;
   /** Runs one call with validated arguments. */
   execute(args: ToolArguments<P>, ctx: ToolContext): ToolResult | Promise<ToolResult>;
@@ -59,7 +59,7 @@ export function tool<P extends ToolParameters>(definition: ToolDefinition<P>): T
   });
   // Converting now both proves the schema is expressible and warms the per-turn spec cache.
   if (toToolSpec(result).inputSchema.type !== "object") {
-    throw new ToolError(`tool ${name}: parameters must describe an object (a zod object schema)`, name);
+    throw new ToolError(`tool ${name}: parameters must describe an object (an object schema)`, name);
   }
   defined.add(result);
   return result;
@@ -72,15 +72,20 @@ export function ensureTool(value: unknown): Tool {
 }
 
 function checkParameters<P extends ToolParameters>(parameters: P, name: string): P {
-  if (isZodSchema(parameters)) return parameters;
-  if (isZod3Schema(parameters)) throw new ToolError(zod3Message(`tool ${name}: parameters`), name);
+  if (isStandardSchema(parameters)) return parameters;
+  // A schema refused by name (zod before Standard Schema) rather than taken for a JSON Schema.
+  const conversion = jsonSchemaOf(parameters, "input");
+  if (!conversion.ok) throw new ToolError(`tool ${name}: parameters ${conversion.message}`, name);
   if (
     typeof parameters !== "object" ||
     parameters === null ||
     Array.isArray(parameters) ||
     (parameters as Record<string, unknown>).type !== "object"
   ) {
-    throw new ToolError(`tool ${name}: parameters must be a zod object schema or a JSON Schema object with type "object"`, name);
+    throw new ToolError(
+      `tool ${name}: parameters must be an object schema (zod, valibot, arktype or any Standard Schema) or a JSON Schema object with type "object"`,
+      name,
+    );
   }
   // A private frozen copy: later edits to the caller's object cannot desync schema and validator.
   return parametersToJsonSchema(parameters as Record<string, unknown>, name) as P;

@@ -4,15 +4,18 @@
  * transport (app-server `item/tool/call`, or the loopback MCP server on exec).
  */
 import type { Logger } from "../logger.js";
-import type { JsonSchema, ZodLike } from "../schema/index.js";
+import type { JsonSchema, SchemaOutput, StandardSchemaV1 } from "../schema/index.js";
 
 export type { JsonSchema };
 
-/** What a tool's `parameters` may be: a zod schema (arguments inferred) or a JSON Schema object. */
-export type ToolParameters = ZodLike<unknown> | JsonSchema;
+/**
+ * What a tool's `parameters` may be: any Standard Schema (zod 3.24+, zod 4, valibot, arktype, ...;
+ * arguments inferred) or a JSON Schema object.
+ */
+export type ToolParameters = StandardSchemaV1 | JsonSchema;
 
-/** The arguments type `execute` receives for given `parameters`. */
-export type ToolArguments<P> = P extends ZodLike<infer T> ? T : Record<string, unknown>;
+/** The arguments type `execute` receives for given `parameters`: the schema's output type, or a record for a JSON Schema. */
+export type ToolArguments<P> = SchemaOutput<P, Record<string, unknown>>;
 
 /** One piece of rich tool output. */
 export type ToolContentItem =
@@ -109,7 +112,7 @@ export interface ToolSpec {
   name: string;
   /** What the tool does, for the model. */
   description: string;
-  /** JSON Schema of the arguments (zod converted). */
+  /** JSON Schema of the arguments (a Standard Schema converted by its library). */
   inputSchema: JsonSchema;
 }
 

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { CodexError, InvalidOptionsError, OutputSchemaError } from "../../src/errors/index.js";
 import type { OutputSchema } from "../../src/options.js";
 import { outputJsonSchema as toJsonSchema, parseStructuredOutput, structuredOutputOf } from "../../src/output-schema.js";
-import { isZodSchema } from "../../src/schema/index.js";
+import { isStandardSchema } from "../../src/schema/index.js";
 
 async function outputError(fn: () => Promise<unknown>): Promise<OutputSchemaError> {
   try {
@@ -35,15 +35,18 @@ const jsonSchema = {
   additionalProperties: false,
 };
 
-describe("isZodSchema", () => {
-  it("recognizes zod schemas only", () => {
-    expect(isZodSchema(zodSchema)).toBe(true);
-    expect(isZodSchema(z.string())).toBe(true);
-    expect(isZodSchema(jsonSchema)).toBe(false);
-    expect(isZodSchema({ safeParse: () => ({ success: true, data: 1 }) })).toBe(false);
-    expect(isZodSchema({ _zod: {}, safeParse: "no" })).toBe(false);
-    expect(isZodSchema(null)).toBe(false);
-    expect(isZodSchema("schema")).toBe(false);
+describe("isStandardSchema", () => {
+  it("recognizes schemas by their ~standard.validate, not by any library's internals", () => {
+    expect(isStandardSchema(zodSchema)).toBe(true);
+    expect(isStandardSchema(z.string())).toBe(true);
+    expect(isStandardSchema({ "~standard": { version: 1, vendor: "mine", validate: () => ({ value: 1 }) } })).toBe(true);
+    expect(isStandardSchema(jsonSchema)).toBe(false);
+    expect(isStandardSchema({ safeParse: () => ({ success: true, data: 1 }) })).toBe(false);
+    expect(isStandardSchema({ _zod: {}, safeParse: () => ({ success: true, data: 1 }) })).toBe(false);
+    expect(isStandardSchema({ "~standard": { validate: "no" } })).toBe(false);
+    expect(isStandardSchema({ "~standard": null })).toBe(false);
+    expect(isStandardSchema(null)).toBe(false);
+    expect(isStandardSchema("schema")).toBe(false);
   });
 });
 

@@ -1,7 +1,11 @@
 /** Types only (vitest's type-check mode): what `run()` gives for each kind of output schema. */
+import { toStandardJsonSchema } from "@valibot/to-json-schema";
+import { type } from "arktype";
+import * as v from "valibot";
 import { describe, expectTypeOf, it } from "vitest";
 import { z } from "zod";
-import type { CodexErrorCode, Thread, ThreadEvent } from "../../src/index.js";
+import { z as z3 } from "zod/v3";
+import { withJsonSchema, type CodexErrorCode, type Thread, type ThreadEvent } from "../../src/index.js";
 
 declare const thread: Thread;
 
@@ -14,6 +18,18 @@ describe("structuredOutput types", () => {
     expectTypeOf(plain.structuredOutput).toEqualTypeOf<unknown>();
     const none = await thread.run("x");
     expectTypeOf(none.structuredOutput).toEqualTypeOf<unknown>();
+  });
+
+  it("is any Standard Schema's output type: zod 3, valibot, arktype", async () => {
+    const zod3 = await thread.run("x", { outputSchema: withJsonSchema(z3.object({ ok: z3.boolean(), n: z3.number().default(0) }), {}) });
+    expectTypeOf(zod3.structuredOutput).toEqualTypeOf<{ ok: boolean; n: number } | undefined>();
+    const valibot = await thread.run("x", { outputSchema: toStandardJsonSchema(v.object({ tags: v.array(v.string()) })) });
+    expectTypeOf(valibot.structuredOutput).toEqualTypeOf<{ tags: string[] } | undefined>();
+    const ark = await thread.run("x", { outputSchema: type({ summary: "string", "risk?": "'low' | 'high'" }) });
+    expectTypeOf(ark.structuredOutput).toEqualTypeOf<{ summary: string; risk?: "low" | "high" } | undefined>();
+    // A zod 3 schema alone type-checks (its refusal, for want of a JSON Schema, is at run time).
+    const bare = await thread.run("x", { outputSchema: z3.object({ ok: z3.boolean() }) });
+    expectTypeOf(bare.structuredOutput).toEqualTypeOf<{ ok: boolean } | undefined>();
   });
 
   it("keeps the official event union and adds codexkit's events to it", () => {

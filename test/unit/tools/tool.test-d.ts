@@ -1,5 +1,10 @@
+import { toStandardJsonSchema } from "@valibot/to-json-schema";
+import { type } from "arktype";
+import * as v from "valibot";
 import { describe, expectTypeOf, it } from "vitest";
 import { z } from "zod";
+import { z as z3 } from "zod/v3";
+import { withJsonSchema } from "../../../src/index.js";
 import { ToolRegistry, createToolSet, tool, type Tool, type ToolContext } from "../../../src/tools/index.js";
 
 describe("tool() types", () => {
@@ -21,6 +26,42 @@ describe("tool() types", () => {
     new ToolRegistry([add]).register(
       tool({ name: "neg", description: "", parameters: z.object({ n: z.number() }), execute: ({ n }) => -n }),
     );
+  });
+
+  it("infers execute's arguments from any Standard Schema's output: zod 3, valibot, arktype", () => {
+    tool({
+      name: "z3",
+      description: "",
+      parameters: withJsonSchema(z3.object({ a: z3.number(), unit: z3.string().default("m") }), { type: "object" }),
+      execute: ({ a, unit }) => {
+        expectTypeOf(a).toEqualTypeOf<number>();
+        expectTypeOf(unit).toEqualTypeOf<string>();
+        return a;
+      },
+    });
+    tool({
+      name: "valibot",
+      description: "",
+      parameters: toStandardJsonSchema(v.object({ city: v.string(), days: v.optional(v.number(), 1) })),
+      execute: ({ city, days }) => {
+        expectTypeOf(city).toEqualTypeOf<string>();
+        expectTypeOf(days).toEqualTypeOf<number>();
+        return city;
+      },
+    });
+    const ark = tool({
+      name: "ark",
+      description: "",
+      parameters: type({ city: "string", "days?": "number" }),
+      execute: ({ city, days }) => {
+        expectTypeOf(city).toEqualTypeOf<string>();
+        expectTypeOf(days).toEqualTypeOf<number | undefined>();
+        return city;
+      },
+    });
+    expectTypeOf(ark).toExtend<Tool>();
+    // @ts-expect-error `city` is a string, so number methods are not available
+    tool({ name: "bad", description: "", parameters: type({ city: "string" }), execute: ({ city }) => city.toFixed(1) });
   });
 
   it("types JSON Schema arguments as a record", () => {
