@@ -1,7 +1,7 @@
 /**
  * One MCP server, connected through `@modelcontextprotocol/sdk` and supervised: a stdio server
- * that crashes fails the calls in flight at once, is restarted with exponential backoff up to a
- * bound, then counts as `failed`. Calls made while it restarts wait for it (within their own time
+ * that crashes fails the calls in flight at once and is restarted with exponential backoff; once
+ * it has used its restarts within the window (`RestartWindow`), the next crash leaves it `failed`. Calls made while it restarts wait for it (within their own time
  * limit). Every list is paged to its end; every error is typed (`McpError`, `TimeoutError`,
  * `AbortError`) and redacted.
  */
@@ -15,6 +15,7 @@ import type { Recorder } from "../diagnostics/index.js";
 import { CODEXKIT, GEN_AI, GENERAL, SPAN, SpanKind, SpanStatusCode, type OtelSpan, type Telemetry } from "../telemetry/index.js";
 import { logEvent } from "../log-events.js";
 import { paged } from "../paged.js";
+import { RestartWindow } from "./restart-window.js";
 import { ManagedStdioTransport } from "./stdio.js";
 import type {
   McpCallOptions,
@@ -34,8 +35,10 @@ import { CODEXKIT_VERSION } from "../version.js";
 
 /** The defaults of `McpConnectOptions`. */
 export const MCP_DEFAULTS = Object.freeze({
-  /** Restarts before a crashing stdio server counts as `failed`. */
+  /** Restarts within `windowMs` before a crashing stdio server counts as `failed`. */
   maxRestarts: 5,
+  /** The sliding window restarts are counted in, in milliseconds. */
+  windowMs: 60_000,
   /** The first wait before a restart, in milliseconds. */
   baseDelayMs: 200,
   /** The longest wait before a restart, in milliseconds. */
@@ -50,7 +53,7 @@ export const MCP_DEFAULTS = Object.freeze({
 export type StatusListener = (
   status: McpStatus,
   detail: {
-    /** How many times the server was restarted after a crash. */
+    /** How many times the server was restarted after a crash, in the connection's whole life. */
     restarts: number;
     /** Why the connection failed, with status `failed`. */
     error?: CodexError;
@@ -81,6 +84,7 @@ export class McpConnection {
   private transport: ManagedStdioTransport | StreamableHTTPClientTransport | null = null;
   private generation = 0;
   private _restarts = 0;
+  private readonly restartWindow: RestartWindow;
   private restartTimer: NodeJS.Timeout | null = null;
   private lastError: CodexError | undefined;
   private toolCache: McpTool[] = [];
@@ -109,10 +113,12 @@ export class McpConnection {
       requestTimeoutMs: options.requestTimeoutMs ?? MCP_DEFAULTS.requestTimeoutMs,
       restart: {
         maxRestarts: options.restart?.maxRestarts ?? MCP_DEFAULTS.maxRestarts,
+        windowMs: options.restart?.windowMs ?? MCP_DEFAULTS.windowMs,
         baseDelayMs: options.restart?.baseDelayMs ?? MCP_DEFAULTS.baseDelayMs,
         maxDelayMs: options.restart?.maxDelayMs ?? MCP_DEFAULTS.maxDelayMs,
       },
     };
+    this.restartWindow = new RestartWindow(this.settings.restart.maxRestarts, this.settings.restart.windowMs);
   }
 
   /** Where the connection is. */
@@ -120,7 +126,7 @@ export class McpConnection {
     return this._status;
   }
 
-  /** How many times the server was restarted after a crash. */
+  /** How many times the server was restarted after a crash, in the connection's whole life. */
   get restarts(): number {
     return this._restarts;
   }
@@ -351,15 +357,17 @@ export class McpConnection {
   }
 
   private scheduleRestart(): void {
-    const { maxRestarts, baseDelayMs, maxDelayMs } = this.settings.restart;
-    if (!isStdioServer(this.config) || this._restarts >= maxRestarts) {
+    const { baseDelayMs, maxDelayMs } = this.settings.restart;
+    const recent = isStdioServer(this.config) ? this.restartWindow.take() : undefined;
+    if (recent === undefined) {
       this.setStatus("failed");
       for (const waiter of [...this.readyWaiters]) waiter();
       return;
     }
     this._restarts += 1;
     this.setStatus("restarting");
-    const delay = Math.min(maxDelayMs, baseDelayMs * 2 ** (this._restarts - 1));
+    // The backoff grows with the restarts in the window, so a rare crash is met with a quick restart.
+    const delay = Math.min(maxDelayMs, baseDelayMs * 2 ** recent);
     const generation = this.generation;
     this.restartTimer = setTimeout(() => {
       this.restartTimer = null;
@@ -382,12 +390,21 @@ export class McpConnection {
     logEvent(this.logger, "mcp.state", { server: this.name, state: status, restarts: this._restarts, pid, code: status === "failed" ? (this.lastError?.code ?? null) : null });
     if (status === "failed" && this.lastError) this.services.recorder?.error(this.lastError);
     const detail = { restarts: this._restarts, ...(status === "failed" && this.lastError ? { error: this.lastError } : {}) };
-    for (const listener of [...this.statusListeners]) {
-      try {
-        listener(status, detail);
-      } catch (error) {
-        this.logger.warn({ server: this.name, error: String(error) }, "an MCP status listener threw");
-      }
+    for (const listener of [...this.statusListeners]) this.notify("status", () => listener(status, detail));
+  }
+
+  /**
+   * Calls one user listener so that nothing it does (a throw, or a rejected promise from an async
+   * listener) escapes: it is logged as `hook.error`, and the connection carries on.
+   */
+  private notify(event: "status" | "toolsChanged", call: () => unknown): void {
+    const report = (error: unknown): void =>
+      logEvent(this.logger, "hook.error", { hook: `mcp.${event}`, server: this.name, threadId: null, error: this.redactor.redact(String(error)) });
+    try {
+      const result = call();
+      if (result instanceof Promise) result.catch(report);
+    } catch (error) {
+      report(error);
     }
   }
 
@@ -400,7 +417,7 @@ export class McpConnection {
       this.logger.debug({ server: this.name, error: String(error) }, "listing the MCP server's changed tools failed");
       return;
     }
-    for (const listener of [...this.toolListeners]) listener(this.toolCache);
+    for (const listener of [...this.toolListeners]) this.notify("toolsChanged", () => listener(this.toolCache));
   }
 
   private fetchTools(client: Client, request?: { signal?: AbortSignal; timeout?: number }): Promise<McpTool[]> {

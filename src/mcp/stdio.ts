@@ -1,7 +1,8 @@
 /**
  * The MCP SDK's `Transport` over a stdio server that codexkit starts itself, with the care it
  * gives codex: a process group of its own (a kill reaches what the server started), a bounded and
- * redacted stderr tail, a grace period then SIGKILL, and a last-resort kill at program exit.
+ * redacted stderr tail, a grace period then SIGKILL, and a last-resort kill at program exit. It
+ * starts with the environment and command the MCP SDK would use (see `spawn-command.ts`).
  * Messages are one JSON object per line, as the SDK's own stdio transport writes them.
  */
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
@@ -10,6 +11,7 @@ import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import type { Recorder } from "../diagnostics/index.js";
 import type { Redactor } from "../errors/index.js";
 import { CodexProcess } from "../transport/index.js";
+import { serverCommand } from "./spawn-command.js";
 import type { McpStdioServer } from "./types.js";
 
 /** How long a server gets between SIGTERM and SIGKILL when it is stopped. */
@@ -64,11 +66,17 @@ export class ManagedStdioTransport implements Transport {
   }
 
   async start(): Promise<void> {
-    const { command, args = [], env, cwd } = this.server;
-    const merged: Record<string, string> = {};
-    for (const [key, value] of Object.entries(process.env)) if (value !== undefined) merged[key] = value;
-    Object.assign(merged, env);
-    this.proc = CodexProcess.spawn({ executable: command, args, env: merged, ...(cwd ? { cwd } : {}), redactor: this.redactor, label: `MCP server ${this.name}`,
+    const { cwd } = this.server;
+    // On Windows a `.cmd` shim runs through cmd.exe with arguments cross-spawn escaped already; they
+    // must reach it verbatim (`windowsVerbatimArguments`), which CodexProcess does not forward yet.
+    const { executable, args, env } = serverCommand(this.server);
+    this.proc = CodexProcess.spawn({
+      executable,
+      args,
+      env,
+      ...(cwd ? { cwd } : {}),
+      redactor: this.redactor,
+      label: `MCP server ${this.name}`,
       killGraceMs: KILL_GRACE_MS,
       kind: "mcp",
       ...(this.recorder ? { recorder: this.recorder } : {}),

@@ -9,8 +9,19 @@ export interface McpStdioServer {
   command: string;
   /** Its arguments. */
   args?: string[];
-  /** Added to the server's environment (the client's env is inherited). Secret-looking values are redacted everywhere. */
+  /**
+   * The server's own variables, added to its environment. By default that environment is only the
+   * MCP SDK's safe list (`getDefaultEnvironment()`: HOME, LOGNAME, PATH, SHELL, TERM, USER; on
+   * Windows APPDATA, PATH, SYSTEMROOT, TEMP, USERPROFILE and a few more): give here what the server
+   * needs (its API key, ...). Secret-looking values are redacted everywhere.
+   */
   env?: Record<string, string>;
+  /**
+   * Start the server with this program's whole environment (plus `env`) instead of the safe list.
+   * A risk: every secret the host program has (OPENAI_API_KEY, cloud credentials, tokens) reaches
+   * the server and whatever it runs. Use it only for a server you trust as much as your program.
+   */
+  inheritEnv?: boolean;
   /** The server's working directory (default: the client's). */
   cwd?: string;
 }
@@ -26,11 +37,17 @@ export interface McpHttpServer {
 /** Where an MCP server is. */
 export type McpServerConfig = McpStdioServer | McpHttpServer;
 
-/** How a stdio server is restarted after a crash. */
+/**
+ * How a stdio server is restarted after a crash. The budget is counted in a sliding window, as
+ * systemd's `StartLimitBurst` within `StartLimitIntervalSec`: a server that crashes now and then
+ * is restarted for ever, one that keeps crashing gives up as `failed`.
+ */
 export interface McpRestartOptions {
-  /** Restarts in the connection's life before it gives up as `failed` (default 5; 0 = never restart). */
+  /** Restarts within `windowMs` after which the next crash is final: `failed` (default 5; 0 = never restart). */
   maxRestarts?: number;
-  /** The first wait before a restart, doubled each time (default 200 ms). */
+  /** The sliding window the restarts are counted in, in milliseconds (default 60000). Keep it longer than the backoff. */
+  windowMs?: number;
+  /** The first wait before a restart, doubled for each restart still in the window (default 200 ms). */
   baseDelayMs?: number;
   /** The longest wait (default 5000 ms). */
   maxDelayMs?: number;

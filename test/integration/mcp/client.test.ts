@@ -1,19 +1,22 @@
 /**
  * codexkit's MCP client against a real MCP server built with the MCP SDK (test/fixtures/mcp), over
  * stdio and streamable HTTP: handshake, paged lists, calls, timeouts and aborts that reach the
- * server, and supervision (a crash fails the call in flight, the server is restarted, the bound
- * ends in `failed`, `close()` leaves nothing running).
+ * server, the environment a stdio server gets (no parent secret unless `inheritEnv`), and
+ * supervision (a crash fails the call in flight, the server is restarted, the restart budget of a
+ * window ends in `failed`, a throwing listener harms nothing, `close()` leaves nothing running).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { getDefaultEnvironment } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AbortError, McpError, Redactor, TimeoutError } from "../../../src/errors/index.js";
 import { silentLogger } from "../../../src/logger.js";
 import { McpClients, type McpStatus } from "../../../src/mcp/index.js";
 import { listProcesses } from "../../../src/transport/process-tree.js";
 import { FIXTURE } from "../../helpers/mcp.js";
+import { recordingLogger } from "../../helpers/logger.js";
 import { processesWithEnv } from "../../helpers/processes.js";
 
 
@@ -45,6 +48,25 @@ async function until(check: () => boolean, ms = 5_000): Promise<void> {
 }
 
 const alive = (pid: number): boolean => listProcesses().some((p) => p.pid === pid && p.state !== "Z");
+
+/** What the fixture server reads for `name` in its environment ("(unset)" when it has none). */
+async function serverSees(fx: Awaited<ReturnType<McpClients["connect"]>>, name: string): Promise<string> {
+  return String((await fx.callTool("env", { name })).content[0]!.text);
+}
+
+/** Made-up secrets of the host program, in this process's environment for one test. */
+const HOST_SECRETS = { OPENAI_API_KEY: "sk-host-secret-0123456789", AWS_SECRET_ACCESS_KEY: "host-aws-secret-0123456789", CODEXKIT_TEST_HOST_ONLY: "host-only" };
+
+function withHostSecrets(): () => void {
+  const saved = Object.fromEntries(Object.keys(HOST_SECRETS).map((key) => [key, process.env[key]]));
+  Object.assign(process.env, HOST_SECRETS);
+  return () => {
+    for (const [key, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  };
+}
 
 describe("MCP client over stdio", () => {
   it("connects, says who the server is, pages every list to its end, calls tools, reads resources and prompts", async () => {
@@ -118,6 +140,104 @@ describe("MCP client over stdio", () => {
     await expect(fx.callTool("echo", { text: "x" })).rejects.toThrow(/failed and is not restarted any more/);
   });
 
+  it("a server sees none of the host's secrets, only the MCP SDK's safe variables and its own env", async () => {
+    const restore = withHostSecrets();
+    try {
+      const fx = await clients.connect("fx", stdio({ SERVER_TOKEN: "given-token-0123456789" }));
+      expect(await serverSees(fx, "OPENAI_API_KEY")).toBe("(unset)");
+      expect(await serverSees(fx, "AWS_SECRET_ACCESS_KEY")).toBe("(unset)");
+      expect(await serverSees(fx, "CODEXKIT_TEST_HOST_ONLY")).toBe("(unset)");
+      expect(await serverSees(fx, "SERVER_TOKEN")).toBe("given-token-0123456789");
+      expect(await serverSees(fx, "PATH")).toBe(process.env.PATH);
+      // Its whole environment: the safe list and what it was given (the platform may add a few of its own, never one of ours).
+      const names = JSON.parse(await serverSees(fx, "*")) as string[];
+      expect(names).toEqual(expect.arrayContaining([...Object.keys(getDefaultEnvironment()), "FIXTURE_LOG", "SERVER_TOKEN"]));
+      const extra = names.filter((name) => !(name in getDefaultEnvironment()) && name !== "FIXTURE_LOG" && name !== "SERVER_TOKEN");
+      expect(extra.filter((name) => name in process.env)).toEqual([]);
+    } finally {
+      restore();
+    }
+  });
+
+  it("with inheritEnv a server sees the host's whole environment, its own env on top", async () => {
+    const restore = withHostSecrets();
+    try {
+      const fx = await clients.connect("fx", { ...stdio({ CODEXKIT_TEST_HOST_ONLY: "overridden" }), inheritEnv: true });
+      expect(await serverSees(fx, "OPENAI_API_KEY")).toBe(HOST_SECRETS.OPENAI_API_KEY);
+      expect(await serverSees(fx, "AWS_SECRET_ACCESS_KEY")).toBe(HOST_SECRETS.AWS_SECRET_ACCESS_KEY);
+      expect(await serverSees(fx, "CODEXKIT_TEST_HOST_ONLY")).toBe("overridden");
+    } finally {
+      restore();
+    }
+  });
+
+  it("counts restarts in a window: a crash after the window is restarted again, a burst inside it fails", async () => {
+    const statuses: McpStatus[] = [];
+    // The window is long enough for a restart on a busy machine (a few seconds), short enough to wait out.
+    const windowMs = 5_000;
+    const fx = await clients.connect("fx", stdio(), { restart: { maxRestarts: 1, windowMs, baseDelayMs: 5 } });
+    fx.on("status", (status) => statuses.push(status));
+    await fx.callTool("crash").catch(() => {});
+    await fx.callTool("echo", { text: "back" });
+    expect(fx.restarts).toBe(1);
+    // The first restart leaves the window: the budget is whole again.
+    await new Promise((resolve) => setTimeout(resolve, windowMs + 100));
+    await fx.callTool("crash").catch(() => {});
+    expect((await fx.callTool("echo", { text: "back again" })).content).toEqual([{ type: "text", text: "back again" }]);
+    expect(fx.restarts).toBe(2);
+    // A second crash within the window of that restart is one too many.
+    await fx.callTool("crash").catch(() => {});
+    await until(() => fx.status === "failed");
+    expect(fx.restarts).toBe(2);
+    expect(statuses).toEqual(["restarting", "ready", "restarting", "ready", "failed"]);
+  });
+
+  it("a throwing or rejecting status or toolsChanged listener is logged, never unhandled, and the connection works on", async () => {
+    const logger = recordingLogger();
+    const own = new McpClients({ redactor: new Redactor(), logger });
+    const escaped: unknown[] = [];
+    const onEscape = (error: unknown): void => void escaped.push(error);
+    process.on("unhandledRejection", onEscape);
+    process.on("uncaughtException", onEscape);
+    try {
+      const fx = await own.connect("fx", stdio(), { restart: { baseDelayMs: 5 } });
+      const seen: string[] = [];
+      const changed = new Promise<string[]>((resolve) => fx.on("toolsChanged", (tools) => resolve(tools.map((t) => t.name))));
+      fx.on("status", (status) => {
+        seen.push(status);
+        throw new Error("status listener broke");
+      });
+      fx.on("status", () => Promise.reject(new Error("async status listener broke")));
+      fx.on("toolsChanged", () => {
+        throw new Error("tools listener broke");
+      });
+      fx.on("toolsChanged", async () => {
+        throw new Error("async tools listener broke");
+      });
+      await fx.callTool("grow", { name: "later" });
+      expect(await changed).toContain("later");
+      await fx.callTool("crash").catch(() => {});
+      expect((await fx.callTool("echo", { text: "still here" })).content).toEqual([{ type: "text", text: "still here" }]);
+      expect(seen).toEqual(["restarting", "ready"]);
+      // Give a stray rejection time to be reported.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(escaped).toEqual([]);
+      const errors = logger.entries.filter((e) => e.obj.event === "hook.error").map((e) => [e.obj.hook, e.obj.error]);
+      expect(errors).toEqual(
+        expect.arrayContaining([
+          ["mcp.toolsChanged", "Error: tools listener broke"],
+          ["mcp.toolsChanged", "Error: async tools listener broke"],
+          ["mcp.status", "Error: status listener broke"],
+          ["mcp.status", "Error: async status listener broke"],
+        ]),
+      );
+    } finally {
+      process.off("unhandledRejection", onEscape);
+      process.off("uncaughtException", onEscape);
+      await own.closeAll();
+    }
+  });
+
   it("close() stops the server and what it started", async () => {
     const fx = await clients.connect("fx", stdio());
     const server = Number((await fx.callTool("pid")).content[0]!.text);
@@ -149,6 +269,11 @@ describe("MCP client over stdio", () => {
     await expect(clients.connect("bad name", stdio())).rejects.toThrow(/must be 1 to 64 letters/);
     await expect(clients.connect("x", { url: "ftp://nowhere" })).rejects.toThrow(/must be an http\(s\) URL/);
     await expect(clients.connect("y", { command: "node", args: [3 as unknown as string] })).rejects.toThrow(/args must be an array of strings/);
+    await expect(clients.connect("z", { ...stdio(), inheritEnv: "yes" as unknown as boolean })).rejects.toThrow(/inheritEnv must be true or false/);
+    await expect(clients.connect("w", stdio(), { restart: { maxRestarts: 1.5 } })).rejects.toThrow(/maxRestarts must be a whole number/);
+    await expect(clients.connect("w", stdio(), { restart: { windowMs: 0 } })).rejects.toThrow(/windowMs must be a number of milliseconds >= 1/);
+    await expect(clients.connect("w", stdio(), { restart: { baseDelayMs: -1 } })).rejects.toThrow(/baseDelayMs must be a number of milliseconds >= 0/);
+    expect(clients.list().map((c) => c.name)).toEqual(["fx"]);
   });
 
   it("refreshes its tools when the server says the list changed", async () => {

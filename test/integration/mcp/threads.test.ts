@@ -93,6 +93,40 @@ describe.each(TRANSPORTS)("%s transport", (transport) => {
     expect(server.logged()).toContain('call add {"a":2,"b":3}');
   });
 
+  it("a server handed to codex gets codex's own safe environment: none of the host's secrets, what it was given", async () => {
+    // In this process's environment when the harness copies it for codex, as a host's secrets would be.
+    const host = { AWS_SECRET_ACCESS_KEY: "host-aws-secret-0123456789", CODEXKIT_TEST_HOST_ONLY: "host-only" };
+    const saved = Object.fromEntries(Object.keys(host).map((key) => [key, process.env[key]]));
+    Object.assign(process.env, host);
+    try {
+      h = await harness(transport);
+    } finally {
+      for (const [key, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+    }
+    const server = fixture({ SERVER_TOKEN: "given-token-0123456789" });
+    // codex may send the first requests before the server's tools are in ("unsupported call"): ask each name a few times.
+    const names = ["AWS_SECRET_ACCESS_KEY", "CODEXKIT_TEST_HOST_ONLY", "SERVER_TOKEN", "*"];
+    const asked = [0, 1, 2, 3].flatMap(() => names);
+    for (const [i, name] of asked.entries()) h.model.reply(callTool("env", { name }, { namespace: "mcp__fx", callId: `c${i}` }));
+    h.model.reply(say("done"));
+    await h.thread({ mcpServers: { fx: server.config } }).run("use fx");
+    const requests = h.model.responseRequests();
+    const answers = new Map<string, Set<string>>(names.map((name) => [name, new Set()]));
+    for (const [i, name] of asked.entries()) {
+      const answer = /Output:([\s\S]*)$/.exec(output(requests[i + 1], `c${i}`))?.[1];
+      if (answer !== undefined) answers.get(name)!.add(answer.trim());
+    }
+    expect(answers.get("AWS_SECRET_ACCESS_KEY")).toEqual(new Set(["(unset)"]));
+    expect(answers.get("CODEXKIT_TEST_HOST_ONLY")).toEqual(new Set(["(unset)"]));
+    expect(answers.get("SERVER_TOKEN")).toEqual(new Set(["given-token-0123456789"]));
+    const [listed] = [...answers.get("*")!];
+    expect(JSON.parse(listed!)).toEqual(expect.arrayContaining(["PATH", "HOME", "SERVER_TOKEN"]));
+    expect(JSON.parse(listed!)).not.toEqual(expect.arrayContaining(["AWS_SECRET_ACCESS_KEY"]));
+  });
+
   it("close() stops every MCP server the client started", async () => {
     h = await harness(transport);
     const server = fixture({ FIXTURE_MARK: h.cwd });
