@@ -7,7 +7,7 @@ import type { ThreadEvent, Usage } from "./events.js";
 import { normalizeInput } from "./input.js";
 import type { ThreadItem } from "./items.js";
 import type { Input, OutputSchema, ThreadOptions, TurnOptions } from "./options.js";
-import type { SchemaOutput } from "./schema/index.js";
+import type { StandardSchemaV1 } from "./schema/index.js";
 import { outputJsonSchema, structuredOutputOf } from "./output-schema.js";
 import { anySignal, interruptedError } from "./abort.js";
 import type { Transport } from "./transport/index.js";
@@ -16,7 +16,7 @@ import type { ThreadAttachment } from "./files/index.js";
 import { addUsage, emptyUsage } from "./usage.js";
 
 /** The value type `structuredOutput` has for a given schema: a Standard Schema's output type, `unknown` otherwise. */
-export type StructuredOutput<S> = SchemaOutput<S>;
+export type StructuredOutput<S> = S extends StandardSchemaV1 ? StandardSchemaV1.InferOutput<S> : unknown;
 
 /** A completed turn. */
 export type Turn<T = unknown> = {

@@ -7,7 +7,6 @@
 export type {
   JsonSchema,
   SchemaIssue,
-  SchemaOutput,
   SchemaResult,
   StandardJSONSchemaV1,
   StandardSchemaV1,

@@ -15,9 +15,6 @@ export type JsonSchema = Record<string, unknown>;
  */
 export type ZodLike<T> = StandardSchemaV1<unknown, T>;
 
-/** The value type a schema validates to: a Standard Schema's output, else `Fallback` (a JSON Schema cannot be read by types). */
-export type SchemaOutput<S, Fallback = unknown> = S extends StandardSchemaV1 ? StandardSchemaV1.InferOutput<S> : Fallback;
-
 /** One problem a validator found: where, and what. */
 export type SchemaIssue = {
   /** The path to the value at fault (empty for the value itself). */

@@ -4,7 +4,7 @@
  * transport (app-server `item/tool/call`, or the loopback MCP server on exec).
  */
 import type { Logger } from "../logger.js";
-import type { JsonSchema, SchemaOutput, StandardSchemaV1 } from "../schema/index.js";
+import type { JsonSchema, StandardSchemaV1 } from "../schema/index.js";
 
 export type { JsonSchema };
 
@@ -15,7 +15,7 @@ export type { JsonSchema };
 export type ToolParameters = StandardSchemaV1 | JsonSchema;
 
 /** The arguments type `execute` receives for given `parameters`: the schema's output type, or a record for a JSON Schema. */
-export type ToolArguments<P> = SchemaOutput<P, Record<string, unknown>>;
+export type ToolArguments<P> = P extends StandardSchemaV1 ? StandardSchemaV1.InferOutput<P> : Record<string, unknown>;
 
 /** One piece of rich tool output. */
 export type ToolContentItem =
