@@ -27,14 +27,14 @@ export class LruMap<K, V> {
     return this.entries.delete(key);
   }
 
-  /** Forgets every entry whose value is `value`. */
-  deleteValue(value: V): void {
-    for (const [key, held] of this.entries) if (held === value) this.entries.delete(key);
+  /** Forgets every entry for which `test` holds. */
+  deleteWhere(test: (value: V, key: K) => boolean): void {
+    for (const [key, value] of this.entries) if (test(value, key)) this.entries.delete(key);
   }
 
-  /** The first key (oldest first) whose value is `value`, without touching its age. */
-  keyOf(value: V): K | undefined {
-    for (const [key, held] of this.entries) if (held === value) return key;
+  /** The oldest entry for which `test` holds, without touching its age. */
+  find(test: (value: V, key: K) => boolean): [K, V] | undefined {
+    for (const entry of this.entries) if (test(entry[1], entry[0])) return entry;
     return undefined;
   }
 

@@ -406,7 +406,7 @@ export class FileStore {
   /** This store no longer holds `id` (removed, swept). */
   private forget(id: string): void {
     this.mine.delete(id);
-    this.known.deleteValue(id);
+    this.known.deleteWhere((sha256) => sha256 === id);
     release(this.dir, id, this);
   }
 

@@ -8,6 +8,7 @@
 import { ConnectionClosedError, type CodexExitError } from "../../errors/index.js";
 import { JsonRpcConnection, type MessageTransport, type RequestOptions } from "../../jsonrpc/index.js";
 import type { Logger } from "../../logger.js";
+import { LruMap } from "../../lru.js";
 import type { ClientContext } from "../types.js";
 import { APPROVAL_METHODS, ELICITATION_METHOD } from "./approval-methods.js";
 import { initializeParams } from "./params.js";
@@ -65,8 +66,8 @@ export class AppServer {
   readonly loaded = new Set<string>();
   /** What `initialize` said of the machine codex runs on. */
   host: { codexHome: string | null; platformFamily: string | null } = { codexHome: null, platformFamily: null };
-  /** Uploads already on the host and verified, by content (remote app-servers). */
-  readonly uploaded = new Map<string, string>();
+  /** Uploads this connection verified on the host: target path to content and modification time (remote app-servers); the 1024 most recent. */
+  readonly uploaded = new LruMap<string, { sha256: string; modifiedAtMs: number }>(1024);
   private readonly listeners = new Map<string, Set<ThreadListener>>();
   /** Turns and calls in progress; while there are none the process does not keep Node alive. */
   private holds = 0;

@@ -3,7 +3,8 @@
  * test on loopback: the same core scenarios as a spawned one (a message, a command, a codexkit
  * tool, an attachment uploaded to the agent's host and verified), over ws:// and a unix socket,
  * with token auth; a dropped connection fails the turn in flight with a typed error and the client
- * reconnects; a failed upload is an `AttachmentError` that leaves nothing behind.
+ * reconnects; a failed upload is an `AttachmentError` that leaves nothing behind; content already on
+ * the host is neither sent nor read back again; staging refuses a directory another user owns.
  */
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
@@ -55,6 +56,38 @@ function client(options: Partial<CodexOptions> = {}): Codex {
   const codex = new Codex({ appServer: { url: server!.url }, files: { dir: tempDir() }, ...options });
   clients.push(codex);
   return codex;
+}
+
+/** A WebSocket proxy in front of the server: `intercept` sees each client message and may cut the connection there. */
+async function proxy(intercept: (text: string) => "pass" | "cut"): Promise<{ url: string; close(): Promise<void> }> {
+  const upstreams: WebSocket[] = [];
+  const wss = new WebSocketServer({ host: "127.0.0.1", port: 0 });
+  wss.on("connection", (downstream) => {
+    const upstream = new WebSocket(server!.url);
+    upstreams.push(upstream);
+    const pending: WebSocket.RawData[] = [];
+    upstream.on("open", () => pending.splice(0).forEach((data) => upstream.send(data.toString())));
+    upstream.on("message", (data) => downstream.send(data.toString()));
+    downstream.on("message", (data) => {
+      if (intercept(data.toString()) === "cut") {
+        downstream.terminate();
+        upstream.terminate();
+        return;
+      }
+      if (upstream.readyState === WebSocket.OPEN) upstream.send(data.toString());
+      else pending.push(data);
+    });
+    downstream.on("close", () => upstream.close());
+    upstream.on("close", () => downstream.close());
+  });
+  await new Promise((resolve) => wss.once("listening", resolve));
+  return {
+    url: `ws://127.0.0.1:${(wss.address() as { port: number }).port}`,
+    async close() {
+      for (const connection of [...wss.clients, ...upstreams]) connection.terminate();
+      await new Promise((resolve) => wss.close(resolve));
+    },
+  };
 }
 
 const add = tool({ name: "add", description: "Adds", parameters: z.object({ a: z.number(), b: z.number() }), execute: ({ a, b }) => String(a + b) });
@@ -162,36 +195,18 @@ describe("a remote app-server", () => {
     expect(() => client().startThread({ workingDirectory: "relative/dir" })).toThrow(/absolute path on the agent's host/);
   });
 
-  it("an upload cut off half-way is an AttachmentError; the part file it left is removed by the next upload", async () => {
+  it("an upload cut off half-way is an AttachmentError; the next upload removes its part file, and only parts provably stale", async () => {
     model = await MockModelServer.start();
     server = await listeningAppServer(model);
-    // A proxy that drops the connection when the client asks the host to copy the uploaded part into place.
+    // Drops the connection when the client asks the host to copy the uploaded part into place.
     let cut = true;
-    const upstreams: WebSocket[] = [];
-    const proxy = new WebSocketServer({ host: "127.0.0.1", port: 0 });
-    proxy.on("connection", (downstream) => {
-      const upstream = new WebSocket(server!.url);
-      upstreams.push(upstream);
-      const pending: WebSocket.RawData[] = [];
-      upstream.on("open", () => pending.splice(0).forEach((data) => upstream.send(data.toString())));
-      upstream.on("message", (data) => downstream.send(data.toString()));
-      downstream.on("message", (data) => {
-        if (cut && /"method":"fs\/copy"/.test(data.toString())) {
-          cut = false;
-          downstream.terminate();
-          upstream.terminate();
-          return;
-        }
-        if (upstream.readyState === WebSocket.OPEN) upstream.send(data.toString());
-        else pending.push(data);
-      });
-      downstream.on("close", () => upstream.close());
-      upstream.on("close", () => downstream.close());
+    const relay = await proxy((text) => {
+      if (!cut || !/"method":"fs\/copy"/.test(text)) return "pass";
+      cut = false;
+      return "cut";
     });
-    await new Promise((resolve) => proxy.once("listening", resolve));
     try {
-      const url = `ws://127.0.0.1:${(proxy.address() as { port: number }).port}`;
-      const codex = client({ appServer: { url } });
+      const codex = client({ appServer: { url: relay.url } });
       const file = await codex.files.stage(Buffer.alloc(64 * 1024, 7), { name: "big.bin" });
       const thread = codex.startThread({ workingDirectory: repo() });
       model.reply(say("first"));
@@ -202,12 +217,72 @@ describe("a remote app-server", () => {
       const dir = path.join(server.codexHome, "codexkit-uploads", thread.id!, file.sha256);
       expect(readdirSync(dir).filter((name) => name.includes(".part-"))).toHaveLength(1);
       expect(existsSync(path.join(dir, "big.bin"))).toBe(false);
+      // Another client's upload in progress (a fresh part), and one abandoned hours ago.
+      const fresh = `big.bin.part-${Date.now().toString(36)}-${"a".repeat(12)}`;
+      const old = `big.bin.part-${(Date.now() - 2 * 3_600_000).toString(36)}-${"b".repeat(12)}`;
+      for (const name of [fresh, old]) writeFileSync(path.join(dir, name), "partial");
       model.reply(say("second"));
       expect((await thread.run([{ type: "attachment", file }])).finalResponse).toBe("second");
-      expect(readdirSync(dir)).toEqual(["big.bin"]);
+      expect(readdirSync(dir).sort()).toEqual(["big.bin", fresh].sort());
     } finally {
-      for (const connection of [...proxy.clients, ...upstreams]) connection.terminate();
-      await new Promise((resolve) => proxy.close(resolve));
+      await relay.close();
+    }
+  });
+
+  it("content already on the host is not read back: not for a second thread, nor from a new connection; a changed copy is uploaded again", async () => {
+    model = await MockModelServer.start();
+    server = await listeningAppServer(model);
+    const calls: { method: string; path: string }[] = [];
+    const relay = await proxy((text) => {
+      const message = JSON.parse(text) as { method?: string; params?: { path?: string } };
+      if (message.method?.startsWith("fs/")) calls.push({ method: message.method, path: message.params?.path ?? "" });
+      return "pass";
+    });
+    try {
+      const logger = recordingLogger();
+      const files = tempDir();
+      const codex = client({ appServer: { url: relay.url }, files: { dir: files }, logger });
+      const notes = await codex.files.stage(Buffer.from("notes read once\n".repeat(4096)), { name: "notes.txt" });
+      const cwd = repo();
+      const first = codex.startThread({ workingDirectory: cwd });
+      model.reply(say("one"));
+      await first.run([{ type: "attachment", file: notes }]);
+      const uploadsRoot = path.join(server.codexHome, "codexkit-uploads");
+      const firstCopy = path.join(uploadsRoot, first.id!, notes.sha256, "notes.txt");
+      // The upload itself: sent once, read back once to verify it.
+      const contentReads = (): string[] => calls.filter((c) => c.method === "fs/readFile" && !c.path.endsWith(".verified")).map((c) => c.path);
+      const contentWrites = (): string[] => calls.filter((c) => c.method === "fs/writeFile" && !c.path.endsWith(".verified")).map((c) => c.path);
+      expect(contentReads()).toEqual([firstCopy]);
+      expect(contentWrites()).toHaveLength(1);
+
+      calls.length = 0;
+      const second = codex.startThread({ workingDirectory: cwd });
+      model.reply(say("two"));
+      await second.run([{ type: "attachment", file: notes }]);
+      expect(readFileSync(path.join(uploadsRoot, second.id!, notes.sha256, "notes.txt"), "utf8")).toBe("notes read once\n".repeat(4096));
+      expect(contentReads()).toEqual([]);
+      expect(contentWrites()).toEqual([]);
+      expect(calls.map((c) => c.method)).toContain("fs/copy");
+
+      // A new connection (nothing remembered) finds the first thread's copy by its marker.
+      calls.length = 0;
+      const again = client({ appServer: { url: relay.url }, files: { dir: files }, logger });
+      model.reply(say("three"));
+      await again.resumeThread(first.id!, { workingDirectory: cwd }).run([{ type: "attachment", file: notes }]);
+      expect(contentReads()).toEqual([]);
+      expect(contentWrites()).toEqual([]);
+      expect(logger.entries.filter((e) => e.obj.event === "file.uploaded").at(-1)?.obj).toMatchObject({ threadId: first.id, existing: true, bytes: 0 });
+
+      // Changed on the host (its modification time moves): a new connection uploads it again.
+      calls.length = 0;
+      writeFileSync(firstCopy, "tampered");
+      const third = client({ appServer: { url: relay.url }, files: { dir: files } });
+      model.reply(say("four"));
+      await third.resumeThread(first.id!, { workingDirectory: cwd }).run([{ type: "attachment", file: notes }]);
+      expect(contentWrites()).toHaveLength(1);
+      expect(readFileSync(firstCopy, "utf8")).toBe("notes read once\n".repeat(4096));
+    } finally {
+      await relay.close();
     }
   });
 });

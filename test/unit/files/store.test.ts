@@ -6,6 +6,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { AbortError, AttachmentError, InvalidOptionsError } from "../../../src/errors/index.js";
 import { FileStore, detectMimeType } from "../../../src/files/index.js";
+import { KNOWN_PATHS } from "../../../src/files/store.js";
+import type { LruMap } from "../../../src/lru.js";
 import { silentLogger } from "../../../src/logger.js";
 import { PNG } from "../../helpers/fixtures.js";
 import { recordingLogger } from "../../helpers/logger.js";
@@ -161,6 +163,25 @@ describe("FileStore lifetimes", () => {
     expect(existsSync(staged.path)).toBe(true);
     await a.close();
     expect(existsSync(staged.path)).toBe(false);
+  });
+
+  it("forgets what it knew of a source path when its file is removed or swept, and knows at most KNOWN_PATHS paths", async () => {
+    const files = store();
+    const known = (files as unknown as { known: LruMap<string, string> }).known;
+    expect(known.capacity).toBe(KNOWN_PATHS);
+    const [a, b] = ["a.txt", "b.txt"].map((name) => {
+      const source = path.join(tempDir(), name);
+      writeFileSync(source, name);
+      return source;
+    });
+    const removed = await files.stage(a!);
+    await files.stage(b!, { ttlMs: 30 });
+    // A re-stage of an unchanged path adds nothing.
+    await files.stage(a!);
+    expect(known.size).toBe(2);
+    await files.remove(removed.id);
+    expect(known.size).toBe(1);
+    await expect.poll(() => known.size, { timeout: 2_000 }).toBe(0);
   });
 
   it("recovers at start: copies and ephemeral files of a process that died are removed, persistent ones kept", async () => {
