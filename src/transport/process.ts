@@ -8,7 +8,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { CodexError, CodexExitError, CodexSpawnError, type Redactor } from "../errors/index.js";
 import { LineDecoder } from "./line-decoder.js";
 import { registerForExit } from "./exit-hooks.js";
-import { descendantsOf, killAll, signalTree } from "./process-tree.js";
+import { SYSTEM, descendantsOf, findDescendants, killAll, killListed, signalTree, signalTreeNow, type ListedProcess, type ProcessSystem } from "./process-tree.js";
 import { StderrTail } from "./stderr-tail.js";
 import type { ProcessEnd, ProcessKind, Recorder } from "../diagnostics/index.js";
 
@@ -42,6 +42,8 @@ export interface SpawnSpec {
   kind?: ProcessKind;
   /** The client's recorder: logs the start and end, and keeps the process in its diagnostics. */
   recorder?: Pick<Recorder, "processStarted">;
+  /** The operating system's process table and signals (tests pass a fake). */
+  system?: ProcessSystem;
 }
 
 /**
@@ -66,6 +68,9 @@ export class CodexProcess {
   private readonly tail: StderrTail;
   private exitInfo: ExitInfo | null = null;
   private killing: Promise<ExitInfo> | null = null;
+  /** The listing of codex's tree in progress: concurrent kills share it. */
+  private scanning: Promise<ListedProcess[]> | null = null;
+  private readonly system: ProcessSystem;
   private spawnError: NodeJS.ErrnoException | undefined;
   private active = true;
   private _retired = false;
@@ -73,6 +78,7 @@ export class CodexProcess {
   private recordEnd: (end: ProcessEnd) => void = () => {};
 
   private constructor(private readonly spec: SpawnSpec) {
+    this.system = spec.system ?? SYSTEM;
     this.tail = new StderrTail(spec.stderrTailBytes);
     this.child = spawn(spec.executable, spec.args, {
       env: spec.env,
@@ -105,7 +111,7 @@ export class CodexProcess {
     if (this.child.pid !== undefined) {
       this.recordEnd = spec.recorder?.processStarted(spec.kind ?? "exec", this) ?? this.recordEnd;
       this.unregister = registerForExit({
-        killNow: () => this.killNow("SIGKILL"),
+        killNow: () => this.killAtExit(),
         onIdleExit: () => {
           if (!this.active) this.retire(spec.killGraceMs);
         },
@@ -225,20 +231,63 @@ export class CodexProcess {
     );
   }
 
-  /** Sends a signal to codex's whole process group right away. */
+  /**
+   * Sends a signal to codex's whole process group. A SIGKILL first lists, without blocking, what
+   * codex started in sessions of its own, so that goes too; any other signal is sent at once.
+   */
   killNow(signal: NodeJS.Signals): void {
+    if (this.child.pid === undefined || !this.running) return;
+    if (signal === "SIGKILL") void this.forceKill();
+    else void this.signalTree(signal);
+  }
+
+  /** SIGKILLs what codex started in other sessions (listed while it lives), then its group. */
+  private async forceKill(): Promise<void> {
+    killListed(await this.listTree(), this.system);
+    await this.signalTree("SIGKILL");
+  }
+
+  /** Unix: the whole process group; Windows: the whole tree (taskkill /T /F). Never rejects. */
+  private async signalTree(signal: NodeJS.Signals): Promise<void> {
     const pid = this.child.pid;
     if (pid === undefined || !this.running) return;
-    if (signal === "SIGKILL") killAll(descendantsOf(pid), undefined, true);
     try {
-      // Unix: the whole process group; Windows: the whole tree (taskkill /T /F).
-      signalTree(pid, signal);
+      await signalTree(pid, signal, this.system);
     } catch {
-      try {
-        this.child.kill(signal);
-      } catch {
-        // Already gone.
-      }
+      this.signalChild(signal);
+    }
+  }
+
+  private signalChild(signal: NodeJS.Signals): void {
+    try {
+      this.child.kill(signal);
+    } catch {
+      // Already gone.
+    }
+  }
+
+  /**
+   * The live descendants of codex, listed without blocking; concurrent callers share one scan.
+   * Listed while codex lives: once it exits, helpers in sessions of their own cannot be found.
+   */
+  private listTree(): Promise<ListedProcess[]> {
+    const pid = this.child.pid;
+    if (pid === undefined || !this.running) return Promise.resolve([]);
+    this.scanning ??= findDescendants(pid, this.system)
+      .catch((): ListedProcess[] => [])
+      .finally(() => (this.scanning = null));
+    return this.scanning;
+  }
+
+  /** The exit hook's kill: synchronous on purpose, the program is ending and no event loop is left. */
+  private killAtExit(): void {
+    const pid = this.child.pid;
+    if (pid === undefined || !this.running) return;
+    killListed(descendantsOf(pid, this.system), this.system);
+    try {
+      signalTreeNow(pid, "SIGKILL", this.system);
+    } catch {
+      this.signalChild("SIGKILL");
     }
   }
 
@@ -253,9 +302,8 @@ export class CodexProcess {
   }
 
   private async stop(graceMs: number): Promise<ExitInfo> {
-    const pid = this.child.pid;
-    // Listed now: after codex exits, helpers it started in their own sessions cannot be found.
-    const tree = pid === undefined ? [] : descendantsOf(pid);
+    // Listed first: after codex exits, helpers it started in their own sessions cannot be found.
+    const tree = await this.listTree();
     this.killNow("SIGTERM");
     const timer = setTimeout(() => this.killNow("SIGKILL"), graceMs);
     try {
@@ -263,7 +311,7 @@ export class CodexProcess {
     } finally {
       clearTimeout(timer);
       this.release();
-      killAll(tree);
+      await killAll(tree, this.system).catch(() => {});
     }
   }
 

@@ -34,7 +34,7 @@ it("fails every running turn within a second when the process dies, then starts 
   process.kill(pid!, "SIGKILL");
   const errors = await Promise.all(pending);
   expect(Date.now() - killedAt).toBeLessThan(1_000);
-  killAll(orphans);
+  await killAll(orphans);
   for (const error of errors) {
     expect(error).toBeInstanceOf(CodexExitError);
     expect((error as CodexExitError).signal).toBe("SIGKILL");
@@ -56,7 +56,7 @@ it("restarts once when several turns find the process dead, and close() leaves n
   const orphans = descendantsOf(pid!);
   process.kill(pid!, "SIGKILL");
   await new Promise((resolve) => setTimeout(resolve, 200));
-  killAll(orphans);
+  await killAll(orphans);
   const answers = await Promise.all([one.run("x"), two.run("y")]);
   expect(answers.map((t) => t.finalResponse).sort()).toEqual(["a", "b"]);
   expect(appServers(h.marker)).toHaveLength(1);

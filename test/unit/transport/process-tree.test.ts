@@ -1,8 +1,24 @@
-/** Listing and killing the processes a child started, guarded against reused pids: for real on Linux, and with a fake operating system for macOS, Linux and Windows. */
+/**
+ * Listing and killing the processes a child started, guarded against reused pids: for real on
+ * Linux, and with a fake operating system for macOS, Linux and Windows; asynchronously for kills,
+ * synchronously only for the exit hook.
+ */
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
-import { descendantsOf, killAll, listProcesses, parseProcStat, parsePs, signalTree, type ProcessSystem } from "../../../src/transport/process-tree.js";
+import {
+  descendantsOf,
+  findDescendants,
+  killAll,
+  killListed,
+  listProcesses,
+  parseProcStat,
+  parsePs,
+  scanProcesses,
+  signalTree,
+  signalTreeNow,
+  type ProcessSystem,
+} from "../../../src/transport/process-tree.js";
 
 const started: number[] = [];
 afterEach(() => {
@@ -37,12 +53,14 @@ describe.runIf(process.platform === "linux")("process tree", () => {
     const child = spawn("sh", ["-c", "sleep 30 & sleep 30 & wait"], { detached: true, stdio: "ignore" });
     started.push(child.pid!);
     await until(() => descendantsOf(child.pid!).length === 2);
-    const listed = descendantsOf(child.pid!);
+    const listed = await findDescendants(child.pid!);
     expect(listed.every((p) => p.startTime !== "" && alive(p.pid))).toBe(true);
+    // The blocking listing of the exit hook sees the same processes.
+    expect(descendantsOf(child.pid!).sort((a, b) => a.pid - b.pid)).toEqual([...listed].sort((a, b) => a.pid - b.pid));
     // A pid whose start time no longer matches is another process now: it must be left alone.
-    killAll([{ pid: listed[0]!.pid, startTime: "1" }]);
+    await killAll([{ pid: listed[0]!.pid, startTime: "1" }]);
     expect(alive(listed[0]!.pid)).toBe(true);
-    killAll(listed);
+    await killAll(listed);
     await until(() => listed.every((p) => !alive(p.pid) || isZombie(p.pid)));
   });
 
@@ -50,7 +68,7 @@ describe.runIf(process.platform === "linux")("process tree", () => {
     const child = spawn("sleep", ["30"], { detached: true, stdio: "ignore" });
     started.push(child.pid!);
     await until(() => alive(child.pid!));
-    expect(descendantsOf(child.pid!)).toEqual([]);
+    expect(await findDescendants(child.pid!)).toEqual([]);
   });
 });
 
@@ -67,19 +85,38 @@ describe("process tree on every platform (a fake operating system)", () => {
   function fake(platform: NodeJS.Platform, table: Array<{ pid: number; ppid: number; start: string }>) {
     const killed: Array<[number, string]> = [];
     const taskkilled: number[] = [];
+    const reads = { async: 0, blocking: 0 };
+    const procEntries = (): string[] => table.map((p) => String(p.pid));
+    const procStat = (pid: number | string): string | null => {
+      const p = table.find((entry) => entry.pid === Number(pid));
+      // Field 22 (start time) is the 20th after the state; the name may hold spaces and parentheses.
+      return p ? `${p.pid} (we (ird) name) S ${p.ppid} ${"0 ".repeat(17)}${p.start} 0 0` : null;
+    };
+    const ps = (): string => table.map((p) => `${p.pid} ${p.ppid} ${p.start} Ss`).join("\n");
+    // Each asynchronous read answers on a later turn of the event loop, as the real ones do.
+    const later = <T,>(value: T): Promise<T> => {
+      reads.async++;
+      return new Promise((resolve) => setImmediate(() => resolve(value)));
+    };
+    const blocking = <T,>(value: T): T => {
+      reads.blocking++;
+      return value;
+    };
     const system: ProcessSystem = {
       platform,
-      procEntries: () => table.map((p) => String(p.pid)),
-      procStat: (pid) => {
-        const p = table.find((entry) => entry.pid === Number(pid));
-        // Field 22 (start time) is the 20th after the state; the name may hold spaces and parentheses.
-        return p ? `${p.pid} (we (ird) name) S ${p.ppid} ${"0 ".repeat(17)}${p.start} 0 0` : null;
-      },
-      ps: () => table.map((p) => `${p.pid} ${p.ppid} ${p.start} Ss`).join("\n"),
-      taskkill: (pid) => taskkilled.push(pid),
+      procEntries: () => later(procEntries()),
+      procStat: (pid) => later(procStat(pid)),
+      ps: () => later(ps()),
+      taskkill: async (pid) => void taskkilled.push(pid),
       kill: (pid, signal) => killed.push([pid, signal]),
+      now: {
+        procEntries: () => blocking(procEntries()),
+        procStat: (pid) => blocking(procStat(pid)),
+        ps: () => blocking(ps()),
+        taskkill: (pid) => void taskkilled.push(pid),
+      },
     };
-    return { system, killed, taskkilled };
+    return { system, killed, taskkilled, reads };
   }
   const TABLE = [
     { pid: 10, ppid: 1, start: "Mon Nov 30 09:00:00 2026" },
@@ -88,46 +125,72 @@ describe("process tree on every platform (a fake operating system)", () => {
     { pid: 13, ppid: 1, start: "Mon Nov 30 09:00:03 2026" },
   ];
 
-  it("macOS: lists descendants from ps with their start times, and kills only those still the same", () => {
-    const { system, killed } = fake("darwin", TABLE);
-    const listed = descendantsOf(10, system);
+  it("macOS: lists descendants from ps with their start times, and kills only those still the same, never blocking", async () => {
+    const { system, killed, reads } = fake("darwin", TABLE);
+    const listed = await findDescendants(10, system);
     expect(listed.sort((a, b) => a.pid - b.pid)).toEqual([
       { pid: 11, startTime: "Mon Nov 30 09:00:01 2026" },
       { pid: 12, startTime: "Mon Nov 30 09:00:02 2026" },
     ]);
-    killAll([...listed, { pid: 13, startTime: "Tue Dec 1 00:00:00 2026" }], system);
+    await killAll([...listed, { pid: 13, startTime: "Tue Dec 1 00:00:00 2026" }], system);
     expect(killed.sort()).toEqual([
       [11, "SIGKILL"],
       [12, "SIGKILL"],
     ]);
-    signalTree(10, "SIGTERM", system);
+    await signalTree(10, "SIGTERM", system);
     expect(killed.at(-1)).toEqual([-10, "SIGTERM"]);
+    expect(reads).toEqual({ async: 2, blocking: 0 });
   });
 
-  it("Linux: reads /proc stat lines whose command names hold spaces and parentheses", () => {
+  it("Linux: reads /proc stat lines whose command names hold spaces and parentheses, without blocking", async () => {
     const numeric = TABLE.map((p, i) => ({ ...p, start: String(1000 + i) }));
-    const { system } = fake("linux", numeric);
-    expect(listProcesses(system)).toContainEqual({ pid: 12, ppid: 11, startTime: "1002", state: "S" });
-    expect(descendantsOf(10, system).map((p) => p.pid).sort()).toEqual([11, 12]);
+    const { system, reads } = fake("linux", numeric);
+    expect(await scanProcesses(system)).toContainEqual({ pid: 12, ppid: 11, startTime: "1002", state: "S" });
+    expect((await findDescendants(10, system)).map((p) => p.pid).sort()).toEqual([11, 12]);
     expect(parseProcStat("garbage")).toBeNull();
+    expect(reads.blocking).toBe(0);
   });
 
-  it("Windows: lists nothing, and stops a tree with taskkill /T /F whatever the signal", () => {
+  it("Linux: reads a large /proc in bounded batches, every entry once", async () => {
+    const many = Array.from({ length: 200 }, (_, i) => ({ pid: 100 + i, ppid: i === 0 ? 1 : 99 + i, start: String(i) }));
+    const { system, reads } = fake("linux", many);
+    expect(await scanProcesses(system)).toHaveLength(200);
+    expect(reads.async).toBe(201);
+    expect(await findDescendants(100, system)).toHaveLength(199);
+  });
+
+  it("the exit hook's listing and kill are synchronous, and read the same table", () => {
+    for (const platform of ["linux", "darwin"] as const) {
+      const { system, killed, reads } = fake(platform, TABLE.map((p, i) => ({ ...p, start: platform === "linux" ? String(1000 + i) : p.start })));
+      const listed = descendantsOf(10, system);
+      expect(listed.map((p) => p.pid).sort()).toEqual([11, 12]);
+      expect(listProcesses(system)).toHaveLength(4);
+      killListed(listed, system);
+      signalTreeNow(10, "SIGKILL", system);
+      expect(killed.map(([pid]) => pid).sort()).toEqual([-10, 11, 12]);
+      expect(reads.async).toBe(0);
+    }
+  });
+
+  it("Windows: lists nothing, and stops a tree with taskkill /T /F whatever the signal", async () => {
     const { system, killed, taskkilled } = fake("win32", TABLE);
+    expect(await findDescendants(10, system)).toEqual([]);
     expect(descendantsOf(10, system)).toEqual([]);
-    killAll([{ pid: 11, startTime: "x" }], system);
-    signalTree(10, "SIGTERM", system);
-    signalTree(10, "SIGKILL", system);
-    expect(taskkilled).toEqual([10, 10]);
+    await killAll([{ pid: 11, startTime: "x" }], system);
+    killListed([{ pid: 11, startTime: "x" }], system);
+    await signalTree(10, "SIGTERM", system);
+    await signalTree(10, "SIGKILL", system);
+    signalTreeNow(10, "SIGKILL", system);
+    expect(taskkilled).toEqual([10, 10, 10]);
     expect(killed).toEqual([]);
   });
 
-  it("ps output: skips headers and malformed lines; a cycle in a table read mid-change ends", () => {
+  it("ps output: skips headers and malformed lines; a cycle in a table read mid-change ends", async () => {
     expect(parsePs("  PID  PPID STARTED\nnot a line\n 5 1 Mon Nov 30 09:00:00 2026 R+\n")).toEqual([{ pid: 5, ppid: 1, startTime: "Mon Nov 30 09:00:00 2026", state: "R+" }]);
     const { system } = fake("darwin", [
       { pid: 20, ppid: 21, start: "Mon Nov 30 09:00:00 2026" },
       { pid: 21, ppid: 20, start: "Mon Nov 30 09:00:00 2026" },
     ]);
-    expect(descendantsOf(20, system).map((p) => p.pid)).toEqual([21]);
+    expect((await findDescendants(20, system)).map((p) => p.pid)).toEqual([21]);
   });
 });

@@ -1,11 +1,12 @@
 /**
  * `CodexProcess` with stand-in Node child processes: lines, a kill that escalates, the exit error
- * with its redacted stderr, a spawn failure, a gentle retire, and a kill that reaches the group.
+ * with its redacted stderr, a spawn failure, a gentle retire, a kill that reaches the group, and
+ * a kill whose listing of the process tree never blocks the event loop.
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { CodexExitError, CodexSpawnError, Redactor } from "../../../src/errors/index.js";
 import { CodexProcess } from "../../../src/transport/process.js";
-import { listProcesses } from "../../../src/transport/process-tree.js";
+import { SYSTEM, listProcesses, type ProcessSystem } from "../../../src/transport/process-tree.js";
 
 const procs: CodexProcess[] = [];
 afterEach(async () => {
@@ -79,5 +80,46 @@ describe("CodexProcess", () => {
     proc.retire(5_000);
     expect(proc.retired).toBe(true);
     expect(await proc.exited).toEqual({ code: 0, signal: null });
+  });
+
+  it.runIf(process.platform !== "win32")("kills a tree without blocking the event loop; concurrent kills share one scan", async () => {
+    // The real operating system, with every listing 300 ms slower: a blocking scan would stall the timer below.
+    const scans = { async: 0, blocking: 0 };
+    const slow = <T,>(value: Promise<T>): Promise<T> => value.then((v) => new Promise<T>((resolve) => setTimeout(() => resolve(v), 300)));
+    const system: ProcessSystem = {
+      ...SYSTEM,
+      procEntries: () => (scans.async++, slow(SYSTEM.procEntries())),
+      ps: () => (scans.async++, slow(SYSTEM.ps())),
+      now: {
+        ...SYSTEM.now,
+        procEntries: () => (scans.blocking++, SYSTEM.now.procEntries()),
+        ps: () => (scans.blocking++, SYSTEM.now.ps()),
+      },
+    };
+    // A grandchild in a session of its own: no group kill reaches it, only the listed tree does.
+    const script = `const c = require("child_process").spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)"], { detached: true, stdio: "ignore" }); console.log(c.pid); setInterval(() => {}, 1000)`;
+    const proc = CodexProcess.spawn({ executable: process.execPath, args: ["-e", script], env: { PATH: process.env.PATH ?? "" }, redactor: new Redactor(), system });
+    procs.push(proc);
+    const grandchild = Number((await proc.lines()[Symbol.asyncIterator]().next()).value);
+    try {
+      let ticks = 0;
+      const timer = setInterval(() => ticks++, 10);
+      const began = performance.now();
+      const killing = proc.kill(5_000);
+      proc.killNow("SIGKILL");
+      await killing;
+      clearInterval(timer);
+      expect(performance.now() - began).toBeGreaterThanOrEqual(250);
+      expect(ticks).toBeGreaterThanOrEqual(10);
+      expect(scans).toEqual({ async: 1, blocking: 0 });
+      for (let i = 0; i < 100 && listProcesses().some((p) => p.pid === grandchild && p.state !== "Z"); i++) await new Promise((r) => setTimeout(r, 20));
+      expect(listProcesses().some((p) => p.pid === grandchild && p.state !== "Z")).toBe(false);
+    } finally {
+      try {
+        process.kill(grandchild, "SIGKILL");
+      } catch {
+        // Killed by the test's kill, as it should be.
+      }
+    }
   });
 });
