@@ -10,6 +10,7 @@ import {
   CodexSpawnError,
   ConnectionClosedError,
   UntrustedDirectoryError,
+  UnsafeDirectoryError,
   InvalidOptionsError,
   McpError,
   ServerError,
@@ -167,6 +168,13 @@ const cases: Record<string, Case> = {
     code: "untrusted_directory",
     retryable: false,
     fields: { directory: "/work/dir" },
+  },
+  UnsafeDirectoryError: {
+    make: (o) => new UnsafeDirectoryError("msg", "/shared/store", o),
+    type: UnsafeDirectoryError,
+    code: "unsafe_directory",
+    retryable: false,
+    fields: { directory: "/shared/store" },
   },
 };
 
