@@ -1,6 +1,5 @@
 /** The entry point: a client that owns a transport and the services threads share. */
-import path from "node:path";
-import { checkThreadOptions } from "./config/index.js";
+import { checkRemoteThreadPaths, checkThreadOptions, isHostAbsolute } from "./config/index.js";
 import { InvalidOptionsError, Redactor, UnsupportedFeatureError } from "./errors/index.js";
 import { MAX_TIMER_MS } from "./timers.js";
 import { createToolSet, ToolRegistry } from "./tools/index.js";
@@ -71,12 +70,12 @@ export class Codex {
       provider: provider.name,
       model: typeof options.config?.model === "string" ? options.config.model : undefined,
       files: this.store,
-      recordAttachments: (threadId, files) => this.recordAttachments(threadId, files),
+      recordAttachments: (threadId, files, transport) => this.recordAttachments(threadId, files, transport),
     };
     this.host = {
       transport: () => this.transport(),
       services: () => services,
-      thread: (threadOptions, id) => new Thread(this.host, threadOptions, id),
+      thread: (threadOptions, id) => this.newThread(threadOptions, id),
       attachments: (threadId) => this.threadAttachments(threadId),
     };
   }
@@ -89,14 +88,21 @@ export class Codex {
   /** Starts a new conversation with the agent. */
   startThread(options: ThreadOptions = {}): Thread {
     this.checkThreadOptions(options);
-    return new Thread(this.host, { ...options });
+    return this.newThread({ ...options });
   }
 
   /** Continues a conversation by id (threads are persisted under CODEX_HOME/sessions). */
   resumeThread(id: string, options: ThreadOptions = {}): Thread {
     if (typeof id !== "string" || id.length === 0) throw new InvalidOptionsError("resumeThread needs a thread id");
     this.checkThreadOptions(options);
-    return new Thread(this.host, { ...options }, id);
+    return this.newThread({ ...options }, id);
+  }
+
+  /** A thread whose MCP servers' secrets are hidden like the client's own, for as long as the thread lives. */
+  private newThread(options: ThreadOptions, id?: string): Thread {
+    const thread = new Thread(this.host, options, id);
+    for (const server of Object.values(options.mcpServers ?? {})) this.ctx.redactor.holdEnv(thread, "command" in server ? server.env : server.headers);
+    return thread;
   }
 
   /**
@@ -175,9 +181,7 @@ export class Codex {
   private checkThreadOptions(options: ThreadOptions): void {
     checkThreadOptions(options);
     // The agent's host has its own file system: a path from this machine means nothing there.
-    if (this.ctx.options.appServer && !isHostAbsolute(options.workingDirectory)) {
-      throw new InvalidOptionsError("a thread on a remote app-server (appServer) needs workingDirectory: an absolute path on the agent's host");
-    }
+    checkRemoteThreadPaths(options, this.ctx.options);
     const handler = options.onApproval ?? this.ctx.options.onApproval;
     const policy = options.approvalPolicy ?? "never";
     // exec cannot ask anyone: an MCP server that should ask before each call would never run.
@@ -188,8 +192,6 @@ export class Codex {
         "mcp_tool_approval",
       );
     }
-    // Secrets of the thread's MCP servers are hidden like the client's own.
-    for (const server of Object.values(options.mcpServers ?? {})) this.ctx.redactor.addEnv("command" in server ? server.env : server.headers);
     // exec cannot answer approvals: a handler there would be silently bypassed, so refuse it.
     if (this.transportKind === "exec" && handler && policy !== "never") {
       throw new UnsupportedFeatureError(
@@ -207,9 +209,10 @@ export class Codex {
   }
 
   /** Writes attachment records in the background (on exec, through the management app-server). */
-  private recordAttachments(threadId: string, files: readonly StagedFile[]): void {
-    if (this.closing) {
-      this.ctx.logger.debug({ threadId, files: files.length }, "the client is closing: the thread's attachments are not recorded");
+  private recordAttachments(threadId: string, files: readonly StagedFile[], transport: Transport): void {
+    // A turn that unwinds after close() ran on a closed transport: recording would start a new app-server.
+    if (this.closing || transport !== this._transport) {
+      this.ctx.logger.debug({ threadId, files: files.length }, "the client was closed since the turn started: the thread's attachments are not recorded");
       return;
     }
     const pending = this.management()
@@ -276,11 +279,6 @@ function validateOptions(options: CodexOptions): void {
   checkFiles(options);
 }
 
-/** An absolute path on the agent's host, whatever its platform. */
-function isHostAbsolute(value: unknown): value is string {
-  return typeof value === "string" && (path.posix.isAbsolute(value) || path.win32.isAbsolute(value));
-}
-
 /** `files`: a directory, positive limits, root directories. */
 function checkFiles(options: CodexOptions): void {
   const files = options.files;
@@ -296,18 +294,32 @@ function checkFiles(options: CodexOptions): void {
   }
 }
 
-/** `appServer` names a WebSocket or unix-socket address, and goes with the app-server transport. */
+/**
+ * `appServer`: with `url`, a WebSocket or unix-socket address (the app-server transport only);
+ * without it, bounds for the local process.
+ */
 function checkAppServer(options: CodexOptions): void {
-  const remote = options.appServer;
-  if (remote === undefined) return;
-  if (remote === null || typeof remote !== "object") throw new InvalidOptionsError("appServer must be an object: { url, token?, uploadDir? }");
-  if (typeof remote.url !== "string" || !/^(wss?:\/\/[^/]+|unix:\/\/\/.+)/.test(remote.url)) {
-    throw new InvalidOptionsError(`appServer.url must be ws://host:port, wss://host:port or unix:///path/to/socket (got ${JSON.stringify(remote.url)})`);
+  const settings = options.appServer;
+  if (settings === undefined) return;
+  if (settings === null || typeof settings !== "object") throw new InvalidOptionsError("appServer must be an object: { url, token?, uploadDir? } or { maxThreads?, maxRssMb? }");
+  if (options.transport === "exec") throw new InvalidOptionsError('appServer needs the app-server transport (transport "exec" runs codex here)');
+  for (const key of ["maxThreads", "maxRssMb"] as const) {
+    const value = settings[key];
+    if (value === undefined) continue;
+    if (!(Number.isSafeInteger(value) && value >= 1)) throw new InvalidOptionsError(`appServer.${key} must be a whole number, at least 1`);
+    if (settings.url !== undefined) throw new InvalidOptionsError(`appServer.${key} bounds the app-server codexkit spawns; it does not apply with appServer.url`);
   }
-  if (remote.token !== undefined && (typeof remote.token !== "string" || remote.token.length === 0)) throw new InvalidOptionsError("appServer.token must be a non-empty string");
-  if (remote.uploadDir !== undefined && !isHostAbsolute(remote.uploadDir)) {
+  if (settings.url === undefined) {
+    const remoteOnly = (["token", "uploadDir", "connectAttempts"] as const).find((key) => settings[key] !== undefined);
+    if (remoteOnly) throw new InvalidOptionsError(`appServer.${remoteOnly} needs appServer.url (a running app-server to connect to)`);
+    return;
+  }
+  if (typeof settings.url !== "string" || !/^(wss?:\/\/[^/]+|unix:\/\/\/.+)/.test(settings.url)) {
+    throw new InvalidOptionsError(`appServer.url must be ws://host:port, wss://host:port or unix:///path/to/socket (got ${JSON.stringify(settings.url)})`);
+  }
+  if (settings.token !== undefined && (typeof settings.token !== "string" || settings.token.length === 0)) throw new InvalidOptionsError("appServer.token must be a non-empty string");
+  if (settings.uploadDir !== undefined && !isHostAbsolute(settings.uploadDir)) {
     throw new InvalidOptionsError("appServer.uploadDir must be an absolute path on the agent's host");
   }
-  if (remote.connectAttempts !== undefined && !(Number.isSafeInteger(remote.connectAttempts) && remote.connectAttempts >= 1)) throw new InvalidOptionsError("appServer.connectAttempts must be a whole number, at least 1");
-  if (options.transport === "exec") throw new InvalidOptionsError('appServer needs the app-server transport (transport "exec" runs codex here)');
+  if (settings.connectAttempts !== undefined && !(Number.isSafeInteger(settings.connectAttempts) && settings.connectAttempts >= 1)) throw new InvalidOptionsError("appServer.connectAttempts must be a whole number, at least 1");
 }

@@ -14,6 +14,7 @@ export type {
   Input,
   ModelReasoningEffort,
   OutputSchema,
+  AppServerOptions,
   RemoteAppServerOptions,
   SandboxMode,
   ThreadOptions,

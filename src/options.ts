@@ -52,9 +52,15 @@ export interface RetryInfo {
 }
 
 /** How to reach a running app-server. */
-export interface RemoteAppServerOptions {
-  /** `ws://host:port` (or `wss://`), or `unix:///path/to/socket`. */
-  url: string;
+/**
+ * The app-server codexkit talks to. With `url`, a running app-server elsewhere (`token`,
+ * `uploadDir`, `connectAttempts` apply); without it, the `codex app-server` codexkit spawns
+ * itself, which is replaced past `maxThreads` or `maxRssMb` (codex never unloads a thread, so a
+ * long-lived process only grows).
+ */
+export interface AppServerOptions {
+  /** `ws://host:port` (or `wss://`), or `unix:///path/to/socket`: connect instead of spawning. */
+  url?: string;
   /** The capability token of an app-server started with `--ws-auth capability-token` (sent as a bearer token; always redacted). */
   token?: string;
   /**
@@ -64,7 +70,18 @@ export interface RemoteAppServerOptions {
   uploadDir?: string;
   /** Connection attempts before giving up (default 5), with backoff from 200 ms doubling to 5 s. */
   connectAttempts?: number;
+  /**
+   * Local process: threads it may load before it is recycled (default 256). A replacement is
+   * warmed before the bound; new turns go there while running ones finish on the old process,
+   * which then closes; a thread of the old process resumes on the new one, with its history.
+   */
+  maxThreads?: number;
+  /** Local process: resident memory (MiB) past which it is recycled the same way (default: no limit; Linux and macOS). */
+  maxRssMb?: number;
 }
+
+/** A running app-server to connect to (`appServer` with `url`). */
+export type RemoteAppServerOptions = AppServerOptions & { url: string };
 
 /** Which of codex's machine interfaces runs turns. */
 export type TransportKind = "exec" | "app-server";
@@ -123,11 +140,12 @@ export type CodexOptions = {
   /** codexkit: the staging store of `codex.files` (directory, default TTL, size limit, allowed roots). */
   files?: FilesOptions;
   /**
-   * codexkit: use an app-server that is already running (`codex app-server --listen ws://…` or
-   * `unix://…`) instead of spawning one. Same events and API; thread working directories are
-   * paths on the agent's host, and attachments are uploaded there.
+   * codexkit: the app-server. `{ url }` uses one that is already running (`codex app-server
+   * --listen ws://…` or `unix://…`) instead of spawning one: same events and API, thread working
+   * directories are paths on the agent's host, and attachments are uploaded there. Without `url`,
+   * `maxThreads` / `maxRssMb` bound the process codexkit spawns.
    */
-  appServer?: RemoteAppServerOptions;
+  appServer?: AppServerOptions;
   /**
    * codexkit: the OpenTelemetry tracer for codexkit's spans (an `@opentelemetry/api` `Tracer`).
    * Default: the global tracer provider's, so spans appear once an SDK is registered, and cost

@@ -54,11 +54,11 @@ export const REMOTE_WORKING_DIRECTORY = "a thread on a remote app-server (appSer
 
 /**
  * The thread's working directory, absolute. Here, a relative one is taken from `process.cwd()`, as
- * exec's `--cd`. On a remote app-server (`options.appServer`) it is the host's path, by the host's
+ * exec's `--cd`. On a remote app-server (`options.appServer.url`) it is the host's path, by the host's
  * rules (`platformFamily` from `initialize`, when known; see host-path.ts), and must be absolute.
  */
 export function threadCwd(thread: ThreadOptions, options?: CodexOptions, platformFamily?: string | null): string {
-  if (options?.appServer) return hostAbsolutePath(thread.workingDirectory, REMOTE_WORKING_DIRECTORY, platformFamily);
+  if (options?.appServer?.url !== undefined) return hostAbsolutePath(thread.workingDirectory, REMOTE_WORKING_DIRECTORY, platformFamily);
   return path.resolve(thread.workingDirectory ?? process.cwd());
 }
 
@@ -69,7 +69,7 @@ export function threadCwd(thread: ThreadOptions, options?: CodexOptions, platfor
  */
 export function threadAdditionalDirectories(thread: ThreadOptions, cwd: string, options?: CodexOptions, platformFamily?: string | null): string[] {
   const dirs = thread.additionalDirectories ?? [];
-  if (options?.appServer) {
+  if (options?.appServer?.url !== undefined) {
     return dirs.map((dir) => hostAbsolutePath(dir, "additionalDirectories on a remote app-server (appServer) must be absolute paths on the agent's host", platformFamily));
   }
   return dirs.map((dir) => path.resolve(cwd, dir));
@@ -80,7 +80,7 @@ export function threadAdditionalDirectories(thread: ThreadOptions, cwd: string, 
  * (checked at `startThread`, so a bad path never waits for a turn).
  */
 export function checkRemoteThreadPaths(thread: ThreadOptions, options: CodexOptions): void {
-  if (!options.appServer) return;
+  if (options.appServer?.url === undefined) return;
   threadAdditionalDirectories(thread, threadCwd(thread, options), options);
 }
 

@@ -71,6 +71,8 @@ export class AppServer {
   private readonly listeners = new Map<string, Set<ThreadListener>>();
   /** Turns and calls in progress; while there are none the process does not keep Node alive. */
   private holds = 0;
+  /** Called when the last hold is released (a retired process waits for this to close). */
+  private readonly idleWaiters = new Set<() => void>();
 
   private constructor(
     readonly rpc: JsonRpcConnection,
@@ -121,6 +123,23 @@ export class AppServer {
     return this.process ? this.process.running && !this.process.retired : true;
   }
 
+  /** The process id, when codexkit runs the process (undefined for a remote app-server). */
+  get pid(): number | undefined {
+    return this.process?.pid;
+  }
+
+  /** Resolves once no turn or call holds the process (at once when none does). */
+  idle(): Promise<void> {
+    if (this.holds === 0 || this.rpc.isClosed) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.idleWaiters.add(resolve);
+      void this.rpc.closed.then(() => {
+        this.idleWaiters.delete(resolve);
+        resolve();
+      });
+    });
+  }
+
   /** The process's recent stderr, redacted ("" without a process). */
   stderrTail(): string {
     return this.process?.stderrTail() ?? "";
@@ -136,7 +155,10 @@ export class AppServer {
     return () => {
       if (released) return;
       released = true;
-      if (--this.holds === 0) this.process?.setActive(false);
+      if (--this.holds > 0) return;
+      this.process?.setActive(false);
+      for (const resolve of this.idleWaiters) resolve();
+      this.idleWaiters.clear();
     };
   }
 

@@ -18,6 +18,7 @@ import { threadForkParams, threadResumeParams, threadStartParams, toUserInput, t
 import { ELICITATION_METHOD, isMcpToolApproval } from "./approval-methods.js";
 import { answerApproval, answerElicitation, answerToolCall, rememberFileChanges } from "./server-requests.js";
 import { AppServer, type ConnectServer } from "./server.js";
+import { DEFAULT_MAX_THREADS, ServerPool } from "./pool.js";
 import { spawnAppServer } from "./spawn.js";
 import { toThreadSummary } from "./threads.js";
 import { persistsTrust, trustGuardProjects } from "./trust.js";
@@ -57,7 +58,7 @@ export class AppServerTransport implements Transport {
   readonly kind = "app-server" as const;
   /** True when codex runs elsewhere (`appServer.url`): paths are the agent host's, files are uploaded. */
   readonly remote: boolean;
-  private server: Promise<AppServer> | null = null;
+  private readonly servers: ServerPool;
   private closed = false;
   private binary: ResolvedBinary | undefined;
   private readonly connect: ConnectServer;
@@ -69,18 +70,22 @@ export class AppServerTransport implements Transport {
     private readonly ctx: ClientContext,
     options: AppServerTransportOptions = {},
   ) {
-    const remote = ctx.options.appServer;
+    const settings = ctx.options.appServer;
+    const remote = settings?.url !== undefined ? { ...settings, url: settings.url } : undefined;
     this.remote = remote !== undefined && options.connect === undefined;
     this.connect =
       options.connect ??
       (remote ? connectRemoteAppServer(remote, ctx.logger) : spawnAppServer(ctx, () => (this.binary ??= resolveCodexBinary(ctx.options.codexPathOverride))));
+    // A running app-server elsewhere is not ours to replace; one codexkit spawns is, past its bounds.
+    const bounds = this.remote ? null : { maxThreads: settings?.maxThreads ?? DEFAULT_MAX_THREADS, maxRssMb: settings?.maxRssMb };
+    this.servers = new ServerPool(() => this.start(), bounds, ctx.logger);
   }
 
   async *runTurn(turnRequest: TurnRequest, host: TurnHost): AsyncGenerator<TransportEvent, void, undefined> {
     let request = turnRequest;
     const { signal } = request;
     if (signal?.aborted) throw abortError(signal);
-    const cwd = threadCwd(request.thread);
+    const cwd = threadCwd(request.thread, this.ctx.options);
     const turn = new ActiveTurn(request.threadId, host, cwd);
     turn.trace = request.trace;
     // A known thread is reserved before anything async, so a second turn on it is refused at once.
@@ -103,13 +108,37 @@ export class AppServerTransport implements Transport {
     try {
       // codex exec's own check, made before anything starts: no git repository, no turn.
       if (!request.thread.skipGitRepoCheck && !this.remote) requireGitRepository(cwd);
-      const server = await this.ensure();
+      let server = await this.ensure();
       if (!request.thread.skipGitRepoCheck && this.remote) await requireRemoteGitRepository(server, cwd);
       // While the turn runs, codex keeps Node alive; between turns it does not.
       release = server.hold();
       turn.server = server;
       this.throwIfStopped(turn, signal);
-      const threadId = await this.openThread(server, request, cwd);
+      /**
+       * A request of the turn that never reached codex failed: the process had died a moment
+       * before (Node sees an exit a little later than a write fails). Once the death is seen, the
+       * turn moves to a fresh process; null when it is not, or something did reach codex.
+       */
+      const moved = async (error: unknown, delivery: { written: boolean }): Promise<AppServer | null> => {
+        if (delivery.written || this.closed || turn.interruptRequested || !(await seenDead(server))) return null;
+        this.ctx.logger.info({ threadId: turn.threadId, error: String(error) }, "codex app-server had died before the turn reached it; starting the turn on a fresh process");
+        unsubscribe();
+        release();
+        const fresh = await this.ensure();
+        release = fresh.hold();
+        turn.server = fresh;
+        return fresh;
+      };
+      const opening = { written: false };
+      let threadId: string;
+      try {
+        threadId = await this.openThread(server, request, cwd, opening);
+      } catch (error) {
+        const fresh = await moved(error, opening);
+        if (!fresh) throw error;
+        server = fresh;
+        threadId = await this.openThread(server, request, cwd);
+      }
       if (request.threadId === null) this.reserve(threadId, turn);
       turn.threadId = threadId;
       this.throwIfStopped(turn, signal);
@@ -123,32 +152,50 @@ export class AppServerTransport implements Transport {
 
       const events = new TurnEventMapper({ threadId });
       mapper = events;
-      unsubscribe = server.subscribe(threadId, {
-        notify: (method, params, size) => {
-          if (method === "item/started") rememberFileChanges(turn, params);
-          if (events.done) return;
-          // Mapped on arrival, so the turn layer sees each event when codex said it, whatever the consumer does.
-          let share = size;
-          for (const event of events.map(method, params)) {
-            host.observe(event);
-            buffer.push({ event }, share);
-            share = 0;
-          }
-          if (events.done) buffer.push({ end: true }, 0);
-          if (method === "turn/completed") {
-            turn.markEnded();
-            this.ctx.logger.debug({ threadId, bytesInMemory: buffer.bytesInMemory, spilledEvents: buffer.spilledCount }, "codex finished the turn");
-          }
-        },
-        closed: (error) => {
-          turn.markFailed(error);
-          buffer.fail(error);
-        },
-      });
+      /** Set once `turn/start` reached codex: before that, a dead process is replaced, not the turn failed. */
+      const starting = { written: false };
+      const listen = (on: AppServer): (() => void) =>
+        on.subscribe(threadId, {
+          notify: (method, params, size) => {
+            if (method === "item/started") rememberFileChanges(turn, params);
+            if (events.done) return;
+            // Mapped on arrival, so the turn layer sees each event when codex said it, whatever the consumer does.
+            let share = size;
+            for (const event of events.map(method, params)) {
+              host.observe(event);
+              buffer.push({ event }, share);
+              share = 0;
+            }
+            if (events.done) buffer.push({ end: true }, 0);
+            if (method === "turn/completed") {
+              turn.markEnded();
+              this.ctx.logger.debug({ threadId, bytesInMemory: buffer.bytesInMemory, spilledEvents: buffer.spilledCount }, "codex finished the turn");
+            }
+          },
+          closed: (error) => {
+            if (!starting.written) return;
+            turn.markFailed(error);
+            buffer.fail(error);
+          },
+        });
+      unsubscribe = listen(server);
       turn.startSent = true;
       try {
-        const steers = this.remote ? await Promise.all(turn.steers.map((steer) => this.onHost(server, threadId, steer, host))) : turn.steers;
-        const started = await server.call("turn/start", turnStartParams(threadId, request, steers), TurnResult, traced(request));
+        const start = async (on: AppServer) => {
+          const steers = this.remote ? await Promise.all(turn.steers.map((steer) => this.onHost(on, threadId, steer, host))) : turn.steers;
+          return on.call("turn/start", turnStartParams(threadId, request, steers), TurnResult, { ...traced(request), onWritten: () => (starting.written = true) });
+        };
+        let started: { turn: { id: string } };
+        try {
+          started = await start(server);
+        } catch (error) {
+          const fresh = await moved(error, starting);
+          if (!fresh) throw error;
+          server = fresh;
+          await this.openThread(server, { ...request, threadId }, cwd);
+          unsubscribe = listen(server);
+          started = await start(server);
+        }
         turn.markStarted(started.turn.id);
       } catch (error) {
         turn.markFailed(error as Error);
@@ -189,6 +236,8 @@ export class AppServerTransport implements Transport {
       if (turn.threadId !== null && this.active.get(turn.threadId) === turn) this.active.delete(turn.threadId);
       release();
       buffer.dispose();
+      // The turn may have loaded a thread or grown the process: past its bounds it is recycled.
+      if (turn.server) this.servers.check(turn.server);
     }
   }
 
@@ -220,6 +269,7 @@ export class AppServerTransport implements Transport {
     const server = await this.ensure();
     const result = await server.call("thread/fork", threadForkParams(threadId, thread, this.ctx.options), ThreadResult);
     server.loaded.add(result.thread.id);
+    this.servers.check(server);
     return result.thread.id;
   }
 
@@ -300,37 +350,19 @@ export class AppServerTransport implements Transport {
     this.offeredTools.delete(threadId);
   }
 
-  /** Ends the process, and frees what suspended turns hold (their spilled events). */
+  /** Ends the processes, and frees what suspended turns hold (their spilled events). */
   async close(): Promise<void> {
     this.closed = true;
     for (const turn of this.active.values()) turn.dispose();
-    const pending = this.server;
-    this.server = null;
-    if (!pending) return;
-    const server = await pending.catch(() => null);
-    await server?.close();
+    await this.servers.close();
   }
 
-  /** The live process, started (or restarted after a crash) on demand; one start at a time. */
-  private async ensure(): Promise<AppServer> {
-    const current = this.server;
-    if (current) {
-      const server = await current.catch(() => null);
-      if (server?.alive) return server;
-      // Whoever gets here first replaces the dead process; the others wait for that replacement.
-      if (this.server !== current) return this.ensure();
-    }
-    const next = this.start(current);
-    this.server = next;
-    next.catch(() => {
-      if (this.server === next) this.server = null;
-    });
-    return next;
+  /** The process new work goes to (see `ServerPool`). */
+  private ensure(): Promise<AppServer> {
+    return this.servers.acquire();
   }
 
-  private async start(previous: Promise<AppServer> | null): Promise<AppServer> {
-    const old = await previous?.catch(() => null);
-    await old?.close();
+  private async start(): Promise<AppServer> {
     if (this.closed) throw new ConnectionClosedError("the codex client was closed");
     const server = await AppServer.start(this.ctx, this.connect, (method, params, signal) => this.onServerRequest(method, params, signal));
     if (this.closed) {
@@ -340,14 +372,18 @@ export class AppServerTransport implements Transport {
     return server;
   }
 
-  /** Starts a new thread, or loads a stored one into this process; returns its id. */
-  private async openThread(server: AppServer, request: TurnRequest, cwd: string): Promise<string> {
+  /**
+   * Starts a new thread, or loads a stored one into this process; returns its id. `delivery.written`
+   * is set once a request of it reached codex.
+   */
+  private async openThread(server: AppServer, request: TurnRequest, cwd: string, delivery: { written: boolean } = { written: false }): Promise<string> {
+    const sent: RequestOptions = { ...traced(request), onWritten: () => (delivery.written = true) };
     const { threadId, thread } = request;
     const names = request.tools.map((spec) => spec.name).sort().join(",");
     if (threadId === null) {
       const params = threadStartParams(thread, this.ctx.options, request.tools);
       if (persistsTrust(String(params.sandbox))) await this.guardTrust(server, params, cwd);
-      const result = await server.call("thread/start", params, ThreadResult, traced(request));
+      const result = await server.call("thread/start", params, ThreadResult, sent);
       server.loaded.add(result.thread.id);
       this.rememberTools(result.thread.id, names);
       return result.thread.id;
@@ -361,7 +397,7 @@ export class AppServerTransport implements Transport {
       );
     }
     if (!server.loaded.has(threadId)) {
-      await server.call("thread/resume", threadResumeParams(threadId, thread, this.ctx.options), ThreadResult, traced(request));
+      await server.call("thread/resume", threadResumeParams(threadId, thread, this.ctx.options), ThreadResult, sent);
       server.loaded.add(threadId);
     }
     return threadId;
@@ -474,6 +510,15 @@ export class AppServerTransport implements Transport {
 /** The request options that carry the turn's trace context to codex (a JSON-RPC `trace` member). */
 function traced(request: TurnRequest): RequestOptions | undefined {
   return request.trace ? { trace: request.trace } : undefined;
+}
+
+/** How long a failed write may precede the close it announces. */
+const DEATH_NOTICE_MS = 2_000;
+
+/** True once `server` is seen dead, waiting a moment for the close a failed write announces. */
+async function seenDead(server: AppServer): Promise<boolean> {
+  if (server.alive) await within(server.rpc.closed, DEATH_NOTICE_MS);
+  return !server.alive;
 }
 
 /** `promise`'s value, or "timeout" after `ms`. */

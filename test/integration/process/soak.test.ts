@@ -1,0 +1,103 @@
+/**
+ * A service that runs for weeks, compressed: a child Node program (`--expose-gc`) runs 400
+ * threads of one turn each on one client with `appServer: { maxThreads: 100 }`. codex never
+ * unloads a thread, so only recycling bounds its memory; codexkit's own per-thread state must be
+ * released. Measured from outside, as a supervisor would: codex processes are counted all along.
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, expect, it } from "vitest";
+import { MockModelServer, say, stream } from "../../../src/testing/index.js";
+import { expectNoProcesses } from "../../helpers/processes.js";
+
+const CLIENT = fileURLToPath(new URL("../../fixtures/soak/client.ts", import.meta.url));
+const THREADS = 400;
+const MAX_THREADS = 100;
+
+let model: MockModelServer | null = null;
+let cwd: string | null = null;
+afterEach(async () => {
+  await model?.close();
+  if (cwd) rmSync(cwd, { recursive: true, force: true });
+  model = cwd = null;
+});
+
+/** Live (not zombie) `codex app-server` processes whose environment holds `marker`. */
+function liveAppServers(marker: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0")[1] !== "app-server") continue;
+      if (/^State:\s+Z/m.test(readFileSync(`/proc/${entry}/status`, "utf8"))) continue;
+      if (readFileSync(`/proc/${entry}/environ`, "utf8").split("\0").includes(marker)) pids.push(Number(entry));
+    } catch {
+      // Gone while we looked.
+    }
+  }
+  return pids;
+}
+
+interface Checkpoint {
+  threads: number;
+  heapUsed: number;
+  codexRssBytes: number;
+  codexPids: number[];
+}
+
+it.runIf(process.platform === "linux")(
+  `${THREADS} threads × 1 turn with maxThreads ${MAX_THREADS}: codexkit's heap stays flat, codex's memory is bounded, never more than two codex processes, and an early thread keeps its history`,
+  async () => {
+    model = await MockModelServer.start({ fallback: stream([say("ok")]) });
+    const options = { ...model.codexOptions(), transport: "app-server", appServer: { maxThreads: MAX_THREADS }, killGraceMs: 1_000 };
+    const marker = `CODEX_HOME=${options.codexHome}`;
+    cwd = mkdtempSync(path.join(os.tmpdir(), "codexkit-soak-"));
+    const config = { options, cwd, threads: THREADS, checkpoints: [MAX_THREADS, THREADS], marker };
+    const child = spawn(process.execPath, ["--expose-gc", "--import", "tsx", CLIENT], {
+      env: { ...process.env, CODEXKIT_SOAK: JSON.stringify(config) },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk.slice(-10_000)));
+    let mostProcesses = 0;
+    const seen = new Set<number>();
+    const sampler = setInterval(() => {
+      const pids = liveAppServers(marker);
+      pids.forEach((pid) => seen.add(pid));
+      mostProcesses = Math.max(mostProcesses, pids.length);
+    }, 100);
+    const exit = await new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    clearInterval(sampler);
+    expect(exit, `the soak program failed: ${stderr}`).toBe(0);
+
+    const messages = stdout
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { stage: string } & Record<string, unknown>);
+    const [atBound, atEnd] = messages.filter((m) => m.stage === "checkpoint") as unknown as Checkpoint[];
+    expect(atBound!.threads).toBe(MAX_THREADS);
+    expect(atEnd!.threads).toBe(THREADS);
+
+    const heapPerThread = (atEnd!.heapUsed - atBound!.heapUsed) / (THREADS - MAX_THREADS);
+    expect(heapPerThread, `codexkit's heap grew ${Math.round(heapPerThread)} bytes per thread`).toBeLessThan(2_048);
+    expect(atEnd!.codexRssBytes, `codex RSS: ${atBound!.codexRssBytes} at ${MAX_THREADS} threads, ${atEnd!.codexRssBytes} at ${THREADS}`).toBeLessThan(1.3 * atBound!.codexRssBytes);
+    expect(mostProcesses, "codex app-servers alive at once").toBeLessThanOrEqual(2);
+    // Recycled for real: a process for every hundred threads came and went.
+    expect(seen.size).toBeGreaterThanOrEqual(THREADS / MAX_THREADS);
+
+    // The first thread, from three processes ago, ran again with its history.
+    const followUp = messages.find((m) => m.stage === "follow-up");
+    expect(followUp).toMatchObject({ text: "ok" });
+    const last = JSON.stringify(model.responseRequests().at(-1)!.body.input);
+    expect(last).toContain("soak prompt 1\"");
+    expect(last).toContain("soak follow-up");
+    expect(last).not.toContain("soak prompt 2\"");
+    await expectNoProcesses(marker, 5_000);
+  },
+  300_000,
+);
