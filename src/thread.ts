@@ -130,12 +130,13 @@ export class Thread {
    */
   async steer(input: Input): Promise<void> {
     const resolved = await resolveAttachments(normalizeInput(input), this.host.services().files);
+    const transport = this.host.transport();
     try {
-      await this.host.transport().steer(this._id, resolved.input);
+      await transport.steer(this._id, resolved.input);
     } finally {
       resolved.release();
     }
-    if (this._id !== null && resolved.input.attachments.length > 0) this.host.services().recordAttachments(this._id, resolved.input.attachments);
+    if (this._id !== null && resolved.input.attachments.length > 0) this.host.services().recordAttachments(this._id, resolved.input.attachments, transport);
   }
 
   /**

@@ -36,8 +36,42 @@ export function isSecretName(name: string): boolean {
  */
 export class Redactor {
   private readonly secrets = new Set<string>();
-  /** `secrets`, longest first; rebuilt after a change (redaction runs for every log line and span). */
+  /** Secrets that live as long as their holders (threads), with how many hold each. */
+  private readonly held = new Map<string, number>();
+  /** Forgets a collected holder's secrets, so a client that runs for weeks does not keep every thread's. */
+  private readonly holders = new FinalizationRegistry<string[]>((values) => this.release(values));
+  /** `secrets` and `held`, longest first; rebuilt after a change (redaction runs for every log line and span). */
   private sorted: string[] | null = null;
+
+  /** How many distinct secrets are known (for tests and diagnostics). */
+  get size(): number {
+    return new Set([...this.secrets, ...this.held.keys()]).size;
+  }
+
+  /**
+   * Hides the secret-looking values of `env` for as long as `owner` is alive (a thread and its
+   * MCP servers' environment); once `owner` is garbage-collected they are forgotten, unless they
+   * were also added for good.
+   */
+  holdEnv(owner: object, env: Record<string, string | undefined> | undefined): this {
+    const values = Object.entries(env ?? {})
+      .filter(([name, value]) => isSecretName(name) && typeof value === "string" && value.length >= MIN_SECRET_LENGTH)
+      .map(([, value]) => value!);
+    if (values.length === 0) return this;
+    for (const value of values) this.held.set(value, (this.held.get(value) ?? 0) + 1);
+    this.sorted = null;
+    this.holders.register(owner, values);
+    return this;
+  }
+
+  private release(values: string[]): void {
+    for (const value of values) {
+      const count = (this.held.get(value) ?? 1) - 1;
+      if (count > 0) this.held.set(value, count);
+      else this.held.delete(value);
+    }
+    this.sorted = null;
+  }
 
   /** Registers exact values to hide; short or empty values are ignored to keep output readable. */
   add(...values: Array<string | undefined | null>): this {
@@ -53,7 +87,7 @@ export class Redactor {
   /** A copy that also hides `values`: for secrets that live only as long as one turn. */
   with(...values: Array<string | undefined | null>): Redactor {
     const copy = new Redactor();
-    for (const secret of this.secrets) copy.secrets.add(secret);
+    for (const secret of [...this.secrets, ...this.held.keys()]) copy.secrets.add(secret);
     return copy.add(...values);
   }
 
@@ -70,7 +104,7 @@ export class Redactor {
   redact(text: string): string {
     let out = text;
     // Longest first, so a secret containing another is hidden whole.
-    this.sorted ??= [...this.secrets].sort((a, b) => b.length - a.length);
+    this.sorted ??= [...new Set([...this.secrets, ...this.held.keys()])].sort((a, b) => b.length - a.length);
     for (const secret of this.sorted) out = out.split(secret).join(REDACTED);
     return redactPatterns(out);
   }

@@ -68,12 +68,13 @@ export class ManagedStdioTransport implements Transport {
   async start(): Promise<void> {
     const { cwd } = this.server;
     // On Windows a `.cmd` shim runs through cmd.exe with arguments cross-spawn escaped already; they
-    // must reach it verbatim (`windowsVerbatimArguments`), which CodexProcess does not forward yet.
-    const { executable, args, env } = serverCommand(this.server);
+    // must reach it verbatim (`windowsVerbatimArguments`).
+    const { executable, args, env, windowsVerbatimArguments } = serverCommand(this.server);
     this.proc = CodexProcess.spawn({
       executable,
       args,
       env,
+      windowsVerbatimArguments,
       ...(cwd ? { cwd } : {}),
       redactor: this.redactor,
       label: `MCP server ${this.name}`,

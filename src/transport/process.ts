@@ -44,6 +44,8 @@ export interface SpawnSpec {
   recorder?: Pick<Recorder, "processStarted">;
   /** The operating system's process table and signals (tests pass a fake). */
   system?: ProcessSystem;
+  /** Windows: pass `args` to the program as they are (cmd.exe with arguments cross-spawn escaped already). */
+  windowsVerbatimArguments?: boolean;
 }
 
 /**
@@ -86,6 +88,7 @@ export class CodexProcess {
       stdio: ["pipe", "pipe", "pipe"],
       detached: !IS_WINDOWS,
       windowsHide: true,
+      ...(spec.windowsVerbatimArguments ? { windowsVerbatimArguments: true } : {}),
     });
     this.exited = new Promise<ExitInfo>((resolve) => {
       const finish = (info: ExitInfo): void => {

@@ -52,8 +52,8 @@ export interface TurnServices {
   model?: string;
   /** The staging store attachments come from. */
   files: FileStore;
-  /** Records (in the background) that a thread was given staged files. */
-  recordAttachments(threadId: string, files: readonly StagedFile[]): void;
+  /** Records (in the background) that a thread was given staged files; `transport` ran the turn (a closed one records nothing). */
+  recordAttachments(threadId: string, files: readonly StagedFile[], transport: Transport): void;
 }
 
 
@@ -115,7 +115,7 @@ export async function* runTurn(plan: TurnPlan): AsyncGenerator<ThreadEvent, void
     files.release();
     // Once the thread exists, codex's attachment store says what it was given (in the background).
     // Only a turn codex started was given its files.
-    if (record.threadId !== null && record.codexStarted && files.attached.length > 0) services.recordAttachments(record.threadId, files.attached);
+    if (record.threadId !== null && record.codexStarted && files.attached.length > 0) services.recordAttachments(record.threadId, files.attached, plan.transport);
     record.end(telemetry);
   }
 }

@@ -28,22 +28,26 @@ export interface Harness {
 export async function harness(transport: TransportKind = "exec", extra: Partial<CodexOptions> = {}): Promise<Harness> {
   const model = await MockModelServer.start();
   let cwd: string | undefined;
+  let filesDir: string | undefined;
   const clients: Codex[] = [];
   let codex: Codex;
   let base: ReturnType<MockModelServer["codexOptions"]>;
   const client = (options: Partial<CodexOptions> = {}): Codex => {
-    const c = new Codex({ ...base, transport, killGraceMs: 1_000, ...extra, ...options });
+    // A private staging store per fixture: nothing a test stages lands in the user's cache.
+    const c = new Codex({ ...base, transport, killGraceMs: 1_000, files: { dir: filesDir! }, ...extra, ...options });
     clients.push(c);
     return c;
   };
   try {
     cwd = mkdtempSync(path.join(os.tmpdir(), "codexkit-work-"));
+    filesDir = mkdtempSync(path.join(os.tmpdir(), "codexkit-files-"));
     base = model.codexOptions();
     codex = client();
   } catch (error) {
     // A fixture that cannot be built must not leave its server or directory behind.
     await model.close();
     if (cwd) rmSync(cwd, { recursive: true, force: true });
+    if (filesDir) rmSync(filesDir, { recursive: true, force: true });
     throw error;
   }
   const workdir = cwd;
@@ -75,6 +79,7 @@ export async function harness(transport: TransportKind = "exec", extra: Partial<
         } finally {
           await model.close();
           rmSync(workdir, { recursive: true, force: true });
+          rmSync(filesDir!, { recursive: true, force: true });
         }
         const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
         if (failed) throw failed.reason;

@@ -13,6 +13,7 @@ import { callTool, inputItems, say } from "../../../src/testing/index.js";
 import { harness, type Harness } from "../../helpers/harness.js";
 import { PNG } from "../../helpers/fixtures.js";
 import { TRANSPORTS } from "../../helpers/transports.js";
+import { appServers, expectNoProcesses } from "../../helpers/processes.js";
 
 let h: Harness;
 const dirs: string[] = [];
@@ -28,6 +29,25 @@ function tempDir(): string {
 }
 
 describe.each(TRANSPORTS)("%s transport: attachments", (transport) => {
+  it("close() while a turn with an attachment unwinds leaves no process: the turn does not start an app-server to record it", async () => {
+    h = await harness(transport);
+    const codex = h.client({ files: { dir: tempDir() } });
+    const notes = await codex.files.stage(Buffer.from("notes\n"), { name: "notes.txt" });
+    h.model.reply(say("read it"));
+    const thread = codex.startThread({ skipGitRepoCheck: true, workingDirectory: h.cwd });
+    const { events } = await thread.runStreamed([{ type: "text", text: "read" }, { type: "attachment", file: notes }]);
+    for await (const event of events) {
+      // The program shuts down from inside its loop; the turn unwinds after close() has returned.
+      if (event.type === "turn.completed") {
+        await codex.close();
+        break;
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(appServers(h.marker)).toEqual([]);
+    await expectNoProcesses(h.marker, 2_000);
+  });
+
   it("sends an attached image as an image and a text file as a mention, and records both for the thread", async () => {
     h = await harness(transport);
     const filesDir = tempDir();
