@@ -8,7 +8,7 @@ import type { CodexOptions, ThreadOptions, TransportKind } from "./options.js";
 import { Thread, type ThreadHost } from "./thread.js";
 import { McpClients, type McpServerStatus } from "./mcp/index.js";
 import type { ListThreadsOptions, ThreadSummary } from "./thread-summary.js";
-import { AppServerTransport, ExecTransport, type ClientContext, type Transport } from "./transport/index.js";
+import { AppServerTransport, ExecTransport, MAX_LOADED_THREADS, type ClientContext, type Transport } from "./transport/index.js";
 import { checkRetry, type TurnServices } from "./turn/index.js";
 import { Recorder, type Diagnostics } from "./diagnostics/index.js";
 import { Telemetry } from "./telemetry/index.js";
@@ -306,7 +306,8 @@ function checkAppServer(options: CodexOptions): void {
   for (const key of ["maxThreads", "maxRssMb"] as const) {
     const value = settings[key];
     if (value === undefined) continue;
-    if (!(Number.isSafeInteger(value) && value >= 1)) throw new InvalidOptionsError(`appServer.${key} must be a whole number, at least 1`);
+    const most = key === "maxThreads" ? MAX_LOADED_THREADS : Number.MAX_SAFE_INTEGER;
+    if (!(Number.isSafeInteger(value) && value >= 1 && value <= most)) throw new InvalidOptionsError(`appServer.${key} must be a whole number from 1 to ${most}`);
     if (settings.url !== undefined) throw new InvalidOptionsError(`appServer.${key} bounds the app-server codexkit spawns; it does not apply with appServer.url`);
   }
   if (settings.url === undefined) {

@@ -14,6 +14,11 @@ export class LruMap<K, V> {
     return value;
   }
 
+  /** Whether `key` is held (its age unchanged). */
+  has(key: K): boolean {
+    return this.entries.has(key);
+  }
+
   /** Sets `key` as the most recently used, forgetting the oldest entry when over capacity. */
   set(key: K, value: V): this {
     this.entries.delete(key);

@@ -57,13 +57,20 @@ const HANDLED_SERVER_REQUESTS: readonly string[] = ["item/tool/call", ELICITATIO
 /** Notifications that concern the whole process rather than one thread. */
 const GLOBAL_WARNINGS = new Set(["warning", "configWarning", "deprecationNotice"]);
 
+/** The most threads `AppServer.loaded` remembers; `appServer.maxThreads` may not exceed it. */
+export const MAX_LOADED_THREADS = 10_000;
+
 /** How long the `initialize` handshake may take before the start counts as failed. */
 const INITIALIZE_TIMEOUT_MS = 30_000;
 
 /** A live app-server with its connection. */
 export class AppServer {
-  /** Threads this process has started or resumed (a fresh process must resume them first). */
-  readonly loaded = new Set<string>();
+  /**
+   * Threads this process has started or resumed (a fresh process must resume them first). A
+   * local process is recycled long before the bound (`appServer.maxThreads`); on a remote one
+   * the oldest are forgotten, which costs only a `thread/resume` (harmless for a loaded thread).
+   */
+  readonly loaded = new LruMap<string, true>(MAX_LOADED_THREADS);
   /** What `initialize` said of the machine codex runs on. */
   host: { codexHome: string | null; platformFamily: string | null } = { codexHome: null, platformFamily: null };
   /** Uploads this connection verified on the host: target path to content and modification time (remote app-servers); the 1024 most recent. */

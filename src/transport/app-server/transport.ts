@@ -268,7 +268,7 @@ export class AppServerTransport implements Transport {
     if (threadId === null) throw new ThreadStateError("cannot fork a thread before its first turn has started");
     const server = await this.ensure();
     const result = await server.call("thread/fork", threadForkParams(threadId, thread, this.ctx.options), ThreadResult);
-    server.loaded.add(result.thread.id);
+    server.loaded.set(result.thread.id, true);
     this.servers.check(server);
     return result.thread.id;
   }
@@ -384,7 +384,7 @@ export class AppServerTransport implements Transport {
       const params = threadStartParams(thread, this.ctx.options, request.tools);
       if (persistsTrust(String(params.sandbox))) await this.guardTrust(server, params, cwd);
       const result = await server.call("thread/start", params, ThreadResult, sent);
-      server.loaded.add(result.thread.id);
+      server.loaded.set(result.thread.id, true);
       this.rememberTools(result.thread.id, names);
       return result.thread.id;
     }
@@ -398,7 +398,7 @@ export class AppServerTransport implements Transport {
     }
     if (!server.loaded.has(threadId)) {
       await server.call("thread/resume", threadResumeParams(threadId, thread, this.ctx.options), ThreadResult, sent);
-      server.loaded.add(threadId);
+      server.loaded.set(threadId, true);
     }
     return threadId;
   }
