@@ -246,6 +246,7 @@ export class CodexProcess {
 
   /** SIGKILLs what codex started in other sessions (listed while it lives), then its group. */
   private async forceKill(): Promise<void> {
+    this.freeze();
     killListed(await this.listTree(), this.system);
     await this.signalTree("SIGKILL");
   }
@@ -282,6 +283,26 @@ export class CodexProcess {
     return this.scanning;
   }
 
+  /**
+   * Stops codex's process group where it stands (Unix: SIGSTOP, synchronous), so a kill that must
+   * first list the tree without blocking gives codex no time to act. False on Windows, or when gone.
+   */
+  private freeze(): boolean {
+    return this.signalGroup("SIGSTOP");
+  }
+
+  /** Sends `signal` to codex's process group now; false when there is none. */
+  private signalGroup(signal: NodeJS.Signals): boolean {
+    const pid = this.child.pid;
+    if (pid === undefined || !this.running || this.system.platform === "win32") return false;
+    try {
+      this.system.kill(-pid, signal);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   /** The exit hook's kill: synchronous on purpose, the program is ending and no event loop is left. */
   private killAtExit(): void {
     const pid = this.child.pid;
@@ -305,9 +326,13 @@ export class CodexProcess {
   }
 
   private async stop(graceMs: number): Promise<ExitInfo> {
+    // Frozen at once, so codex sends nothing more (a model request, a tool result) while its tree is listed.
+    const frozen = this.freeze();
     // Listed first: after codex exits, helpers it started in their own sessions cannot be found.
     const tree = await this.listTree();
     this.killNow("SIGTERM");
+    // A stopped process acts on SIGTERM once it runs again.
+    if (frozen) this.signalGroup("SIGCONT");
     const timer = setTimeout(() => this.killNow("SIGKILL"), graceMs);
     try {
       return await this.exited;

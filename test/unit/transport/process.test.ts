@@ -3,6 +3,7 @@
  * with its redacted stderr, a spawn failure, a gentle retire, a kill that reaches the group, and
  * a kill whose listing of the process tree never blocks the event loop.
  */
+import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { CodexExitError, CodexSpawnError, Redactor } from "../../../src/errors/index.js";
 import { CodexProcess } from "../../../src/transport/process.js";
@@ -121,5 +122,38 @@ describe("CodexProcess", () => {
         // Killed by the test's kill, as it should be.
       }
     }
+  });
+
+  it.runIf(process.platform !== "win32")("freezes codex (SIGSTOP) while its tree is listed, so it does nothing more before the SIGTERM, then lets it act on it", async () => {
+    const signals: string[] = [];
+    let listing!: () => void;
+    const listed = new Promise<void>((resolve) => (listing = resolve));
+    const system: ProcessSystem = {
+      ...SYSTEM,
+      // The listing waits until the test has looked at the frozen process.
+      procEntries: async () => {
+        await listed;
+        return SYSTEM.procEntries();
+      },
+      kill: (pid, signal) => {
+        signals.push(signal);
+        SYSTEM.kill(pid, signal);
+      },
+    };
+    // A process that writes a line every 10 ms: frozen, it writes nothing.
+    const script = `let i = 0; setInterval(() => console.log(i++), 10)`;
+    const proc = CodexProcess.spawn({ executable: process.execPath, args: ["-e", script], env: { PATH: process.env.PATH ?? "" }, redactor: new Redactor(), system });
+    procs.push(proc);
+    const lines = proc.lines()[Symbol.asyncIterator]();
+    await lines.next();
+    const killing = proc.kill(5_000);
+    expect(signals).toEqual(["SIGSTOP"]);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const state = readFileSync(`/proc/${proc.pid}/stat`, "utf8");
+    if (process.platform === "linux") expect(state.slice(state.lastIndexOf(")") + 2, state.lastIndexOf(")") + 3)).toBe("T");
+    listing();
+    const exit = await killing;
+    expect(signals.slice(0, 3)).toEqual(["SIGSTOP", "SIGTERM", "SIGCONT"]);
+    expect(exit.signal).toBe("SIGTERM");
   });
 });
