@@ -92,10 +92,18 @@ function split(values: Record<string, string> | undefined): { plain: Record<stri
   return { plain, secret };
 }
 
-/** For app-server's `thread/start` `config` (sent over stdin, so values go inline): `mcp_servers.<name>` → settings. */
-export function appServerMcpServers(servers: Record<string, CodexMcpServer> | undefined): Record<string, McpServerSettings> {
-  const out: Record<string, McpServerSettings> = {};
+/**
+ * codex (0.147 and later) gives an MCP server about a second to start, then sends the turn's
+ * first model request without the tools of a server still starting. A thread's own servers are
+ * why it was given them: codex waits for each up to its startup timeout (`startupTimeoutMs`).
+ */
+const STARTUP_WAIT: readonly [string, number] = ["mcp_optional_startup_grace_ms", 0];
+
+/** For app-server's `thread/start` `config` (sent over stdin, so values go inline): `mcp_servers.<name>` → settings, and the startup wait. */
+export function appServerMcpServers(servers: Record<string, CodexMcpServer> | undefined): Record<string, McpServerSettings | number> {
+  const out: Record<string, McpServerSettings | number> = {};
   for (const [name, server] of Object.entries(servers ?? {})) out[`mcp_servers.${name}`] = settings(name, server, "inline", {});
+  if (Object.keys(out).length > 0) out[STARTUP_WAIT[0]] = STARTUP_WAIT[1];
   return out;
 }
 
@@ -109,6 +117,7 @@ export function execMcpServers(servers: Record<string, CodexMcpServer> | undefin
   for (const [name, server] of Object.entries(servers ?? {})) {
     for (const [key, value] of Object.entries(settings(name, server, "env", env))) config.push([`mcp_servers.${name}.${key}`, value]);
   }
+  if (config.length > 0) config.push([...STARTUP_WAIT]);
   for (const [key, value] of Object.entries(env)) {
     if (codexEnv[key] !== undefined && codexEnv[key] !== value) {
       throw new InvalidOptionsError(`an MCP server's secret ${key} would replace codex's own ${key}; give it another name, or run the server on app-server`);

@@ -93,6 +93,17 @@ describe.each(TRANSPORTS)("%s transport", (transport) => {
     expect(server.logged()).toContain('call add {"a":2,"b":3}');
   });
 
+  it("a server slow to start is ready before the first model request: its tools are offered at once", async () => {
+    h = await harness(transport);
+    // codex 0.169 gives an optional server about a second, then sends the request without its tools.
+    const server = fixture({ FIXTURE_START_DELAY_MS: "2500" });
+    h.model.reply(callTool("add", { a: 1, b: 2 }, { namespace: "mcp__fx", callId: "c1" })).reply(say("done"));
+    await h.thread({ mcpServers: { fx: server.config } }).run("use fx");
+    const requests = h.model.responseRequests();
+    expect(JSON.stringify(requests[0]!.body)).toContain("mcp__fx");
+    expect(output(requests[1], "c1")).toContain('"sum":3');
+  });
+
   it("a server handed to codex gets codex's own safe environment: none of the host's secrets, what it was given", async () => {
     // In this process's environment when the harness copies it for codex, as a host's secrets would be.
     const host = { AWS_SECRET_ACCESS_KEY: "host-aws-secret-0123456789", CODEXKIT_TEST_HOST_ONLY: "host-only" };

@@ -35,7 +35,10 @@ describe("appServerMcpServers", () => {
         default_tools_approval_mode: "approve",
       },
       "mcp_servers.web": { url: "http://127.0.0.1:1/mcp", http_headers: { Authorization: "Bearer abc" } },
+      // A thread's own servers are waited for before its first model request.
+      mcp_optional_startup_grace_ms: 0,
     });
+    expect(appServerMcpServers({})).toEqual({});
   });
 });
 
@@ -58,6 +61,7 @@ describe("execMcpServers", () => {
       ["mcp_servers.web.http_headers", { "X-Trace": "1" }],
       ["mcp_servers.web.bearer_token_env_var", "WEB_TOKEN"],
       ["mcp_servers.web.default_tools_approval_mode", "approve"],
+      ["mcp_optional_startup_grace_ms", 0],
     ]);
     expect(env).toEqual({ API_TOKEN: "t0ken-123456", CODEXKIT_MCP_WEB_AUTHORIZATION: "Bearer abc" });
     expect(JSON.stringify(config)).not.toContain("t0ken-123456");
