@@ -310,6 +310,10 @@ function checkAppServer(options: CodexOptions): void {
     if (!(Number.isSafeInteger(value) && value >= 1 && value <= most)) throw new InvalidOptionsError(`appServer.${key} must be a whole number from 1 to ${most}`);
     if (settings.url !== undefined) throw new InvalidOptionsError(`appServer.${key} bounds the app-server codexkit spawns; it does not apply with appServer.url`);
   }
+  const idle = settings.idleThreadMs;
+  if (idle !== undefined && !(Number.isSafeInteger(idle) && idle >= 0 && idle <= MAX_TIMER_MS)) {
+    throw new InvalidOptionsError(`appServer.idleThreadMs must be a whole number of milliseconds from 0 to ${MAX_TIMER_MS}`);
+  }
   if (settings.url === undefined) {
     const remoteOnly = (["token", "uploadDir", "connectAttempts"] as const).find((key) => settings[key] !== undefined);
     if (remoteOnly) throw new InvalidOptionsError(`appServer.${remoteOnly} needs appServer.url (a running app-server to connect to)`);

@@ -78,6 +78,13 @@ export interface AppServerOptions {
   maxThreads?: number;
   /** Local process: resident memory (MiB) past which it is recycled the same way (default: no limit; Linux and macOS). */
   maxRssMb?: number;
+  /**
+   * A thread with no turn for this long (ms) is unsubscribed so codex unloads it from memory; its
+   * next turn resumes it from its rollout, with its history (default 300000, five minutes; 0 keeps
+   * threads loaded). Ephemeral threads are never unloaded. On a remote app-server, codex unloads
+   * it after the server's own `thread_unload_delay_secs`.
+   */
+  idleThreadMs?: number;
 }
 
 /** A running app-server to connect to (`appServer` with `url`). */

@@ -23,7 +23,9 @@ import type { TurnRequest } from "../types.js";
 
 /** Arguments that start one app-server for a client. */
 export function buildAppServerArgs(options: CodexOptions): string[] {
-  const args = ["app-server"];
+  // A thread no client is subscribed to is unloaded at once (codexkit unsubscribes idle threads);
+  // your own config may set another delay.
+  const args = ["app-server", "--config", "thread_unload_delay_secs=0"];
   if (options.config) for (const kv of flattenConfig(options.config)) args.push("--config", kv);
   for (const kv of options.configOverrides ?? []) args.push("--config", kv);
   if (options.baseUrl) args.push("--config", `openai_base_url=${toTomlValue(options.baseUrl, "openai_base_url")}`);

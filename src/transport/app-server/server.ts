@@ -212,7 +212,10 @@ export class AppServer {
     const record = asObject(params) ?? {};
     const threadId = typeof record.threadId === "string" ? record.threadId : undefined;
     // An unloaded thread must be resumed before its next turn.
-    if ((method === "thread/closed" || method === "thread/deleted") && threadId !== undefined) this.loaded.delete(threadId);
+    if ((method === "thread/closed" || method === "thread/deleted") && threadId !== undefined) {
+      this.loaded.delete(threadId);
+      this.logger.debug({ threadId, method }, "codex unloaded the thread");
+    }
     // Process-wide warnings name no thread; exec shows them in every turn, so every turn gets them.
     const targets = threadId !== undefined ? [this.listeners.get(threadId)] : GLOBAL_WARNINGS.has(method) ? [...this.listeners.values()] : [];
     let delivered = false;

@@ -19,6 +19,7 @@ import { ELICITATION_METHOD, isMcpToolApproval } from "./approval-methods.js";
 import { answerApproval, answerElicitation, answerToolCall, rememberFileChanges } from "./server-requests.js";
 import { AppServer, type ConnectServer } from "./server.js";
 import { DEFAULT_MAX_THREADS, ServerPool } from "./pool.js";
+import { DEFAULT_IDLE_THREAD_MS, IdleThreads } from "./idle-threads.js";
 import { spawnAppServer } from "./spawn.js";
 import { toThreadSummary } from "./threads.js";
 import { persistsTrust, trustGuardProjects } from "./trust.js";
@@ -59,6 +60,8 @@ export class AppServerTransport implements Transport {
   /** True when codex runs elsewhere (`appServer.url`): paths are the agent host's, files are uploaded. */
   readonly remote: boolean;
   private readonly servers: ServerPool;
+  /** Threads whose turns have ended, unsubscribed once idle so codex unloads them. */
+  private readonly idleThreads: IdleThreads;
   private closed = false;
   private binary: ResolvedBinary | undefined;
   private readonly connect: ConnectServer;
@@ -79,6 +82,7 @@ export class AppServerTransport implements Transport {
     // A running app-server elsewhere is not ours to replace; one codexkit spawns is, past its bounds.
     const bounds = this.remote ? null : { maxThreads: settings?.maxThreads ?? DEFAULT_MAX_THREADS, maxRssMb: settings?.maxRssMb };
     this.servers = new ServerPool(() => this.start(), bounds, ctx.logger);
+    this.idleThreads = new IdleThreads(settings?.idleThreadMs ?? DEFAULT_IDLE_THREAD_MS, ctx.logger, (threadId) => this.active.has(threadId));
   }
 
   async *runTurn(turnRequest: TurnRequest, host: TurnHost): AsyncGenerator<TransportEvent, void, undefined> {
@@ -89,7 +93,10 @@ export class AppServerTransport implements Transport {
     const turn = new ActiveTurn(request.threadId, host, cwd);
     turn.trace = request.trace;
     // A known thread is reserved before anything async, so a second turn on it is refused at once.
-    if (request.threadId !== null) this.reserve(request.threadId, turn);
+    if (request.threadId !== null) {
+      this.reserve(request.threadId, turn);
+      this.idleThreads.started(request.threadId);
+    }
     const buffer = new TurnBuffer<Incoming>({
       limitBytes: this.ctx.options.turnBufferBytes,
       onSpill: (bytesInMemory) =>
@@ -238,6 +245,7 @@ export class AppServerTransport implements Transport {
       buffer.dispose();
       // The turn may have loaded a thread or grown the process: past its bounds it is recycled.
       if (turn.server) this.servers.check(turn.server);
+      if (turn.server && turn.threadId !== null && turn.startSent) this.idleThreads.ended(turn.threadId, turn.server, request.thread.ephemeral === true);
     }
   }
 
@@ -353,6 +361,7 @@ export class AppServerTransport implements Transport {
   /** Ends the processes, and frees what suspended turns hold (their spilled events). */
   async close(): Promise<void> {
     this.closed = true;
+    this.idleThreads.stop();
     for (const turn of this.active.values()) turn.dispose();
     await this.servers.close();
   }

@@ -47,6 +47,7 @@ export class FakeAppServer {
       },
       "thread/backgroundTerminals/clean": () => ({}),
       "thread/revert": () => ({}),
+      "thread/unsubscribe": () => ({ status: "unsubscribed" }),
       "config/read": () => ({ config: {} }),
     };
     for (const [method, handler] of Object.entries({ ...defaults, ...handlers })) this.handlers.set(method, handler);
