@@ -71,7 +71,7 @@ function readSettings(handler: ApprovalHandler): ApprovalHandlerSettings {
 }
 
 function pickDecision(...candidates: unknown[]): ApprovalDecision {
-  return (candidates.find(isApprovalDecision) as ApprovalDecision | undefined) ?? "decline";
+  return candidates.find(isApprovalDecision) ?? "decline";
 }
 
 // 0 means no limit (as for tools); the first valid setting wins.

@@ -235,7 +235,7 @@ export class JsonRpcConnection {
 
   private receive(message: JsonRpcMessage, size: number | undefined): void {
     try {
-      this.dispatch(message as unknown, size);
+      this.dispatch(message, size);
     } catch (error) {
       // A transport's read loop must survive anything we do with one message.
       this.logger.error({ connection: this.name, error: messageOf(error) }, "handling a JSON-RPC message failed");
@@ -343,8 +343,8 @@ export class JsonRpcConnection {
     const controller = new AbortController();
     this.running.add(controller);
     const ctx: RequestContext = { id, signal: controller.signal };
-    const run = async (): Promise<unknown> => (handler ? handler(params, ctx) : fallback?.(method, params, ctx));
-    void run().then(
+    // The executor runs the handler now, and turns a synchronous throw into a rejection too.
+    void new Promise<unknown>((resolve) => resolve(handler ? handler(params, ctx) : fallback?.(method, params, ctx))).then(
       // `result` must be present on the wire and JSON has no undefined, so "nothing" is `{}`.
       (result) => ({ id, result: result === undefined ? {} : result }),
       // Only the message: stacks name local paths and help nobody on the other side.

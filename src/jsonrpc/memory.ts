@@ -21,22 +21,25 @@ class MemoryEnd implements MemoryTransport {
   // Messages that arrive before `start()` wait here, like bytes in an unread pipe.
   private readonly inbox: { message: JsonRpcMessage; size: number }[] = [];
 
-  async start(): Promise<void> {
+  start(): Promise<void> {
     this.started = true;
     for (const { message, size } of this.inbox.splice(0)) this.deliver(message, size);
+    return Promise.resolve();
   }
 
-  async send(message: JsonRpcMessage): Promise<void> {
-    if (this.ended) throw new ConnectionClosedError("the in-memory transport is closed");
+  send(message: JsonRpcMessage): Promise<void> {
+    if (this.ended) return Promise.reject(new ConnectionClosedError("the in-memory transport is closed"));
     const line = JSON.stringify(message);
     const copy = JSON.parse(line) as JsonRpcMessage;
     const peer = this.peer;
     queueMicrotask(() => peer?.receive(copy, line.length));
+    return Promise.resolve();
   }
 
-  async close(error?: Error): Promise<void> {
+  close(error?: Error): Promise<void> {
     this.end(error);
     this.peer?.end(error);
+    return Promise.resolve();
   }
 
   private receive(message: JsonRpcMessage, size: number): void {

@@ -49,6 +49,10 @@ export const MCP_DEFAULTS = Object.freeze({
   requestTimeoutMs: 60_000,
 });
 
+// The SDK's codes as plain numbers: `McpError.code` is a `number`, not the `ErrorCode` enum.
+const REQUEST_TIMEOUT: number = ErrorCode.RequestTimeout;
+const CONNECTION_CLOSED: number = ErrorCode.ConnectionClosed;
+
 /** Called with the connection's new status. */
 export type StatusListener = (
   status: McpStatus,
@@ -140,7 +144,7 @@ export class McpConnection {
 
   /** What the server said it can do at the last handshake. */
   get capabilities(): Record<string, unknown> | undefined {
-    return this.client?.getServerCapabilities() as Record<string, unknown> | undefined;
+    return this.client?.getServerCapabilities();
   }
 
   /** The server's instructions for its users, if it gave any. */
@@ -245,7 +249,7 @@ export class McpConnection {
     return this.call("resources/list", options, (client, request) =>
       paged(async (cursor) => {
         const page = await client.listResources(cursor ? { cursor } : undefined, request);
-        return { items: page.resources as McpResource[], nextCursor: page.nextCursor };
+        return { items: page.resources, nextCursor: page.nextCursor };
       }),
     );
   }
@@ -254,7 +258,7 @@ export class McpConnection {
   readResource(uri: string, options: McpCallOptions = {}): Promise<McpResourceContents> {
     return this.call(`resources/read ${uri}`, options, async (client, request) => {
       const result = await client.readResource({ uri }, request);
-      return { contents: result.contents as McpResourceContents["contents"] };
+      return { contents: result.contents };
     });
   }
 
@@ -263,7 +267,7 @@ export class McpConnection {
     return this.call("prompts/list", options, (client, request) =>
       paged(async (cursor) => {
         const page = await client.listPrompts(cursor ? { cursor } : undefined, request);
-        return { items: page.prompts as McpPrompt[], nextCursor: page.nextCursor };
+        return { items: page.prompts, nextCursor: page.nextCursor };
       }),
     );
   }
@@ -272,7 +276,7 @@ export class McpConnection {
   getPrompt(name: string, args: Record<string, string> = {}, options: McpCallOptions = {}): Promise<McpPromptResult> {
     return this.call(`prompts/get ${name}`, options, async (client, request) => {
       const result = await client.getPrompt({ name, arguments: args }, request);
-      return { ...(result.description !== undefined ? { description: result.description } : {}), messages: result.messages as McpPromptResult["messages"] };
+      return { ...(result.description !== undefined ? { description: result.description } : {}), messages: result.messages };
     });
   }
 
@@ -427,8 +431,8 @@ export class McpConnection {
         (tool): McpTool => ({
           name: tool.name,
           description: tool.description ?? "",
-          inputSchema: tool.inputSchema as Record<string, unknown>,
-          ...(tool.annotations ? { annotations: tool.annotations as Record<string, unknown> } : {}),
+          inputSchema: tool.inputSchema,
+          ...(tool.annotations ? { annotations: tool.annotations } : {}),
         }),
       );
       return { items: tools, nextCursor: page.nextCursor };
@@ -440,7 +444,7 @@ export class McpConnection {
     if (error instanceof McpError) return error;
     const detail = transport instanceof ManagedStdioTransport ? transport.exitDescription() : "";
     const base = error instanceof Error ? error.message : String(error);
-    const timedOut = error instanceof SdkMcpError && error.code === ErrorCode.RequestTimeout;
+    const timedOut = error instanceof SdkMcpError && error.code === REQUEST_TIMEOUT;
     const exited = detail !== "" && !detail.includes("still running");
     const message =
       timedOut && !exited
@@ -453,8 +457,8 @@ export class McpConnection {
     if (error instanceof AbortError || error instanceof McpError || error instanceof TimeoutError) return error;
     if (signal?.aborted) return abortError(signal, `MCP ${what}`);
     if (error instanceof SdkMcpError) {
-      if (error.code === ErrorCode.RequestTimeout) return new TimeoutError(`MCP ${what} on ${this.name} did not answer within ${timeoutMs} ms`, timeoutMs);
-      const closed = error.code === ErrorCode.ConnectionClosed;
+      if (error.code === REQUEST_TIMEOUT) return new TimeoutError(`MCP ${what} on ${this.name} did not answer within ${timeoutMs} ms`, timeoutMs);
+      const closed = error.code === CONNECTION_CLOSED;
       const message = closed ? `MCP server ${this.name} stopped during ${what}${this.lastError ? `: ${this.lastError.message}` : ""}` : `MCP ${what} on ${this.name} failed: ${error.message}`;
       return new McpError(this.redactor.redact(message), this.name, { mcpCode: error.code }, { retryable: closed });
     }

@@ -65,6 +65,7 @@ export class ManagedStdioTransport implements Transport {
     clearTimeout(timer);
   }
 
+  // eslint-disable-next-line @typescript-eslint/require-await -- async so a spawn that throws (bad cwd, bad command) rejects the awaited Transport.start()
   async start(): Promise<void> {
     const { cwd } = this.server;
     // On Windows a `.cmd` shim runs through cmd.exe with arguments cross-spawn escaped already; they

@@ -27,7 +27,7 @@ export function jsonSchemaOf(schema: StandardSchemaV1 | JsonSchema, side: Schema
     if (isPreStandardZod(schema)) {
       return { ok: false, message: "is a zod schema older than 3.24, which has no Standard Schema support: upgrade zod, or pass a JSON Schema object" };
     }
-    return { ok: true, schema: schema as JsonSchema };
+    return { ok: true, schema };
   }
   const convert = converterOf(schema, side);
   if (!convert) return { ok: false, message: noConverterMessage(schema) };

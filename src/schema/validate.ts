@@ -23,7 +23,7 @@ function buildValidator(schema: StandardSchemaV1 | JsonSchema): Validator | null
   if (isStandardSchema(schema)) return standardValidator(schema);
   let parser: z.ZodType;
   try {
-    parser = z.fromJSONSchema(schema as Parameters<typeof z.fromJSONSchema>[0]);
+    parser = z.fromJSONSchema(schema);
   } catch {
     return null;
   }

@@ -21,7 +21,7 @@ import {
 } from "./recorded-request.js";
 import { assertMockResponse, stream, type MockOutput, type MockResponse } from "./script.js";
 import { apiError, sendHttpError, sendJson } from "./http-replies.js";
-import { encodeSseEvent, IdSource, responseEvents, type StreamedResponse } from "./sse.js";
+import { encodeSseEvent, IdSource, responseEvents } from "./sse.js";
 
 /** Options of `MockModelServer.start`. */
 export interface MockModelServerOptions {
@@ -278,7 +278,7 @@ export class MockModelServer {
       return;
     }
     const signal = this.#closed.signal;
-    const events = responseEvents(response as StreamedResponse, this.#ids);
+    const events = responseEvents(response, this.#ids);
     res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
     res.flushHeaders();
     if (response.type === "stall" && response.afterMs) await sleep(response.afterMs, undefined, { signal });

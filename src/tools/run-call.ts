@@ -211,7 +211,7 @@ function execute(tool: Tool, args: unknown, ctx: ToolCallContext, services: Call
     }
     let pending: unknown;
     try {
-      pending = tool.execute(args as never, {
+      pending = tool.execute(args, {
         signal: controller.signal,
         threadId: ctx.threadId,
         turnId: ctx.turnId,

@@ -18,8 +18,8 @@ export interface ToolDefinition<P extends ToolParameters> {
   description: string;
   /** An object schema of any Standard Schema library (arguments typed from it) or a JSON Schema with `type: "object"`. */
   parameters: P;
-  /** Runs one call with validated arguments. */
-  execute(args: ToolArguments<P>, ctx: ToolContext): ToolResult | Promise<ToolResult>;
+  /** Runs one call with validated arguments; returns a `ToolResult` or a promise of one. */
+  execute(args: ToolArguments<P>, ctx: ToolContext): ToolResult;
   /** Milliseconds a call may run (default 60000; 0 = no limit). */
   timeoutMs?: number;
 }
@@ -32,7 +32,7 @@ export function tool<P extends ToolParameters>(definition: ToolDefinition<P>): T
   if (typeof definition !== "object" || definition === null) {
     throw new ToolError("a tool definition must be an object", "");
   }
-  const { name, description, parameters, execute, timeoutMs } = definition;
+  const { name, description, parameters, timeoutMs } = definition;
   if (typeof name !== "string" || !TOOL_NAME_PATTERN.test(name)) {
     throw new ToolError(
       `tool name ${describeName(name)} is invalid: it must match ${TOOL_NAME_PATTERN.source} ` +
@@ -43,7 +43,7 @@ export function tool<P extends ToolParameters>(definition: ToolDefinition<P>): T
   if (typeof description !== "string") {
     throw new ToolError(`tool ${name}: description must be a string`, name);
   }
-  if (typeof execute !== "function") {
+  if (typeof definition.execute !== "function") {
     throw new ToolError(`tool ${name}: execute must be a function`, name);
   }
   if (timeoutMs !== undefined && (typeof timeoutMs !== "number" || !Number.isFinite(timeoutMs) || timeoutMs < 0)) {
@@ -55,7 +55,8 @@ export function tool<P extends ToolParameters>(definition: ToolDefinition<P>): T
     description,
     parameters: params,
     ...(timeoutMs === undefined ? {} : { timeoutMs }),
-    execute,
+    // Bound: a definition that is a class instance (or uses `this`) keeps its own `this` in the copy.
+    execute: definition.execute.bind(definition),
   });
   // Converting now both proves the schema is expressible and warms the per-turn spec cache.
   if (toToolSpec(result).inputSchema.type !== "object") {
@@ -88,7 +89,7 @@ function checkParameters<P extends ToolParameters>(parameters: P, name: string):
     );
   }
   // A private frozen copy: later edits to the caller's object cannot desync schema and validator.
-  return parametersToJsonSchema(parameters as Record<string, unknown>, name) as P;
+  return parametersToJsonSchema(parameters, name) as P;
 }
 
 function describeName(name: unknown): string {

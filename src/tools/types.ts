@@ -63,17 +63,12 @@ export type ToolFileItem =
     };
 
 /**
- * What `execute` may return: a string (sent as text), content items (text, image, file), a staged
- * file, or any JSON value (sent as its JSON text).
+ * What `execute` returns, or resolves with: a string (sent as text), an array of content items
+ * ({@link ToolContentItem}: text, image; {@link ToolFileItem}: a file), `{ content: [...items] }`,
+ * or any other JSON value (sent as its JSON text). Typed `unknown` because any value is accepted:
+ * a union of those shapes with `unknown` is `unknown` to the compiler.
  */
-export type ToolResult =
-  | string
-  | Array<ToolContentItem | ToolFileItem>
-  | {
-      /** The content items. */
-      content: Array<ToolContentItem | ToolFileItem>;
-    }
-  | unknown;
+export type ToolResult = unknown;
 
 /** Turns a file in a tool's result into what the model gets (the turn layer provides it). */
 export type ToolFileResolver = (item: ToolFileItem, call: ToolCallContext) => Promise<ToolContentItem>;
@@ -102,8 +97,8 @@ export interface Tool<P extends ToolParameters = ToolParameters> {
   readonly parameters: P;
   /** Milliseconds a call may run before it fails with a timeout (default 60000; 0 = none). */
   readonly timeoutMs?: number;
-  /** Runs the call with validated arguments. */
-  execute(args: ToolArguments<P>, ctx: ToolContext): ToolResult | Promise<ToolResult>;
+  /** Runs the call with validated arguments; returns a `ToolResult` or a promise of one. */
+  execute(args: ToolArguments<P>, ctx: ToolContext): ToolResult;
 }
 
 /** A tool as the transports need it: JSON Schema resolved, validation ready. */

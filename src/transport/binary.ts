@@ -40,7 +40,8 @@ const cache = new Map<string, ResolvedBinary>();
 
 /** Which build of codex to look for (the running platform, unless a test says otherwise). */
 export interface BinaryTarget {
-  platform: NodeJS.Platform | string;
+  /** A `NodeJS.Platform` (any string, so a test can name one the host is not). */
+  platform: string;
   arch: string;
 }
 
@@ -152,6 +153,7 @@ export function codexVersion(executable: string, timeoutMs = 15_000): Promise<st
   if (!version) {
     version = new Promise<string>((resolve, reject) => {
       execFile(executable, ["--version"], { timeout: timeoutMs, windowsHide: true, encoding: "utf8" }, (error, stdout) => {
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- an Error at run time; @types/node builds its type (ExecFileException) with Omit, which the rule cannot see as one
         if (error) reject(error);
         else resolve(stdout.trim());
       });

@@ -218,7 +218,7 @@ export async function killAll(processes: readonly ListedProcess[], system: Proce
     current = async (pid) => parseProcStat(await system.procStat(pid))?.startTime;
   } else {
     const table = new Map(parsePs(await system.ps()).map((p) => [p.pid, p.startTime]));
-    current = async (pid) => table.get(pid);
+    current = (pid) => Promise.resolve(table.get(pid));
   }
   const checks = await Promise.all(processes.map(async (p) => ((await current(p.pid)) === p.startTime ? p : null)));
   killListed(checks.filter((p): p is ListedProcess => p !== null), system);

@@ -71,8 +71,8 @@ export interface ToolCallRequest {
 export interface ApprovalContext {
   /** Aborts when the answer is no longer needed (the turn ended, codex went away). */
   signal: AbortSignal;
-  /** Puts an event into the turn's stream at the request's place among codex's own events. */
-  emit(event: ThreadEvent): void;
+  /** Puts an event into the turn's stream at the request's place among codex's own events (a plain function: callers destructure it). */
+  emit: (event: ThreadEvent) => void;
 }
 
 /** What a transport asks of the turn layer while a turn runs. No method rejects. */

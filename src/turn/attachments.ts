@@ -65,8 +65,8 @@ export class TurnFiles {
 /** The input with its attachments resolved, and the release of their leases. */
 export interface ResolvedInput {
   input: NormalizedInput;
-  /** Ends the leases (at the end of the turn). */
-  release(): void;
+  /** Ends the leases (at the end of the turn); a plain function, safe to pass on detached. */
+  release: () => void;
 }
 
 /** Resolves `input.attachmentRefs`; throws `AttachmentError` for a file the store no longer has. */

@@ -58,7 +58,7 @@ export function retryPolicy(client: RetrySetting | undefined, turn: RetrySetting
 /** The options a setting sets (an option given as `undefined` keeps the value under it). */
 function defined(setting: RetrySetting | undefined): RetryOptions {
   if (typeof setting !== "object") return {};
-  return Object.fromEntries(Object.entries(setting).filter(([, value]) => value !== undefined)) as RetryOptions;
+  return Object.fromEntries(Object.entries(setting).filter(([, value]) => value !== undefined));
 }
 
 /**

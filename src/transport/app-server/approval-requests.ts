@@ -28,7 +28,7 @@ export type ApprovalRequestExtra = {
 type Obj = Record<string, unknown>;
 
 const isObj = isJsonObject;
-const str = (obj: Obj, key: string): string | undefined => (typeof obj[key] === "string" ? (obj[key] as string) : undefined);
+const str = (obj: Obj, key: string): string | undefined => (typeof obj[key] === "string" ? obj[key] : undefined);
 const strOrNull = (obj: Obj, key: string): string | null => str(obj, key) ?? null;
 
 /** Turns a method and its params into an `ApprovalRequest`; never throws, unknown input becomes kind "other". */
@@ -203,8 +203,8 @@ function legacyChanges(fileChanges: Obj): FileChange[] {
 
 function permissionProfile(value: Obj): RequestPermissionProfile {
   return {
-    network: isObj(value.network) ? (value.network as RequestPermissionProfile["network"]) : null,
-    fileSystem: isObj(value.fileSystem) ? (value.fileSystem as RequestPermissionProfile["fileSystem"]) : null,
+    network: isObj(value.network) ? value.network : null,
+    fileSystem: isObj(value.fileSystem) ? value.fileSystem : null,
   };
 }
 

@@ -19,8 +19,9 @@ export class StdioMessageTransport implements MessageTransport {
     private readonly killGraceMs?: number,
   ) {}
 
-  async start(): Promise<void> {
+  start(): Promise<void> {
     void this.pump();
+    return Promise.resolve();
   }
 
   async send(message: JsonRpcMessage): Promise<void> {

@@ -65,7 +65,7 @@ export function placeOnHost(server: AppServer, root: string, threadId: string, f
   const target = p.join(dir, safeFileName(file.name));
   if (server.uploaded.get(target)?.sha256 === file.sha256) return Promise.resolve(target);
   let pending = inFlight.get(server);
-  if (!pending) inFlight.set(server, (pending = new Map()));
+  if (!pending) inFlight.set(server, (pending = new Map<string, Promise<string>>()));
   const running = pending.get(target);
   if (running) return running;
   const uploading = upload(server, dir, target, threadId, file, logger).finally(() => pending.delete(target));

@@ -21,6 +21,15 @@ const OPEN_TIMEOUT_MS = 10_000;
 /** A signal that never aborts (connecting is bounded by its attempts). */
 const NEVER = new AbortController().signal;
 
+/**
+ * A frame's text, whatever shape `ws` gives it in: a Buffer (the default `binaryType`), a list of
+ * fragments or an ArrayBuffer (other settings). `String()` of the last two would not be the text.
+ */
+export function frameText(data: WebSocket.RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString("utf8");
+  return Buffer.isBuffer(data) ? data.toString("utf8") : Buffer.from(data).toString("utf8");
+}
+
 /** The `ws` address for `url` (a unix socket becomes `ws+unix://<path>:/`). */
 export function webSocketAddress(url: string): string {
   if (url.startsWith("unix://")) return `ws+unix://${url.slice("unix://".length)}:/`;
@@ -86,9 +95,9 @@ class WebSocketChannel implements MessageTransport, ServerProcess {
     return !this.ended;
   }
 
-  async start(): Promise<void> {
+  start(): Promise<void> {
     this.socket.on("message", (data: WebSocket.RawData) => {
-      const text = data.toString();
+      const text = frameText(data);
       let message: unknown;
       try {
         message = JSON.parse(text);
@@ -107,6 +116,7 @@ class WebSocketChannel implements MessageTransport, ServerProcess {
       const why = reason.length > 0 ? `: ${reason.toString()}` : "";
       this.onclose?.(this.closing ? undefined : new ConnectionClosedError(`the connection to codex app-server closed (code ${code}${why})`));
     });
+    return Promise.resolve();
   }
 
   /** A frame that is not a JSON object: the connection fails the request it answers, or itself. */

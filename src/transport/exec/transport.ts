@@ -150,8 +150,8 @@ export class ExecTransport implements Transport {
   }
 
   /** exec cannot add input to a running process. */
-  async steer(): Promise<void> {
-    throw new UnsupportedFeatureError("steer needs the app-server transport; codex exec takes its input once", "steer");
+  steer(): Promise<void> {
+    return Promise.reject(new UnsupportedFeatureError("steer needs the app-server transport; codex exec takes its input once", "steer"));
   }
 
   /** Stops the thread's running `codex exec`; its stream throws `AbortError`. */
@@ -163,8 +163,8 @@ export class ExecTransport implements Transport {
   }
 
   /** Forking is done with the app-server transport. */
-  async fork(): Promise<string> {
-    throw new UnsupportedFeatureError("fork needs the app-server transport", "fork");
+  fork(): Promise<string> {
+    return Promise.reject(new UnsupportedFeatureError("fork needs the app-server transport", "fork"));
   }
 
   /** Stops every running codex and frees each turn's tool endpoint and temp files, even for a suspended iterator. */

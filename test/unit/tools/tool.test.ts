@@ -2,7 +2,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { InvalidOptionsError, ToolError } from "../../../src/errors/index.js";
-import { TOOL_NAME_PATTERN, tool, type ToolDefinition, type ToolParameters } from "../../../src/tools/index.js";
+import { silentLogger } from "../../../src/logger.js";
+import { TOOL_NAME_PATTERN, tool, type ToolContext, type ToolDefinition, type ToolParameters } from "../../../src/tools/index.js";
 
 const params = z.object({ a: z.number() });
 const base = { name: "ok", description: "d", parameters: params, execute: () => "x" };
@@ -60,6 +61,25 @@ describe("tool()", () => {
     const cyclic: Record<string, unknown> = { type: "object" };
     cyclic.self = cyclic;
     rejects({ ...base, parameters: cyclic }, /parameters must be JSON/);
+  });
+
+  it("keeps the definition's `this` for execute (a class instance as the definition)", async () => {
+    class Counter {
+      readonly name = "count";
+      readonly description = "counts calls";
+      readonly parameters = params;
+      calls = 0;
+      execute(): string {
+        this.calls++;
+        return `call ${this.calls}`;
+      }
+    }
+    const counter = new Counter();
+    const t = tool(counter);
+    const ctx: ToolContext = { signal: new AbortController().signal, threadId: "t", turnId: null, callId: "c", logger: silentLogger };
+    expect(await t.execute({ a: 1 }, ctx)).toBe("call 1");
+    expect(await t.execute({ a: 2 }, ctx)).toBe("call 2");
+    expect(counter.calls).toBe(2);
   });
 
   it("keeps a private frozen copy of a JSON Schema", () => {

@@ -8,7 +8,7 @@ import WebSocket, { WebSocketServer } from "ws";
 import { Codex, ProtocolError } from "../../../../src/index.js";
 import { JsonRpcConnection } from "../../../../src/jsonrpc/index.js";
 import { silentLogger } from "../../../../src/logger.js";
-import { connectRemoteAppServer } from "../../../../src/transport/app-server/websocket.js";
+import { connectRemoteAppServer, frameText } from "../../../../src/transport/app-server/websocket.js";
 import { recordingLogger } from "../../../helpers/logger.js";
 
 type Answer = (request: { id: number; method: string }, socket: WebSocket) => void;
@@ -32,7 +32,7 @@ async function peer(answer: Answer): Promise<string> {
   server.on("connection", (socket) => {
     connections++;
     socket.on("message", (data) => {
-      const message = JSON.parse(data.toString()) as { id?: number; method: string };
+      const message = JSON.parse(frameText(data)) as { id?: number; method: string };
       if (message.id !== undefined) answer({ id: message.id, method: message.method }, socket);
     });
   });
@@ -57,6 +57,18 @@ async function rejectsWithin(promise: Promise<unknown>): Promise<{ error: unknow
   );
   return { error, ms: performance.now() - began };
 }
+
+describe("frameText", () => {
+  it("reads a frame's text from each shape ws delivers: Buffer, fragments, ArrayBuffer", () => {
+    const text = '{"id":1,"result":"héllo"}';
+    const bytes = Buffer.from(text, "utf8");
+    expect(frameText(bytes)).toBe(text);
+    // A split inside "é" (two bytes) must still decode as one character.
+    const cut = bytes.indexOf(0xc3) + 1;
+    expect(frameText([bytes.subarray(0, cut), bytes.subarray(cut)])).toBe(text);
+    expect(frameText(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length))).toBe(text);
+  });
+});
 
 describe("a WebSocket frame that does not parse", () => {
   it("fails the request whose id it carries at once; the connection and other requests go on", async () => {
