@@ -15,6 +15,8 @@
  *       transports; median of BENCH_OTEL_REPEAT (7) runs (see telemetry.ts)
  *   (f) staging a file against a plain copy, and re-staging known content; median of
  *       BENCH_FILES_REPEAT (5) (see files.ts)
+ *   (g) soak: BENCH_SOAK_THREADS (1000) threads × 1 turn on one client, recycled and with idle
+ *       threads unloaded: heap per thread, codex RSS over time, latency around a recycle (see soak.ts)
  *
  * Every run gets a fresh CODEX_HOME and working directory under one temp root, removed at the end.
  * Contenders run interleaved (round-robin, rotating who goes first) after one warm-up turn each.
@@ -30,6 +32,7 @@ import { resolveCodexBinary } from "../src/transport/binary.js";
 import { mcpToolCalls } from "./mcp.js";
 import { tracingOverhead } from "./telemetry.js";
 import { stagingThroughput } from "./files.js";
+import { soakSection } from "./soak.js";
 import { CONTENDERS, type BenchClient, type BenchThread, type ClientSetup, type Contender, type ContenderId } from "./contenders.js";
 import { RSS_SUPPORTED, RssSampler, type RssReport } from "./rss.js";
 import { markdownTable, median, mib, ms, notAvailable, range, ratio } from "./table.js";
@@ -52,6 +55,8 @@ const MCP_TURNS = envInt("BENCH_MCP_TURNS", 10);
 const OTEL_REPEAT = envInt("BENCH_OTEL_REPEAT", 7);
 /** Runs of each staging measurement in (f). */
 const FILES_REPEAT = envInt("BENCH_FILES_REPEAT", 5);
+/** Threads of the soak (g); BENCH_SOAK_THREADS=0 skips it. */
+const SOAK_THREADS = process.env.BENCH_SOAK_THREADS === "0" ? 0 : envInt("BENCH_SOAK_THREADS", 1000);
 const TURN_TIMEOUT_MS = envInt("BENCH_TURN_TIMEOUT_MS", 60_000);
 const RSS_INTERVAL_MS = 25;
 /**
@@ -399,7 +404,7 @@ function header(): string {
     `- node: ${process.version}; load average (1, 5, 15 min) at start: ${loadAverage()}`,
     `- model: MockModelServer on loopback, every request answered with say("ok"); same binary for every contender`,
     `- HOME for codex: ${ISOLATE_HOME ? "an empty dir per client (BENCH_KEEP_HOME=1 keeps the real one)" : "the real one (BENCH_KEEP_HOME=1)"}`,
-    `- settings: BENCH_REPEAT=${REPEAT}, BENCH_TURNS=${TURNS}, BENCH_THREADS=${THREADS}, BENCH_THREAD_TURNS=${THREAD_TURNS}, BENCH_CONCURRENT_REPEAT=${CONCURRENT_REPEAT}, BENCH_LATENCY_TURNS=${LATENCY_TURNS}, BENCH_MCP_TURNS=${MCP_TURNS}, BENCH_OTEL_REPEAT=${OTEL_REPEAT}, BENCH_FILES_REPEAT=${FILES_REPEAT}`,
+    `- settings: BENCH_REPEAT=${REPEAT}, BENCH_TURNS=${TURNS}, BENCH_THREADS=${THREADS}, BENCH_THREAD_TURNS=${THREAD_TURNS}, BENCH_CONCURRENT_REPEAT=${CONCURRENT_REPEAT}, BENCH_LATENCY_TURNS=${LATENCY_TURNS}, BENCH_MCP_TURNS=${MCP_TURNS}, BENCH_OTEL_REPEAT=${OTEL_REPEAT}, BENCH_FILES_REPEAT=${FILES_REPEAT}, BENCH_SOAK_THREADS=${SOAK_THREADS}`,
   ].join("\n");
 }
 
@@ -421,6 +426,7 @@ async function main(): Promise<void> {
       () => mcpToolCalls(workspace.root, MCP_TURNS, progress),
       () => tracingOverhead(workspace.root, TURNS, OTEL_REPEAT, progress),
       () => stagingThroughput(workspace.root, FILES_REPEAT, progress),
+      ...(SOAK_THREADS > 0 ? [() => soakSection(model, workspace.root, SOAK_THREADS, progress)] : []),
     ]) {
       const text = await section();
       console.log(`${text}\n`);

@@ -128,7 +128,9 @@ export class ServerPool {
     if (!this.spare) {
       this.logger.debug({ threads, rssMb: Math.round(rssMb) }, "the app-server nears its bounds; starting its replacement");
       const spare = this.startServer();
-      spare.catch((error: unknown) => this.logger.warn({ error: String(error) }, "starting the replacement app-server failed; will try again"));
+      spare.catch((error: unknown) => {
+        if (!this.closed) this.logger.warn({ error: String(error) }, "starting the replacement app-server failed; will try again");
+      });
       this.spare = spare;
     }
     if (!reached) return;
