@@ -54,22 +54,35 @@ describe.each(TRANSPORTS)("%s transport: hooks", (transport) => {
     expect(order.at(-1)).toBe("loop turn.completed true");
   });
 
-  it("onEvent runs for run() too, and a throwing onEvent is logged while the turn goes on", async () => {
+  it("onEvent runs for run() too, and a throwing or rejecting onEvent is logged while the turn goes on, never unhandled", async () => {
     const logger = recordingLogger();
     const seen: string[] = [];
-    h = await harness(transport, {
-      logger,
-      onEvent: (event) => {
-        seen.push(event.type);
-        if (event.type === "turn.started") throw new Error("hook broke");
-      },
-    });
-    h.model.reply(say("fine"));
-    expect((await h.thread().run("hi")).finalResponse).toBe("fine");
+    const escaped: unknown[] = [];
+    const onEscape = (error: unknown): void => void escaped.push(error);
+    process.on("unhandledRejection", onEscape);
+    process.on("uncaughtException", onEscape);
+    try {
+      h = await harness(transport, {
+        logger,
+        onEvent: async (event) => {
+          seen.push(event.type);
+          if (event.type === "turn.started") throw new Error("hook broke");
+          if (event.type === "turn.completed") await Promise.reject(new Error("hook rejected"));
+        },
+      });
+      h.model.reply(say("fine"));
+      expect((await h.thread().run("hi")).finalResponse).toBe("fine");
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    } finally {
+      process.off("unhandledRejection", onEscape);
+      process.off("uncaughtException", onEscape);
+    }
     expect(seen.at(-1)).toBe("turn.completed");
     expect(logger.entries.filter((e) => e.obj.event === "hook.error").map((e) => e.obj)).toEqual([
       expect.objectContaining({ hook: "onEvent", error: expect.stringContaining("hook broke") }),
+      expect.objectContaining({ hook: "onEvent", error: expect.stringContaining("hook rejected") }),
     ]);
+    expect(escaped).toEqual([]);
   });
 
   it("beforeToolCall can veto a call: the tool does not run and the model gets the reason", async () => {
