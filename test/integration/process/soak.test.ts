@@ -49,6 +49,7 @@ function liveAppServers(parent: number): number[] {
 interface Checkpoint {
   threads: number;
   heapUsed: number;
+  dataHeapUsed: number;
   codexRssBytes: number;
   codexPids: number[];
 }
@@ -95,8 +96,11 @@ it.runIf(process.platform === "linux")(
     expect(atBound!.threads).toBe(MAX_THREADS);
     expect(atEnd!.threads).toBe(THREADS);
 
-    const heapPerThread = (atEnd!.heapUsed - atBound!.heapUsed) / (THREADS - MAX_THREADS);
-    expect(heapPerThread, `codexkit's heap grew ${Math.round(heapPerThread)} bytes per thread`).toBeLessThan(2_048);
+    // What the program keeps (compiled code, which grows as V8 optimizes, is not per thread).
+    const heapPerThread = (atEnd!.dataHeapUsed - atBound!.dataHeapUsed) / (THREADS - MAX_THREADS);
+    const withCode = (atEnd!.heapUsed - atBound!.heapUsed) / (THREADS - MAX_THREADS);
+    console.log(`soak: heap ${Math.round(heapPerThread)} B per thread (${Math.round(withCode)} B with compiled code); codex RSS ${atBound!.codexRssBytes} → ${atEnd!.codexRssBytes} B`);
+    expect(heapPerThread, `codexkit's heap grew ${Math.round(heapPerThread)} bytes per thread (${Math.round(withCode)} with compiled code)`).toBeLessThan(2_048);
     expect(atEnd!.codexRssBytes, `codex RSS: ${atBound!.codexRssBytes} at ${MAX_THREADS} threads, ${atEnd!.codexRssBytes} at ${THREADS}`).toBeLessThan(1.3 * atBound!.codexRssBytes);
     expect(mostProcesses, `codex app-servers alive at once (first and last seen, ms: ${JSON.stringify([...lifetimes])}; ${stderr.slice(-3000)})`).toBeLessThanOrEqual(2);
     // Recycled for real: a process for every hundred threads came and went.
