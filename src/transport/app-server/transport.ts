@@ -425,7 +425,7 @@ export class AppServerTransport implements Transport {
     } catch (error) {
       this.ctx.logger.debug({ error: String(error) }, "config/read failed; guarding trust without the user's projects table");
     }
-    const guarded = trustGuardProjects(projects, cwd);
+    const guarded = trustGuardProjects(projects, cwd, this.remote);
     if (guarded) params.config = { ...(params.config as Record<string, unknown> | undefined), projects: guarded };
   }
 

@@ -27,14 +27,16 @@ export function persistsTrust(sandbox: string): boolean {
 /**
  * The `projects` override for a thread in `cwd`, given the user's effective `projects` table (as
  * `config/read` reports it): the table plus `untrusted` for the directory and its trust root, or
- * null when the user already decided about either.
+ * null when the user already decided about either. On a remote app-server (`remote`) `cwd` is the
+ * host's path: it is taken as it is, never resolved or looked up on this machine.
  */
-export function trustGuardProjects(projects: unknown, cwd: string): Record<string, unknown> | null {
+export function trustGuardProjects(projects: unknown, cwd: string, remote = false): Record<string, unknown> | null {
   const table = isObject(projects) ? projects : {};
-  const root = trustRoot(cwd);
-  const candidates = new Set([path.resolve(cwd), realpathOr(cwd), root, findGitRoot(cwd) ?? root]);
+  const root = remote ? cwd : trustRoot(cwd);
+  const candidates = remote ? new Set([cwd]) : new Set([path.resolve(cwd), realpathOr(cwd), root, findGitRoot(cwd) ?? root]);
+  const keyOf = (key: string): string => (remote ? key : path.resolve(key));
   for (const [key, entry] of Object.entries(table)) {
-    if (candidates.has(path.resolve(key)) && isObject(entry) && entry.trust_level !== undefined && entry.trust_level !== null) return null;
+    if (candidates.has(keyOf(key)) && isObject(entry) && entry.trust_level !== undefined && entry.trust_level !== null) return null;
   }
   const untrusted = { trust_level: "untrusted" };
   const guarded: Record<string, unknown> = { ...table };

@@ -91,4 +91,13 @@ describe("trustGuardProjects", () => {
     // An entry without a decision is not a decision.
     expect(trustGuardProjects({ [main]: {} }, main)).not.toBeNull();
   });
+
+  it("on a remote app-server takes the host's path as it is, never resolved or looked up here", () => {
+    expect(trustGuardProjects(undefined, "C:\\repo", true)).toEqual({ "C:\\repo": { trust_level: "untrusted" } });
+    expect(trustGuardProjects({ "/home/x/repo": { trust_level: "trusted" } }, "/home/x/repo", true)).toBeNull();
+    expect(trustGuardProjects({ "/elsewhere": { trust_level: "trusted" } }, "/home/x/repo", true)).toEqual({
+      "/elsewhere": { trust_level: "trusted" },
+      "/home/x/repo": { trust_level: "untrusted" },
+    });
+  });
 });
