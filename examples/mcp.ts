@@ -21,7 +21,8 @@ try {
   const server = await codex.mcp.connect("calc", calc);
   console.log(`connected to ${server.serverInfo?.name} ${server.serverInfo?.version}: ${server.status}`);
   console.log(`tools: ${(await server.listTools()).map((t) => t.name).join(", ")}`);
-  console.log(`direct call: 2 + 3 = ${(await server.callTool("add", { a: 2, b: 3 })).content[0]?.text}`);
+  // MCP content items are open-ended (`text` is `unknown` to the compiler): say how to print it.
+  console.log(`direct call: 2 + 3 = ${String((await server.callTool("add", { a: 2, b: 3 })).content[0]?.text)}`);
 
   model.reply(callTool("calc_add", { a: 20, b: 22 }, transport === "exec" ? { namespace: "mcp__codexkit" } : {})).reply(say("20 + 22 is 42."));
   const bridged = codex.startThread({ skipGitRepoCheck: true, workingDirectory: cwd, tools: server.tools({ prefix: "calc_" }) });

@@ -19,7 +19,8 @@ const forecast = tool({
   description: "Tomorrow's weather for a city",
   parameters: z.object({ city: z.string() }),
   timeoutMs: 5_000,
-  execute: async ({ city }, ctx) => {
+  // execute may also be async (return a promise): a real forecast would await a weather API here.
+  execute: ({ city }, ctx) => {
     ctx.logger.info({ city }, "forecast requested");
     return { city, sky: "sunny", highC: 21 };
   },

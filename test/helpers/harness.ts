@@ -79,7 +79,7 @@ export async function harness(transport: TransportKind = "exec", extra: Partial<
         } finally {
           await model.close();
           rmSync(workdir, { recursive: true, force: true });
-          rmSync(filesDir!, { recursive: true, force: true });
+          rmSync(filesDir, { recursive: true, force: true });
         }
         const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
         if (failed) throw failed.reason;

@@ -67,11 +67,11 @@ async function runWith(kind: Runner, scenario: Scenario): Promise<AnyEvent[]> {
         const { codexHome, ...rest } = options;
         const c = new OfficialCodex({ ...rest, env: { ...rest.env, CODEX_HOME: codexHome } });
         clients.push({});
-        return c as never;
+        return c;
       }
       const c = new Codex({ ...options, transport: kind === "codexkit-app-server" ? "app-server" : "exec" });
       clients.push(c);
-      return c as never;
+      return c;
     };
     const threadOptions = { skipGitRepoCheck: true, workingDirectory: cwd };
     let client = make();
@@ -95,7 +95,7 @@ async function runWith(kind: Runner, scenario: Scenario): Promise<AnyEvent[]> {
     return events;
   } finally {
     try {
-      await Promise.allSettled(clients.map((c) => c.close?.()));
+      await Promise.allSettled(clients.map((c) => Promise.resolve(c.close?.())));
       // Both SDKs' codex processes must be gone before the mock removes their CODEX_HOME.
       await expectNoProcesses(`CODEX_HOME=${path.resolve(options.codexHome)}`);
     } finally {

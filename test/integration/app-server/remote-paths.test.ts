@@ -8,6 +8,7 @@ import { afterEach, expect, it } from "vitest";
 import WebSocket, { WebSocketServer } from "ws";
 import { Codex, InvalidOptionsError, UntrustedDirectoryError } from "../../../src/index.js";
 import { MockModelServer } from "../../../src/testing/index.js";
+import { frameText } from "../../../src/transport/app-server/websocket.js";
 import { listeningAppServer, type ListeningAppServer } from "../../helpers/remote.js";
 
 let model: MockModelServer | undefined;
@@ -35,9 +36,9 @@ async function recordingProxy(upstream: string): Promise<{ url: string; sent: Ar
     const up = new WebSocket(upstream);
     const waiting: string[] = [];
     up.on("open", () => waiting.splice(0).forEach((text) => up.send(text)));
-    up.on("message", (data) => downstream.send(data.toString()));
+    up.on("message", (data) => downstream.send(frameText(data)));
     downstream.on("message", (data) => {
-      const text = data.toString();
+      const text = frameText(data);
       const message = JSON.parse(text) as { method?: string; params?: Record<string, unknown> };
       if (message.method) sent.push({ method: message.method, params: message.params ?? {} });
       if (up.readyState === WebSocket.OPEN) up.send(text);

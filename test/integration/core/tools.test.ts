@@ -183,7 +183,7 @@ describe.each(TRANSPORTS)("%s transport: tools", (transport) => {
     expect(turn.finalResponse).toBe("both done");
     expect(outputFor(1, "c1")).toBe("2");
     expect(outputFor(1, "c2")).toBe('{"echoed":"hi"}');
-    expect(turn.items.filter((i) => i.type === "tool_call").map((i) => (i as ToolCallItem).tool).sort()).toEqual(["add", "echo"]);
+    expect(turn.items.filter((i) => i.type === "tool_call").map((i) => i.tool).sort()).toEqual(["add", "echo"]);
   });
 
   it.runIf(transport === "app-server")("keeps offering and answering the tools of a thread resumed by another client", async () => {

@@ -24,7 +24,7 @@ it("pauses codex while the consumer does not pull, and loses nothing", async () 
   const { events } = await h.thread().runStreamed("flood");
   const iterator = events[Symbol.asyncIterator]();
   const first = await iterator.next();
-  expect(first.value?.type).toBe("thread.started");
+  expect(first).toMatchObject({ value: { type: "thread.started" } });
   await h.model.waitForRequests(1);
   // Give codex time to produce everything it can; it should block on the full pipe.
   await new Promise((resolve) => setTimeout(resolve, 2_500));

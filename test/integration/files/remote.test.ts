@@ -15,6 +15,7 @@ import WebSocket, { WebSocketServer } from "ws";
 import { z } from "zod";
 import { AttachmentError, Codex, ConnectionClosedError, InvalidOptionsError, tool, type CodexOptions } from "../../../src/index.js";
 import { MockModelServer, callTool, inputItems, runCommand, say } from "../../../src/testing/index.js";
+import { frameText } from "../../../src/transport/app-server/websocket.js";
 import { PNG } from "../../helpers/fixtures.js";
 import { recordingLogger } from "../../helpers/logger.js";
 import { listeningAppServer, type ListeningAppServer } from "../../helpers/remote.js";
@@ -66,15 +67,15 @@ async function proxy(intercept: (text: string) => "pass" | "cut"): Promise<{ url
     const upstream = new WebSocket(server!.url);
     upstreams.push(upstream);
     const pending: WebSocket.RawData[] = [];
-    upstream.on("open", () => pending.splice(0).forEach((data) => upstream.send(data.toString())));
-    upstream.on("message", (data) => downstream.send(data.toString()));
+    upstream.on("open", () => pending.splice(0).forEach((data) => upstream.send(frameText(data))));
+    upstream.on("message", (data) => downstream.send(frameText(data)));
     downstream.on("message", (data) => {
-      if (intercept(data.toString()) === "cut") {
+      if (intercept(frameText(data)) === "cut") {
         downstream.terminate();
         upstream.terminate();
         return;
       }
-      if (upstream.readyState === WebSocket.OPEN) upstream.send(data.toString());
+      if (upstream.readyState === WebSocket.OPEN) upstream.send(frameText(data));
       else pending.push(data);
     });
     downstream.on("close", () => upstream.close());

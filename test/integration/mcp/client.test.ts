@@ -207,10 +207,12 @@ describe("MCP client over stdio", () => {
         seen.push(status);
         throw new Error("status listener broke");
       });
+      // eslint-disable-next-line @typescript-eslint/no-misused-promises -- the case under test: a listener that returns a rejecting promise
       fx.on("status", () => Promise.reject(new Error("async status listener broke")));
       fx.on("toolsChanged", () => {
         throw new Error("tools listener broke");
       });
+      // eslint-disable-next-line @typescript-eslint/require-await, @typescript-eslint/no-misused-promises -- the case under test: an async listener that throws, as users write them
       fx.on("toolsChanged", async () => {
         throw new Error("async tools listener broke");
       });

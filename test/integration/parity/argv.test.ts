@@ -55,9 +55,9 @@ async function record(kind: "official" | "codexkit", opts: Options): Promise<Rec
   const clientOptions = { ...opts.client, codexPathOverride: recorder, env };
   const input = (opts.input ?? "hello there") as string;
   if (kind === "official") {
-    const codex = new OfficialCodex(clientOptions as never);
-    const thread = opts.resume ? codex.resumeThread(opts.resume, opts.thread as never) : codex.startThread(opts.thread as never);
-    await thread.run(input, (opts.turn ?? {}) as never);
+    const codex = new OfficialCodex(clientOptions);
+    const thread = opts.resume ? codex.resumeThread(opts.resume, opts.thread) : codex.startThread(opts.thread);
+    await thread.run(input, opts.turn ?? {});
   } else {
     const codex = new Codex({ ...(clientOptions as object), transport: "exec" });
     try {

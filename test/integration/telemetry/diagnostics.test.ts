@@ -123,8 +123,9 @@ function cli(args: string[], env: Record<string, string>, timeoutMs = 45_000): P
   }, timeoutMs);
   let stdout = "";
   let stderr = "";
-  child.stdout.on("data", (d: Buffer) => (stdout += d));
-  child.stderr.on("data", (d: Buffer) => (stderr += d));
+  // Decoded as a stream: a character split across two chunks stays one character.
+  child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+  child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
   return new Promise((resolve, reject) => {
     child.once("error", (error) => {
       clearTimeout(timer);

@@ -90,6 +90,6 @@ describe.each(TRANSPORTS)("%s transport: no secret in telemetry", (transport) =>
       expect(logs).not.toContain(secret);
       expect(diagnostics).not.toContain(secret);
     }
-    expect(JSON.parse(diagnostics).recentErrors).toEqual([expect.objectContaining({ code: "auth_failed" })]);
+    expect((JSON.parse(diagnostics) as { recentErrors: unknown }).recentErrors).toEqual([expect.objectContaining({ code: "auth_failed" })]);
   });
 });

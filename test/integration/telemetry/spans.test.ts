@@ -195,7 +195,7 @@ describe("the global tracer provider", () => {
       await h.thread().run("add 2 and 3");
       const agent = only(otel.named("invoke_agent codex"), "invoke_agent spans");
       expect(JSON.parse(String(agent.attributes["gen_ai.input.messages"]))).toEqual([{ role: "user", parts: [{ type: "text", content: "add 2 and 3" }] }]);
-      expect(JSON.parse(String(agent.attributes["gen_ai.output.messages"]))[0].parts[0].content).toBe("five");
+      expect((JSON.parse(String(agent.attributes["gen_ai.output.messages"])) as Array<{ parts: Array<{ content: unknown }> }>)[0]?.parts[0]?.content).toBe("five");
       const call = only(otel.named("execute_tool add"), "tool spans");
       expect(JSON.parse(String(call.attributes["gen_ai.tool.call.arguments"]))).toEqual({ a: 2, b: 3 });
       expect(String(call.attributes["gen_ai.tool.call.result"])).toContain('"5"');

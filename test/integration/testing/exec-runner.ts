@@ -42,7 +42,7 @@ export function tomlValue(value: unknown): string {
 /** `-c` flags for a nested config: one dotted key per leaf, as `Codex` passes `config`. */
 export function configFlags(config: object, prefix = ""): string[] {
   const flags: string[] = [];
-  for (const [key, value] of Object.entries(config)) {
+  for (const [key, value] of Object.entries(config as Record<string, unknown>)) {
     const dotted = prefix ? `${prefix}.${key}` : key;
     if (value && typeof value === "object" && !Array.isArray(value)) flags.push(...configFlags(value, dotted));
     else flags.push("-c", `${dotted}=${tomlValue(value)}`);

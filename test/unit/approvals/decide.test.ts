@@ -12,7 +12,7 @@ describe("decideApproval", () => {
   it("uses the handler's decision, sync or async", async () => {
     const logger = recordingLogger();
     expect(await decideApproval(() => "accept", request, { logger })).toEqual({ decision: "accept", source: "handler" });
-    expect(await decideApproval(async () => "acceptForSession" as const, request, { logger })).toEqual({ decision: "acceptForSession", source: "handler" });
+    expect(await decideApproval(() => Promise.resolve("acceptForSession" as const), request, { logger })).toEqual({ decision: "acceptForSession", source: "handler" });
     expect(logger.entries.filter((e) => e.level === "warn")).toEqual([]);
   });
 
@@ -97,6 +97,7 @@ describe("decideApproval", () => {
     const logger = recordingLogger();
     const weird = Object.create(null) as object;
     const handler: ApprovalHandler = () => {
+      // eslint-disable-next-line @typescript-eslint/only-throw-error -- the case under test: a handler that throws a non-Error
       throw weird;
     };
     expect(await decideApproval(handler, request, { logger })).toEqual({ decision: "decline", source: "error" });

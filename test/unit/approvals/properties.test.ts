@@ -55,24 +55,24 @@ describe("approval properties", () => {
 
   const word = fc.stringMatching(/^[a-z]{1,6}$/);
 
-  it("deny always beats allow when both match a command", async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.array(word, { minLength: 1, maxLength: 4 }), fc.constantFrom(...APPROVAL_DECISIONS), async (words, otherwise) => {
+  it("deny always beats allow when both match a command", () => {
+    fc.assert(
+      fc.property(fc.array(word, { minLength: 1, maxLength: 4 }), fc.constantFrom(...APPROVAL_DECISIONS), (words, otherwise) => {
         const text = words.join(" ");
         const rules = approvalRules({ allow: [text, "*", /.*/], deny: [`${words[0]}*`], otherwise });
-        expect(await rules(toApprovalRequest("item/commandExecution/requestApproval", commandParams({ command: text })))).toBe("decline");
+        expect(rules(toApprovalRequest("item/commandExecution/requestApproval", commandParams({ command: text })))).toBe("decline");
       }),
     );
   });
 
-  it("deny always beats allow when both match any changed path", async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.array(fc.array(word, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 5 }), fc.nat(), async (paths, pick) => {
+  it("deny always beats allow when both match any changed path", () => {
+    fc.assert(
+      fc.property(fc.array(fc.array(word, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 5 }), fc.nat(), (paths, pick) => {
         const files = paths.map((segments) => segments.join("/"));
         const denied = files[pick % files.length] as string;
         const rules = approvalRules({ allow: ["**", /.*/], deny: [denied], otherwise: "accept" });
         const changes = files.map((path) => ({ path, kind: "update" as const }));
-        expect(await rules(toApprovalRequest("item/fileChange/requestApproval", fileChangeParams(), { changes }))).toBe("decline");
+        expect(rules(toApprovalRequest("item/fileChange/requestApproval", fileChangeParams(), { changes }))).toBe("decline");
       }),
     );
   });

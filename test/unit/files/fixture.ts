@@ -5,8 +5,8 @@ import path from "node:path";
 import { afterEach } from "vitest";
 import type { FileStore } from "../../../src/files/index.js";
 
-/** Registers the cleanup; `tempDir()` makes a directory, `track()` closes a store after the test. */
-export function storeFixture(prefix: string): { tempDir(): string; track<T extends FileStore>(store: T): T } {
+/** Registers the cleanup; `tempDir()` makes a directory, `track()` closes a store after the test (plain functions: callers destructure them). */
+export function storeFixture(prefix: string): { tempDir: () => string; track: <T extends FileStore>(store: T) => T } {
   const dirs: string[] = [];
   const stores: FileStore[] = [];
   afterEach(async () => {

@@ -176,6 +176,7 @@ describe("JsonRpcConnection notifications", () => {
     h.rpc.onNotification(() => {
       throw new Error("boom");
     });
+    // eslint-disable-next-line @typescript-eslint/no-misused-promises -- the case under test: a handler that returns a rejecting promise
     h.rpc.onNotification(async () => Promise.reject(new Error("async boom")));
     h.rpc.onNotification((method) => seen.push(method));
     await h.server.send({ method: "one" });
@@ -193,7 +194,7 @@ describe("JsonRpcConnection notifications", () => {
 describe("JsonRpcConnection server requests", () => {
   it("answers with the handler's result, and {} when it returns nothing", async () => {
     const h = await connect();
-    h.rpc.setRequestHandler("item/tool/call", async (params, ctx) => ({ echoed: params, id: ctx.id }));
+    h.rpc.setRequestHandler("item/tool/call", (params, ctx) => Promise.resolve({ echoed: params, id: ctx.id }));
     h.rpc.setRequestHandler("noop", () => undefined);
     await h.server.send({ id: 7, method: "item/tool/call", params: { tool: "x" } });
     await h.server.send({ id: "s-1", method: "noop" });
@@ -219,6 +220,7 @@ describe("JsonRpcConnection server requests", () => {
       throw new Error("sync failure");
     });
     h.rpc.setRequestHandler("async", async () => Promise.reject(new Error("async failure")));
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the case under test: a rejection that is not an Error
     h.rpc.setRequestHandler("string", async () => Promise.reject("plain string"));
     h.rpc.setRequestHandler("odd", () => {
       throw Object.create(null);

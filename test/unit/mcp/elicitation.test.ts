@@ -9,7 +9,7 @@ describe("decideElicitation", () => {
   it("passes an answer through, keeping content only for accept", async () => {
     expect(await decideElicitation(() => ({ action: "accept", content: { ok: true } }), request, options)).toEqual({ action: "accept", content: { ok: true } });
     expect(await decideElicitation(() => ({ action: "decline", content: { ok: true } }), request, options)).toEqual({ action: "decline" });
-    expect(await decideElicitation(async () => ({ action: "cancel" }), request, options)).toEqual({ action: "cancel" });
+    expect(await decideElicitation(() => Promise.resolve({ action: "cancel" as const }), request, options)).toEqual({ action: "cancel" });
   });
 
   it.each<[string, ElicitationHandler | undefined]>([

@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { RestartWindow } from "../../../src/mcp/restart-window.js";
 
-function clocked(max: number, windowMs: number): { window: RestartWindow; advance(ms: number): void } {
+function clocked(max: number, windowMs: number): { window: RestartWindow; advance: (ms: number) => void } {
   let now = 1_000;
   return { window: new RestartWindow(max, windowMs, () => now), advance: (ms) => (now += ms) };
 }

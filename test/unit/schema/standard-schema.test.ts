@@ -78,12 +78,12 @@ describe.each(libraries)("a $name schema", ({ schema, wrongPath }) => {
 
 describe("asynchronous validation", () => {
   // valibot converts no async schema, so it is given its JSON Schema.
-  const valibotAsync = withJsonSchema(v.objectAsync({ code: v.pipeAsync(v.string(), v.checkAsync(async (s) => s === "open", "the code is wrong")) }), {
+  const valibotAsync = withJsonSchema(v.objectAsync({ code: v.pipeAsync(v.string(), v.checkAsync((s) => Promise.resolve(s === "open"), "the code is wrong")) }), {
     type: "object",
     properties: { code: { type: "string" } },
     required: ["code"],
   });
-  const zodAsync = z.object({ code: z.string().refine(async (s) => s === "open", "the code is wrong") });
+  const zodAsync = z.object({ code: z.string().refine((s) => Promise.resolve(s === "open"), "the code is wrong") });
 
   it.each([
     ["valibot", valibotAsync],
@@ -129,7 +129,7 @@ describe("a schema whose library gives no JSON Schema", () => {
     expect(outputJsonSchema(described)).toEqual({ type: "object", properties: { n: { type: "number" } }, required: ["n"] });
     expect(await parseStructuredOutput('{"n":2}', described)).toEqual({ n: 2 });
     expect((await outputError(() => parseStructuredOutput('{"n":"2"}', described))).issues).toEqual(["n: n must be a number"]);
-    const set = createToolSet({ thread: [tool({ name: "num", description: "", parameters: described, execute: ({ n }) => n + 1 })] }, services());
+    const set = createToolSet({ thread: [tool({ name: "num", description: "", parameters: described, execute: ({ n }: { n: number }) => n + 1 })] }, services());
     expect(await set.call("num", { n: 1 }, callContext())).toMatchObject({ success: true, content: [{ type: "text", text: "2" }] });
     expect((await set.call("num", {}, callContext())).error).toBe("invalid arguments for num: n: n must be a number");
   });

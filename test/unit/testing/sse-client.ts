@@ -18,7 +18,7 @@ export function parseSse(text: string): ParsedEvent[] {
       if (!match) throw new Error(`malformed SSE block: ${JSON.stringify(block)}`);
       const data = JSON.parse(match[2] as string) as ParsedEvent["data"];
       if (data.type !== match[1]) throw new Error(`event name ${match[1]} differs from data.type ${data.type}`);
-      return { event: match[1] as string, data };
+      return { event: match[1], data };
     });
 }
 

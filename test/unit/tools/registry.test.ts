@@ -41,11 +41,11 @@ describe("ToolRegistry", () => {
   it("validates plain objects again and stores a frozen copy", () => {
     const registry = new ToolRegistry();
     const plain = { name: "plain", description: "", parameters: { type: "object" }, execute: () => "ok" };
-    registry.register(plain as Tool);
+    registry.register(plain);
     const stored = registry.get("plain");
     expect(stored).not.toBe(plain);
     expect(Object.isFrozen(stored)).toBe(true);
-    expect(() => registry.register({ ...plain, name: "bad name" } as Tool)).toThrow(InvalidOptionsError);
+    expect(() => registry.register({ ...plain, name: "bad name" })).toThrow(InvalidOptionsError);
     expect(() => registry.register({ ...plain, name: "p2", execute: undefined } as unknown as Tool)).toThrow(/execute/);
     expect(() => registry.register(null as unknown as Tool)).toThrow(InvalidOptionsError);
   });

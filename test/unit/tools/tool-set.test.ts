@@ -122,9 +122,7 @@ describe("createToolSet: call", () => {
       name: "leaky",
       description: "",
       parameters: { type: "object" },
-      execute: async () => {
-        throw new Error("upstream refused key sk-secret123");
-      },
+      execute: () => Promise.reject(new Error("upstream refused key sk-secret123")),
     });
     const svc = services();
     const outcome = await createToolSet({ thread: [t] }, svc).call("leaky", {}, callContext());

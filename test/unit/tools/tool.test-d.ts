@@ -61,6 +61,7 @@ describe("tool() types", () => {
     });
     expectTypeOf(ark).toExtend<Tool>();
     // @ts-expect-error `city` is a string, so number methods are not available
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return -- a deliberate type error (the @ts-expect-error above): the call it makes has no type
     tool({ name: "bad", description: "", parameters: type({ city: "string" }), execute: ({ city }) => city.toFixed(1) });
   });
 
@@ -80,6 +81,7 @@ describe("tool() types", () => {
   it("rejects a mistyped execute at compile time", () => {
     expectTypeOf(createToolSet).parameter(0).toExtend<object>();
     // @ts-expect-error `a` is a number, so string methods are not available
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return -- a deliberate type error (the @ts-expect-error above): the call it makes has no type
     tool({ name: "bad", description: "", parameters: z.object({ a: z.number() }), execute: ({ a }) => a.toUpperCase() });
   });
 });

@@ -107,7 +107,10 @@ describe("process tree on every platform (a fake operating system)", () => {
       procEntries: () => later(procEntries()),
       procStat: (pid) => later(procStat(pid)),
       ps: () => later(ps()),
-      taskkill: async (pid) => void taskkilled.push(pid),
+      taskkill: (pid) => {
+        taskkilled.push(pid);
+        return Promise.resolve();
+      },
       kill: (pid, signal) => killed.push([pid, signal]),
       now: {
         procEntries: () => blocking(procEntries()),

@@ -30,19 +30,21 @@ function scripted(attempts: TransportEvent[][], options: { revert?: boolean | "f
     kind: "app-server",
     requests,
     reverts,
+    // eslint-disable-next-line @typescript-eslint/require-await -- async so it is an AsyncGenerator, as Transport.runTurn must be; the scripted events need no waiting
     async *runTurn(request) {
       requests.push(request);
       yield* attempts[requests.length - 1] ?? [];
     },
     steer: async () => {},
     interrupt: async () => {},
-    fork: async () => "x",
+    fork: () => Promise.resolve("x"),
     close: async () => {},
   };
   if (options.revert !== false) {
-    transport.revertTurn = async (threadId, turnId) => {
-      if (options.revert === "fails") throw new Error("ephemeral threads do not support thread/revert");
+    transport.revertTurn = (threadId, turnId) => {
+      if (options.revert === "fails") return Promise.reject(new Error("ephemeral threads do not support thread/revert"));
       reverts.push([threadId, turnId]);
+      return Promise.resolve();
     };
   }
   return transport;

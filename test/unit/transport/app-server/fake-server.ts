@@ -132,20 +132,20 @@ export function recordingHost(answers: { result?: string; decision?: "accept" | 
     observed,
     observe: (event) => observed.push(event),
     traceUpload: (_file, fn) => fn(),
-    async callTool(call) {
+    callTool(call) {
       tools.push(call);
-      return { success: true, content: [{ type: "text", text: answers.result ?? "ok" }], durationMs: 1 };
+      return Promise.resolve({ success: true, content: [{ type: "text", text: answers.result ?? "ok" }], durationMs: 1 });
     },
-    async decideApproval(request, context: ApprovalContext) {
+    decideApproval(request, context: ApprovalContext) {
       approvals.push(request);
       context.emit({ type: "approval.requested", request });
       const decision = answers.decision ?? "decline";
       context.emit({ type: "approval.resolved", request, decision, source: "handler" });
-      return decision;
+      return Promise.resolve(decision);
     },
-    async elicit(request) {
+    elicit(request) {
       elicitations.push(request);
-      return { action: "accept", content: { ok: true } };
+      return Promise.resolve({ action: "accept", content: { ok: true } });
     },
   };
 }

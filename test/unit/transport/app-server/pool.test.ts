@@ -25,9 +25,10 @@ class FakeServer {
   idle(): Promise<void> {
     return this.holds === 0 ? Promise.resolve() : new Promise((resolve) => this.idleWaiters.push(resolve));
   }
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.closed = true;
     this.alive = false;
+    return Promise.resolve();
   }
   load(count: number): void {
     for (let i = 0; i < count; i++) this.loaded.add(`${this.pid}-${this.loaded.size}`);
@@ -49,7 +50,7 @@ function pool(bounds: RecycleBounds | null, options: { gated?: boolean; rssMb?: 
     }
     return server as unknown as AppServer;
   };
-  const p = new ServerPool(start, bounds, silentLogger, async () => (options.rssMb?.() ?? 0) * 1024 * 1024);
+  const p = new ServerPool(start, bounds, silentLogger, () => Promise.resolve((options.rssMb?.() ?? 0) * 1024 * 1024));
   return {
     p,
     made,

@@ -96,10 +96,10 @@ describe("TurnBuffer", () => {
     expect(existsSync(`${os.tmpdir()}/${created[0]}`)).toBe(false);
   });
 
-  it("removes the spill directories of programs that died without cleaning up, and only theirs", async () => {
+  it("removes the spill directories of programs that died without cleaning up, and only theirs", () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "codexkit-spill-test-"));
     try {
-      const dead = spawnSync(process.execPath, ["-e", "process.exit(0)"]).pid!;
+      const dead = spawnSync(process.execPath, ["-e", "process.exit(0)"]).pid;
       for (const name of [`codexkit-spill-${dead}-abc`, `codexkit-spill-${process.ppid}-def`, "codexkit-spill-nopid", "other"]) mkdirSync(path.join(dir, name));
       const buffer = new TurnBuffer<string>({ limitBytes: 1, tmpDir: dir });
       buffer.push("a", 10);
