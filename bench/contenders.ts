@@ -120,10 +120,10 @@ function codexkit(transport: TransportKind): Contender {
 const official: Contender = {
   id: "official",
   label: "@openai/codex-sdk",
-  async open(setup) {
+  open(setup) {
     const { config, env } = mockEnvironment(setup);
     const codex = new OfficialCodex({ codexPathOverride: setup.binary, config, env });
-    return {
+    return Promise.resolve({
       startThread() {
         const thread = codex.startThread({ ...THREAD_OPTIONS, workingDirectory: setup.cwd });
         return {
@@ -137,8 +137,8 @@ const official: Contender = {
           },
         };
       },
-      close: async () => undefined,
-    };
+      close: () => Promise.resolve(),
+    });
   },
 };
 
@@ -149,11 +149,11 @@ const official: Contender = {
 const raw: Contender = {
   id: "raw",
   label: "raw app-server (floor)",
-  async open(setup) {
+  open(setup) {
     const { config, env } = mockEnvironment(setup);
     let server: Promise<RawAppServer> | undefined;
     const connect = (): Promise<RawAppServer> => (server ??= RawAppServer.start({ binary: setup.binary, config: flattenConfig(config), env }));
-    return {
+    return Promise.resolve({
       startThread() {
         let threadId: Promise<string> | undefined;
         const turn = async (prompt: string): Promise<StreamTiming> => {
@@ -173,7 +173,7 @@ const raw: Contender = {
         server = undefined;
         await started?.then((rpc) => rpc.close(), () => undefined);
       },
-    };
+    });
   },
 };
 

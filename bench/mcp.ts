@@ -25,14 +25,14 @@ const WAYS: Way[] = [
   {
     label: "codexkit tool (in process)",
     call: { name: "add" },
-    thread: async (codex, cwd) => {
+    thread: (codex, cwd) => {
       const add = tool({
         name: "add",
         description: "Adds two numbers.",
         parameters: { type: "object", properties: { a: { type: "number" }, b: { type: "number" } }, required: ["a", "b"] },
         execute: ({ a, b }) => String(Number(a) + Number(b)),
       });
-      return codex.startThread({ skipGitRepoCheck: true, workingDirectory: cwd, tools: [add] });
+      return Promise.resolve(codex.startThread({ skipGitRepoCheck: true, workingDirectory: cwd, tools: [add] }));
     },
   },
   {
@@ -46,7 +46,7 @@ const WAYS: Way[] = [
   {
     label: "MCP server, codex's own client (mcpServers)",
     call: { name: "add", namespace: "mcp__calc" },
-    thread: async (codex, cwd) => codex.startThread({ skipGitRepoCheck: true, workingDirectory: cwd, mcpServers: { calc: { command: process.execPath, args: [SERVER] } } }),
+    thread: (codex, cwd) => Promise.resolve(codex.startThread({ skipGitRepoCheck: true, workingDirectory: cwd, mcpServers: { calc: { command: process.execPath, args: [SERVER] } } })),
   },
 ];
 
@@ -103,7 +103,7 @@ async function directRoundTrip(calls: number): Promise<{ inProcess: number; mcp:
   const codex = new Codex();
   try {
     const fx = await codex.mcp.connect("calc", { command: process.execPath, args: [SERVER] });
-    const add = async (a: number, b: number): Promise<string> => String(a + b);
+    const add = (a: number, b: number): Promise<string> => Promise.resolve(String(a + b));
     const inProcess: number[] = [];
     const mcp: number[] = [];
     for (let i = 0; i < calls; i++) {

@@ -157,7 +157,7 @@ export class RawAppServer {
   private onMessage(line: string): void {
     let message: { id?: number; method?: string; params?: Record<string, unknown>; result?: unknown; error?: { message?: string } };
     try {
-      message = JSON.parse(line);
+      message = JSON.parse(line) as typeof message;
     } catch {
       return; // Not JSON: ignored, as a minimal client would.
     }

@@ -175,13 +175,14 @@ describe("FileStore lifetimes", () => {
       return source;
     });
     const removed = await files.stage(a!);
-    await files.stage(b!, { ttlMs: 30 });
+    // Long enough not to expire before the next lines on a busy machine; the sweep then forgets it.
+    await files.stage(b!, { ttlMs: 500 });
     // A re-stage of an unchanged path adds nothing.
     await files.stage(a!);
     expect(known.size).toBe(2);
     await files.remove(removed.id);
     expect(known.size).toBe(1);
-    await expect.poll(() => known.size, { timeout: 2_000 }).toBe(0);
+    await expect.poll(() => known.size, { timeout: 5_000 }).toBe(0);
   });
 
   it("recovers at start: copies and ephemeral files of a process that died are removed, persistent ones kept", async () => {
