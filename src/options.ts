@@ -88,7 +88,10 @@ export interface AppServerOptions {
 }
 
 /** A running app-server to connect to (`appServer` with `url`). */
-export type RemoteAppServerOptions = AppServerOptions & { url: string };
+export type RemoteAppServerOptions = AppServerOptions & {
+  /** `ws://host:port` (or `wss://`), or `unix:///path/to/socket`. */
+  url: string;
+};
 
 /** Which of codex's machine interfaces runs turns. */
 export type TransportKind = "exec" | "app-server";
