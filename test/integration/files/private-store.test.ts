@@ -31,7 +31,8 @@ describe("codex.files", () => {
     const cache = tempDir();
     vi.stubEnv("XDG_CACHE_HOME", cache);
     h = await harness("app-server");
-    const codex = h.client();
+    // The harness gives each client a private temp store; this one takes the default.
+    const codex = h.client({ files: undefined });
     expect(codex.files.dir).toBe(path.join(cache, "codexkit", "files"));
     const notes = await codex.files.stage(Buffer.from("private notes\n"), { name: "notes.txt" });
     expect(statSync(codex.files.dir).mode & 0o777).toBe(0o700);
