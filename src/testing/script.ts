@@ -378,7 +378,9 @@ const OUTPUT_TYPES = new Set(["message", "reasoning", "function_call", "raw_even
 export function assertMockResponse(value: unknown): asserts value is MockResponse {
   const type = (value as { type?: unknown } | null)?.type;
   if (typeof type !== "string" || !RESPONSE_TYPES.has(type)) {
-    throw new TypeError(`not a MockResponse (type ${JSON.stringify(type)}); expected one of ${[...RESPONSE_TYPES].join(", ")}`);
+    // An output (say(), callTool(), ...) where a response is wanted: the commonest slip.
+    const hint = typeof type === "string" && OUTPUT_TYPES.has(type) ? `; that is a model output: wrap it as stream([...]) (reply() does that for you)` : "";
+    throw new TypeError(`not a MockResponse (type ${JSON.stringify(type)}); expected one of ${[...RESPONSE_TYPES].join(", ")}${hint}`);
   }
   const outputs = (value as { outputs?: unknown }).outputs;
   if (type === "stream" && !Array.isArray(outputs)) throw new TypeError("a stream MockResponse needs an outputs array");

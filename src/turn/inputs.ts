@@ -5,8 +5,24 @@
  */
 import { stat } from "node:fs/promises";
 import path from "node:path";
-import { AttachmentError } from "../errors/index.js";
+import { AttachmentError, InvalidOptionsError } from "../errors/index.js";
 import type { NormalizedInput } from "../input.js";
+
+/**
+ * Throws `InvalidOptionsError` naming the path when the thread's working directory does not exist
+ * or is not a directory: codex would run every command there and fail each one, or exit without
+ * saying why.
+ */
+export async function checkWorkingDirectory(cwd: string): Promise<void> {
+  let isDirectory: boolean;
+  try {
+    isDirectory = (await stat(cwd)).isDirectory();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InvalidOptionsError(`workingDirectory ${cwd} ${code === "ENOENT" ? "does not exist" : `cannot be read (${code ?? "error"})`}`);
+  }
+  if (!isDirectory) throw new InvalidOptionsError(`workingDirectory ${cwd} is not a directory`);
+}
 
 /**
  * Throws `AttachmentError` for a `local_image` (resolved from `process.cwd()`, as codex exec reads

@@ -22,7 +22,7 @@ import type { Transport } from "../transport/index.js";
 import { threadCwd } from "../config/index.js";
 import { turnError } from "./failure.js";
 import { createTurnHost } from "./host.js";
-import { checkInputFiles } from "./inputs.js";
+import { checkInputFiles, checkWorkingDirectory } from "./inputs.js";
 import { nextRetry, retryPolicy, type RetryInfo, type RetryPolicy, type RetrySetting, type RetrySpent } from "./retry.js";
 import { ToolCallItems } from "./tool-call-item.js";
 
@@ -124,7 +124,11 @@ export async function* runTurn(plan: TurnPlan): AsyncGenerator<ThreadEvent, void
 async function* attempts(plan: TurnPlan, telemetry: TurnTelemetry, record: TurnRecord, files: TurnFiles): AsyncGenerator<ThreadEvent, void, undefined> {
   const { services, thread, signal } = plan;
   // On a remote app-server, image and file paths are the agent host's (attachments are checked in the store).
-  if (!plan.transport.remote) await checkInputFiles(plan.input, threadCwd(thread));
+  if (!plan.transport.remote) {
+    const cwd = threadCwd(thread);
+    await checkWorkingDirectory(cwd);
+    await checkInputFiles(plan.input, cwd);
+  }
   const tools = createToolSet(
     { client: services.tools, thread: thread.tools ?? [] },
     { logger: services.logger, redactor: services.redactor, files: files.toolFile, ...(services.toolHooks ? { hooks: services.toolHooks } : {}) },

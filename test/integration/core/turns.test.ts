@@ -3,7 +3,7 @@ import { z } from "zod";
 import { afterEach, describe, expect, it } from "vitest";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { AbortError, AttachmentError, OutputSchemaError, ThreadStateError, TurnFailedError, UntrustedDirectoryError } from "../../../src/index.js";
+import { AbortError, AttachmentError, InvalidOptionsError, OutputSchemaError, ThreadStateError, TurnFailedError, UntrustedDirectoryError } from "../../../src/index.js";
 import { fail, runCommand, say, stall } from "../../../src/testing/index.js";
 import { collect, harness, type Harness } from "../../helpers/harness.js";
 import { waitForCommand, waitForCommandGone } from "../../helpers/processes.js";
@@ -146,6 +146,22 @@ describe.each(TRANSPORTS)("%s transport", (transport) => {
     const directory = await h.thread().run([{ type: "file", path: "." }]).catch((e: unknown) => e);
     expect(directory).toBeInstanceOf(AttachmentError);
     expect((directory as Error).message).toContain("not a regular file");
+    expect(h.model.requests).toHaveLength(0);
+  });
+
+  it("refuses a working directory that does not exist, or is a file, naming it, before codex is asked", async () => {
+    h = await harness(transport);
+    const missing = path.join(h.cwd, "no-such-dir");
+    for (const options of [{}, { skipGitRepoCheck: true }]) {
+      const error = await h.codex.startThread({ workingDirectory: missing, ...options }).run("go").catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InvalidOptionsError);
+      expect((error as Error).message).toBe(`workingDirectory ${missing} does not exist`);
+    }
+    const file = path.join(h.cwd, "a-file.txt");
+    writeFileSync(file, "not a directory");
+    const error = await h.codex.startThread({ workingDirectory: file, skipGitRepoCheck: true }).run("go").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidOptionsError);
+    expect((error as Error).message).toBe(`workingDirectory ${file} is not a directory`);
     expect(h.model.requests).toHaveLength(0);
   });
 

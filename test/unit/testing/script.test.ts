@@ -128,6 +128,9 @@ describe("assertMockResponse", () => {
 
   it("names what is wrong with a malformed script", () => {
     expect(() => assertMockResponse(say("an output, not a response"))).toThrow(/not a MockResponse \(type "message"\)/);
+    // An output where a response is wanted says how to wrap it.
+    expect(() => assertMockResponse(say("x"))).toThrow(/wrap it as stream\(\[\.\.\.\]\)/);
+    expect(() => assertMockResponse({ type: "nope" })).not.toThrow(/wrap it/);
     expect(() => assertMockResponse(null)).toThrow(TypeError);
     expect(() => assertMockResponse({ type: "stream" })).toThrow(/needs an outputs array/);
     expect(() => assertMockResponse({ type: "stall", outputs: "x" })).toThrow(/must be an array/);
