@@ -77,11 +77,6 @@ export class ServerPool {
     await this.checking;
   }
 
-  /** How many app-server processes this pool keeps alive now. */
-  get liveProcesses(): number {
-    return [this.current, this.spare].filter((p) => p !== null).length + (this.draining ? 1 : 0);
-  }
-
   /** Closes every process: current, spare and draining. */
   async close(): Promise<void> {
     this.closed = true;
