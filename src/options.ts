@@ -51,12 +51,11 @@ export interface RetryInfo {
   threadId: string;
 }
 
-/** How to reach a running app-server. */
 /**
  * The app-server codexkit talks to. With `url`, a running app-server elsewhere (`token`,
  * `uploadDir`, `connectAttempts` apply); without it, the `codex app-server` codexkit spawns
- * itself, which is replaced past `maxThreads` or `maxRssMb` (codex never unloads a thread, so a
- * long-lived process only grows).
+ * itself, which lets idle threads go (`idleThreadMs`) and is replaced past `maxThreads` or
+ * `maxRssMb` (codex keeps every thread a client uses, so a long-lived process grows).
  */
 export interface AppServerOptions {
   /** `ws://host:port` (or `wss://`), or `unix:///path/to/socket`: connect instead of spawning. */
@@ -71,7 +70,8 @@ export interface AppServerOptions {
   /** Connection attempts before giving up (default 5), with backoff from 200 ms doubling to 5 s. */
   connectAttempts?: number;
   /**
-   * Local process: threads it may load before it is recycled (default 256). A replacement is
+   * Local process: threads it may have loaded at once (idle ones let go are not counted) before
+   * it is recycled (default 256). A replacement is
    * warmed before the bound; new turns go there while running ones finish on the old process,
    * which then closes; a thread of the old process resumes on the new one, with its history.
    */

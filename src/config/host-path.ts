@@ -8,9 +8,6 @@
 import path from "node:path";
 import { InvalidOptionsError } from "../errors/index.js";
 
-/** The form of a Windows path: a drive letter (`C:\`, `C:/`) or a UNC or device path (`\\server\share`, `\\?\C:\`). */
-const WINDOWS_FORM = /^(?:[A-Za-z]:[\\/]|\\\\)/;
-
 /** True when `value` is an absolute path on some host: POSIX (`/x`) or Windows (`C:\x`, `\\server\share`, `\x`). */
 export function isHostAbsolute(value: unknown): value is string {
   return typeof value === "string" && (path.posix.isAbsolute(value) || path.win32.isAbsolute(value));
@@ -24,7 +21,7 @@ export function isHostAbsolute(value: unknown): value is string {
 export function hostPathRules(value: string, platformFamily?: string | null): path.PlatformPath {
   const known = platformFamily === "windows" ? path.win32 : platformFamily === "unix" ? path.posix : undefined;
   if (known?.isAbsolute(value)) return known;
-  return WINDOWS_FORM.test(value) || !value.startsWith("/") ? path.win32 : path.posix;
+  return value.startsWith("/") ? path.posix : path.win32;
 }
 
 /**

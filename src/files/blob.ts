@@ -58,7 +58,8 @@ async function wholeCopy(dir: string, size: number, preferred: string): Promise<
 
 function isOccupied(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException).code;
-  return code === "ENOTEMPTY" || code === "EEXIST" || code === "EPERM" || code === "EACCES";
+  // Windows reports a rename onto an existing directory as EPERM or EACCES; elsewhere those are real refusals.
+  return code === "ENOTEMPTY" || code === "EEXIST" || (process.platform === "win32" && (code === "EPERM" || code === "EACCES"));
 }
 
 function isGone(error: unknown): boolean {

@@ -297,7 +297,11 @@ export class FileStore {
     const existing = await this.commit(sha256, null, { name, head, size: bytes.byteLength }, options);
     if (existing) return existing;
     const tmp = this.tmpPath();
-    await writeFile(tmp, bytes, { mode: 0o600, flag: "wx" });
+    // A write cut short (a full disk) leaves no part of it behind.
+    await writeFile(tmp, bytes, { mode: 0o600, flag: "wx" }).catch(async (error: unknown) => {
+      await rm(tmp, { force: true });
+      throw error;
+    });
     return this.commitCopy({ sha256, head, size: bytes.byteLength }, tmp, name, options);
   }
 

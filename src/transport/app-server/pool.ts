@@ -1,6 +1,7 @@
 /**
- * The app-server processes of one transport. codex never unloads a thread, so a process that
- * lives for weeks only grows; the only bound is a new process. With recycling bounds (a local
+ * The app-server processes of one transport. codex keeps every thread a client is subscribed to,
+ * so a process that lives for weeks grows (idle threads are let go, see idle-threads.ts, but not
+ * threads in use); a new process bounds it. With recycling bounds (a local
  * process), a spare is started and handshaken before the current process reaches them; at the
  * bound it takes new turns, while the old process finishes its running turns and then closes. A
  * thread of the old process resumes on the new one at its next turn (`AppServer.loaded` is per
@@ -72,7 +73,7 @@ export class ServerPool {
     this.checking = this.checking.then(() => this.evaluate(server)).catch((error: unknown) => this.logger.warn({ error: String(error) }, "checking the app-server's bounds failed"));
   }
 
-  /** Waits for bound checks in progress (tests, close). */
+  /** Waits for bound checks in progress (tests). */
   async settled(): Promise<void> {
     await this.checking;
   }
@@ -111,7 +112,8 @@ export class ServerPool {
     const bounds = this.bounds!;
     if (this.closed || server !== (await this.current?.catch(() => null)) || !server.alive) return;
     const threads = server.loaded.size;
-    const rssMb = bounds.maxRssMb !== undefined && server.pid !== undefined ? ((await this.rssBytes(server.pid)) ?? 0) / MIB : 0;
+    // Memory is read only when the thread count alone does not decide.
+    const rssMb = bounds.maxRssMb !== undefined && server.pid !== undefined && threads < bounds.maxThreads ? ((await this.rssBytes(server.pid)) ?? 0) / MIB : 0;
     const reached = threads >= bounds.maxThreads || (bounds.maxRssMb !== undefined && rssMb >= bounds.maxRssMb);
     const near = threads >= Math.floor(bounds.maxThreads * WARM_AT) || (bounds.maxRssMb !== undefined && rssMb >= bounds.maxRssMb * WARM_AT);
     if (!near) return;
@@ -120,15 +122,17 @@ export class ServerPool {
       this.logger.debug({ threads, rssMb: Math.round(rssMb) }, "the app-server nears its bounds while the previous one still drains");
       return;
     }
-    if (!this.spare) {
+    if (!this.spare && !this.closed) {
       this.logger.debug({ threads, rssMb: Math.round(rssMb) }, "the app-server nears its bounds; starting its replacement");
       const spare = this.startServer();
       spare.catch((error: unknown) => {
+        // Dropped, so the next check starts another.
+        if (this.spare === spare) this.spare = null;
         if (!this.closed) this.logger.warn({ error: String(error) }, "starting the replacement app-server failed; will try again");
       });
       this.spare = spare;
     }
-    if (!reached) return;
+    if (!reached || !this.spare) return;
     const spare = this.spare;
     const next = await spare.catch(() => null);
     if (this.spare === spare && !next?.alive) this.spare = null;

@@ -127,6 +127,8 @@ export class AppServerTransport implements Transport {
        * turn moves to a fresh process; null when it is not, or something did reach codex.
        */
       const moved = async (error: unknown, delivery: { written: boolean }): Promise<AppServer | null> => {
+        // Only a dead process's error (a failed write, a closed connection) is worth waiting to see.
+        if (!(error instanceof CodexExitError || error instanceof ConnectionClosedError)) return null;
         if (delivery.written || this.closed || turn.interruptRequested || !(await seenDead(server))) return null;
         this.ctx.logger.info({ threadId: turn.threadId, error: String(error) }, "codex app-server had died before the turn reached it; starting the turn on a fresh process");
         unsubscribe();
@@ -144,6 +146,7 @@ export class AppServerTransport implements Transport {
         const fresh = await moved(error, opening);
         if (!fresh) throw error;
         server = fresh;
+        this.throwIfStopped(turn, signal);
         threadId = await this.openThread(server, request, cwd);
       }
       if (request.threadId === null) this.reserve(threadId, turn);
@@ -196,9 +199,11 @@ export class AppServerTransport implements Transport {
         try {
           started = await start(server);
         } catch (error) {
-          const fresh = await moved(error, starting);
+          // An ephemeral thread has no rollout a fresh process could resume it from.
+          const fresh = request.thread.ephemeral ? null : await moved(error, starting);
           if (!fresh) throw error;
           server = fresh;
+          this.throwIfStopped(turn, signal);
           await this.openThread(server, { ...request, threadId }, cwd);
           unsubscribe = listen(server);
           started = await start(server);
@@ -245,7 +250,7 @@ export class AppServerTransport implements Transport {
       buffer.dispose();
       // The turn may have loaded a thread or grown the process: past its bounds it is recycled.
       if (turn.server) this.servers.check(turn.server);
-      if (turn.server && turn.threadId !== null && turn.startSent) this.idleThreads.ended(turn.threadId, turn.server, request.thread.ephemeral === true);
+      if (turn.server && turn.threadId !== null && turn.server.loaded.has(turn.threadId)) this.idleThreads.ended(turn.threadId, turn.server, request.thread.ephemeral === true);
     }
   }
 

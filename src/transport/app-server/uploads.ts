@@ -91,7 +91,10 @@ async function upload(server: AppServer, dir: string, target: string, threadId: 
     await server.call("fs/createDirectory", { path: dir, recursive: true });
     await removeStaleParts(server, dir);
     const elsewhere = server.uploaded.find((upload) => upload.sha256 === file.sha256 && upload.modifiedAtMs > 0);
-    if (elsewhere !== undefined && (await modifiedAt(server, elsewhere[0])) === elsewhere[1].modifiedAtMs) {
+    const unchanged = elsewhere !== undefined && (await modifiedAt(server, elsewhere[0])) === elsewhere[1].modifiedAtMs;
+    // A copy changed on the host since is forgotten, so it neither costs a look again nor hides newer copies.
+    if (elsewhere !== undefined && !unchanged) server.uploaded.delete(elsewhere[0]);
+    if (elsewhere !== undefined && unchanged) {
       // Verified on the host by this connection and unchanged since: a host-side copy needs no check by content.
       await server.call("fs/copy", { sourcePath: elsewhere[0], destinationPath: target });
       copied = true;

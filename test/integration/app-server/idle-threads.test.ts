@@ -16,7 +16,7 @@ afterEach(async () => {
 it("an idle thread is unloaded by codex, and its next turn resumes it with its history", async () => {
   const logger = recordingLogger();
   h = await harness("app-server", { appServer: { idleThreadMs: 100 }, logger });
-  h.model.reply(say("first answer")).reply(say("second answer")).reply(say("kept"));
+  h.model.reply(say("first answer")).reply(say("second answer")).reply(say("kept")).reply(say("control"));
   const thread = h.thread();
   await thread.run("the first prompt");
   const unloaded = () => logger.entries.some((e) => e.msg === "codex unloaded the thread" && e.obj.threadId === thread.id);
@@ -28,9 +28,12 @@ it("an idle thread is unloaded by codex, and its next turn resumes it with its h
   expect(input.split("the first prompt").length - 1).toBe(1);
   expect(input).toContain("first answer");
 
-  // An ephemeral thread has no rollout to come back from: it stays loaded.
+  // An ephemeral thread has no rollout to come back from: it stays loaded, while a thread that
+  // ended after it is unloaded (so the sweep did run).
   const ephemeral = h.thread({ ephemeral: true });
   await ephemeral.run("short-lived");
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  const control = h.thread();
+  await control.run("control");
+  await expect.poll(() => logger.entries.some((e) => e.msg === "codex unloaded the thread" && e.obj.threadId === control.id), { timeout: 5_000 }).toBe(true);
   expect(logger.entries.some((e) => e.msg === "codex unloaded the thread" && e.obj.threadId === ephemeral.id)).toBe(false);
 });

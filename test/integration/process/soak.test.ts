@@ -4,7 +4,7 @@
  * unloads a thread, so only recycling bounds its memory; codexkit's own per-thread state must be
  * released. Measured from outside, as a supervisor would: codex processes are counted all along.
  */
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -19,7 +19,17 @@ const MAX_THREADS = 100;
 
 let model: MockModelServer | null = null;
 let cwd: string | null = null;
+let child: ChildProcess | null = null;
+let sampler: NodeJS.Timeout | undefined;
 afterEach(async () => {
+  // A soak that failed half-way leaves neither its program nor its sampler running.
+  clearInterval(sampler);
+  if (child && child.exitCode === null && child.signalCode === null) {
+    const gone = new Promise((resolve) => child!.once("close", resolve));
+    process.kill(-child.pid!, "SIGKILL");
+    await gone;
+  }
+  child = null;
   await model?.close();
   if (cwd) rmSync(cwd, { recursive: true, force: true });
   model = cwd = null;
@@ -62,21 +72,25 @@ it.runIf(process.platform === "linux")(
     const marker = `CODEX_HOME=${options.codexHome}`;
     cwd = mkdtempSync(path.join(os.tmpdir(), "codexkit-soak-"));
     const config = { options, cwd, threads: THREADS, checkpoints: [MAX_THREADS, THREADS] };
-    const child = spawn(process.execPath, ["--expose-gc", "--import", "tsx", CLIENT], {
+    // Its own process group, so a failed test can end the program and every codex it started.
+    const program = spawn(process.execPath, ["--expose-gc", "--import", "tsx", CLIENT], {
       env: { ...process.env, CODEXKIT_SOAK: JSON.stringify(config) },
       stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
     });
+    child = program;
     let stdout = "";
     let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk.slice(-10_000)));
+    program.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+    program.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr = (stderr + chunk).slice(-10_000)));
     let mostProcesses = 0;
     const seen = new Set<number>();
     /** When each pid was first and last seen (ms since the start), to tell which overlapped. */
     const lifetimes = new Map<number, [number, number]>();
     const t0 = performance.now();
-    const sampler = setInterval(() => {
-      const pids = liveAppServers(child.pid!);
+    // Sampled every 100 ms, so a short-lived third process could slip by: pool.test.ts proves the bound step by step.
+    sampler = setInterval(() => {
+      const pids = liveAppServers(program.pid!);
       const now = Math.round(performance.now() - t0);
       for (const pid of pids) {
         seen.add(pid);
@@ -84,7 +98,8 @@ it.runIf(process.platform === "linux")(
       }
       mostProcesses = Math.max(mostProcesses, pids.length);
     }, 100);
-    const exit = await new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    // "close", not "exit": the last lines may still be in the pipe when the process has exited.
+    const exit = await new Promise<number | null>((resolve) => program.on("close", (code) => resolve(code)));
     clearInterval(sampler);
     expect(exit, `the soak program failed: ${stderr}`).toBe(0);
 

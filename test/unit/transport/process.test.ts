@@ -147,11 +147,19 @@ describe("CodexProcess", () => {
     const lines = proc.lines()[Symbol.asyncIterator]();
     await lines.next();
     const killing = proc.kill(5_000);
-    expect(signals).toEqual(["SIGSTOP"]);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const state = readFileSync(`/proc/${proc.pid}/stat`, "utf8");
-    if (process.platform === "linux") expect(state.slice(state.lastIndexOf(")") + 2, state.lastIndexOf(")") + 3)).toBe("T");
-    listing();
+    try {
+      expect(signals).toEqual(["SIGSTOP"]);
+      if (process.platform === "linux") {
+        const state = (): string => {
+          const stat = readFileSync(`/proc/${proc.pid}/stat`, "utf8");
+          return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
+        };
+        await expect.poll(state, { timeout: 2_000 }).toBe("T");
+      }
+    } finally {
+      // Whatever an assertion said, the kill goes on, so nothing is left stopped.
+      listing();
+    }
     const exit = await killing;
     expect(signals.slice(0, 3)).toEqual(["SIGSTOP", "SIGTERM", "SIGCONT"]);
     expect(exit.signal).toBe("SIGTERM");

@@ -30,21 +30,34 @@ class DyingEnd implements MessageTransport {
     return this.inner.start();
   }
   async send(message: JsonRpcMessage): Promise<void> {
-    if (this.broken) throw Object.assign(new Error("write EPIPE"), { code: "EPIPE" });
+    if (this.broken) {
+      // Node hears of the death a moment after the failed write, never before it.
+      this.closeSoon(5);
+      // What the stdio transport rejects a write to a dead process with.
+      throw new CodexExitError("writing to codex app-server failed (codex app-server still running)", { exitCode: null, signal: null, stderrTail: "" }, { cause: "write EPIPE" });
+    }
     await this.inner.send(message);
   }
   close(): Promise<void> {
     return this.inner.close();
   }
-  /** The process dies now; Node hears of it `closeAfterMs` later. */
-  die(closeAfterMs: number): void {
+  /** The process dies now; Node hears of it after the next failed write, or `closeAfterMs` from now. */
+  die(closeAfterMs?: number): void {
     this.broken = true;
-    setTimeout(() => void this.inner.close(DEATH), closeAfterMs);
+    if (closeAfterMs !== undefined) this.closeSoon(closeAfterMs);
   }
+  private closeSoon(ms: number): void {
+    if (this.closing) return;
+    this.closing = setTimeout(() => void this.inner.close(DEATH), ms);
+    timers.push(this.closing);
+  }
+  private closing: NodeJS.Timeout | undefined;
 }
 
 let transport: AppServerTransport | null = null;
+const timers: NodeJS.Timeout[] = [];
 afterEach(async () => {
+  for (const timer of timers.splice(0)) clearTimeout(timer);
   await transport?.close();
   transport = null;
 });
@@ -98,7 +111,7 @@ describe("a turn in the moment between an app-server's death and Node seeing it"
   it("of a loaded thread (turn/start is its first request): starts on a fresh process, resuming the thread", async () => {
     const { transport: t, servers, ends } = setup();
     await run(t, servers, null);
-    ends[0]!.die(50);
+    ends[0]!.die();
     const events = await run(t, servers, "thread-1");
     expect(events.at(-1)).toMatchObject({ type: "turn.completed" });
     expect(servers).toHaveLength(2);
@@ -109,7 +122,7 @@ describe("a turn in the moment between an app-server's death and Node seeing it"
   it("of a new thread (thread/start is its first request): starts on a fresh process", async () => {
     const { transport: t, servers, ends } = setup();
     await run(t, servers, null);
-    ends[0]!.die(50);
+    ends[0]!.die();
     const events = await run(t, servers, null);
     expect(events.at(-1)).toMatchObject({ type: "turn.completed" });
     expect(servers[0]!.paramsOf("thread/start")).toHaveLength(1);

@@ -60,8 +60,10 @@ describe("idle threads", () => {
   it("a thread used again before it is idle is not unsubscribed, nor resumed", async () => {
     const { transport: t, servers } = setup(400);
     await run(t, () => servers[0], null);
+    // Past idleThreadMs from the first turn's end, never from the last one's.
+    await sleep(250);
     await run(t, () => servers[0], "thread-1");
-    await sleep(200);
+    await sleep(250);
     await run(t, () => servers[0], "thread-1");
     expect(servers[0]!.paramsOf("thread/unsubscribe")).toEqual([]);
     expect(servers[0]!.paramsOf("thread/resume")).toEqual([]);

@@ -56,7 +56,7 @@ function pool(bounds: RecycleBounds | null, options: { gated?: boolean; rssMb?: 
     made,
     finishStart: () => gates.shift()?.(),
     failNextStart: () => (failNext = true),
-    /** The most processes alive, at every step the test looked. */
+    /** The processes alive now. */
     live: () => made.filter((s) => !s.closed).length,
   };
 }
