@@ -21,7 +21,7 @@ import type { Readable } from "node:stream";
 import { AttachmentError, InvalidOptionsError } from "../errors/index.js";
 import { abortError } from "../abort.js";
 import { LruMap } from "../lru.js";
-import { isProcessAlive } from "../process-alive.js";
+import { isProcessAlive } from "../process/index.js";
 import { MAX_TIMER_MS } from "../timers.js";
 import { logEvent } from "../log-events.js";
 import type { Logger } from "../logger.js";

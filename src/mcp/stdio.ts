@@ -10,7 +10,7 @@ import { deserializeMessage, serializeMessage } from "@modelcontextprotocol/sdk/
 import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import type { Recorder } from "../diagnostics/index.js";
 import type { Redactor } from "../errors/index.js";
-import { CodexProcess } from "../transport/index.js";
+import { ManagedProcess } from "../process/index.js";
 import { serverCommand } from "./spawn-command.js";
 import type { McpStdioServer } from "./types.js";
 
@@ -22,7 +22,7 @@ export class ManagedStdioTransport implements Transport {
   onclose?: () => void;
   onerror?: (error: Error) => void;
   onmessage?: (message: JSONRPCMessage) => void;
-  private proc: CodexProcess | null = null;
+  private proc: ManagedProcess | null = null;
   private closing = false;
 
   constructor(
@@ -71,7 +71,7 @@ export class ManagedStdioTransport implements Transport {
     // On Windows a `.cmd` shim runs through cmd.exe with arguments cross-spawn escaped already; they
     // must reach it verbatim (`windowsVerbatimArguments`).
     const { executable, args, env, windowsVerbatimArguments } = serverCommand(this.server);
-    this.proc = CodexProcess.spawn({
+    this.proc = ManagedProcess.spawn({
       executable,
       args,
       env,
@@ -99,7 +99,7 @@ export class ManagedStdioTransport implements Transport {
     await proc.kill(KILL_GRACE_MS);
   }
 
-  private async read(proc: CodexProcess): Promise<void> {
+  private async read(proc: ManagedProcess): Promise<void> {
     try {
       for await (const line of proc.lines()) {
         let message: JSONRPCMessage;

@@ -13,8 +13,5 @@ export type {
 } from "./types.js";
 export { ExecTransport } from "./exec/transport.js";
 export { codexVersion, platformPackage, resolveCodexBinary, type BinaryTarget, type ResolvedBinary } from "./binary.js";
-export { CodexProcess, DEFAULT_KILL_GRACE_MS, stderrSummary, type ExitInfo, type SpawnSpec } from "./process.js";
-export { LineDecoder, parseJsonLine, excerpt, DEFAULT_MAX_LINE_BYTES } from "./line-decoder.js";
-export { StderrTail } from "./stderr-tail.js";
 export { AppServerTransport, DEFAULT_INTERRUPT_TIMEOUT_MS, type AppServerTransportOptions } from "./app-server/transport.js";
 export { MAX_LOADED_THREADS } from "./app-server/server.js";

@@ -1,6 +1,6 @@
 /** Finds live processes by an environment marker, to prove that nothing outlives a turn. */
 import { readFileSync, realpathSync } from "node:fs";
-import { listProcesses } from "../../src/transport/process-tree.js";
+import { listProcesses } from "../../src/process/tree.js";
 
 /** Pids of other live processes: zombies (state Z) are dead already, their parent just has not reaped them. */
 function livePids(): number[] {

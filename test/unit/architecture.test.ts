@@ -115,6 +115,15 @@ describe("src layout", () => {
     }
   });
 
+  it("keeps process care below its two users, the transports and MCP; MCP and files know no transport", () => {
+    for (const above of ["transport/", "mcp/", "files/", "turn/", "codex.ts", "thread.ts"]) expect(crossings(modules, "process/", above)).toEqual([]);
+    for (const user of ["mcp/", "files/"]) {
+      expect(crossings(modules, user, "transport/")).toEqual([]);
+      expect(crossings(modules, user, "turn/")).toEqual([]);
+    }
+    expect(crossings(modules, "files/", "mcp/")).toEqual([]);
+  });
+
   it("keeps telemetry and diagnostics out of the wire, and the transports out of spans (they report events; the turn layer traces them)", () => {
     expect(crossings(modules, "transport/", "telemetry/")).toEqual([]);
     expect(crossings(modules, "telemetry/", "mcp/")).toEqual([]);
@@ -124,7 +133,7 @@ describe("src layout", () => {
   });
 
   it("gives every folder one door: other folders import its index.ts only (a types.ts may be imported for types)", () => {
-    const doors = ["approvals/", "tools/", "schema/", "errors/", "config/", "jsonrpc/", "turn/", "testing/", "transport/", "mcp/", "telemetry/", "diagnostics/"];
+    const doors = ["approvals/", "tools/", "schema/", "errors/", "config/", "jsonrpc/", "turn/", "testing/", "transport/", "mcp/", "telemetry/", "diagnostics/", "process/", "files/"];
     const offenders: string[] = [];
     for (const [module, edges] of modules) {
       for (const edge of edges) {

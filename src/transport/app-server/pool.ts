@@ -9,7 +9,7 @@
  */
 import { ConnectionClosedError } from "../../errors/index.js";
 import type { Logger } from "../../logger.js";
-import { processRssBytes } from "../process-rss.js";
+import { processRssBytes } from "../../process/index.js";
 import type { AppServer } from "./server.js";
 
 /** When a local process is replaced. */

@@ -2,7 +2,7 @@
 import { mkdir } from "node:fs/promises";
 import type { ResolvedBinary } from "../binary.js";
 import { codexEnv } from "../env.js";
-import { CodexProcess } from "../process.js";
+import { ManagedProcess } from "../../process/index.js";
 import type { ClientContext } from "../types.js";
 import { buildAppServerArgs } from "./params.js";
 import type { ConnectServer } from "./server.js";
@@ -14,7 +14,7 @@ export function spawnAppServer(ctx: ClientContext, binary: () => ResolvedBinary)
     const { options, logger } = ctx;
     if (options.codexHome) await mkdir(options.codexHome, { recursive: true });
     const { executable, pathDirs } = binary();
-    const proc = CodexProcess.spawn({
+    const proc = ManagedProcess.spawn({
       executable,
       args: buildAppServerArgs(options),
       env: codexEnv(options, pathDirs),

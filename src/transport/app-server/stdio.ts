@@ -4,8 +4,8 @@
  */
 import type { JsonRpcMessage, MessageTransport } from "../../jsonrpc/index.js";
 import type { Logger } from "../../logger.js";
-import { excerpt, parseJsonLine } from "../line-decoder.js";
-import type { CodexProcess } from "../process.js";
+import { excerpt, parseJsonLine } from "../../process/index.js";
+import type { ManagedProcess } from "../../process/index.js";
 
 /** Carries JSON-RPC messages over a codex process's stdin and stdout. */
 export class StdioMessageTransport implements MessageTransport {
@@ -14,7 +14,7 @@ export class StdioMessageTransport implements MessageTransport {
   private closing = false;
 
   constructor(
-    private readonly proc: CodexProcess,
+    private readonly proc: ManagedProcess,
     private readonly logger: Logger,
     private readonly killGraceMs?: number,
   ) {}

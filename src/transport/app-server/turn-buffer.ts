@@ -13,9 +13,9 @@ import { closeSync, mkdtempSync, openSync, read, readdirSync, rmSync, writeSync 
 import os from "node:os";
 import path from "node:path";
 import { TurnFailedError } from "../../errors/index.js";
-import { removeOnExit } from "../exit-hooks.js";
-import { LineDecoder } from "../line-decoder.js";
-import { isProcessAlive } from "../../process-alive.js";
+import { removeOnExit } from "../../process/index.js";
+import { LineDecoder } from "../../process/index.js";
+import { isProcessAlive } from "../../process/index.js";
 
 /** How many bytes of unread events a turn keeps in memory by default before spilling to disk. */
 export const DEFAULT_TURN_BUFFER_BYTES = 16 * 1024 * 1024;

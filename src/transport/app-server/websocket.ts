@@ -11,7 +11,7 @@ import { ConnectionClosedError, ProtocolError } from "../../errors/index.js";
 import { responseIdOf, type JsonRpcMessage, type MessageTransport, type RequestId } from "../../jsonrpc/index.js";
 import type { Logger } from "../../logger.js";
 import { sleep } from "../../abort.js";
-import { excerpt } from "../line-decoder.js";
+import { excerpt } from "../../process/index.js";
 import type { ConnectServer, ServerChannel, ServerProcess } from "./server.js";
 import type { RemoteAppServerOptions } from "../../options.js";
 

@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { ProtocolError } from "../../errors/index.js";
 import type { McpServerStatus } from "../../mcp/types.js";
-import { excerpt } from "../line-decoder.js";
+import { excerpt } from "../../process/index.js";
 
 /** A zod schema for one answer. */
 export type WireSchema<T> = z.ZodType<T>;

@@ -13,10 +13,10 @@ import { toUsage, usageSince } from "../../usage.js";
 import { abortError, interruptedError } from "../../abort.js";
 import { resolveCodexBinary, type ResolvedBinary } from "../binary.js";
 import { codexEnv } from "../env.js";
-import { removeOnExit } from "../exit-hooks.js";
+import { removeOnExit } from "../../process/index.js";
 import { untrustedDirectoryError, UNTRUSTED_DIRECTORY_MESSAGE } from "../git.js";
-import { parseJsonLine } from "../line-decoder.js";
-import { CodexProcess } from "../process.js";
+import { parseJsonLine } from "../../process/index.js";
+import { ManagedProcess } from "../../process/index.js";
 import type { ClientContext, Transport, TransportEvent, TurnHost, TurnRequest } from "../types.js";
 import { buildExecArgs, buildExecPrompt } from "./args.js";
 import { startToolServer, type ToolServer } from "./tool-endpoint.js";
@@ -26,7 +26,7 @@ import { checkedEvent } from "./wire.js";
 
 /** What one running turn holds, so `close()` can free it even while its iterator is suspended. */
 interface RunningTurn {
-  proc: CodexProcess | null;
+  proc: ManagedProcess | null;
   interrupted: boolean;
   /** Frees the turn's tool endpoint and temp files. */
   release(): Promise<void>;
@@ -86,7 +86,7 @@ export class ExecTransport implements Transport {
       if (signal?.aborted) throw abortError(signal);
       // The tool endpoint's token lives for this turn only: hide it here without growing the client's set.
       const redactor = toolServer ? this.ctx.redactor.with(toolServer.token) : this.ctx.redactor;
-      const proc = CodexProcess.spawn({
+      const proc = ManagedProcess.spawn({
         executable: binary.executable,
         args,
         env,
@@ -180,7 +180,7 @@ export class ExecTransport implements Transport {
     );
   }
 
-  private exitError(proc: CodexProcess, cwd: string, writeError: Error | null): CodexError {
+  private exitError(proc: ManagedProcess, cwd: string, writeError: Error | null): CodexError {
     const error = proc.exitError("codex exec failed", writeError ?? undefined);
     // codex's own sentence leads the message, so code that matched the official SDK's still does.
     if (error.stderrTail.includes(UNTRUSTED_DIRECTORY_MESSAGE)) return untrustedDirectoryError(cwd, { cause: error });

@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { ProtocolError } from "../../errors/index.js";
 import type { ThreadEvent } from "../../events.js";
-import { excerpt } from "../line-decoder.js";
+import { excerpt } from "../../process/index.js";
 
 const item = z.object({ item: z.object({ id: z.string(), type: z.string() }) });
 const shapes: Record<string, z.ZodType> = {

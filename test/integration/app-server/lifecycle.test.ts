@@ -3,7 +3,7 @@ import { afterEach, expect, it } from "vitest";
 import { AbortError, CodexExitError } from "../../../src/index.js";
 import { say, stall } from "../../../src/testing/index.js";
 import { harness, type Harness } from "../../helpers/harness.js";
-import { descendantsOf, killAll } from "../../../src/transport/process-tree.js";
+import { descendantsOf, killAll } from "../../../src/process/tree.js";
 import { appServers, processesWithEnv } from "../../helpers/processes.js";
 
 let h: Harness;

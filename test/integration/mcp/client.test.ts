@@ -14,7 +14,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AbortError, McpError, Redactor, TimeoutError } from "../../../src/errors/index.js";
 import { silentLogger } from "../../../src/logger.js";
 import { McpClients, type McpStatus } from "../../../src/mcp/index.js";
-import { listProcesses } from "../../../src/transport/process-tree.js";
+import { listProcesses } from "../../../src/process/tree.js";
 import { FIXTURE } from "../../helpers/mcp.js";
 import { recordingLogger } from "../../helpers/logger.js";
 import { processesWithEnv } from "../../helpers/processes.js";

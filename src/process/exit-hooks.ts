@@ -8,7 +8,7 @@
  *   when nobody else handles the signal, so a program's own SIGINT handler keeps full control and
  *   its exit behaviour is unchanged; if that handler then exits, the hook still runs.
  * - A program that simply runs out of work: idle codex processes do not keep Node alive (see
- *   `CodexProcess.setActive`); on `beforeExit` they are asked to stop (stdin closed, which lets
+ *   `ManagedProcess.setActive`); on `beforeExit` they are asked to stop (stdin closed, which lets
  *   codex app-server shut its threads down cleanly), and the hook above is the last resort.
  * - Temp files a turn holds (output schemas, spilled events) are removed in the same hook.
  */

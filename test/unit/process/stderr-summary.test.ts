@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { stderrSummary } from "../../../src/transport/index.js";
+import { stderrSummary } from "../../../src/process/index.js";
 
 describe("stderrSummary", () => {
   it("prefers the last Error: line over a backtrace that follows it", () => {

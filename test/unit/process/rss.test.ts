@@ -1,6 +1,6 @@
 /** Reading a process's resident memory without blocking: Linux's /proc, `ps` elsewhere, nothing on Windows. */
 import { describe, expect, it } from "vitest";
-import { processRssBytes } from "../../../src/transport/process-rss.js";
+import { processRssBytes } from "../../../src/process/rss.js";
 
 describe("processRssBytes", () => {
   it.runIf(process.platform !== "win32")("reads this process's resident memory, within what Node itself reports", async () => {

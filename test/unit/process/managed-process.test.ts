@@ -1,32 +1,32 @@
 /**
- * `CodexProcess` with stand-in Node child processes: lines, a kill that escalates, the exit error
+ * `ManagedProcess` with stand-in Node child processes: lines, a kill that escalates, the exit error
  * with its redacted stderr, a spawn failure, a gentle retire, a kill that reaches the group, and
  * a kill whose listing of the process tree never blocks the event loop.
  */
 import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { CodexExitError, CodexSpawnError, Redactor } from "../../../src/errors/index.js";
-import { CodexProcess } from "../../../src/transport/process.js";
-import { SYSTEM, listProcesses, type ProcessSystem } from "../../../src/transport/process-tree.js";
+import { ManagedProcess } from "../../../src/process/managed-process.js";
+import { SYSTEM, listProcesses, type ProcessSystem } from "../../../src/process/tree.js";
 
-const procs: CodexProcess[] = [];
+const procs: ManagedProcess[] = [];
 afterEach(async () => {
   await Promise.all(procs.splice(0).map((p) => p.kill(100)));
 });
 
-function node(script: string, redactor = new Redactor()): CodexProcess {
-  const proc = CodexProcess.spawn({ executable: process.execPath, args: ["-e", script], env: { PATH: process.env.PATH ?? "" }, redactor });
+function node(script: string, redactor = new Redactor()): ManagedProcess {
+  const proc = ManagedProcess.spawn({ executable: process.execPath, args: ["-e", script], env: { PATH: process.env.PATH ?? "" }, redactor });
   procs.push(proc);
   return proc;
 }
 
-async function lines(proc: CodexProcess): Promise<string[]> {
+async function lines(proc: ManagedProcess): Promise<string[]> {
   const out: string[] = [];
   for await (const line of proc.lines()) out.push(line);
   return out;
 }
 
-describe("CodexProcess", () => {
+describe("ManagedProcess", () => {
   it("yields stdout lines and reports a clean exit", async () => {
     const proc = node(`process.stdout.write("one\\ntwo\\n\\nthree")`);
     expect(await lines(proc)).toEqual(["one", "two", "three"]);
@@ -70,7 +70,7 @@ describe("CodexProcess", () => {
   });
 
   it("a missing executable surfaces as CodexSpawnError from lines()", async () => {
-    const proc = CodexProcess.spawn({ executable: "/nonexistent/codex", args: [], env: {}, redactor: new Redactor() });
+    const proc = ManagedProcess.spawn({ executable: "/nonexistent/codex", args: [], env: {}, redactor: new Redactor() });
     await expect(lines(proc)).rejects.toBeInstanceOf(CodexSpawnError);
     expect((await proc.exited).spawnError?.code).toBe("ENOENT");
   });
@@ -99,7 +99,7 @@ describe("CodexProcess", () => {
     };
     // A grandchild in a session of its own: no group kill reaches it, only the listed tree does.
     const script = `const c = require("child_process").spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)"], { detached: true, stdio: "ignore" }); console.log(c.pid); setInterval(() => {}, 1000)`;
-    const proc = CodexProcess.spawn({ executable: process.execPath, args: ["-e", script], env: { PATH: process.env.PATH ?? "" }, redactor: new Redactor(), system });
+    const proc = ManagedProcess.spawn({ executable: process.execPath, args: ["-e", script], env: { PATH: process.env.PATH ?? "" }, redactor: new Redactor(), system });
     procs.push(proc);
     const grandchild = Number((await proc.lines()[Symbol.asyncIterator]().next()).value);
     try {
@@ -142,7 +142,7 @@ describe("CodexProcess", () => {
     };
     // A process that writes a line every 10 ms: frozen, it writes nothing.
     const script = `let i = 0; setInterval(() => console.log(i++), 10)`;
-    const proc = CodexProcess.spawn({ executable: process.execPath, args: ["-e", script], env: { PATH: process.env.PATH ?? "" }, redactor: new Redactor(), system });
+    const proc = ManagedProcess.spawn({ executable: process.execPath, args: ["-e", script], env: { PATH: process.env.PATH ?? "" }, redactor: new Redactor(), system });
     procs.push(proc);
     const lines = proc.lines()[Symbol.asyncIterator]();
     await lines.next();

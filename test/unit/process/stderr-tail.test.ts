@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { StderrTail } from "../../../src/transport/stderr-tail.js";
+import { StderrTail } from "../../../src/process/stderr-tail.js";
 
 /** The bytes the tail currently holds (its private chunks), to check what it retains. */
 function retainedBytes(tail: StderrTail): Buffer {

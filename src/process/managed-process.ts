@@ -8,7 +8,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { CodexError, CodexExitError, CodexSpawnError, type Redactor } from "../errors/index.js";
 import { LineDecoder } from "./line-decoder.js";
 import { registerForExit } from "./exit-hooks.js";
-import { SYSTEM, descendantsOf, findDescendants, killAll, killListed, signalTree, signalTreeNow, type ListedProcess, type ProcessSystem } from "./process-tree.js";
+import { SYSTEM, descendantsOf, findDescendants, killAll, killListed, signalTree, signalTreeNow, type ListedProcess, type ProcessSystem } from "./tree.js";
 import { StderrTail } from "./stderr-tail.js";
 import type { ProcessEnd, ProcessKind, Recorder } from "../diagnostics/index.js";
 
@@ -62,8 +62,8 @@ export function stderrSummary(stderrTail: string): string {
 export const DEFAULT_KILL_GRACE_MS = 2_000;
 const IS_WINDOWS = process.platform === "win32";
 
-/** A running codex process. Create with `CodexProcess.spawn`. */
-export class CodexProcess {
+/** A running codex process. Create with `ManagedProcess.spawn`. */
+export class ManagedProcess {
   /** Resolves once the process has exited (never rejects). */
   readonly exited: Promise<ExitInfo>;
   private readonly child: ChildProcessWithoutNullStreams;
@@ -123,8 +123,8 @@ export class CodexProcess {
   }
 
   /** Starts codex. Spawn failures surface from `lines()` / `exited`, as `CodexSpawnError`. */
-  static spawn(spec: SpawnSpec): CodexProcess {
-    return new CodexProcess(spec);
+  static spawn(spec: SpawnSpec): ManagedProcess {
+    return new ManagedProcess(spec);
   }
 
   /** What the process is, in messages. */

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { CodexError, ProtocolError } from "../../../src/errors/index.js";
-import { EXCERPT_CHARS, LineDecoder, excerpt, parseJsonLine } from "../../../src/transport/line-decoder.js";
+import { EXCERPT_CHARS, LineDecoder, excerpt, parseJsonLine } from "../../../src/process/line-decoder.js";
 
 /** Upper bound for an error excerpt: the quoted head, redaction markers and the "(N chars)" note. */
 const EXCERPT_BOUND = 300;

@@ -18,7 +18,7 @@ import {
   signalTree,
   signalTreeNow,
   type ProcessSystem,
-} from "../../../src/transport/process-tree.js";
+} from "../../../src/process/tree.js";
 
 const started: number[] = [];
 afterEach(() => {
