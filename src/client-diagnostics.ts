@@ -9,7 +9,7 @@ import path from "node:path";
 import { boundedTail, safeUrl, type Diagnostics, type McpConnectionReport, type Recorder } from "./diagnostics/index.js";
 import type { Redactor } from "./errors/index.js";
 import type { McpServerConnection } from "./mcp/index.js";
-import type { CodexOptions } from "./options.js";
+import type { CodexOptions } from "./options/index.js";
 import type { Telemetry } from "./telemetry/index.js";
 import { codexVersion, resolveCodexBinary } from "./transport/index.js";
 import { CODEXKIT_VERSION } from "./version.js";

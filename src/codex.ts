@@ -4,7 +4,7 @@ import { InvalidOptionsError, Redactor, UnsupportedFeatureError } from "./errors
 import { MAX_TIMER_MS } from "./timers.js";
 import { createToolSet, ToolRegistry } from "./tools/index.js";
 import { redactingLogger, silentLogger } from "./logger.js";
-import type { CodexOptions, ThreadOptions, TransportKind } from "./options.js";
+import type { CodexOptions, ThreadOptions, TransportKind } from "./options/index.js";
 import { Thread, type ThreadHost } from "./thread.js";
 import { McpClients, type McpServerStatus } from "./mcp/index.js";
 import type { ListThreadsOptions, ThreadSummary } from "./thread-summary.js";

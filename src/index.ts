@@ -23,7 +23,7 @@ export type {
   UserInput,
   WebSearchMode,
   ZodLike,
-} from "./options.js";
+} from "./options/index.js";
 export type { CodexConfigObject, CodexConfigValue } from "./config/index.js";
 export { withJsonSchema, type StandardSchemaV1, type StandardSchemaWithJson } from "./schema/index.js";
 export type { Logger } from "./logger.js";

@@ -1,6 +1,6 @@
 /** Normalizes `Input` into what the transports send. */
 import { InvalidOptionsError } from "./errors/index.js";
-import type { Input, UserInput } from "./options.js";
+import type { Input, UserInput } from "./options/index.js";
 import type { StagedFile } from "./files/index.js";
 
 /** Input split by kind, order kept within each kind. */

@@ -4,7 +4,7 @@
  * `src/schema/`), or as an `OutputSchemaError` that keeps the raw text.
  */
 import { InvalidOptionsError, OutputSchemaError } from "./errors/index.js";
-import type { OutputSchema } from "./options.js";
+import type { OutputSchema } from "./options/index.js";
 import { formatIssues, isStandardSchema, jsonSchemaOf, validatorFor, type SchemaResult } from "./schema/index.js";
 
 /** The JSON Schema codex receives for `outputSchema`; throws `InvalidOptionsError` for anything else. */

@@ -6,7 +6,7 @@ import { ThreadStateError } from "./errors/index.js";
 import type { ThreadEvent, Usage } from "./events.js";
 import { normalizeInput } from "./input.js";
 import type { ThreadItem } from "./items.js";
-import type { Input, OutputSchema, ThreadOptions, TurnOptions } from "./options.js";
+import type { Input, OutputSchema, ThreadOptions, TurnOptions } from "./options/index.js";
 import type { StandardSchemaV1 } from "./schema/index.js";
 import { outputJsonSchema, structuredOutputOf } from "./output-schema.js";
 import { anySignal, interruptedError } from "./abort.js";

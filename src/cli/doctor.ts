@@ -9,7 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { Codex } from "../codex.js";
 import type { Diagnostics } from "../diagnostics/index.js";
-import type { CodexOptions } from "../options.js";
+import type { CodexOptions } from "../options/index.js";
 
 /** How one check went. */
 export interface DoctorCheck {

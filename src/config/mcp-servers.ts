@@ -6,7 +6,7 @@
  */
 import { InvalidOptionsError, isSecretName } from "../errors/index.js";
 import { isJsonObject } from "../json.js";
-import type { CodexMcpServer } from "../options.js";
+import type { CodexMcpServer } from "../options/index.js";
 
 /** `mcp_servers.<name>` keys with their values (`toolApproval` and friends already mapped). */
 export type McpServerSettings = Record<string, unknown>;

@@ -6,7 +6,7 @@ import path from "node:path";
 import { InvalidOptionsError } from "../errors/index.js";
 import { hostAbsolutePath } from "./host-path.js";
 import { checkMcpServers } from "./mcp-servers.js";
-import type { ApprovalMode, CodexOptions, ModelReasoningEffort, SandboxMode, ThreadOptions, WebSearchMode } from "../options.js";
+import type { ApprovalMode, CodexOptions, ModelReasoningEffort, SandboxMode, ThreadOptions, WebSearchMode } from "../options/index.js";
 
 /** Accepted values, checked at `startThread`. */
 export const SANDBOX_MODES = ["read-only", "workspace-write", "danger-full-access"] as const satisfies readonly SandboxMode[];

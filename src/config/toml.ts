@@ -4,7 +4,7 @@
  */
 import { InvalidOptionsError } from "../errors/index.js";
 import { isJsonObject } from "../json.js";
-import type { CodexConfigObject, CodexConfigValue } from "../options.js";
+import type { CodexConfigObject, CodexConfigValue } from "../options/index.js";
 
 export type { CodexConfigObject, CodexConfigValue };
 

@@ -1,6 +1,6 @@
 /** The environment codex runs with, the same for both transports. */
 import path from "node:path";
-import type { CodexOptions } from "../options.js";
+import type { CodexOptions } from "../options/index.js";
 
 /** The originator codex reports for codexkit sessions. */
 export const ORIGINATOR = "codexkit";

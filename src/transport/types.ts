@@ -10,7 +10,7 @@ import type { Redactor } from "../errors/index.js";
 import type { ThreadEvent } from "../events.js";
 import type { NormalizedInput } from "../input.js";
 import type { Logger } from "../logger.js";
-import type { CodexOptions, CyberAccessProgram, ThreadOptions, TransportKind } from "../options.js";
+import type { CodexOptions, CyberAccessProgram, ThreadOptions, TransportKind } from "../options/index.js";
 import type { ElicitationRequest, ElicitationResponse } from "../mcp/types.js";
 import type { ListThreadsOptions, ThreadSummary } from "../thread-summary.js";
 import type { ToolCallOutcome, ToolContentItem, ToolSpec } from "../tools/index.js";

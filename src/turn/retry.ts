@@ -11,7 +11,7 @@
  * its time.
  */
 import { InvalidOptionsError } from "../errors/index.js";
-import type { RetryInfo, RetryOptions, RetrySetting } from "../options.js";
+import type { RetryInfo, RetryOptions, RetrySetting } from "../options/index.js";
 import { MAX_TIMER_MS } from "../timers.js";
 
 export type { RetryInfo, RetryOptions, RetrySetting };

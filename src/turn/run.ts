@@ -15,7 +15,7 @@ import type { EventHook, ThreadEvent, TurnFailedEvent, Usage } from "../events.j
 import type { NormalizedInput } from "../input.js";
 import type { Logger } from "../logger.js";
 import type { ElicitationHandler } from "../mcp/index.js";
-import type { CyberAccessProgram, ThreadOptions } from "../options.js";
+import type { CyberAccessProgram, ThreadOptions } from "../options/index.js";
 import { createToolSet, type ToolHooks, type ToolRegistry } from "../tools/index.js";
 import { abortError, sleep } from "../abort.js";
 import type { Transport } from "../transport/index.js";

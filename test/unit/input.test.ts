@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { CodexError, InvalidOptionsError } from "../../src/errors/index.js";
 import { normalizeInput } from "../../src/input.js";
-import type { Input, UserInput } from "../../src/options.js";
+import type { Input, UserInput } from "../../src/options/index.js";
 
 function rejects(input: unknown): InvalidOptionsError {
   try {

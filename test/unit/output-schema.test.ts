@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { CodexError, InvalidOptionsError, OutputSchemaError } from "../../src/errors/index.js";
-import type { OutputSchema } from "../../src/options.js";
+import type { OutputSchema } from "../../src/options/index.js";
 import { outputJsonSchema as toJsonSchema, parseStructuredOutput, structuredOutputOf } from "../../src/output-schema.js";
 import { isStandardSchema } from "../../src/schema/index.js";
 

@@ -17,7 +17,7 @@ import {
 } from "../../config/index.js";
 import { UnsupportedFeatureError } from "../../errors/index.js";
 import { promptWithMentions, type NormalizedInput } from "../../input.js";
-import type { CodexOptions, ThreadOptions } from "../../options.js";
+import type { CodexOptions, ThreadOptions } from "../../options/index.js";
 import type { ToolSpec } from "../../tools/index.js";
 import type { TurnRequest } from "../types.js";
 

@@ -6,7 +6,7 @@
  */
 import { AbortError, CodexExitError, ConnectionClosedError, ThreadStateError } from "../../errors/index.js";
 import type { NormalizedInput } from "../../input.js";
-import type { ThreadOptions } from "../../options.js";
+import type { ThreadOptions } from "../../options/index.js";
 import { threadCwd } from "../../config/index.js";
 import { abortError, interruptedError } from "../../abort.js";
 import { resolveCodexBinary, type ResolvedBinary } from "../binary.js";

@@ -13,7 +13,7 @@ import type { Logger } from "../../logger.js";
 import { sleep } from "../../abort.js";
 import { excerpt } from "../../process/index.js";
 import type { ConnectServer, ServerChannel, ServerProcess } from "./server.js";
-import type { RemoteAppServerOptions } from "../../options.js";
+import type { RemoteAppServerOptions } from "../../options/index.js";
 
 const BASE_DELAY_MS = 200;
 const MAX_DELAY_MS = 5_000;

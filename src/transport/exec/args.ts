@@ -5,7 +5,7 @@
 import { flattenConfig, threadConfigEntries, toTomlValue } from "../../config/index.js";
 import { UnsupportedFeatureError } from "../../errors/index.js";
 import { promptWithMentions } from "../../input.js";
-import type { CodexOptions } from "../../options.js";
+import type { CodexOptions } from "../../options/index.js";
 import type { TurnRequest } from "../types.js";
 
 /**

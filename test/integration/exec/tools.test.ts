@@ -15,7 +15,7 @@ import type { ThreadEvent } from "../../../src/events.js";
 import { normalizeInput } from "../../../src/input.js";
 import type { ToolCallItem } from "../../../src/items.js";
 import type { Logger } from "../../../src/logger.js";
-import type { ApprovalMode, CodexOptions, SandboxMode, ThreadOptions } from "../../../src/options.js";
+import type { ApprovalMode, CodexOptions, SandboxMode, ThreadOptions } from "../../../src/options/index.js";
 import { callTool, functionCallOutput, runCommand, say } from "../../../src/testing/index.js";
 import type { ToolCallContext, ToolCallOutcome, ToolSet, ToolSpec } from "../../../src/tools/types.js";
 import { ExecTransport } from "../../../src/transport/exec/transport.js";

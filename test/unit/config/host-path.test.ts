@@ -7,7 +7,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { checkRemoteThreadPaths, hostAbsolutePath, hostPathRules, isHostAbsolute, threadAdditionalDirectories, threadCwd } from "../../../src/config/index.js";
 import { InvalidOptionsError } from "../../../src/errors/index.js";
-import type { CodexOptions } from "../../../src/options.js";
+import type { CodexOptions } from "../../../src/options/index.js";
 
 const REMOTE: CodexOptions = { appServer: { url: "ws://127.0.0.1:1" } };
 

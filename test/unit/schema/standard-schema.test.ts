@@ -9,7 +9,7 @@ import * as v from "valibot";
 import { describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { InvalidOptionsError, OutputSchemaError, ToolError, withJsonSchema } from "../../../src/index.js";
-import type { OutputSchema } from "../../../src/options.js";
+import type { OutputSchema } from "../../../src/options/index.js";
 import { outputJsonSchema, parseStructuredOutput, structuredOutputOf } from "../../../src/output-schema.js";
 import { createToolSet, tool, toToolSpec, type ToolParameters } from "../../../src/tools/index.js";
 import { callContext, services } from "../tools/helpers.js";

@@ -7,7 +7,7 @@
 import { Redactor } from "../../../../src/errors/index.js";
 import { JsonRpcConnection, createMemoryTransportPair, type MemoryTransport } from "../../../../src/jsonrpc/index.js";
 import { silentLogger, type Logger } from "../../../../src/logger.js";
-import type { CodexOptions } from "../../../../src/options.js";
+import type { CodexOptions } from "../../../../src/options/index.js";
 import { AppServerTransport } from "../../../../src/transport/app-server/transport.js";
 import type { ServerChannel } from "../../../../src/transport/app-server/server.js";
 import type { ApprovalContext, ToolCallRequest, TransportEvent, TurnHost } from "../../../../src/transport/index.js";

@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { normalizeInput } from "../../../../src/input.js";
-import type { ThreadOptions } from "../../../../src/options.js";
+import type { ThreadOptions } from "../../../../src/options/index.js";
 import type { AppServerTransport } from "../../../../src/transport/app-server/transport.js";
 import type { TransportEvent, TurnRequest } from "../../../../src/transport/index.js";
 import { fakeTransport, recordingHost, type FakeAppServer } from "./fake-server.js";

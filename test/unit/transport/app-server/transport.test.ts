@@ -8,7 +8,7 @@ import os from "node:os";
 import { afterEach, describe, expect, it } from "vitest";
 import { AbortError, CodexExitError, ProtocolError, ThreadStateError } from "../../../../src/errors/index.js";
 import { normalizeInput } from "../../../../src/input.js";
-import type { ThreadOptions } from "../../../../src/options.js";
+import type { ThreadOptions } from "../../../../src/options/index.js";
 import type { AppServerTransport } from "../../../../src/transport/app-server/transport.js";
 import type { TransportEvent, TurnRequest } from "../../../../src/transport/index.js";
 import { flush } from "../../jsonrpc/helpers.js";

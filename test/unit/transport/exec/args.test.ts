@@ -2,7 +2,7 @@ import path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { InvalidOptionsError, UnsupportedFeatureError } from "../../../../src/errors/index.js";
 import { normalizeInput } from "../../../../src/input.js";
-import type { CodexOptions, Input, ThreadOptions } from "../../../../src/options.js";
+import type { CodexOptions, Input, ThreadOptions } from "../../../../src/options/index.js";
 import { buildExecArgs, buildExecPrompt } from "../../../../src/transport/exec/args.js";
 import { ORIGINATOR, codexEnv as buildExecEnv } from "../../../../src/transport/env.js";
 import type { TurnRequest } from "../../../../src/transport/types.js";

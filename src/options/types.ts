@@ -2,15 +2,15 @@
  * Options for `Codex`, threads and turns. Everything `@openai/codex-sdk` accepts is accepted
  * with the same meaning; codexkit's additions are marked.
  */
-import type { ApprovalHandler } from "./approvals/index.js";
-import type { ElicitationHandler, McpServerConfig } from "./mcp/types.js";
-import type { AfterToolCallHook, BeforeToolCallHook, Tool } from "./tools/index.js";
-import type { OtelMeter, OtelTracer } from "./telemetry/index.js";
-import type { EventHook } from "./events.js";
-import type { CodexError } from "./errors/index.js";
-import type { Logger } from "./logger.js";
-import type { StandardSchemaV1, ZodLike } from "./schema/index.js";
-import type { AttachmentInput, FilesOptions } from "./files/index.js";
+import type { ApprovalHandler } from "../approvals/index.js";
+import type { ElicitationHandler, McpServerConfig } from "../mcp/types.js";
+import type { AfterToolCallHook, BeforeToolCallHook, Tool } from "../tools/index.js";
+import type { OtelMeter, OtelTracer } from "../telemetry/index.js";
+import type { EventHook } from "../events.js";
+import type { CodexError } from "../errors/index.js";
+import type { Logger } from "../logger.js";
+import type { StandardSchemaV1, ZodLike } from "../schema/index.js";
+import type { AttachmentInput, FilesOptions } from "../files/index.js";
 
 export type { ZodLike };
 
