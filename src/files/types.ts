@@ -20,9 +20,9 @@ export interface StagedFile {
   readonly path: string;
   /** Persistent files survive `close()` and restarts; ephemeral ones go after their TTL, at `close()`, or when their process died. */
   readonly persistent: boolean;
-  /** When an ephemeral file expires (ms since the epoch), or null. */
+  /** When an ephemeral file expires, in milliseconds since the epoch; null for a persistent file. */
   readonly expiresAt: number | null;
-  /** When it was first staged (ms since the epoch). */
+  /** When it was first staged, in milliseconds since the epoch. */
   readonly createdAt: number;
 }
 
@@ -85,7 +85,7 @@ export interface ThreadAttachment {
   mimeType: string;
   /** codex's id for the record. */
   attachmentId: string;
-  /** When codex recorded it (seconds since the epoch, as codex gives it). */
+  /** When codex recorded it, in milliseconds since the epoch (codex's seconds converted, like every codexkit time). */
   createdAt: number;
 }
 

@@ -45,7 +45,8 @@ export async function listAttachments(server: AppServer, threadId: string): Prom
         size: typeof payload.size === "number" ? payload.size : 0,
         mimeType: typeof payload.mimeType === "string" ? payload.mimeType : "application/octet-stream",
         attachmentId: entry.id,
-        createdAt: entry.createdAt,
+        // codex gives seconds; codexkit's times are milliseconds since the epoch, as StagedFile's.
+        createdAt: entry.createdAt * 1000,
       };
     });
 }
