@@ -258,12 +258,16 @@ export class InvalidOptionsError extends CodexError {
   }
 }
 
-/** A codexkit tool definition is unusable (bad name, schema or settings), or its name is taken. */
-export class ToolError extends InvalidOptionsError {
+/**
+ * A codexkit tool definition is unusable (bad name, schema or settings), or its name is taken.
+ * Its own class, not an `InvalidOptionsError`: a broken tool is a bug in the tool, not in the
+ * options given to codexkit, and `catch` can tell the two apart.
+ */
+export class ToolError extends CodexError {
   /** The tool's name ("" when the definition has none). */
   readonly tool: string;
   constructor(message: string, tool: string, options?: CodexErrorOptions) {
-    super(message, options, "invalid_tool");
+    super("invalid_tool", message, options);
     this.tool = tool;
   }
 }

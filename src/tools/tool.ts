@@ -27,7 +27,7 @@ export interface ToolDefinition<P extends ToolParameters> {
 // Objects `tool()` produced; anything else handed to a registry is validated again.
 const defined = new WeakSet<object>();
 
-/** Defines a tool; throws `ToolError` (an `InvalidOptionsError`) when the definition is unusable. */
+/** Defines a tool; throws `ToolError` when the definition is unusable. */
 export function tool<P extends ToolParameters>(definition: ToolDefinition<P>): Tool<P> {
   if (typeof definition !== "object" || definition === null) {
     throw new ToolError("a tool definition must be an object", "");

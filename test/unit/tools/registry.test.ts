@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { InvalidOptionsError, ToolError } from "../../../src/errors/index.js";
+import { ToolError } from "../../../src/errors/index.js";
 import { ToolRegistry, tool, toToolSpec, type Tool } from "../../../src/tools/index.js";
 
 const make = (name: string, timeoutMs?: number) =>
@@ -35,7 +35,7 @@ describe("ToolRegistry", () => {
     const registry = new ToolRegistry([make("a")]);
     expect(() => registry.register(make("a"))).toThrow(ToolError);
     expect(() => registry.register(make("a"))).toThrow(/already registered/);
-    expect(() => new ToolRegistry([make("a"), make("a")])).toThrow(InvalidOptionsError);
+    expect(() => new ToolRegistry([make("a"), make("a")])).toThrow(ToolError);
   });
 
   it("validates plain objects again and stores a frozen copy", () => {
@@ -45,9 +45,9 @@ describe("ToolRegistry", () => {
     const stored = registry.get("plain");
     expect(stored).not.toBe(plain);
     expect(Object.isFrozen(stored)).toBe(true);
-    expect(() => registry.register({ ...plain, name: "bad name" })).toThrow(InvalidOptionsError);
+    expect(() => registry.register({ ...plain, name: "bad name" })).toThrow(ToolError);
     expect(() => registry.register({ ...plain, name: "p2", execute: undefined } as unknown as Tool)).toThrow(/execute/);
-    expect(() => registry.register(null as unknown as Tool)).toThrow(InvalidOptionsError);
+    expect(() => registry.register(null as unknown as Tool)).toThrow(ToolError);
   });
 });
 

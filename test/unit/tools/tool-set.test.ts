@@ -34,7 +34,7 @@ describe("createToolSet: layers", () => {
   it("accepts a client array and rejects duplicates within a layer", () => {
     expect(createToolSet({ client: [add()] }, services()).specs).toHaveLength(1);
     expect(() => createToolSet({ thread: [returning(1, "x"), returning(2, "x")] }, services())).toThrow(ToolError);
-    expect(() => createToolSet({ client: [returning(1, "x"), returning(2, "x")] }, services())).toThrow(InvalidOptionsError);
+    expect(() => createToolSet({ client: [returning(1, "x"), returning(2, "x")] }, services())).toThrow(ToolError);
     expect(() => createToolSet({}, { ...services(), defaultTimeoutMs: -1 })).toThrow(InvalidOptionsError);
   });
 
