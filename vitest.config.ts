@@ -1,6 +1,17 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
+/** The package's own names resolve to its sources, as tsconfig.json's `paths` do for tsx and tsc. */
+const source = (file: string): string => fileURLToPath(new URL(`./src/${file}`, import.meta.url));
+
 export default defineConfig({
+  resolve: {
+    alias: [
+      { find: /^codexkit$/, replacement: source("index.ts") },
+      { find: /^codexkit\/testing$/, replacement: source("testing/index.ts") },
+      { find: /^codexkit\/telemetry$/, replacement: source("telemetry/index.ts") },
+    ],
+  },
   test: {
     include: ["test/**/*.test.ts"],
     testTimeout: 60_000,

@@ -6,8 +6,8 @@
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { Codex, approvalRules } from "../src/index.js";
-import { MockModelServer, runCommand, say } from "../src/testing/index.js";
+import { Codex, approvalRules } from "codexkit";
+import { MockModelServer, runCommand, say } from "codexkit/testing";
 
 const live = process.argv.includes("--live") || Boolean(process.env.OPENAI_API_KEY || process.env.CODEX_API_KEY);
 const cwd = mkdtempSync(path.join(os.tmpdir(), "codexkit-approvals-"));

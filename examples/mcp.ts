@@ -8,8 +8,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { Codex } from "../src/index.js";
-import { MockModelServer, callTool, say } from "../src/testing/index.js";
+import { Codex } from "codexkit";
+import { MockModelServer, callTool, say } from "codexkit/testing";
 
 const transport = process.argv.includes("--exec") ? "exec" : "app-server";
 const calc = { command: process.execPath, args: [fileURLToPath(new URL("./mcp-server.mjs", import.meta.url))] };

@@ -13,8 +13,8 @@ import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-ho
 import { ConsoleMetricExporter, MeterProvider, PeriodicExportingMetricReader } from "@opentelemetry/sdk-metrics";
 import { BasicTracerProvider, ConsoleSpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { z } from "zod";
-import { Codex, tool } from "../src/index.js";
-import { MockModelServer, callTool, runCommand, say } from "../src/testing/index.js";
+import { Codex, tool } from "codexkit";
+import { MockModelServer, callTool, runCommand, say } from "codexkit/testing";
 
 // 1. The OpenTelemetry SDK, as an application sets it up once.
 context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());

@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
-import { Codex, tool } from "../src/index.js";
-import { MockModelServer, callTool, say } from "../src/testing/index.js";
+import { Codex, tool } from "codexkit";
+import { MockModelServer, callTool, say } from "codexkit/testing";
 
 const transport = process.argv.includes("--exec") ? "exec" : "app-server";
 const live = process.argv.includes("--live") || Boolean(process.env.OPENAI_API_KEY || process.env.CODEX_API_KEY);
