@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * The `codexkit` command. `codexkit doctor [--json] [--mock] [--codex <path>]` checks the setup
- * and prints a verdict; it exits 1 when something must be fixed.
+ * and prints a verdict; it exits 1 when something must be fixed ("ready" and "ready for offline
+ * work" exit 0).
  */
 import { formatDoctorReport, runDoctor } from "./doctor.js";
 
@@ -9,6 +10,7 @@ const USAGE = `usage: codexkit doctor [--json] [--mock] [--codex <path>]
 
   --json          print the report (checks and diagnostics) as JSON
   --mock          also run one turn against codexkit's built-in mock model server
+                  (then no credential is needed: "ready for offline work")
   --codex <path>  check this codex binary instead of the pinned one`;
 
 async function main(argv: string[]): Promise<number> {
@@ -32,7 +34,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const report = await runDoctor({ mock, codex: codexPathOverride ? { codexPathOverride } : {} });
   process.stdout.write(`${json ? JSON.stringify(report, null, 2) : formatDoctorReport(report)}\n`);
-  return report.verdict === "ready" ? 0 : 1;
+  return report.verdict === "not ready" ? 1 : 0;
 }
 
 main(process.argv.slice(2)).then(

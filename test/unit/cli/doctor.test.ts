@@ -1,5 +1,5 @@
 /** The doctor's checks and report, in process (the command itself runs as a child in the integration tests). */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -41,6 +41,36 @@ describe("runDoctor", () => {
     expect(byName["codex app-server"]?.status).toBe("ok");
     expect(report.verdict).toBe("ready");
     expect(formatDoctorReport(report)).toContain("Verdict: ready.");
+  });
+
+  it("with mock and no credential: ready for offline work, and nothing written into HOME (no ~/.codex)", async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), "codexkit-doctor-unit-"));
+    dirs.push(home);
+    const report = await runDoctor({ mock: true, codex: { env: { HOME: home, PATH: process.env.PATH ?? "" } } });
+    expect(report.checks.map((c) => [c.name, c.status])).toEqual([
+      ["codex binary", "ok"],
+      ["codex runs", "ok"],
+      ["CODEX_HOME", "ok"],
+      ["credentials", "warn"],
+      ["codex app-server", "ok"],
+      ["a turn against the mock model", "ok"],
+    ]);
+    expect(report.checks[3]?.detail).toMatch(/^none found: fine for offline work against MockModelServer/);
+    expect(report.verdict).toBe("ready for offline work");
+    expect(formatDoctorReport(report)).toContain("Verdict: ready for offline work (the mock model runs; the real API needs a credential).");
+    // codex creates a missing CODEX_HOME as it starts: the doctor's codex ran with a throwaway one.
+    expect(readdirSync(home)).toEqual([]);
+  });
+
+  it("without mock, no credential is a failure that points to the mock", async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), "codexkit-doctor-unit-"));
+    dirs.push(home);
+    const report = await runDoctor({ codex: { env: { HOME: home, PATH: process.env.PATH ?? "" } } });
+    const credentials = report.checks.find((c) => c.name === "credentials");
+    expect(credentials?.status).toBe("fail");
+    expect(credentials?.detail).toMatch(/MockModelServer \(codexkit\/testing\) and check with --mock$/);
+    expect(report.verdict).toBe("not ready");
+    expect(readdirSync(home)).toEqual([]);
   });
 
   it("formats warnings and a single problem", () => {
