@@ -167,7 +167,7 @@ describe("FileStore lifetimes", () => {
 
   it("forgets what it knew of a source path when its file is removed or swept, and knows at most KNOWN_PATHS paths", async () => {
     const files = store();
-    const known = (files as unknown as { known: LruMap<string, string> }).known;
+    const known = (files as unknown as { stager: { known: LruMap<string, string> } }).stager.known;
     expect(known.capacity).toBe(KNOWN_PATHS);
     const [a, b] = ["a.txt", "b.txt"].map((name) => {
       const source = path.join(tempDir(), name);
