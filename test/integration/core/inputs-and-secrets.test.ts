@@ -43,20 +43,16 @@ describe.each(TRANSPORTS)("%s transport", (transport) => {
     expect(JSON.stringify({ message: exit.message, tail: exit.stderrTail, stack: exit.stack })).not.toContain(secret);
   });
 
-  it("sends an inline data: image on app-server; remote URLs are refused clearly on both transports", async () => {
+  it("refuses a remote image URL clearly, before the model is asked", async () => {
     h = await harness(transport);
     const remote = [
       { type: "text" as const, text: "what is this" },
       { type: "image" as const, url: "https://images.example.invalid/cat.png" },
     ];
-    await expect(h.thread().run(remote)).rejects.toBeInstanceOf(UnsupportedFeatureError);
+    const error = await h.thread().run(remote).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnsupportedFeatureError);
+    expect((error as UnsupportedFeatureError).feature).toBe("image_url");
     expect(h.model.requests).toHaveLength(0);
-    if (transport === "exec") return;
-    h.model.reply(say("an inline picture"));
-    const inline = PNG_DATA_URL;
-    const turn = await h.thread().run([{ type: "text", text: "what is this" }, { type: "image", url: inline }]);
-    expect(turn.finalResponse).toBe("an inline picture");
-    expect(JSON.stringify(h.model.responseRequests()[0]!.body)).toContain("input_image");
   });
 
   it("mentions an attached file so the model learns its path", async () => {
@@ -71,5 +67,24 @@ describe.each(TRANSPORTS)("%s transport", (transport) => {
     expect(turn.finalResponse).toBe("read it");
     expect(JSON.stringify(h.model.responseRequests()[0]!.body)).toContain("notes.md");
   });
+});
 
+describe("inline data: images", () => {
+  it("app-server sends one to the model as input_image", async () => {
+    h = await harness("app-server");
+    h.model.reply(say("an inline picture"));
+    const turn = await h.thread().run([{ type: "text", text: "what is this" }, { type: "image", url: PNG_DATA_URL }]);
+    expect(turn.finalResponse).toBe("an inline picture");
+    expect(JSON.stringify(h.model.responseRequests()[0]!.body)).toContain("input_image");
+  });
+
+  it("exec refuses one clearly, before the model is asked (codex exec takes image files only)", async () => {
+    h = await harness("exec");
+    h.model.reply(say("never"));
+    const error = await h.thread().run([{ type: "text", text: "what is this" }, { type: "image", url: PNG_DATA_URL }]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnsupportedFeatureError);
+    expect((error as UnsupportedFeatureError).feature).toBe("image_url");
+    expect((error as Error).message).toContain("local_image");
+    expect(h.model.requests).toHaveLength(0);
+  });
 });

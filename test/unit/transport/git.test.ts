@@ -39,8 +39,8 @@ describe("findGitRoot", () => {
   it("refuses a directory outside any repository with codex's sentence first", () => {
     const outside = path.join(base, "outside");
     mkdirSync(outside);
-    // The temp dir itself is not inside a repository on a sane machine; skip if it is.
-    if (findGitRoot(outside) !== null) return;
+    // The precondition must hold, or the test proves nothing: a temp dir inside a checkout fails here.
+    expect(findGitRoot(outside), "the temp dir must not be inside a git repository (point TMPDIR elsewhere)").toBeNull();
     let error: unknown;
     try {
       requireGitRepository(outside);
