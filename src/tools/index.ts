@@ -18,6 +18,7 @@ export type {
   ToolHooks,
   ToolParameters,
   ToolResult,
+  ToolResultValue,
   ToolSet,
   ToolSpec,
 } from "./types.js";

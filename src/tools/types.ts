@@ -63,12 +63,35 @@ export type ToolFileItem =
     };
 
 /**
- * What `execute` returns, or resolves with: a string (sent as text), an array of content items
- * ({@link ToolContentItem}: text, image; {@link ToolFileItem}: a file), `{ content: [...items] }`,
- * or any other JSON value (sent as its JSON text). Typed `unknown` because any value is accepted:
- * a union of those shapes with `unknown` is `unknown` to the compiler.
+ * What `execute` returns, once any promise is settled. Each shape has its own use:
+ * - a string: sent as text;
+ * - an array of items, or `{ content: [...items] }` ({@link ToolContentItem}: text, image;
+ *   {@link ToolFileItem}: a file): sent as rich content;
+ * - a staged file (what `codex.files.stage` returned): sent as that file;
+ * - nothing (`undefined`): sent as empty text;
+ * - any other JSON-serializable value (a number, a boolean, null, an object, an array): sent as its
+ *   JSON text. Objects are typed `object` so that interfaces and class instances are accepted;
+ *   one `JSON.stringify` cannot serialize fails the call with a message saying so.
+ *
+ * A `bigint` or a `symbol` returned as it is is refused at compile time (a promise is an `object`
+ * to the compiler, so what it resolves with is checked when the call runs).
  */
-export type ToolResult = unknown;
+export type ToolResultValue =
+  | string
+  | ReadonlyArray<ToolContentItem | ToolFileItem>
+  | {
+      /** The items of the result. */
+      readonly content: ReadonlyArray<ToolContentItem | ToolFileItem>;
+    }
+  | number
+  | boolean
+  | null
+  | undefined
+  | void
+  | object;
+
+/** What `execute` may return: a {@link ToolResultValue}, or a promise of one (an `async` execute). */
+export type ToolResult = ToolResultValue | PromiseLike<ToolResultValue>;
 
 /** Turns a file in a tool's result into what the model gets (the turn layer provides it). */
 export type ToolFileResolver = (item: ToolFileItem, call: ToolCallContext) => Promise<ToolContentItem>;

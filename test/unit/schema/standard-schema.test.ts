@@ -43,7 +43,7 @@ describe.each(libraries)("a $name schema", ({ schema, wrongPath }) => {
   });
 
   it("as tool parameters: good arguments reach execute as the schema's output, bad ones go back to the model", async () => {
-    const execute = vi.fn((args: unknown) => args);
+    const execute = vi.fn((args: object) => args);
     const t = tool({ name: "weather", description: "d", parameters: schema, execute });
     const set = createToolSet({ thread: [t] }, services());
     const good = await set.call("weather", '{"city":"Oslo"}', callContext());

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { createToolSet, tool } from "../../../src/tools/index.js";
+import { createToolSet, tool, type ToolResult } from "../../../src/tools/index.js";
 import { callContext, services } from "./helpers.js";
 
 // What execute may do: return or throw anything, synchronously or not.
@@ -15,11 +15,12 @@ describe("ToolSet.call properties", () => {
   it("never rejects, whatever the arguments and execute do", async () => {
     await fc.assert(
       fc.asyncProperty(fc.oneof(fc.anything(), fc.constant({}), fc.json()), behaviour, fc.boolean(), async (args, { value, mode }, zod) => {
-        const execute = () => {
+        // A JavaScript caller can return what the types refuse (a bigint, a symbol): the cast says so.
+        const execute = (): ToolResult => {
           if (mode === "throw") throw value;
           // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the case under test: rejecting with anything at all
           if (mode === "reject") return Promise.reject(value);
-          return mode === "resolve" ? Promise.resolve(value) : value;
+          return (mode === "resolve" ? Promise.resolve(value) : value) as ToolResult;
         };
         const parameters = zod ? z.looseObject({}) : { type: "object" };
         const set = createToolSet({ thread: [tool({ name: "any", description: "", parameters, execute })] }, services());

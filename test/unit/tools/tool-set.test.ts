@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { InvalidOptionsError, ToolError } from "../../../src/errors/index.js";
-import { ToolRegistry, createToolSet, tool, type ToolContext } from "../../../src/tools/index.js";
+import { ToolRegistry, createToolSet, tool, type ToolContext, type ToolResult } from "../../../src/tools/index.js";
 import { callContext, services } from "./helpers.js";
 
 // The tool is frozen, so the spy travels next to it rather than on it.
@@ -14,7 +14,7 @@ const add = () => {
 };
 const spyOf = (t: object) => spies.get(t);
 
-const returning = (value: unknown, name = "ret") =>
+const returning = (value: ToolResult, name = "ret") =>
   tool({ name, description: "", parameters: { type: "object" }, execute: () => value });
 
 describe("createToolSet: layers", () => {
@@ -209,7 +209,7 @@ describe("createToolSet: call", () => {
 });
 
 describe("createToolSet: results", () => {
-  const run = (value: unknown) => createToolSet({ thread: [returning(value)] }, services()).call("ret", {}, callContext());
+  const run = (value: ToolResult) => createToolSet({ thread: [returning(value)] }, services()).call("ret", {}, callContext());
 
   it("sends strings, JSON and undefined as text", async () => {
     expect((await run("hello")).content).toEqual([{ type: "text", text: "hello" }]);
@@ -238,11 +238,13 @@ describe("createToolSet: results", () => {
   });
 
   it("fails on values that are not JSON-serializable", async () => {
+    // @ts-expect-error a bigint is refused at compile time (ToolResult); from JavaScript the call fails
     expect((await run(10n)).error).toMatch(/^tool ret returned a value that is not JSON-serializable: /);
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
     expect((await run(cyclic)).error).toMatch(/not JSON-serializable/);
     expect((await run(() => 1)).error).toMatch(/not JSON-serializable: function/);
+    // @ts-expect-error a symbol is refused at compile time (ToolResult); from JavaScript the call fails
     expect((await run(Symbol("s"))).success).toBe(false);
   });
 });

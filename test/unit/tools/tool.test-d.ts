@@ -5,7 +5,7 @@ import { describe, expectTypeOf, it } from "vitest";
 import { z } from "zod";
 import { z as z3 } from "zod/v3";
 import { withJsonSchema } from "../../../src/index.js";
-import { ToolRegistry, createToolSet, tool, type Tool, type ToolContext } from "../../../src/tools/index.js";
+import { ToolRegistry, createToolSet, tool, type Tool, type ToolContext, type ToolResult, type ToolResultValue } from "../../../src/tools/index.js";
 
 describe("tool() types", () => {
   it("infers execute's arguments from a zod schema", () => {
@@ -83,5 +83,26 @@ describe("tool() types", () => {
     // @ts-expect-error `a` is a number, so string methods are not available
     // eslint-disable-next-line @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return -- a deliberate type error (the @ts-expect-error above): the call it makes has no type
     tool({ name: "bad", description: "", parameters: z.object({ a: z.number() }), execute: ({ a }) => a.toUpperCase() });
+  });
+});
+
+describe("ToolResult", () => {
+  it("is a real type: what execute may return, sync or async, and nothing else", () => {
+    expectTypeOf<unknown>().not.toExtend<ToolResult>();
+    interface Forecast {
+      city: string;
+      celsius: number;
+    }
+    const forecast = (): Forecast => ({ city: "Oslo", celsius: 3 });
+    // An interface or a class instance is accepted (typed `object`, not an index signature).
+    tool({ name: "iface", description: "", parameters: z.object({}), execute: forecast });
+    tool({ name: "async", description: "", parameters: z.object({}), execute: () => Promise.resolve(forecast()) });
+    tool({ name: "items", description: "", parameters: z.object({}), execute: () => [{ type: "text" as const, text: "hi" }] });
+    tool({ name: "nothing", description: "", parameters: z.object({}), execute: () => undefined });
+    // @ts-expect-error a bigint cannot be sent as JSON
+    tool({ name: "big", description: "", parameters: z.object({}), execute: () => 10n });
+    // @ts-expect-error nor can a symbol
+    tool({ name: "sym", description: "", parameters: z.object({}), execute: () => Symbol("s") });
+    expectTypeOf<ToolResultValue>().toExtend<ToolResult>();
   });
 });
