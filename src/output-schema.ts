@@ -5,16 +5,48 @@
  */
 import { InvalidOptionsError, OutputSchemaError } from "./errors/index.js";
 import type { OutputSchema } from "./options/index.js";
-import { formatIssues, isStandardSchema, jsonSchemaOf, validatorFor, type SchemaResult } from "./schema/index.js";
+import { formatIssues, isStandardSchema, jsonSchemaOf, jsonSchemaProblems, validatorFor, type SchemaResult } from "./schema/index.js";
 
-/** The JSON Schema codex receives for `outputSchema`; throws `InvalidOptionsError` for anything else. */
+// The checked JSON Schema (or why there is none) per user schema: a turn asks again each time.
+const checked = new WeakMap<object, { schema: Record<string, unknown> } | { problem: string }>();
+
+/**
+ * The JSON Schema codex receives for `outputSchema`, checked before codex is asked: it must be a
+ * valid draft 2020-12 JSON Schema whose root is `type: "object"` (the Responses API requires it).
+ * Throws `InvalidOptionsError` naming the path inside the schema otherwise. Checked once per object.
+ */
 export function outputJsonSchema(schema: OutputSchema): Record<string, unknown> {
   if (!isStandardSchema(schema) && (typeof schema !== "object" || schema === null || Array.isArray(schema))) {
     throw new InvalidOptionsError("outputSchema must be a plain JSON Schema object or a Standard Schema (zod, valibot, arktype, ...)");
   }
+  let result = checked.get(schema);
+  if (result === undefined) {
+    result = checkOutputSchema(schema);
+    checked.set(schema, result);
+  }
+  // A fresh error each time, so its stack shows the call at fault.
+  if ("problem" in result) throw new InvalidOptionsError(result.problem);
+  return result.schema;
+}
+
+function checkOutputSchema(schema: OutputSchema): { schema: Record<string, unknown> } | { problem: string } {
   const conversion = jsonSchemaOf(schema, "output");
-  if (!conversion.ok) throw new InvalidOptionsError(`outputSchema ${conversion.message}`);
-  return conversion.schema;
+  if (!conversion.ok) return { problem: `outputSchema ${conversion.message}` };
+  const json = conversion.schema;
+  const problems = jsonSchemaProblems(json, "outputSchema");
+  if (problems.length > 0) {
+    return { problem: `outputSchema is not a valid JSON Schema (draft 2020-12): ${problems.join("; ")}` };
+  }
+  if (json.type !== "object") {
+    const root = json.type === undefined ? "no type" : `type ${JSON.stringify(json.type)}`;
+    const example = isStandardSchema(schema) ? "z.object({ value: z.string() })" : '{ type: "object", properties: { value: <your schema> }, required: ["value"] }';
+    return {
+      problem:
+        `outputSchema must describe an object: its root has ${root}, and the Responses API needs type "object" at the root. ` +
+        `Wrap it in an object, e.g. ${example}, and read structuredOutput.value`,
+    };
+  }
+  return { schema: json };
 }
 
 /**
@@ -41,7 +73,8 @@ export async function parseStructuredOutput(text: string, schema: OutputSchema):
   } catch (error) {
     throw new OutputSchemaError(`the agent's final answer is not JSON: ${(error as Error).message}`, text, ["not valid JSON"]);
   }
-  // A JSON Schema zod cannot express was still sent to codex; the answer is then only parsed.
+  // A JSON Schema that is not valid never reaches codex (`outputJsonSchema`); should one come
+  // here all the same, the answer is only parsed.
   const validator = validatorFor(schema);
   if (!validator) return value;
   let result: SchemaResult;

@@ -1,0 +1,134 @@
+/**
+ * Checks a JSON Schema before codex is asked: a typo (`{type:"strin"}`, `requird`) would
+ * otherwise reach the model as is and the answer come back as if the schema were fine. Problems
+ * are told in plain words, each with its path inside the schema (`outputSchema.properties.name.type`).
+ */
+import type { ErrorObject } from "ajv/dist/2020.js";
+import { compileSchema } from "./ajv.js";
+import type { JsonSchema } from "./types.js";
+
+/** The JSON Schema types, in the order people think of them. */
+const TYPES = ["string", "number", "integer", "boolean", "object", "array", "null"];
+
+/** Keywords worth suggesting for a misspelt one (draft 2020-12's, the commonest first). */
+const KEYWORDS = [
+  "type", "properties", "required", "additionalProperties", "items", "prefixItems", "enum", "const", "description", "title",
+  "default", "examples", "format", "pattern", "minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum",
+  "exclusiveMaximum", "multipleOf", "minItems", "maxItems", "uniqueItems", "contains", "minContains", "maxContains",
+  "minProperties", "maxProperties", "patternProperties", "propertyNames", "dependentRequired", "dependentSchemas",
+  "anyOf", "oneOf", "allOf", "not", "if", "then", "else", "$ref", "$defs", "$id", "$anchor", "$comment", "deprecated",
+  "readOnly", "writeOnly", "unevaluatedProperties", "unevaluatedItems", "contentEncoding", "contentMediaType",
+]; // prettier-ignore
+
+/**
+ * The problems of `schema` as a draft 2020-12 JSON Schema, each a line that starts with `name` and
+ * the path inside the schema; empty when it is valid. Compiles `schema` (once per object).
+ */
+export function jsonSchemaProblems(schema: JsonSchema, name: string): string[] {
+  const compiled = compileSchema(schema);
+  if (compiled.ok) return [];
+  const problems: string[] = [];
+  for (const { path, keyword } of compiled.unknownKeywords) {
+    const guess = closest(keyword);
+    const hint = guess ? ` (did you mean "${guess}"?)` : "";
+    problems.push(`${at(name, path)}: "${keyword}" is not a JSON Schema keyword${hint}; a note of your own may be named "x-${keyword}"`);
+  }
+  problems.push(...metaProblems(compiled.metaErrors, schema, name));
+  if (compiled.other !== undefined) problems.push(`${name}: ${compiled.other}`);
+  return [...new Set(problems)];
+}
+
+function metaProblems(errors: ErrorObject[], schema: JsonSchema, name: string): string[] {
+  const byPath = new Map<string, ErrorObject[]>();
+  for (const error of errors) byPath.set(error.instancePath, [...(byPath.get(error.instancePath) ?? []), error]);
+  const lines: string[] = [];
+  for (const [pointer, group] of byPath) {
+    const path = fromPointer(pointer);
+    const value = valueAt(schema, path);
+    // "must match a schema in anyOf" only sums up the alternatives; an enum says the most.
+    const specific = group.filter((error) => error.keyword !== "anyOf" && error.keyword !== "oneOf");
+    const chosen = specific.find((error) => error.keyword === "enum") ?? specific[0] ?? group[0];
+    if (chosen) lines.push(`${at(name, path)}: ${describe(chosen, path, value)}`);
+  }
+  return lines;
+}
+
+function describe(error: ErrorObject, path: string[], value: unknown): string {
+  const got = ` (it is ${show(value)})`;
+  if (error.keyword === "enum") {
+    const allowed = (error.params as { allowedValues?: unknown[] }).allowedValues ?? [];
+    if (path[path.length - 1] === "type") {
+      return `${show(value)} is not a JSON Schema type; use one of ${TYPES.map((type) => `"${type}"`).join(", ")}`;
+    }
+    return `must be one of ${allowed.map(show).join(", ")}${got}`;
+  }
+  if (error.keyword === "type") {
+    const wanted = (error.params as { type?: string | string[] }).type ?? [];
+    const types = (Array.isArray(wanted) ? wanted : wanted.split(",")).map(article);
+    return `must be ${types.join(" or ")}${got}`;
+  }
+  return `${error.message ?? "is not valid"}${got}`;
+}
+
+function article(type: string): string {
+  if (type === "null") return "null";
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}
+
+function at(name: string, path: string[]): string {
+  return [name, ...path].join(".");
+}
+
+function fromPointer(pointer: string): string[] {
+  if (pointer === "") return [];
+  return pointer
+    .slice(1)
+    .split("/")
+    .map((segment) => segment.replace(/~1/g, "/").replace(/~0/g, "~"));
+}
+
+function valueAt(schema: unknown, path: string[]): unknown {
+  let node = schema;
+  for (const key of path) {
+    if (typeof node !== "object" || node === null) return undefined;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return node;
+}
+
+function show(value: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/** The keyword `word` most likely meant (at most two edits away), if any. */
+function closest(word: string): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const keyword of KEYWORDS) {
+    const distance = editDistance(word.toLowerCase(), keyword.toLowerCase());
+    if (distance < bestDistance) {
+      best = keyword;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
