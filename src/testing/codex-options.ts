@@ -44,6 +44,12 @@ export type MockCodexConfig = {
   model_provider: string;
   /** The provider entries, by id. */
   model_providers: { [id: string]: MockProviderConfig };
+  /**
+   * A model catalog file with metadata for `model` (see model-catalog.ts), so codex does not fall
+   * back to its defaults with an `error` item "Model metadata for `<model>` not found" every turn.
+   * Absent with `modelCatalog: false`.
+   */
+  model_catalog_json?: string;
   /** codex feature switches; the kit turns the shell snapshot off unless asked (see `shellSnapshot`). */
   features: {
     /** Whether codex snapshots the login shell's environment for each thread. */
@@ -76,6 +82,12 @@ export interface CodexOptionsRequest {
    * helper process for every thread, which makes offline tests slower and machine-dependent.
    */
   shellSnapshot?: boolean;
+  /**
+   * Give codex metadata for the mock model (default true). `false` leaves codex to its fallback
+   * metadata, as for any model it does not know: the same tools and requests, but every turn then
+   * starts with an `error` item "Model metadata for `<model>` not found".
+   */
+  modelCatalog?: boolean;
   /** Extra environment variables; `undefined` removes one. */
   env?: Record<string, string | undefined>;
   /**
@@ -96,8 +108,11 @@ export const MOCK_PROVIDER_ID = "mock";
  */
 export const ISOLATED_ENV_KEYS: readonly string[] = Object.freeze(["OPENAI_API_KEY", "CODEX_API_KEY", "OPENAI_BASE_URL", "CODEX_HOME"]);
 
-/** The config that selects the mock provider at `baseUrl` and the model `model`. */
-export function mockCodexConfig(model: string, baseUrl: string, request: CodexOptionsRequest = {}): MockCodexConfig {
+/**
+ * The config that selects the mock provider at `baseUrl` and the model `model`, with the model
+ * catalog file at `catalogPath` when given.
+ */
+export function mockCodexConfig(model: string, baseUrl: string, request: CodexOptionsRequest = {}, catalogPath?: string): MockCodexConfig {
   const provider: MockProviderConfig = {
     name: MOCK_PROVIDER_ID,
     base_url: baseUrl,
@@ -111,6 +126,7 @@ export function mockCodexConfig(model: string, baseUrl: string, request: CodexOp
     model,
     model_provider: MOCK_PROVIDER_ID,
     model_providers: { [MOCK_PROVIDER_ID]: provider },
+    ...(catalogPath === undefined ? {} : { model_catalog_json: catalogPath }),
     features: { shell_snapshot: request.shellSnapshot ?? false },
   };
 }

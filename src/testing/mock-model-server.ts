@@ -19,6 +19,7 @@ import {
   type RequestOutcome,
   type ResponsesRequestBody,
 } from "./recorded-request.js";
+import { writeModelCatalog } from "./model-catalog.js";
 import { assertMockResponse, stream, type MockOutput, type MockResponse } from "./script.js";
 import { apiError, sendHttpError, sendJson } from "./http-replies.js";
 import { encodeSseEvent, IdSource, responseEvents } from "./sse.js";
@@ -76,6 +77,8 @@ export class MockModelServer {
   // Aborted on close, to cut short the delays of streams still being written.
   readonly #closed = new AbortController();
   #closing: Promise<void> | undefined;
+  // The model catalog file for codex, written at the first `codexOptions()` that wants it.
+  #catalogPath: string | undefined;
 
   private constructor(server: Server, options: MockModelServerOptions) {
     this.#server = server;
@@ -159,8 +162,10 @@ export class MockModelServer {
 
   /**
    * Options for `new Codex(...)` that point codex at this server with an isolated CODEX_HOME,
-   * HOME and environment. Each call without `codexHome` makes a fresh temp dir, and each call
-   * without `inheritHome` a fresh empty HOME; `close()` removes both.
+   * HOME and environment, and metadata for the model (so no turn starts with a "Model metadata
+   * ... not found" `error` item; `modelCatalog: false` to have it). Each call without `codexHome`
+   * makes a fresh temp dir, and each call without `inheritHome` a fresh empty HOME; `close()`
+   * removes both.
    */
   codexOptions(request: CodexOptionsRequest = {}): MockCodexOptions {
     this.#assertOpen();
@@ -179,7 +184,7 @@ export class MockModelServer {
     }
     return {
       codexHome,
-      config: mockCodexConfig(this.modelName, this.url, request),
+      config: mockCodexConfig(this.modelName, this.url, request, request.modelCatalog === false ? undefined : this.#catalog()),
       env: isolatedEnv(process.env, request.env, home),
     };
   }
@@ -206,6 +211,16 @@ export class MockModelServer {
     this.#waiters.clear();
     // codex may still be flushing its session files as it exits; retry instead of failing close().
     await Promise.all(this.#tempDirs.map((dir) => rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 })));
+  }
+
+  /** The model catalog file (see model-catalog.ts), in a temp dir of this server's, removed on close. */
+  #catalog(): string {
+    if (this.#catalogPath === undefined) {
+      const dir = mkdtempSync(path.join(os.tmpdir(), "codexkit-catalog-"));
+      this.#tempDirs.push(dir);
+      this.#catalogPath = writeModelCatalog(dir, this.modelName);
+    }
+    return this.#catalogPath;
   }
 
   #assertOpen(): void {

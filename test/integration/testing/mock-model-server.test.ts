@@ -265,6 +265,8 @@ describe("configFlags", () => {
       "-c",
       "model_providers.mock.stream_idle_timeout_ms=10",
       "-c",
+      expect.stringMatching(/^model_catalog_json=".*mock-model-catalog\.json"$/) as unknown,
+      "-c",
       "features.shell_snapshot=false",
     ]);
   });

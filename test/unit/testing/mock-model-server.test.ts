@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -297,11 +297,32 @@ describe("codexOptions", () => {
           stream_max_retries: 0,
         },
       },
+      model_catalog_json: expect.stringMatching(/mock-model-catalog\.json$/) as unknown,
       features: { shell_snapshot: false },
     });
     expect(model.codexOptions({ shellSnapshot: true }).config.features).toEqual({ shell_snapshot: true });
     const tuned = model.codexOptions({ requestMaxRetries: 2, streamMaxRetries: 1, streamIdleTimeoutMs: 500 });
     expect(tuned.config.model_providers.mock).toMatchObject({ request_max_retries: 2, stream_max_retries: 1, stream_idle_timeout_ms: 500 });
+  });
+
+  it("gives codex a model catalog with the model's metadata (codex's fallback values), once per server, removed on close", async () => {
+    const model = await start({ model: "gpt-mock" });
+    const file = model.codexOptions().config.model_catalog_json!;
+    expect(model.codexOptions().config.model_catalog_json).toBe(file);
+    expect(path.dirname(file)).not.toBe(model.codexOptions().codexHome);
+    const catalog = JSON.parse(readFileSync(file, "utf8")) as { models: Array<Record<string, unknown>> };
+    expect(catalog.models).toHaveLength(1);
+    expect(catalog.models[0]).toMatchObject({
+      slug: "gpt-mock",
+      shell_type: "default",
+      apply_patch_tool_type: null,
+      base_instructions: "",
+      truncation_policy: { mode: "bytes", limit: 10_000 },
+      context_window: 272_000,
+    });
+    expect(model.codexOptions({ modelCatalog: false }).config).not.toHaveProperty("model_catalog_json");
+    await model.close();
+    expect(existsSync(file)).toBe(false);
   });
 
   it("isolates the environment from credentials, base URL and CODEX_HOME", async () => {
