@@ -15,6 +15,7 @@ import type { Recorder } from "../diagnostics/index.js";
 import { CODEXKIT, GEN_AI, GENERAL, SPAN, SpanKind, SpanStatusCode, type OtelSpan, type Telemetry } from "../telemetry/index.js";
 import { logEvent } from "../log-events.js";
 import { paged } from "../paged.js";
+import { backoffDelay, RefCount } from "../timing/index.js";
 import { RestartWindow } from "./restart-window.js";
 import { ManagedStdioTransport } from "./stdio.js";
 import type {
@@ -96,7 +97,7 @@ export class McpConnection {
   private readonly toolListeners = new Set<ToolsListener>();
   private readonly readyWaiters = new Set<() => void>();
   /** Calls in flight; while there are none a stdio server does not keep Node alive. */
-  private holds = 0;
+  private readonly holds = new RefCount({ onBusy: () => this.setActive(true), onIdle: () => this.setActive(false) });
   private readonly redactor: Redactor;
   private readonly logger: Logger;
   private readonly settings: Required<Omit<McpConnectOptions, "restart">> & { restart: Required<NonNullable<McpConnectOptions["restart"]>> };
@@ -199,7 +200,7 @@ export class McpConnection {
     client.onerror = (error) => this.logger.debug({ server: this.name, error: this.redactor.redact(error.message) }, "MCP server connection error");
     client.setNotificationHandler(ToolListChangedNotificationSchema, () => void this.refreshTools());
     this.toolCache = await this.fetchTools(client).catch(() => []);
-    if (transport instanceof ManagedStdioTransport) transport.setActive(this.holds > 0);
+    if (transport instanceof ManagedStdioTransport) transport.setActive(this.holds.count > 0);
     this.setStatus("ready");
     for (const waiter of [...this.readyWaiters]) waiter();
     this.logger.debug({ server: this.name, pid: transport instanceof ManagedStdioTransport ? transport.pid : undefined, restarts: this._restarts }, "MCP server ready");
@@ -303,7 +304,7 @@ export class McpConnection {
   private async call<T>(what: string, options: McpCallOptions, run: (client: Client, request: { signal?: AbortSignal; timeout?: number }) => Promise<T>): Promise<T> {
     const timeoutMs = options.timeoutMs ?? this.settings.requestTimeoutMs;
     const deadline = timeoutMs > 0 ? Date.now() + timeoutMs : Number.POSITIVE_INFINITY;
-    const release = this.hold();
+    const release = this.holds.acquire();
     try {
       const client = await this.ready(what, deadline, options.signal);
       const remaining = deadline === Number.POSITIVE_INFINITY ? undefined : Math.max(1, deadline - Date.now());
@@ -315,15 +316,9 @@ export class McpConnection {
     }
   }
 
-  /** Keeps a stdio server (so Node) alive until released: a call in flight holds it. */
-  private hold(): () => void {
-    if (this.holds++ === 0 && this.transport instanceof ManagedStdioTransport) this.transport.setActive(true);
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      if (--this.holds === 0 && this.transport instanceof ManagedStdioTransport) this.transport.setActive(false);
-    };
+  /** Whether a stdio server keeps Node alive: while a call is in flight (`holds`). */
+  private setActive(active: boolean): void {
+    if (this.transport instanceof ManagedStdioTransport) this.transport.setActive(active);
   }
 
   private async ready(what: string, deadline: number, signal: AbortSignal | undefined): Promise<Client> {
@@ -361,7 +356,6 @@ export class McpConnection {
   }
 
   private scheduleRestart(): void {
-    const { baseDelayMs, maxDelayMs } = this.settings.restart;
     const recent = isStdioServer(this.config) ? this.restartWindow.take() : undefined;
     if (recent === undefined) {
       this.setStatus("failed");
@@ -371,7 +365,7 @@ export class McpConnection {
     this._restarts += 1;
     this.setStatus("restarting");
     // The backoff grows with the restarts in the window, so a rare crash is met with a quick restart.
-    const delay = Math.min(maxDelayMs, baseDelayMs * 2 ** recent);
+    const delay = backoffDelay(this.settings.restart, recent);
     const generation = this.generation;
     this.restartTimer = setTimeout(() => {
       this.restartTimer = null;

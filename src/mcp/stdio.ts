@@ -11,6 +11,7 @@ import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import type { Recorder } from "../diagnostics/index.js";
 import type { Redactor } from "../errors/index.js";
 import { ManagedProcess } from "../process/index.js";
+import { race } from "../timing/index.js";
 import { serverCommand } from "./spawn-command.js";
 import type { McpStdioServer } from "./types.js";
 
@@ -60,9 +61,7 @@ export class ManagedStdioTransport implements Transport {
   async settled(ms: number): Promise<void> {
     const proc = this.proc;
     if (!proc?.running) return;
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([proc.exited, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
-    clearTimeout(timer);
+    await race(proc.exited, { timeoutMs: ms });
   }
 
   // eslint-disable-next-line @typescript-eslint/require-await -- async so a spawn that throws (bad cwd, bad command) rejects the awaited Transport.start()

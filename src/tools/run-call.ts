@@ -13,7 +13,7 @@ import type { Tool, ToolCallContext, ToolCallInfo, ToolCallOutcome, ToolContentI
 import type { ResultItem } from "./result.js";
 import { logEvent } from "../log-events.js";
 import { askWithDeadline } from "../deadline.js";
-import { MAX_TIMER_MS } from "../timers.js";
+import { race } from "../timing/index.js";
 
 /** What a call needs besides the tool: where to log, what to hide, the default time limit, the hooks. */
 export interface CallServices {
@@ -30,7 +30,6 @@ type Settled =
   | { kind: "error"; error: unknown }
   | { kind: "timeout"; timeoutMs: number }
   | { kind: "cancelled" };
-
 
 /** Runs `tool` (undefined when the name is unknown) with `args`; resolves with the outcome. */
 export async function runCall(
@@ -185,49 +184,28 @@ function success(content: ToolContentItem[], durationMs: number): ToolCallOutcom
   return { success: true, content, durationMs };
 }
 
-function execute(tool: Tool, args: unknown, ctx: ToolCallContext, services: CallServices): Promise<Settled> {
-  const outer = ctx.signal;
-  if (outer.aborted) return Promise.resolve({ kind: "cancelled" });
+/**
+ * Runs `execute` raced against the turn's signal and the tool's time limit (0: none). Its signal
+ * aborts on timeout (with a `TimeoutError`) or cancel, never after it answered by itself.
+ */
+async function execute(tool: Tool, args: unknown, ctx: ToolCallContext, services: CallServices): Promise<Settled> {
   const timeoutMs = tool.timeoutMs ?? services.defaultTimeoutMs;
-  const controller = new AbortController();
-  return new Promise<Settled>((resolve) => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let done = false;
-    // Settle before aborting, so an `execute` that rejects on abort cannot change the verdict.
-    const settle = (settled: Settled, abort = false, reason?: unknown): void => {
-      if (done) return;
-      done = true;
-      if (timer !== undefined) clearTimeout(timer);
-      outer.removeEventListener("abort", onAbort);
-      resolve(settled);
-      if (abort) controller.abort(reason);
-    };
-    const onAbort = (): void => settle({ kind: "cancelled" }, true, outer.reason);
-    outer.addEventListener("abort", onAbort, { once: true });
-    if (timeoutMs > 0 && timeoutMs <= MAX_TIMER_MS) {
-      timer = setTimeout(() => {
-        settle({ kind: "timeout", timeoutMs }, true, new TimeoutError(`tool ${tool.name} timed out after ${timeoutMs} ms`, timeoutMs));
-      }, timeoutMs);
-    }
-    let pending: unknown;
-    try {
-      pending = tool.execute(args, {
-        signal: controller.signal,
+  const settled = await race(
+    (signal) =>
+      tool.execute(args, {
+        signal,
         threadId: ctx.threadId,
         turnId: ctx.turnId,
         callId: ctx.callId,
         logger: services.logger,
-      });
-    } catch (error) {
-      settle({ kind: "error", error });
-      return;
-    }
-    // A hung `execute` is abandoned, not awaited: the handlers stay attached only to swallow it.
-    Promise.resolve(pending).then(
-      (value) => settle({ kind: "value", value }),
-      (error: unknown) => settle({ kind: "error", error }),
-    );
-  });
+      }),
+    {
+      timeoutMs: timeoutMs > 0 ? timeoutMs : Number.POSITIVE_INFINITY,
+      signal: ctx.signal,
+      timeoutReason: () => new TimeoutError(`tool ${tool.name} timed out after ${timeoutMs} ms`, timeoutMs),
+    },
+  );
+  return settled.kind === "timeout" ? { kind: "timeout", timeoutMs } : settled;
 }
 
 function safeRedact(services: CallServices, text: string): string {

@@ -13,6 +13,7 @@
 import { InvalidOptionsError } from "../errors/index.js";
 import type { RetryInfo, RetryOptions, RetrySetting } from "../options/index.js";
 import { MAX_TIMER_MS } from "../timers.js";
+import { backoffDelay } from "../timing/index.js";
 
 export type { RetryInfo, RetryOptions, RetrySetting };
 
@@ -69,8 +70,7 @@ function defined(setting: RetrySetting | undefined): RetryOptions {
  */
 export function retryDelay(policy: RetryPolicy, attempt: number, retryAfterMs: number | null, random: () => number = Math.random): number | null {
   if (retryAfterMs !== null && retryAfterMs > policy.maxDelayMs) return null;
-  const capped = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-  const backoff = Math.round(capped / 2 + random() * (capped / 2));
+  const backoff = backoffDelay({ baseDelayMs: policy.baseDelayMs, maxDelayMs: policy.maxDelayMs, jitter: 0.5 }, attempt - 1, random);
   return Math.max(backoff, retryAfterMs ?? 0);
 }
 

@@ -9,6 +9,7 @@ import type { NormalizedInput } from "../../input.js";
 import type { ThreadOptions } from "../../options/index.js";
 import { threadCwd } from "../../config/index.js";
 import { abortError, interruptedError } from "../../abort.js";
+import { within } from "../../timing/index.js";
 import { resolveCodexBinary, type ResolvedBinary } from "../binary.js";
 import { requireGitRepository } from "../git.js";
 import type { ClientContext, ListThreadsOptions, ThreadPage, Transport, TransportEvent, TurnHost, TurnRequest } from "../types.js";
@@ -533,15 +534,4 @@ const DEATH_NOTICE_MS = 2_000;
 async function seenDead(server: AppServer): Promise<boolean> {
   if (server.alive) await within(server.rpc.closed, DEATH_NOTICE_MS);
   return !server.alive;
-}
-
-/** `promise`'s value, or "timeout" after `ms`. */
-async function within<T>(promise: Promise<T>, ms: number): Promise<T | "timeout"> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), ms)));
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

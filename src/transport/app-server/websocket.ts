@@ -12,11 +12,12 @@ import { responseIdOf, type JsonRpcMessage, type MessageTransport, type RequestI
 import type { Logger } from "../../logger.js";
 import { sleep } from "../../abort.js";
 import { excerpt } from "../../process/index.js";
+import { backoffDelay, type BackoffPolicy } from "../../timing/index.js";
 import type { ConnectServer, ServerChannel, ServerProcess } from "./server.js";
 import type { RemoteAppServerOptions } from "../../options/index.js";
 
-const BASE_DELAY_MS = 200;
-const MAX_DELAY_MS = 5_000;
+/** The waits between connection attempts: 200 ms doubling up to 5 s (as an MCP server's restarts). */
+const CONNECT_BACKOFF: BackoffPolicy = { baseDelayMs: 200, maxDelayMs: 5_000 };
 const OPEN_TIMEOUT_MS = 10_000;
 /** A signal that never aborts (connecting is bounded by its attempts). */
 const NEVER = new AbortController().signal;
@@ -49,7 +50,7 @@ export function connectRemoteAppServer(options: RemoteAppServerOptions, logger: 
       } catch (error) {
         lastError = error as Error;
         logger.debug({ url: options.url, attempt, error: lastError.message }, "connecting to codex app-server failed");
-        if (attempt < attempts) await sleep(Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** (attempt - 1)), NEVER);
+        if (attempt < attempts) await sleep(backoffDelay(CONNECT_BACKOFF, attempt - 1), NEVER);
       }
     }
     throw new ConnectionClosedError(`could not connect to codex app-server at ${options.url} after ${attempts} attempts: ${lastError?.message ?? "unknown error"}`, {
