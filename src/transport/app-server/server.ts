@@ -9,6 +9,7 @@ import { ConnectionClosedError, type CodexExitError } from "../../errors/index.j
 import { JsonRpcConnection, type MessageTransport, type RequestOptions } from "../../jsonrpc/index.js";
 import type { Logger } from "../../logger.js";
 import { LruMap } from "../../lru.js";
+import { RefCount } from "../../timing/index.js";
 import type { ClientContext } from "../types.js";
 import { APPROVAL_METHODS, ELICITATION_METHOD } from "./approval-methods.js";
 import { initializeParams } from "./params.js";
@@ -77,9 +78,7 @@ export class AppServer {
   readonly uploaded = new LruMap<string, { sha256: string; modifiedAtMs: number }>(1024);
   private readonly listeners = new Map<string, Set<ThreadListener>>();
   /** Turns and calls in progress; while there are none the process does not keep Node alive. */
-  private holds = 0;
-  /** Called when the last hold is released (a retired process waits for this to close). */
-  private readonly idleWaiters = new Set<() => void>();
+  private readonly holds = new RefCount({ onBusy: () => this.process?.setActive(true), onIdle: () => this.process?.setActive(false) });
 
   private constructor(
     readonly rpc: JsonRpcConnection,
@@ -120,7 +119,7 @@ export class AppServer {
       throw error;
     }
     logger.debug({ pid: channel.process?.pid, transport: "app-server" }, "codex app-server started");
-    if (server.holds === 0) channel.process?.setActive(false);
+    if (server.holds.count === 0) channel.process?.setActive(false);
     return server;
   }
 
@@ -137,14 +136,8 @@ export class AppServer {
 
   /** Resolves once no turn or call holds the process (at once when none does). */
   idle(): Promise<void> {
-    if (this.holds === 0 || this.rpc.isClosed) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.idleWaiters.add(resolve);
-      void this.rpc.closed.then(() => {
-        this.idleWaiters.delete(resolve);
-        resolve();
-      });
-    });
+    if (this.holds.count === 0 || this.rpc.isClosed) return Promise.resolve();
+    return Promise.race([this.holds.idle(), this.rpc.closed.then(() => undefined)]);
   }
 
   /** The process's recent stderr, redacted ("" without a process). */
@@ -157,16 +150,7 @@ export class AppServer {
    * from start to end. With no holds left, Node may exit, and codex is stopped on the way out.
    */
   hold(): () => void {
-    if (this.holds++ === 0) this.process?.setActive(true);
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      if (--this.holds > 0) return;
-      this.process?.setActive(false);
-      for (const resolve of this.idleWaiters) resolve();
-      this.idleWaiters.clear();
-    };
+    return this.holds.acquire();
   }
 
   /**
