@@ -35,8 +35,6 @@ export class Codex {
   private readonly ctx: ClientContext;
   private readonly telemetry: Telemetry;
   private _transport: Transport | null = null;
-  /** On exec, thread listing and archiving still need an app-server; started only when used. */
-  private _management: AppServerTransport | null = null;
   private readonly host: ThreadHost;
 
   constructor(options: CodexOptions = {}) {
@@ -112,7 +110,7 @@ export class Codex {
   async *listThreads(options: ListThreadsOptions = {}): AsyncGenerator<ThreadSummary> {
     let cursor = options.cursor;
     for (;;) {
-      const page = await this.management().listThreads({ ...options, cursor });
+      const page = await this.transport().store.listThreads({ ...options, cursor });
       yield* page.threads;
       if (!page.nextCursor || page.threads.length === 0) return;
       cursor = page.nextCursor;
@@ -122,7 +120,7 @@ export class Codex {
   /** Archives a stored thread: it leaves `listThreads()` and shows up with `{ archived: true }`. */
   async archiveThread(id: string): Promise<void> {
     if (typeof id !== "string" || id.length === 0) throw new InvalidOptionsError("archiveThread needs a thread id");
-    await this.management().archiveThread(id);
+    await this.transport().store.archiveThread(id);
   }
 
   /**
@@ -131,7 +129,7 @@ export class Codex {
    * short-lived app-server answers, so thread servers are not seen there.
    */
   async mcpStatus(options: { threadId?: string } = {}): Promise<McpServerStatus[]> {
-    return this.management().mcpStatus(options.threadId);
+    return this.transport().store.mcpStatus(options.threadId);
   }
 
   /**
@@ -151,17 +149,19 @@ export class Codex {
     });
   }
 
-  /** Stops every codex process and MCP server this client started. The client can be used again afterwards. */
+  /**
+   * Stops every codex process and MCP server this client started. The client can be used again
+   * afterwards. On exec, attachment records of earlier turns that still wait for codex's thread
+   * store are written first (by a short-lived app-server).
+   */
   async close(): Promise<void> {
     const transport = this._transport;
-    const management = this._management;
     this._transport = null;
-    this._management = null;
     // Turns this close ends must not start a new app-server to record their attachments.
     this.closing = true;
     try {
       await Promise.allSettled([...this.pendingRecords]);
-      await Promise.all([transport?.close(), management?.close(), this.mcp.closeAll(), this.store.close()]);
+      await Promise.all([transport?.close(), this.mcp.closeAll(), this.store.close()]);
     } finally {
       this.closing = false;
     }
@@ -208,35 +208,33 @@ export class Codex {
     }
   }
 
-  /** Writes attachment records in the background (on exec, through the management app-server). */
+  /**
+   * Writes attachment records in the background, to the store of the transport that ran the turn
+   * (on exec they wait there, in memory, until its store is opened or the client closes).
+   */
   private recordAttachments(threadId: string, files: readonly StagedFile[], transport: Transport): void {
     // A turn that unwinds after close() ran on a closed transport: recording would start a new app-server.
     if (this.closing || transport !== this._transport) {
       this.ctx.logger.debug({ threadId, files: files.length }, "the client was closed since the turn started: the thread's attachments are not recorded");
       return;
     }
-    const pending = this.management()
+    const pending = transport.store
       .recordAttachments(threadId, files)
       .catch((error: unknown) => this.ctx.logger.warn({ threadId, error: this.ctx.redactor.redact(String(error)) }, "recording the thread's attachments in codex failed"));
     this.pendingRecords.add(pending);
     void pending.finally(() => this.pendingRecords.delete(pending));
   }
 
+  /** The files codex recorded for a thread, once the records still being written are in. */
   private async threadAttachments(threadId: string): Promise<ThreadAttachment[]> {
     await Promise.allSettled([...this.pendingRecords]);
-    return this.management().listAttachments(threadId);
+    return this.transport().store.listAttachments(threadId);
   }
 
+  /** The threads codex recorded as given a file, once the records still being written are in. */
   private async attachmentOwners(fileId: string): Promise<FileOwner[]> {
     await Promise.allSettled([...this.pendingRecords]);
-    return this.management().attachmentOwners(fileId);
-  }
-
-  private management(): AppServerTransport {
-    const transport = this.transport();
-    if (transport instanceof AppServerTransport) return transport;
-    this._management ??= new AppServerTransport(this.ctx);
-    return this._management;
+    return this.transport().store.attachmentOwners(fileId);
   }
 }
 

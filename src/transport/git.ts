@@ -7,6 +7,7 @@
 import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import { UntrustedDirectoryError } from "../errors/index.js";
+import type { HostFileSystem } from "../files/index.js";
 
 /** codex's own sentence when it refuses a directory outside a git repository. */
 export const UNTRUSTED_DIRECTORY_MESSAGE = "Not inside a trusted directory and --skip-git-repo-check was not specified.";
@@ -79,6 +80,15 @@ export function untrustedDirectoryError(directory: string, options?: { cause?: u
 /** Throws `UntrustedDirectoryError` unless `dir` is inside a git repository (codex exec's check). */
 export function requireGitRepository(dir: string): void {
   if (findGitRoot(dir) === null) throw untrustedDirectoryError(dir);
+}
+
+/** The same check on the agent's host (a remote app-server), through its file system. */
+export async function requireHostGitRepository(host: HostFileSystem, dir: string): Promise<void> {
+  const kind = async (target: string): Promise<"file" | "directory" | null> => {
+    const entry = await host.getMetadata(target);
+    return entry?.isFile ? "file" : entry?.isDirectory ? "directory" : null;
+  };
+  if ((await findGitRootWith(dir, kind, host.paths)) === null) throw untrustedDirectoryError(dir);
 }
 
 /** `dir` with symlinks resolved, or just made absolute when it cannot be resolved. */

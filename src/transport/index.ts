@@ -4,6 +4,7 @@ export type {
   ClientContext,
   ListThreadsOptions,
   ThreadPage,
+  ThreadStore,
   ToolCallReport,
   ToolCallRequest,
   Transport,

@@ -5,13 +5,13 @@
  */
 import type { ApprovalDecision, ApprovalRequest } from "../approvals/index.js";
 import type { Recorder } from "../diagnostics/index.js";
-import type { StagedFile } from "../files/index.js";
+import type { FileOwner, StagedFile, ThreadAttachment } from "../files/index.js";
 import type { Redactor } from "../errors/index.js";
 import type { ThreadEvent } from "../events.js";
 import type { NormalizedInput } from "../input.js";
 import type { Logger } from "../logger.js";
 import type { CodexOptions, CyberAccessProgram, ThreadOptions, TransportKind } from "../options/index.js";
-import type { ElicitationRequest, ElicitationResponse } from "../mcp/types.js";
+import type { ElicitationRequest, ElicitationResponse, McpServerStatus } from "../mcp/types.js";
 import type { ListThreadsOptions, ThreadSummary } from "../thread-summary.js";
 import type { ToolCallOutcome, ToolContentItem, ToolSpec } from "../tools/index.js";
 
@@ -148,6 +148,29 @@ export interface Transport {
    * remote app-server: the file is uploaded to the agent's host). Absent: codex reads it in place.
    */
   placeFile?(threadId: string, file: StagedFile): Promise<string>;
-  /** Stops every process the transport owns, and frees what suspended turns hold. */
+  /** What codex stores about threads (listing, archiving, attachments, MCP status), whatever runs the turns. */
+  readonly store: ThreadStore;
+  /** Stops every process the transport owns (its store's included), and frees what suspended turns hold. */
   close(): Promise<void>;
+}
+
+/**
+ * codex's stored threads and what it keeps about them, behind the transport: the client asks
+ * this, never a particular transport. On exec, codex keeps these only through an app-server, so
+ * exec's store starts a short-lived one, and only when one of these methods is called (records
+ * of exec turns wait in memory until then: see `DeferredThreadStore`).
+ */
+export interface ThreadStore {
+  /** One page of stored threads (`thread/list`). */
+  listThreads(options: ListThreadsOptions): Promise<ThreadPage>;
+  /** Archives a stored thread (`thread/archive`). */
+  archiveThread(threadId: string): Promise<void>;
+  /** The MCP servers codex knows (every page), those a thread runs too when `threadId` is given. */
+  mcpStatus(threadId?: string): Promise<McpServerStatus[]>;
+  /** Records that `threadId` was given `files`; resolves once written (or, on exec before the store is opened, kept to write). */
+  recordAttachments(threadId: string, files: readonly StagedFile[]): Promise<void>;
+  /** The staged files recorded for `threadId`, oldest first. */
+  listAttachments(threadId: string): Promise<ThreadAttachment[]>;
+  /** The threads recorded as given the staged file `fileId`. */
+  attachmentOwners(fileId: string): Promise<FileOwner[]>;
 }

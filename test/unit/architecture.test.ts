@@ -132,6 +132,16 @@ describe("src layout", () => {
     expect([...modules].filter(([, edges]) => edges.some((e) => e.to.startsWith("cli/"))).map(([m]) => m).filter((m) => !m.startsWith("cli/"))).toEqual([]);
   });
 
+  it("reaches the transports only through the Transport interface: no instanceof of a transport class outside transport/", () => {
+    const offenders: string[] = [];
+    for (const module of modules.keys()) {
+      if (module.startsWith("transport/")) continue;
+      const text = readFileSync(path.join(SRC, module), "utf8");
+      for (const match of text.matchAll(/instanceof\s+(AppServerTransport|ExecTransport)\b/g)) offenders.push(`${module}: ${match[0]}`);
+    }
+    expect(offenders).toEqual([]);
+  });
+
   it("gives every folder one door: other folders import its index.ts only (a types.ts may be imported for types)", () => {
     const doors = ["approvals/", "tools/", "schema/", "errors/", "config/", "jsonrpc/", "turn/", "testing/", "transport/", "mcp/", "telemetry/", "diagnostics/", "process/", "files/"];
     const offenders: string[] = [];

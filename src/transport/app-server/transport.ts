@@ -11,8 +11,8 @@ import { threadCwd } from "../../config/index.js";
 import { abortError, interruptedError } from "../../abort.js";
 import { within } from "../../timing/index.js";
 import { resolveCodexBinary, type ResolvedBinary } from "../binary.js";
-import { requireGitRepository } from "../git.js";
-import type { ClientContext, ListThreadsOptions, ThreadPage, Transport, TransportEvent, TurnHost, TurnRequest } from "../types.js";
+import { requireGitRepository, requireHostGitRepository } from "../git.js";
+import type { ClientContext, Transport, TransportEvent, TurnHost, TurnRequest } from "../types.js";
 import { ActiveTurn } from "./active-turn.js";
 import { TurnEventMapper } from "./events.js";
 import { threadForkParams, threadResumeParams, threadStartParams, toUserInput, turnStartParams } from "./params.js";
@@ -22,18 +22,15 @@ import { AppServer, type ConnectServer } from "./server.js";
 import { DEFAULT_MAX_THREADS, ServerPool } from "./pool.js";
 import { DEFAULT_IDLE_THREAD_MS, IdleThreads } from "./idle-threads.js";
 import { spawnAppServer } from "./spawn.js";
-import { toThreadSummary } from "./threads.js";
 import { persistsTrust, trustGuardProjects } from "./trust.js";
 import { TurnBuffer } from "./turn-buffer.js";
-import { ConfigReadResult, McpStatusResult, ThreadListResult, ThreadResult, TurnResult, toMcpServerStatus } from "./wire.js";
-import type { McpServerStatus } from "../../mcp/types.js";
+import { ConfigReadResult, ThreadResult, TurnResult } from "./wire.js";
 import type { RequestOptions } from "../../jsonrpc/index.js";
-import type { FileOwner, StagedFile, ThreadAttachment } from "../../files/index.js";
-import { logEvent } from "../../log-events.js";
-import { attachmentOwners, listAttachments, recordAttachment } from "./attachments.js";
-import { placeOnHost, requireRemoteGitRepository, uploadRoot } from "./uploads.js";
+import { placeOnHost, uploadRoot, type StagedFile } from "../../files/index.js";
+import { hostFiles } from "./host-ports.js";
+import { AppServerThreadStore } from "./thread-store.js";
+import { checkHostWorkingDirectory } from "./working-directory.js";
 import { connectRemoteAppServer } from "./websocket.js";
-import { paged } from "../../paged.js";
 
 /** How long `interrupt` waits for codex to confirm before escalating. */
 export const DEFAULT_INTERRUPT_TIMEOUT_MS = 10_000;
@@ -69,6 +66,8 @@ export class AppServerTransport implements Transport {
   private readonly active = new Map<string, ActiveTurn>();
   /** The tool names each thread started here was given (codex fixes them at thread/start). */
   private readonly offeredTools = new Map<string, string>();
+  /** codex's stored threads, MCP status and attachment records, through this transport's processes. */
+  readonly store: AppServerThreadStore;
 
   constructor(
     private readonly ctx: ClientContext,
@@ -84,6 +83,14 @@ export class AppServerTransport implements Transport {
     const bounds = this.remote ? null : { maxThreads: settings?.maxThreads ?? DEFAULT_MAX_THREADS, maxRssMb: settings?.maxRssMb };
     this.servers = new ServerPool(() => this.start(), bounds, ctx.logger);
     this.idleThreads = new IdleThreads(settings?.idleThreadMs ?? DEFAULT_IDLE_THREAD_MS, ctx.logger, (threadId) => this.active.has(threadId));
+    this.store = new AppServerThreadStore({
+      server: () => this.ensure(),
+      archived: (threadId, server) => {
+        server.loaded.delete(threadId);
+        this.offeredTools.delete(threadId);
+      },
+      logger: ctx.logger,
+    });
   }
 
   async *runTurn(turnRequest: TurnRequest, host: TurnHost): AsyncGenerator<TransportEvent, void, undefined> {
@@ -117,7 +124,11 @@ export class AppServerTransport implements Transport {
       // codex exec's own check, made before anything starts: no git repository, no turn.
       if (!request.thread.skipGitRepoCheck && !this.remote) requireGitRepository(cwd);
       let server = await this.ensure();
-      if (!request.thread.skipGitRepoCheck && this.remote) await requireRemoteGitRepository(server, cwd);
+      if (this.remote) {
+        // The local check of the working directory cannot see the host's: it is made there, before thread/start.
+        await checkHostWorkingDirectory(hostFiles(server), cwd);
+        if (!request.thread.skipGitRepoCheck) await requireHostGitRepository(hostFiles(server), cwd);
+      }
       // While the turn runs, codex keeps Node alive; between turns it does not.
       release = server.hold();
       turn.server = server;
@@ -293,75 +304,26 @@ export class AppServerTransport implements Transport {
     await server.call("thread/revert", { threadId, beforeTurnId: turnId });
   }
 
-  /** One page of stored threads. */
-  async listThreads(options: ListThreadsOptions): Promise<ThreadPage> {
-    const server = await this.ensure();
-    const params: Record<string, unknown> = {};
-    if (options.limit !== undefined) params.limit = options.limit;
-    if (options.cursor) params.cursor = options.cursor;
-    if (options.archived !== undefined) params.archived = options.archived;
-    if (options.cwd !== undefined) params.cwd = options.cwd;
-    if (options.searchTerm !== undefined) params.searchTerm = options.searchTerm;
-    const page = await server.call("thread/list", params, ThreadListResult);
-    return { threads: page.data.map(toThreadSummary), nextCursor: page.nextCursor ?? null };
-  }
-
-  /** The MCP servers codex knows (all pages of `mcpServerStatus/list`), for `threadId` when given. */
-  async mcpStatus(threadId?: string): Promise<McpServerStatus[]> {
-    const server = await this.ensure();
-    const entries = await paged(async (cursor) => {
-      const params: Record<string, unknown> = { detail: "full", ...(threadId ? { threadId } : {}), ...(cursor ? { cursor } : {}) };
-      const result = await server.call("mcpServerStatus/list", params, McpStatusResult);
-      return { items: result.data, nextCursor: result.nextCursor };
-    });
-    return entries.map(toMcpServerStatus);
-  }
-
   /** Where codex reads a staged file for `threadId`: its own path here, an uploaded copy on a remote host. */
   async placeFile(threadId: string, file: StagedFile): Promise<string> {
     if (!this.remote) return file.path;
     const server = await this.ensure();
-    return placeOnHost(server, uploadRoot(server, this.ctx.options.appServer?.uploadDir), threadId, file, this.ctx.logger);
+    const host = hostFiles(server);
+    return placeOnHost(host, uploadRoot(host, this.ctx.options.appServer?.uploadDir), threadId, file, this.ctx.logger);
   }
 
   /** `input` with each attachment's path replaced by its verified copy on the agent's host. */
   private async onHost(server: AppServer, threadId: string, input: NormalizedInput, host: TurnHost): Promise<NormalizedInput> {
     if (input.attachments.length === 0) return input;
-    const root = uploadRoot(server, this.ctx.options.appServer?.uploadDir);
+    const files = hostFiles(server);
+    const root = uploadRoot(files, this.ctx.options.appServer?.uploadDir);
     const moved = new Map<string, string>();
     for (const file of input.attachments) {
-      const place = () => placeOnHost(server, root, threadId, file, this.ctx.logger);
+      const place = () => placeOnHost(files, root, threadId, file, this.ctx.logger);
       moved.set(file.path, await host.traceUpload(file, place));
     }
     const swap = (paths: string[]): string[] => paths.map((p) => moved.get(p) ?? p);
     return { ...input, images: swap(input.images), files: swap(input.files) };
-  }
-
-  /** Records in codex's attachment store that `threadId` was given `files`. */
-  async recordAttachments(threadId: string, files: readonly StagedFile[]): Promise<void> {
-    const server = await this.ensure();
-    for (const file of files) {
-      const outcome = await recordAttachment(server, threadId, file);
-      logEvent(this.ctx.logger, "file.attached", { id: file.id, threadId, created: outcome === "created" });
-    }
-  }
-
-  /** The staged files codex recorded for `threadId`. */
-  async listAttachments(threadId: string): Promise<ThreadAttachment[]> {
-    return listAttachments(await this.ensure(), threadId);
-  }
-
-  /** The threads codex recorded as given the staged file `fileId`. */
-  async attachmentOwners(fileId: string): Promise<FileOwner[]> {
-    return attachmentOwners(await this.ensure(), fileId);
-  }
-
-  /** Archives a stored thread. */
-  async archiveThread(threadId: string): Promise<void> {
-    const server = await this.ensure();
-    await server.call("thread/archive", { threadId });
-    server.loaded.delete(threadId);
-    this.offeredTools.delete(threadId);
   }
 
   /** Ends the processes, and frees what suspended turns hold (their spilled events). */

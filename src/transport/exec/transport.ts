@@ -18,6 +18,8 @@ import { untrustedDirectoryError, UNTRUSTED_DIRECTORY_MESSAGE } from "../git.js"
 import { parseJsonLine } from "../../process/index.js";
 import { ManagedProcess } from "../../process/index.js";
 import type { ClientContext, Transport, TransportEvent, TurnHost, TurnRequest } from "../types.js";
+import { AppServerTransport } from "../app-server/transport.js";
+import { DeferredThreadStore } from "../deferred-store.js";
 import { buildExecArgs, buildExecPrompt } from "./args.js";
 import { startToolServer, type ToolServer } from "./tool-endpoint.js";
 import { toolCallReports } from "./tool-reports.js";
@@ -40,9 +42,15 @@ export class ExecTransport implements Transport {
   private readonly byThread = new Map<string, RunningTurn>();
   private readonly baselines: UsageBaselines;
   private binary: ResolvedBinary | undefined;
+  /**
+   * codex keeps its thread store only through an app-server: a short-lived one, started when the
+   * store is asked something, never by a turn (see `DeferredThreadStore`).
+   */
+  readonly store: DeferredThreadStore;
 
   constructor(private readonly ctx: ClientContext) {
     this.baselines = new UsageBaselines(() => codexHomeFor(ctx.options.codexHome, ctx.options.env));
+    this.store = new DeferredThreadStore(() => new AppServerTransport(ctx), ctx.logger);
   }
 
   async *runTurn(request: TurnRequest, host: TurnHost): AsyncGenerator<TransportEvent, void, undefined> {
@@ -167,7 +175,11 @@ export class ExecTransport implements Transport {
     return Promise.reject(new UnsupportedFeatureError("fork needs the app-server transport", "fork"));
   }
 
-  /** Stops every running codex and frees each turn's tool endpoint and temp files, even for a suspended iterator. */
+  /**
+   * Stops every running codex and frees each turn's tool endpoint and temp files, even for a
+   * suspended iterator; then the store writes the attachment records still waiting and stops its
+   * app-server, if it has one.
+   */
   async close(): Promise<void> {
     const turns = [...this.turns];
     this.turns.clear();
@@ -178,6 +190,7 @@ export class ExecTransport implements Transport {
         await turn.release();
       }),
     );
+    await this.store.close();
   }
 
   private exitError(proc: ManagedProcess, cwd: string, writeError: Error | null): CodexError {

@@ -2,8 +2,11 @@
  * A remote app-server reads paths by its own machine's rules: a thread's working directory and
  * additional directories reach it exactly as the caller wrote them for that machine (a Windows
  * form from this Linux client too), seen on the wire by a WebSocket proxy in front of a real
- * `codex app-server --listen`.
+ * `codex app-server --listen`. The working directory is checked on the host, before `thread/start`.
  */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { afterEach, expect, it } from "vitest";
 import WebSocket, { WebSocketServer } from "ws";
 import { Codex, InvalidOptionsError, UntrustedDirectoryError } from "../../../src/index.js";
@@ -15,8 +18,10 @@ let model: MockModelServer | undefined;
 let server: ListeningAppServer | undefined;
 let proxy: WebSocketServer | undefined;
 const clients: Codex[] = [];
+const dirs: string[] = [];
 afterEach(async () => {
   await Promise.allSettled(clients.splice(0).map((c) => c.close()));
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   if (proxy) {
     for (const connection of proxy.clients) connection.terminate();
     await new Promise((resolve) => proxy!.close(resolve));
@@ -27,6 +32,13 @@ afterEach(async () => {
   await model?.close();
   model = undefined;
 });
+
+/** A directory on the host (this machine) outside any git repository. */
+function hostDir(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "codexkit-remote-cwd-"));
+  dirs.push(dir);
+  return dir;
+}
 
 /** A proxy to `upstream` that records the params of every request the client sends. */
 async function recordingProxy(upstream: string): Promise<{ url: string; sent: Array<{ method: string; params: Record<string, unknown> }> }> {
@@ -58,29 +70,54 @@ it("sends a remote thread's Windows-form and POSIX paths to the host unchanged, 
   const { url, sent } = await recordingProxy(server.url);
   const codex = new Codex({ appServer: { url } });
   clients.push(codex);
-  // The Linux host has neither directory: skipGitRepoCheck keeps the git check from looking, and
-  // whatever codex answers about the directory, the request it got is what this test is about.
+  // The Linux host has no C:\repo: the host is asked about exactly that path, and says so.
   const windows = codex.startThread({ workingDirectory: "C:\\repo", additionalDirectories: ["D:\\data"], skipGitRepoCheck: true });
-  await windows.run("hi").catch(() => undefined);
-  const posix = codex.startThread({ workingDirectory: "/home/x", additionalDirectories: ["/srv/data"], skipGitRepoCheck: true });
+  await expect(windows.run("hi")).rejects.toThrow(InvalidOptionsError);
+  expect(sent.filter((m) => m.method === "fs/getMetadata").map((m) => m.params.path)).toContain("C:\\repo");
+  const cwd = hostDir();
+  const posix = codex.startThread({ workingDirectory: cwd, additionalDirectories: ["/srv/data"], skipGitRepoCheck: true });
   await posix.run("hi").catch(() => undefined);
   const starts = sent.filter((m) => m.method === "thread/start").map((m) => m.params);
-  expect(starts).toHaveLength(2);
-  expect(starts[0]).toMatchObject({ cwd: "C:\\repo", config: { "sandbox_workspace_write.writable_roots": ["D:\\data"] } });
-  expect(starts[1]).toMatchObject({ cwd: "/home/x", config: { "sandbox_workspace_write.writable_roots": ["/srv/data"] } });
+  expect(starts).toHaveLength(1);
+  expect(starts[0]).toMatchObject({ cwd, config: { "sandbox_workspace_write.writable_roots": ["/srv/data"] } });
   expect(JSON.stringify(starts)).not.toContain(process.cwd());
   expect(() => codex.startThread({ workingDirectory: "repo" })).toThrow(InvalidOptionsError);
   expect(() => codex.startThread({ workingDirectory: "repo" })).toThrow(/absolute path on the agent's host/);
 });
 
-it("checks a remote thread's git repository at the host's path, by the host's rules", async () => {
+it("refuses a remote working directory the host does not have, or that is a file there, before thread/start, naming the path", async () => {
+  model = await MockModelServer.start();
+  server = await listeningAppServer(model);
+  const { url, sent } = await recordingProxy(server.url);
+  const codex = new Codex({ appServer: { url } });
+  clients.push(codex);
+  const missing = path.join(hostDir(), "gone");
+  const file = path.join(hostDir(), "notes.txt");
+  writeFileSync(file, "not a directory");
+  for (const [workingDirectory, why] of [
+    [missing, "does not exist on the agent's host"],
+    [file, "is not a directory on the agent's host"],
+  ] as const) {
+    // skipGitRepoCheck too: the directory is checked first, whatever the git check would say.
+    for (const skipGitRepoCheck of [false, true]) {
+      const error = await codex.startThread({ workingDirectory, skipGitRepoCheck }).run("hi").catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InvalidOptionsError);
+      expect((error as Error).message).toBe(`workingDirectory ${workingDirectory} ${why}`);
+    }
+  }
+  expect(sent.filter((m) => m.method === "thread/start")).toEqual([]);
+  expect(model.responseRequests()).toHaveLength(0);
+});
+
+it("checks a remote thread's git repository at the host's path", async () => {
   model = await MockModelServer.start();
   server = await listeningAppServer(model);
   const codex = new Codex({ appServer: { url: server.url } });
   clients.push(codex);
-  // This client's working directory is a git repository; the host's C:\repo is not, wherever it is resolved.
-  const error = await codex.startThread({ workingDirectory: "C:\\repo" }).run("hi").catch((e: unknown) => e);
+  // This client's working directory is a git repository; the host's directory is not.
+  const cwd = hostDir();
+  const error = await codex.startThread({ workingDirectory: cwd }).run("hi").catch((e: unknown) => e);
   expect(error).toBeInstanceOf(UntrustedDirectoryError);
-  expect((error as Error).message).toContain("C:\\repo");
+  expect((error as Error).message).toContain(cwd);
   expect(model.responseRequests()).toHaveLength(0);
 });

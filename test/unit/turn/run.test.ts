@@ -39,6 +39,8 @@ function scripted(attempts: TransportEvent[][], options: { revert?: boolean | "f
     interrupt: async () => {},
     fork: () => Promise.resolve("x"),
     close: async () => {},
+    // The turn layer never asks the thread store.
+    store: {} as Transport["store"],
   };
   if (options.revert !== false) {
     transport.revertTurn = (threadId, turnId) => {

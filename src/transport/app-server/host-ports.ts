@@ -1,0 +1,82 @@
+/**
+ * The ports `files/` uses, over one app-server connection: the host's file system (`fs/*`) and
+ * codex's attachment store (`thread/attachment/*`). The answers codexkit relies on are checked
+ * here, at the wire; a host error (no such file) becomes the port's "no", anything else rejects.
+ */
+import path from "node:path";
+import { z } from "zod";
+import { RpcError } from "../../errors/index.js";
+import type { AttachmentRecordStore, HostFileSystem } from "../../files/index.js";
+import type { AppServer } from "./server.js";
+
+const Metadata = z.object({ isFile: z.boolean(), isDirectory: z.boolean(), isSymlink: z.boolean().optional(), modifiedAtMs: z.number().optional() });
+const FileData = z.object({ dataBase64: z.string() });
+const DirectoryEntries = z.object({ entries: z.array(z.object({ fileName: z.string() }).passthrough()) }).passthrough();
+
+const Attachment = z.object({
+  id: z.string(),
+  attachmentType: z.string(),
+  identityKey: z.string(),
+  payload: z.unknown(),
+  createdAt: z.number(),
+});
+const AddResult = z.object({ outcome: z.enum(["created", "existing"]), attachment: Attachment });
+const ListResult = z.object({ data: z.array(Attachment), nextCursor: z.string().nullish() });
+const OwnerResult = z.object({ data: z.array(z.object({ threadId: z.string(), archived: z.boolean() })), nextCursor: z.string().nullish() });
+
+/** One port per connection: what files/ remembers of a host is remembered per port object. */
+const ports = new WeakMap<AppServer, HostFileSystem>();
+
+/** The host's answer was an error (no such file, not readable): null. Anything else rejects. */
+function notFound(error: unknown): null {
+  if (error instanceof RpcError) return null;
+  throw error;
+}
+
+/** The file system of the machine `server` runs on (the same object for the same connection). */
+export function hostFiles(server: AppServer): HostFileSystem {
+  let port = ports.get(server);
+  if (port) return port;
+  port = {
+    paths: server.host.platformFamily === "windows" ? path.win32 : path.posix,
+    codexHome: server.host.codexHome,
+    getMetadata: (target) => server.call("fs/getMetadata", { path: target }, Metadata).catch(notFound),
+    readFile: async (target, options) => {
+      const data = await server.call("fs/readFile", { path: target }, FileData, options).catch(notFound);
+      return data === null ? null : Buffer.from(data.dataBase64, "base64");
+    },
+    writeFile: async (target, data, options) => {
+      await server.call("fs/writeFile", { path: target, dataBase64: Buffer.from(data).toString("base64") }, undefined, options);
+    },
+    copy: async (source, destination) => {
+      await server.call("fs/copy", { sourcePath: source, destinationPath: destination });
+    },
+    remove: async (target) => {
+      await server.call("fs/remove", { path: target, force: true });
+    },
+    readDirectory: async (dir) => {
+      const listing = await server.call("fs/readDirectory", { path: dir }, DirectoryEntries).catch(notFound);
+      return listing === null ? null : listing.entries.map((entry) => entry.fileName);
+    },
+    mkdir: async (dir) => {
+      await server.call("fs/createDirectory", { path: dir, recursive: true });
+    },
+  };
+  ports.set(server, port);
+  return port;
+}
+
+/** codex's attachment store, through `server`. */
+export function attachmentRecords(server: AppServer): AttachmentRecordStore {
+  return {
+    add: async (record) => (await server.call("thread/attachment/add", record, AddResult)).outcome,
+    list: async (threadId, cursor) => {
+      const result = await server.call("thread/attachment/list", { threadId, ...(cursor ? { cursor } : {}) }, ListResult);
+      return { items: result.data, nextCursor: result.nextCursor };
+    },
+    owners: async (attachmentType, identityKey, cursor) => {
+      const result = await server.call("thread/attachmentOwner/list", { attachmentType, identityKey, ...(cursor ? { cursor } : {}) }, OwnerResult);
+      return { items: result.data, nextCursor: result.nextCursor };
+    },
+  };
+}

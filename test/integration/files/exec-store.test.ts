@@ -1,0 +1,62 @@
+/**
+ * The thread store on exec, real binary: codex keeps attachment records only through an
+ * app-server, yet a turn starts none. The records wait in the client, and are written when the
+ * store is first asked something (`thread.attachments()`, `files.owners()`), or at `close()`.
+ */
+import { existsSync } from "node:fs";
+import { afterEach, describe, expect, it } from "vitest";
+import { say } from "../../../src/testing/index.js";
+import { harness, type Harness } from "../../helpers/harness.js";
+import { recordingLogger } from "../../helpers/logger.js";
+import { appServers } from "../../helpers/processes.js";
+
+/** Counting processes by their environment needs `/proc`. */
+const PROCESS_TABLE = existsSync("/proc/self/environ");
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+describe("exec transport: the thread store", () => {
+  it.skipIf(!PROCESS_TABLE)("a turn with an attachment starts no app-server; thread.attachments() starts one and finds the file", async () => {
+    const logger = recordingLogger();
+    h = await harness("exec", { logger });
+    const notes = await h.codex.files.stage(Buffer.from("notes\n"), { name: "notes.txt" });
+    h.model.reply(say("read it")).reply(say("again"));
+    const thread = h.thread();
+    await thread.run([{ type: "text", text: "read" }, { type: "attachment", file: notes }]);
+    // A second turn: whatever the end of the first set off in the background has happened by now.
+    await thread.run("and again");
+    const started = (): unknown[] => logger.entries.filter((e) => e.obj.event === "process.spawn").map((e) => e.obj.kind);
+    expect(started()).toEqual(["exec", "exec"]);
+    expect(appServers(h.marker)).toEqual([]);
+
+    expect((await thread.attachments()).map((a) => [a.fileId, a.name])).toEqual([[notes.id, "notes.txt"]]);
+    expect(await h.codex.files.owners(notes)).toEqual([{ threadId: thread.id, archived: false }]);
+    expect(started()).toEqual(["exec", "exec", "app-server"]);
+    expect(appServers(h.marker)).toHaveLength(1);
+  });
+
+  it("close() writes the records still waiting: a new client finds them", async () => {
+    h = await harness("exec");
+    const notes = await h.codex.files.stage(Buffer.from("kept\n"), { name: "kept.txt" });
+    h.model.reply(say("ok"));
+    const thread = h.thread();
+    await thread.run([{ type: "text", text: "keep" }, { type: "attachment", file: notes }]);
+    await h.codex.close();
+    const again = h.client();
+    const resumed = again.resumeThread(thread.id!, { skipGitRepoCheck: true, workingDirectory: h.cwd });
+    expect((await resumed.attachments()).map((a) => a.fileId)).toEqual([notes.id]);
+  });
+
+  it("close() starts nothing when no record waits", async () => {
+    const logger = recordingLogger();
+    h = await harness("exec", { logger });
+    h.model.reply(say("plain"));
+    await h.thread().run("no files");
+    await h.codex.close();
+    expect(logger.entries.filter((e) => e.obj.event === "process.spawn").map((e) => e.obj.kind)).toEqual(["exec"]);
+  });
+});
