@@ -17,9 +17,19 @@ import {
 } from "../../config/index.js";
 import { UnsupportedFeatureError } from "../../errors/index.js";
 import { promptWithMentions, type NormalizedInput } from "../../input.js";
-import type { CodexOptions, ThreadOptions } from "../../options/index.js";
+import type { CodexOptions, CyberAccessProgram, ThreadOptions } from "../../options/index.js";
 import type { ToolSpec } from "../../tools/index.js";
 import type { TurnRequest } from "../types.js";
+import type {
+  ClientRequest,
+  InitializeParams,
+  JsonValue,
+  ThreadForkParams,
+  ThreadResumeParams,
+  ThreadStartParams,
+  TurnStartParams,
+  UserInput,
+} from "./protocol/index.js";
 
 /** Arguments that start one app-server for a client. */
 export function buildAppServerArgs(options: CodexOptions): string[] {
@@ -32,39 +42,89 @@ export function buildAppServerArgs(options: CodexOptions): string[] {
   return args;
 }
 
+/** Every method codexkit may call on app-server, as the generated protocol names them. */
+export type ClientMethod = ClientRequest["method"];
+
+/** The params the generated protocol types give `method`. */
+export type ProtocolParams<M extends ClientMethod> = Extract<ClientRequest, { method: M }>["params"];
+
+/** A JSON object, as the generated types spell it (`config`, JSON Schemas). */
+type JsonObject = { [key in string]?: JsonValue };
+
+/**
+ * The capabilities codexkit declares. generate-ts marks `requestAttestation` required, but codex
+ * reads a missing one as false (serde default), and codexkit has never asked for attestation: the
+ * field stays out, and the rest is the generated type.
+ */
+type SentCapabilities = Omit<NonNullable<InitializeParams["capabilities"]>, "requestAttestation"> &
+  Partial<Pick<NonNullable<InitializeParams["capabilities"]>, "requestAttestation">>;
+
+/**
+ * Where what codexkit sends differs from the generated types, method by method: each widening
+ * says why. Every other method takes exactly `ProtocolParams`.
+ */
+interface Widened {
+  initialize: Omit<InitializeParams, "capabilities"> & { capabilities: SentCapabilities };
+  /** The payload is a record the files layer builds of JSON values (`JsonValue` to codex); its name and the other fields stay checked. */
+  "thread/attachment/add": Omit<ProtocolParams<"thread/attachment/add">, "payload"> & { payload: Record<string, unknown> };
+}
+
+/** The params codexkit sends with `method`: the generated type, or its commented widening. */
+export type OutgoingParams<M extends ClientMethod> = M extends keyof Widened ? Widened[M] : ProtocolParams<M>;
+
 /** The `initialize` request codexkit sends first. */
-export function initializeParams(version: string): Record<string, unknown> {
+export function initializeParams(version: string): OutgoingParams<"initialize"> {
   return {
     clientInfo: { name: "codexkit", title: "codexkit", version },
     capabilities: { experimentalApi: true },
   };
 }
 
+/** The settings `thread/start`, `thread/resume` and `thread/fork` share. */
+export type ThreadSettings = Pick<ThreadStartParams & ThreadResumeParams & ThreadForkParams, "cwd" | "sandbox" | "approvalPolicy" | "model" | "baseInstructions" | "developerInstructions" | "config">;
+
+/**
+ * A record codexkit built (a JSON Schema, config values) as the JSON the wire carries: its values
+ * come from JSON or TOML-checked options, so they serialize as they are; only the compiler's view
+ * of them changes.
+ */
+function asJson(value: Record<string, unknown>): JsonObject {
+  return value as JsonObject;
+}
+
 /**
  * Settings shared by `thread/start`, `thread/resume` and `thread/fork`. On a remote app-server the
  * paths are the host's, normalized by its rules (`platformFamily` from `initialize`, when given).
  */
-export function threadSettings(thread: ThreadOptions, options: CodexOptions = {}, platformFamily?: string | null): Record<string, unknown> {
+export function threadSettings(thread: ThreadOptions, options: CodexOptions = {}, platformFamily?: string | null): ThreadSettings {
   const cwd = threadCwd(thread, options, platformFamily);
-  const params: Record<string, unknown> = { cwd, ...threadPermissions(thread, options) };
+  const { sandbox, approvalPolicy } = threadPermissions(thread, options);
+  const params: ThreadSettings = { cwd, sandbox };
+  const config: Record<string, unknown> = { ...Object.fromEntries(threadConfigEntries(thread)), ...appServerMcpServers(thread.mcpServers) };
+  // The v2 protocol dropped the official SDK's "on-failure" (codex 0.169 refuses it as a param);
+  // as config, as exec sends it, codex still takes it and decides what it means.
+  if (approvalPolicy === "on-failure") config.approval_policy = approvalPolicy;
+  else params.approvalPolicy = approvalPolicy;
   if (thread.model) params.model = thread.model;
   if (thread.baseInstructions !== undefined) params.baseInstructions = thread.baseInstructions;
   if (thread.developerInstructions !== undefined) params.developerInstructions = thread.developerInstructions;
-  const config: Record<string, unknown> = { ...Object.fromEntries(threadConfigEntries(thread)), ...appServerMcpServers(thread.mcpServers) };
   const roots = threadAdditionalDirectories(thread, cwd, options, platformFamily);
   if (roots.length > 0) config["sandbox_workspace_write.writable_roots"] = roots;
-  if (Object.keys(config).length > 0) params.config = config;
+  if (Object.keys(config).length > 0) params.config = asJson(config);
   return params;
 }
 
+/** One app-server dynamic tool, as the generated types describe it. */
+export type DynamicTool = NonNullable<ThreadStartParams["dynamicTools"]>[number];
+
 /** codexkit tools as app-server `dynamicTools`. */
-export function dynamicTools(specs: readonly ToolSpec[] = []): Record<string, unknown>[] {
-  return specs.map((spec) => ({ type: "function", name: spec.name, description: spec.description, inputSchema: spec.inputSchema }));
+export function dynamicTools(specs: readonly ToolSpec[] = []): DynamicTool[] {
+  return specs.map((spec) => ({ type: "function", name: spec.name, description: spec.description, inputSchema: asJson(spec.inputSchema) }));
 }
 
 /** `thread/start` params for a new thread. */
-export function threadStartParams(thread: ThreadOptions, options: CodexOptions, tools: readonly ToolSpec[] = [], platformFamily?: string | null): Record<string, unknown> {
-  const params = threadSettings(thread, options, platformFamily);
+export function threadStartParams(thread: ThreadOptions, options: CodexOptions, tools: readonly ToolSpec[] = [], platformFamily?: string | null): ThreadStartParams {
+  const params: ThreadStartParams = threadSettings(thread, options, platformFamily);
   if (tools.length > 0) params.dynamicTools = dynamicTools(tools);
   if (thread.ephemeral) params.ephemeral = true;
   if (thread.threadSource !== undefined) params.threadSource = thread.threadSource;
@@ -72,13 +132,13 @@ export function threadStartParams(thread: ThreadOptions, options: CodexOptions, 
 }
 
 /** `thread/resume` params for a thread this process has not loaded yet. */
-export function threadResumeParams(threadId: string, thread: ThreadOptions, options: CodexOptions, platformFamily?: string | null): Record<string, unknown> {
+export function threadResumeParams(threadId: string, thread: ThreadOptions, options: CodexOptions, platformFamily?: string | null): ThreadResumeParams {
   return { threadId, ...threadSettings(thread, options, platformFamily), excludeTurns: true };
 }
 
 /** `thread/fork` params. */
-export function threadForkParams(threadId: string, thread: ThreadOptions, options: CodexOptions, platformFamily?: string | null): Record<string, unknown> {
-  const params: Record<string, unknown> = { threadId, ...threadSettings(thread, options, platformFamily), excludeTurns: true };
+export function threadForkParams(threadId: string, thread: ThreadOptions, options: CodexOptions, platformFamily?: string | null): ThreadForkParams {
+  const params: ThreadForkParams = { threadId, ...threadSettings(thread, options, platformFamily), excludeTurns: true };
   if (thread.ephemeral) params.ephemeral = true;
   return params;
 }
@@ -91,8 +151,8 @@ export function threadForkParams(threadId: string, thread: ThreadOptions, option
  * change into the working directory); an absolute one, of either platform's form, is left as it
  * is: on a remote app-server it is the host's copy, which this machine's rules would rewrite.
  */
-export function toUserInput(input: NormalizedInput): Record<string, unknown>[] {
-  const items: Record<string, unknown>[] = [];
+export function toUserInput(input: NormalizedInput): UserInput[] {
+  const items: UserInput[] = [];
   const text = promptWithMentions(input);
   if (text.length > 0) items.push({ type: "text", text, text_elements: [] });
   for (const image of input.images) items.push({ type: "localImage", path: isHostAbsolute(image) ? image : path.resolve(image) });
@@ -109,10 +169,20 @@ export function toUserInput(input: NormalizedInput): Record<string, unknown>[] {
 }
 
 /** `turn/start` params; `steers` are inputs given to `steer()` before the turn was sent, appended in order. */
-export function turnStartParams(threadId: string, request: TurnRequest, steers: readonly NormalizedInput[] = []): Record<string, unknown> {
+export function turnStartParams(threadId: string, request: TurnRequest, steers: readonly NormalizedInput[] = []): TurnStartParams {
   const input = [request.input, ...steers].flatMap(toUserInput);
-  const params: Record<string, unknown> = { threadId, input };
-  if (request.outputSchema) params.outputSchema = request.outputSchema;
-  if (request.cyberAccessProgram !== undefined) params.cyberAccessProgram = request.cyberAccessProgram;
+  const params: TurnStartParams = { threadId, input };
+  if (request.outputSchema) params.outputSchema = asJson(request.outputSchema);
+  if (request.cyberAccessProgram !== undefined) params.cyberAccessProgram = CYBER_ACCESS_ON_WIRE[request.cyberAccessProgram];
   return params;
 }
+
+/**
+ * The official SDK's `cyberAccessProgram` values are exec's command-line spelling; app-server's
+ * JSON takes camelCase and refuses the other ("unknown variant `daybreak_blue`").
+ */
+const CYBER_ACCESS_ON_WIRE: Readonly<Record<CyberAccessProgram, NonNullable<TurnStartParams["cyberAccessProgram"]>>> = {
+  standard: "standard",
+  daybreak_blue: "daybreakBlue",
+  daybreak_red: "daybreakRed",
+};

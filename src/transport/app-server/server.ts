@@ -12,7 +12,7 @@ import { LruMap } from "../../lru.js";
 import { RefCount } from "../../timing/index.js";
 import type { ClientContext } from "../types.js";
 import { APPROVAL_METHODS, ELICITATION_METHOD } from "./approval-methods.js";
-import { initializeParams } from "./params.js";
+import { initializeParams, type ClientMethod, type OutgoingParams } from "./params.js";
 import { asObject } from "./items.js";
 import { checkedResult, type WireSchema } from "./wire.js";
 import { CODEXKIT_VERSION } from "../../version.js";
@@ -157,7 +157,9 @@ export class AppServer {
    * A JSON-RPC call that holds the process while it waits. With `schema`, the parts of the answer
    * codexkit relies on are checked: a changed shape is a `ProtocolError`, not a `TypeError` later.
    */
-  async call<R = unknown>(method: string, params: unknown, schema?: WireSchema<R>, options?: RequestOptions): Promise<R> {
+   * `params` are checked against the generated protocol types for `method` (`OutgoingParams`), so
+   * a codex whose protocol changed (`npm run gen:protocol`) shows what broke at compile time.
+  async call<M extends ClientMethod, R = unknown>(method: M, params: OutgoingParams<M>, schema?: WireSchema<R>, options?: RequestOptions): Promise<R> {
     const release = this.hold();
     try {
       const result = await this.rpc.request<unknown>(method, params, options);

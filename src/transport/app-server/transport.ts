@@ -279,7 +279,7 @@ export class AppServerTransport implements Transport {
     const turnId = await turn.started;
     if (turn.isEnded) throw new ThreadStateError("cannot steer: the turn has ended");
     const placed = this.remote && turn.server && turn.threadId ? await this.onHost(turn.server, turn.threadId, input, turn.host) : input;
-    await turn.server!.call("turn/steer", { threadId, expectedTurnId: turnId, input: toUserInput(placed) }, undefined, turn.trace ? { trace: turn.trace } : undefined);
+    await turn.server!.call("turn/steer", { threadId: threadId!, expectedTurnId: turnId, input: toUserInput(placed) }, undefined, turn.trace ? { trace: turn.trace } : undefined);
   }
 
   /** Interrupts the running turn of `threadId`; resolves once it has stopped. No turn: no-op. */

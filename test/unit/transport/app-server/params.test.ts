@@ -72,3 +72,21 @@ describe("turnStartParams", () => {
     ]);
   });
 });
+
+describe("params codex 0.169 refuses as the official SDK spells them", () => {
+  it("sends cyberAccessProgram in app-server's camelCase (it refuses `daybreak_blue`: unknown variant)", () => {
+    const request = (cyberAccessProgram: TurnRequest["cyberAccessProgram"]): TurnRequest => ({ input: normalizeInput("x"), cyberAccessProgram }) as TurnRequest;
+    expect(turnStartParams("t", request("daybreak_blue")).cyberAccessProgram).toBe("daybreakBlue");
+    expect(turnStartParams("t", request("daybreak_red")).cyberAccessProgram).toBe("daybreakRed");
+    expect(turnStartParams("t", request("standard")).cyberAccessProgram).toBe("standard");
+    expect("cyberAccessProgram" in turnStartParams("t", request(undefined))).toBe(false);
+  });
+
+  it("sends approvalPolicy 'on-failure' as config, as exec does (the v2 param refuses it: unknown variant)", () => {
+    const settings = threadSettings({ workingDirectory: "/w", approvalPolicy: "on-failure" });
+    expect("approvalPolicy" in settings).toBe(false);
+    expect(settings.config).toEqual({ approval_policy: "on-failure" });
+    expect(threadResumeParams("t", { workingDirectory: "/w", approvalPolicy: "on-failure" }, {}).config).toEqual({ approval_policy: "on-failure" });
+    expect(threadSettings({ workingDirectory: "/w", approvalPolicy: "on-request" }).approvalPolicy).toBe("on-request");
+  });
+});
