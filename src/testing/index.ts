@@ -15,7 +15,6 @@ export {
   httpError,
   stall,
   disconnect,
-  assertMockResponse,
   DEFAULT_USAGE,
   DEFAULT_DELTA_CHUNKS,
   DEFAULT_ESCALATION_JUSTIFICATION,
@@ -44,6 +43,7 @@ export {
   type StallOptions,
   type DisconnectOptions,
 } from "./script.js";
+export { assertMockResponse } from "./script-checks.js";
 export { buildPatch, applyPatchCommand, type PatchFile } from "./patch.js";
 export {
   MOCK_PROVIDER_ID,

@@ -20,7 +20,8 @@ import {
   type ResponsesRequestBody,
 } from "./recorded-request.js";
 import { writeModelCatalog } from "./model-catalog.js";
-import { assertMockResponse, stream, type MockOutput, type MockResponse } from "./script.js";
+import { assertMockOutput, assertMockResponse } from "./script-checks.js";
+import { stream, type MockOutput, type MockResponse } from "./script.js";
 import { apiError, sendHttpError, sendJson } from "./http-replies.js";
 import { encodeSseEvent, IdSource, responseEvents } from "./sse.js";
 
@@ -95,7 +96,11 @@ export class MockModelServer {
 
   /** Starts a server on 127.0.0.1 and a random free port. */
   static async start(options: MockModelServerOptions = {}): Promise<MockModelServer> {
-    if (options.fallback !== undefined && options.fallback !== "error") assertMockResponse(options.fallback);
+    const fallback: unknown = options.fallback;
+    if (typeof fallback === "string" && fallback !== "error") {
+      throw new TypeError(`fallback must be "error" or a MockResponse such as stream([say("...")]) (got the string ${JSON.stringify(fallback)})`);
+    }
+    if (fallback !== undefined && fallback !== "error") assertMockResponse(fallback, "fallback");
     const server = createServer();
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
@@ -130,13 +135,15 @@ export class MockModelServer {
   /** Adds responses to the script; each model call consumes the next one, first in first out. */
   enqueue(...responses: MockResponse[]): this {
     this.#assertOpen();
-    responses.forEach(assertMockResponse);
+    responses.forEach((response, index) => assertMockResponse(response, responses.length === 1 ? "enqueue()'s response" : `enqueue() argument ${index + 1}`));
     this.#queue.push(...responses);
     return this;
   }
 
   /** Adds one complete streamed response made of `outputs` (`enqueue(stream(outputs))`). */
   reply(...outputs: MockOutput[]): this {
+    this.#assertOpen();
+    outputs.forEach((output, index) => assertMockOutput(output, `reply() argument ${index + 1}`));
     return this.enqueue(stream(outputs));
   }
 

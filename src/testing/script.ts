@@ -368,32 +368,6 @@ export function disconnect(options: DisconnectOptions = {}): MockDisconnect {
   return withDefined({ type: "disconnect" as const }, options);
 }
 
-const RESPONSE_TYPES = new Set(["stream", "fail", "http_error", "stall", "disconnect"]);
-const OUTPUT_TYPES = new Set(["message", "reasoning", "function_call", "raw_event"]);
-
-/**
- * Throws a TypeError naming the problem when `value` is not a MockResponse, so a hand-written
- * script with a typo fails where it is enqueued instead of as a puzzling codex error later.
- */
-export function assertMockResponse(value: unknown): asserts value is MockResponse {
-  const type = (value as { type?: unknown } | null)?.type;
-  if (typeof type !== "string" || !RESPONSE_TYPES.has(type)) {
-    // An output (say(), callTool(), ...) where a response is wanted: the commonest slip.
-    const hint = typeof type === "string" && OUTPUT_TYPES.has(type) ? `; that is a model output: wrap it as stream([...]) (reply() does that for you)` : "";
-    throw new TypeError(`not a MockResponse (type ${JSON.stringify(type)}); expected one of ${[...RESPONSE_TYPES].join(", ")}${hint}`);
-  }
-  const outputs = (value as { outputs?: unknown }).outputs;
-  if (type === "stream" && !Array.isArray(outputs)) throw new TypeError("a stream MockResponse needs an outputs array");
-  if (outputs === undefined) return;
-  if (!Array.isArray(outputs)) throw new TypeError(`outputs of a ${type} MockResponse must be an array`);
-  outputs.forEach((output: unknown, index) => {
-    const outputType = (output as { type?: unknown } | null)?.type;
-    if (typeof outputType !== "string" || !OUTPUT_TYPES.has(outputType)) {
-      throw new TypeError(`outputs[${index}] is not a MockOutput (type ${JSON.stringify(outputType)}); expected one of ${[...OUTPUT_TYPES].join(", ")}`);
-    }
-  });
-}
-
 /** `base` plus the defined fields of `extra`, so built objects never carry `key: undefined` (and compare cleanly). */
 function withDefined<T extends object, E extends object>(base: T, extra: E): T & E {
   const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };

@@ -87,6 +87,19 @@ describe("MockModelServer basics", () => {
     await expect(MockModelServer.start({ fallback: { type: "nope" } as never })).rejects.toThrow(/not a MockResponse/);
   });
 
+  it("says where a bad script part was given, what was expected, and how to write it", async () => {
+    const model = await start();
+    expect(() => model.enqueue(say("hi") as never)).toThrow(/^enqueue\(\)'s response is not a MockResponse \(got type "message"\).*wrap it as stream\(\[\.\.\.\]\)/);
+    expect(() => model.enqueue(stream([]), "hi" as never)).toThrow(/^enqueue\(\) argument 2 is not a MockResponse \(got the string "hi"\).*stream\(\[say\("hi"\)\]\)/);
+    expect(() => model.reply(say("ok"), fail("boom") as never)).toThrow(/^reply\(\) argument 2 is not a MockOutput \(got type "fail"\).*model\.enqueue\(fail\("message"\)\)/);
+    expect(() => model.reply("hi" as never)).toThrow(/^reply\(\) argument 1 is not a MockOutput .*use say\("hi"\)/);
+    expect(model.pending).toBe(0);
+    await expect(MockModelServer.start({ fallback: say("hi") as never })).rejects.toThrow(
+      /^fallback is not a MockResponse \(got type "message"\).*wrap it as stream\(\[\.\.\.\]\), e\.g\. stream\(\[say\("hi"\)\]\)/,
+    );
+    await expect(MockModelServer.start({ fallback: "erorr" as never })).rejects.toThrow('fallback must be "error" or a MockResponse such as stream([say("...")]) (got the string "erorr")');
+  });
+
   it("paces events by delayMs", async () => {
     const model = await start();
     model.enqueue(stream([say("abcd", { deltas: 4 })], { delayMs: 40 }));

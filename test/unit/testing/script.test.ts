@@ -127,13 +127,35 @@ describe("assertMockResponse", () => {
   });
 
   it("names what is wrong with a malformed script", () => {
-    expect(() => assertMockResponse(say("an output, not a response"))).toThrow(/not a MockResponse \(type "message"\)/);
+    expect(() => assertMockResponse(say("an output, not a response"))).toThrow(/not a MockResponse \(got type "message"\)/);
     // An output where a response is wanted says how to wrap it.
     expect(() => assertMockResponse(say("x"))).toThrow(/wrap it as stream\(\[\.\.\.\]\)/);
     expect(() => assertMockResponse({ type: "nope" })).not.toThrow(/wrap it/);
     expect(() => assertMockResponse(null)).toThrow(TypeError);
     expect(() => assertMockResponse({ type: "stream" })).toThrow(/needs an outputs array/);
     expect(() => assertMockResponse({ type: "stall", outputs: "x" })).toThrow(/must be an array/);
-    expect(() => assertMockResponse({ type: "stream", outputs: [say("ok"), { type: "mesage", text: "typo" }] })).toThrow(/outputs\[1\] is not a MockOutput \(type "mesage"\)/);
+    expect(() => assertMockResponse({ type: "stream", outputs: [say("ok"), { type: "mesage", text: "typo" }] })).toThrow(/outputs\[1\] is not a MockOutput \(got type "mesage"\)/);
+  });
+
+  // Every script-shape error says what was expected and how to write it.
+  it.each<[string, unknown, string]>([
+    ["an output", say("hi"), 'the response is not a MockResponse (got type "message"); expected a MockResponse: stream([...]), fail("message"), httpError(status), stall(), disconnect(); that is a model output: wrap it as stream([...]), e.g. stream([say("hi")]) (reply(...outputs) does that for you)'],
+    ["plain text", "hi", 'the response is not a MockResponse (got the string "hi"); expected a MockResponse: stream([...]), fail("message"), httpError(status), stall(), disconnect(); to answer with text, use stream([say("hi")]) or model.reply(say(...))'],
+    ["a list of outputs", [say("a")], "the response is not a MockResponse (got an array of 1); expected a MockResponse: stream([...]), fail(\"message\"), httpError(status), stall(), disconnect(); for a list of outputs, use stream([...outputs]) or model.reply(...outputs)"],
+    ["a misspelt type", { type: "strem", outputs: [] }, 'the response is not a MockResponse (got type "strem"); expected a MockResponse: stream([...]), fail("message"), httpError(status), stall(), disconnect() (did you mean type "stream"?)'],
+    ["nothing", undefined, 'the response is not a MockResponse (got undefined); expected a MockResponse: stream([...]), fail("message"), httpError(status), stall(), disconnect()'],
+    ["a stream without outputs", { type: "stream" }, 'the response: a stream MockResponse needs an outputs array (got undefined); write it as stream([say("hi")]), or model.reply(say("hi"))'],
+    ["outputs that are not a list", { type: "disconnect", outputs: say("x") }, 'the response: outputs of a disconnect MockResponse must be an array (got type "message"); e.g. disconnect({ outputs: [say("partial")] })'],
+    ["a response among outputs", { type: "stream", outputs: [fail("x")] }, 'the response: outputs[0] is not a MockOutput (got type "fail"); expected a MockOutput: say("text"), think("text"), callTool(name, args), runCommand(cmd) or applyPatch(...), rawEvent({ type, ... }); that is a whole response (fail), not an output: enqueue it on its own, model.enqueue(fail("message"))'],
+    ["text among outputs", { type: "stream", outputs: ["hi"] }, 'the response: outputs[0] is not a MockOutput (got the string "hi"); expected a MockOutput: say("text"), think("text"), callTool(name, args), runCommand(cmd) or applyPatch(...), rawEvent({ type, ... }); to say text, use say("hi")'],
+    ["a message without text", { type: "stream", outputs: [{ type: "message", content: "hi" }] }, 'the response: outputs[0]: a message needs its text as a string (got undefined); use say("text")'],
+    ["a call with object arguments", { type: "stream", outputs: [{ type: "function_call", name: "t", arguments: { a: 1 } }] }, "the response: outputs[0]: a function_call's arguments are the JSON text the API sends (got an object without a type); use callTool(name, args), which turns args into that text, or JSON.stringify them"],
+    ["a call without a name", { type: "stream", outputs: [{ type: "function_call", arguments: "{}" }] }, 'the response: outputs[0]: a function_call needs the tool\'s name as a string (got undefined); use callTool("name", args)'],
+    ["a raw event without a type", { type: "stream", outputs: [{ type: "raw_event", event: {} }] }, 'the response: outputs[0]: a raw_event needs an event object with a string type (got an object without a type); use rawEvent({ type: "response.x", ... })'],
+    ["a failure without a message", { type: "fail" }, 'the response: a fail MockResponse needs its message as a string (got undefined); use fail("what went wrong")'],
+    ["an HTTP error that is not one", { type: "http_error", status: 200 }, "the response: an http_error needs a status from 400 to 599 (got number 200); use httpError(429), say, or script a success with stream([...])"],
+    ["a negative delay", { type: "stream", outputs: [], delayMs: -5 }, "the response: delayMs must be a finite number >= 0 (got number -5)"],
+  ])("%s", (_name, value, message) => {
+    expect(() => assertMockResponse(value)).toThrow(new TypeError(message));
   });
 });
