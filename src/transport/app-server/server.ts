@@ -74,8 +74,6 @@ export class AppServer {
   readonly loaded = new LruMap<string, true>(MAX_LOADED_THREADS);
   /** What `initialize` said of the machine codex runs on. */
   host: { codexHome: string | null; platformFamily: string | null } = { codexHome: null, platformFamily: null };
-  /** Uploads this connection verified on the host: target path to content and modification time (remote app-servers); the 1024 most recent. */
-  readonly uploaded = new LruMap<string, { sha256: string; modifiedAtMs: number }>(1024);
   private readonly listeners = new Map<string, Set<ThreadListener>>();
   /** Turns and calls in progress; while there are none the process does not keep Node alive. */
   private readonly holds = new RefCount({ onBusy: () => this.process?.setActive(true), onIdle: () => this.process?.setActive(false) });
@@ -156,9 +154,9 @@ export class AppServer {
   /**
    * A JSON-RPC call that holds the process while it waits. With `schema`, the parts of the answer
    * codexkit relies on are checked: a changed shape is a `ProtocolError`, not a `TypeError` later.
-   */
    * `params` are checked against the generated protocol types for `method` (`OutgoingParams`), so
    * a codex whose protocol changed (`npm run gen:protocol`) shows what broke at compile time.
+   */
   async call<M extends ClientMethod, R = unknown>(method: M, params: OutgoingParams<M>, schema?: WireSchema<R>, options?: RequestOptions): Promise<R> {
     const release = this.hold();
     try {
