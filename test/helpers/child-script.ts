@@ -124,7 +124,9 @@ export function startScript(source: string, env: Record<string, string> = {}, no
     },
     async dispose() {
       try {
-        process.kill(-pid, "SIGKILL");
+        // Windows has no process groups: there the script alone is ended.
+        if (process.platform === "win32") child.kill("SIGKILL");
+        else process.kill(-pid, "SIGKILL");
       } catch {
         // Already gone.
       }

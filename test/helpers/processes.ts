@@ -1,9 +1,20 @@
 /** Finds live processes by an environment marker, to prove that nothing outlives a turn. */
 import { readFileSync, realpathSync } from "node:fs";
+import type { Codex } from "../../src/index.js";
 import { listProcesses } from "../../src/process/tree.js";
+import { PROCESS_TABLE_READABLE } from "./platform.js";
+
+/**
+ * Every look below reads `/proc`. Elsewhere it would find nothing and every "nothing survived"
+ * would pass without looking, so it fails loudly instead: gate such a test with `linuxOnly`.
+ */
+function requireProcessTable(): void {
+  if (!PROCESS_TABLE_READABLE) throw new Error(`processes cannot be found by environment or working directory on ${process.platform} (no /proc): gate this test with linuxOnly()`);
+}
 
 /** Pids of other live processes: zombies (state Z) are dead already, their parent just has not reaped them. */
 function livePids(): number[] {
+  requireProcessTable();
   return listProcesses()
     .filter((p) => p.state !== "Z" && p.pid !== process.pid)
     .map((p) => p.pid);
@@ -96,4 +107,13 @@ export function appServers(needle: string): number[] {
       return false;
     }
   });
+}
+
+/**
+ * Pids of the app-servers a client says are running, from its own diagnostics: on every platform,
+ * where `appServers` needs /proc.
+ */
+export async function runningAppServers(codex: Codex): Promise<number[]> {
+  const report = await codex.diagnostics();
+  return report.processes.filter((p) => p.kind === "app-server" && p.running && p.pid !== null).map((p) => p.pid!);
 }

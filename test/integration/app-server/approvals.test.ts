@@ -6,6 +6,9 @@ import { AbortError, approvalRules, UnsupportedFeatureError, type ApprovalReques
 import { applyPatch, runCommand, say } from "../../../src/testing/index.js";
 import { collect, harness, type Harness } from "../../helpers/harness.js";
 import { recordingLogger } from "../../helpers/logger.js";
+import { unixOnly } from "../../helpers/platform.js";
+
+const withShell = unixOnly("the mock model scripts POSIX shell commands; codex runs commands through PowerShell and its own sandbox on Windows");
 
 let h: Harness;
 afterEach(async () => {
@@ -30,7 +33,7 @@ function approvalEvents(events: ThreadEvent[]) {
 }
 
 describe("app-server approvals", () => {
-  it("runs an escalated command the handler accepts, with typed request and events", async () => {
+  withShell("runs an escalated command the handler accepts, with typed request and events", async () => {
     const seen: ApprovalRequest[] = [];
     h = await harness("app-server", {
       onApproval: (request) => {
@@ -48,7 +51,7 @@ describe("app-server approvals", () => {
     expect(approvals[1]).toMatchObject({ decision: "accept", source: "handler" });
   });
 
-  it("does not run a command the handler declines", async () => {
+  withShell("does not run a command the handler declines", async () => {
     h = await harness("app-server", { onApproval: () => "decline" });
     const events = await touchTurn("declined.txt");
     expect(existsSync(path.join(h.cwd, "declined.txt"))).toBe(false);
@@ -56,14 +59,14 @@ describe("app-server approvals", () => {
     expect(events.at(-1)?.type).toBe("turn.completed");
   });
 
-  it("declines when there is no handler, never accepting silently", async () => {
+  withShell("declines when there is no handler, never accepting silently", async () => {
     h = await harness("app-server");
     const events = await touchTurn("unasked.txt");
     expect(existsSync(path.join(h.cwd, "unasked.txt"))).toBe(false);
     expect(approvalEvents(events).at(-1)).toMatchObject({ decision: "decline", source: "no-handler" });
   });
 
-  it("answers `otherwise` and logs a warning when the handler times out", async () => {
+  withShell("answers `otherwise` and logs a warning when the handler times out", async () => {
     const logger = recordingLogger();
     h = await harness("app-server", { logger, approvalTimeoutMs: 200, onApproval: () => new Promise(() => {}) });
     const events = await touchTurn("late.txt");
@@ -72,7 +75,7 @@ describe("app-server approvals", () => {
     expect(logger.messages("warn").join("\n")).toMatch(/approval/i);
   });
 
-  it("aborts a pending handler when the turn is interrupted; the command never runs", async () => {
+  withShell("aborts a pending handler when the turn is interrupted; the command never runs", async () => {
     let handlerSignal: AbortSignal | undefined;
     let asked!: () => void;
     const wasAsked = new Promise<void>((resolve) => (asked = resolve));
@@ -93,7 +96,7 @@ describe("app-server approvals", () => {
     expect(existsSync(path.join(h.cwd, "never.txt"))).toBe(false);
   });
 
-  it("decides with approvalRules: allow and deny patterns, the thread's handler over the client's", async () => {
+  withShell("decides with approvalRules: allow and deny patterns, the thread's handler over the client's", async () => {
     h = await harness("app-server", { onApproval: () => "decline" });
     const rules = approvalRules({ allow: [/touch allowed-\w+\.txt/], deny: ["*denied*"] });
     await touchTurn("allowed-one.txt", { onApproval: rules });
@@ -103,7 +106,7 @@ describe("app-server approvals", () => {
     expect(approvalEvents(events).at(-1)).toMatchObject({ decision: "decline" });
   });
 
-  it("leaves the file alone when the file change is declined", async () => {
+  withShell("leaves the file alone when the file change is declined", async () => {
     h = await harness("app-server", { onApproval: (request) => (request.kind === "file_change" ? "decline" : "accept") });
     h.model.reply(applyPatch({ path: "refused.txt", content: "no\n" })).reply(say("refused"));
     const { events } = await h.thread({ approvalPolicy: "on-request", sandboxMode: "read-only" }).runStreamed("write");
@@ -112,7 +115,7 @@ describe("app-server approvals", () => {
     expect(approvalEvents(seen).at(-1)).toMatchObject({ decision: "decline", request: { kind: "file_change" } });
   });
 
-  it("approves a file change made through an apply_patch heredoc, with its changes", async () => {
+  withShell("approves a file change made through an apply_patch heredoc, with its changes", async () => {
     const seen: ApprovalRequest[] = [];
     h = await harness("app-server", {
       onApproval: (request) => {

@@ -115,8 +115,9 @@ describe.each(TRANSPORTS)("%s transport: the official behaviour by default", (tr
   // The official suite's "throws ThreadRunError on turn failures", in this harness: its proxy ends
   // the first response after `response.created` and every later one after an `error` event, both
   // without `response.completed`; codex (its default stream_max_retries, 5) reconnects five times
-  // and fails the turn. The official bound is 10 s; codexkit's retries on top once took 20 s.
-  it("the official 'throws ThreadRunError on turn failures' passes with default options, within its 10 s", { timeout: 10_000 }, async () => {
+  // and fails the turn. codexkit's retries on top once made it take 20 s, past the official 10 s
+  // bound: the request count below shows that codexkit adds none (how long it takes is codex's).
+  it("the official 'throws ThreadRunError on turn failures' passes with default options: codexkit adds no retry", async () => {
     h = await harness(transport);
     const client = clientWith({ codexDefaults: true });
     h.model.enqueue(disconnect({ graceful: true }));
@@ -229,22 +230,23 @@ describe("app-server transport: retries", () => {
   });
 
   it("an abort during the backoff stops at once", async () => {
-    h = await harness("app-server", { retry: { baseDelayMs: 20_000, maxDelayMs: 30_000 } });
+    // A wait of five to ten minutes: only the abort can end this turn within the test's timeout.
+    h = await harness("app-server", { retry: { baseDelayMs: 600_000, maxDelayMs: 600_000, maxElapsedMs: 1_200_000 } });
     h.model.enqueue(httpError(429));
     const controller = new AbortController();
     const { events } = await h.thread().runStreamed("go", { signal: controller.signal });
-    let abortedAt = 0;
+    const delays: number[] = [];
     const done = (async () => {
       for await (const event of events) {
         if (event.type === "turn.retrying") {
-          expect(event.delayMs).toBeGreaterThanOrEqual(10_000);
-          abortedAt = performance.now();
+          delays.push(event.delayMs);
           controller.abort();
         }
       }
     })();
     await expect(done).rejects.toBeInstanceOf(AbortError);
-    expect(performance.now() - abortedAt).toBeLessThan(1_000);
+    expect(delays).toHaveLength(1);
+    expect(delays[0]).toBeGreaterThanOrEqual(300_000);
     expect(h.model.responseRequests()).toHaveLength(1);
   });
 });

@@ -27,6 +27,9 @@ import type { ThreadEvent, ThreadOptions, TransportKind, TurnOptions } from "../
 import { applyPatch, fail, runCommand, say, think, type MockModelServer } from "../../../src/testing/index.js";
 import { collect, harness } from "../../helpers/harness.js";
 import { expectDeltasAddUp, normalizeEvents, type Event, type Replacement } from "../../helpers/normalize.js";
+import { unixOnly } from "../../helpers/platform.js";
+
+const withShell = unixOnly("the mock model scripts POSIX shell commands; codex runs commands through PowerShell and its own sandbox on Windows");
 
 
 interface Scenario {
@@ -112,7 +115,7 @@ describe("exec and app-server yield the same event stream", () => {
     expect(turn!.at(-1)).toEqual({ type: "turn.completed", usage: USAGE_ONE_REQUEST });
   });
 
-  it("a command with output", async () => {
+  withShell("a command with output", async () => {
     const { exec, deltas } = await compare({
       // codex streams as deltas only the output that comes after the command was announced;
       // output printed at once arrives with the completed item. The pause makes the delta certain.
@@ -126,7 +129,7 @@ describe("exec and app-server yield the same event stream", () => {
     expect(exec[0]!.at(-1)).toEqual({ type: "turn.completed", usage: USAGE_TWO_REQUESTS });
   });
 
-  it("a failing command", async () => {
+  withShell("a failing command", async () => {
     const { exec } = await compare({
       script: (m) => m.reply(runCommand("echo oops >&2; exit 3")).reply(say("it failed")),
       turns: [{ input: "run" }],
@@ -136,7 +139,7 @@ describe("exec and app-server yield the same event stream", () => {
     expect(command!.aggregated_output).toContain("oops");
   });
 
-  it("a file change via apply_patch", async () => {
+  withShell("a file change via apply_patch", async () => {
     const { exec } = await compare({
       script: (m) => m.reply(applyPatch({ path: "a.txt", content: "x\n" })).reply(say("patched")),
       turns: [{ input: "patch" }],
@@ -158,7 +161,7 @@ describe("exec and app-server yield the same event stream", () => {
     expect(deltas).toEqual({ reasoning: 1, agent_message: 1 });
   });
 
-  it("two turns on one thread", async () => {
+  withShell("two turns on one thread", async () => {
     const { exec } = await compare({
       script: (m) => m.reply(say("one")).reply(runCommand("echo two")).reply(say("two")),
       turns: [{ input: "first" }, { input: "second" }],

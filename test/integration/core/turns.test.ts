@@ -8,6 +8,9 @@ import { fail, runCommand, say, stall } from "../../../src/testing/index.js";
 import { collect, harness, type Harness } from "../../helpers/harness.js";
 import { waitForCommand, waitForCommandGone } from "../../helpers/processes.js";
 import { TRANSPORTS } from "../../helpers/transports.js";
+import { linuxOnly, unixOnly } from "../../helpers/platform.js";
+
+const withShell = unixOnly("the mock model scripts POSIX shell commands; codex runs commands through PowerShell and its own sandbox on Windows");
 
 let h: Harness;
 afterEach(async () => {
@@ -15,7 +18,7 @@ afterEach(async () => {
 });
 
 describe.each(TRANSPORTS)("%s transport", (transport) => {
-  it("streams a command run and the final answer, with per-turn usage", async () => {
+  withShell("streams a command run and the final answer, with per-turn usage", async () => {
     h = await harness(transport);
     h.model.reply(runCommand("echo hello-from-codex")).reply(say("all done"));
     h.model.reply(say("second answer"));
@@ -95,7 +98,7 @@ describe.each(TRANSPORTS)("%s transport", (transport) => {
     await expect(pending).rejects.toBeInstanceOf(AbortError);
   });
 
-  it("breaking out of the iteration stops codex and the command it runs", async () => {
+  linuxOnly("finds the command codex runs through /proc")("breaking out of the iteration stops codex and the command it runs", async () => {
     h = await harness(transport);
     h.model.reply(runCommand("sleep 30")).reply(say("never"));
     const { events } = await h.thread({ sandboxMode: "danger-full-access" }).runStreamed("sleep");

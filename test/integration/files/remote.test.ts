@@ -20,6 +20,9 @@ import { PNG } from "../../helpers/fixtures.js";
 import { recordingLogger } from "../../helpers/logger.js";
 import { listeningAppServer, type ListeningAppServer } from "../../helpers/remote.js";
 import { otelCapture } from "../../helpers/otel.js";
+import { unixOnly } from "../../helpers/platform.js";
+
+const withShell = unixOnly("the mock model scripts POSIX shell commands; codex runs commands through PowerShell and its own sandbox on Windows");
 
 let model: MockModelServer | undefined;
 let server: ListeningAppServer | undefined;
@@ -94,7 +97,7 @@ async function proxy(intercept: (text: string) => "pass" | "cut"): Promise<{ url
 const add = tool({ name: "add", description: "Adds", parameters: z.object({ a: z.number(), b: z.number() }), execute: ({ a, b }) => String(a + b) });
 
 describe("a remote app-server", () => {
-  it("over ws:// runs a message, a command and a tool, and uploads an attachment it verified", async () => {
+  withShell("over ws:// runs a message, a command and a tool, and uploads an attachment it verified", async () => {
     model = await MockModelServer.start();
     server = await listeningAppServer(model);
     const logger = recordingLogger();
@@ -139,7 +142,7 @@ describe("a remote app-server", () => {
     expect(existsSync(path.join(server.codexHome, "codexkit-uploads", second.id!, notes.sha256, "notes.txt"))).toBe(true);
   });
 
-  it("over a unix socket", async () => {
+  unixOnly("a Unix domain socket")("over a unix socket", async () => {
     model = await MockModelServer.start();
     server = await listeningAppServer(model, { unix: true });
     model.reply(say("via the socket"));
@@ -163,7 +166,7 @@ describe("a remote app-server", () => {
     expect(shown).not.toContain(token);
   });
 
-  it("fails the turn in flight with ConnectionClosedError when the connection drops, then reconnects", async () => {
+  withShell("fails the turn in flight with ConnectionClosedError when the connection drops, then reconnects", async () => {
     model = await MockModelServer.start();
     server = await listeningAppServer(model);
     const codex = client();

@@ -12,6 +12,7 @@ import { collect, harness, type Harness } from "../../helpers/harness.js";
 import { expectNoProcesses } from "../../helpers/processes.js";
 import { TRANSPORTS } from "../../helpers/transports.js";
 import { FIXTURE } from "../../helpers/mcp.js";
+import { linuxOnly } from "../../helpers/platform.js";
 
 let h: Harness;
 afterEach(async () => {
@@ -138,7 +139,7 @@ describe.each(TRANSPORTS)("%s transport", (transport) => {
     expect(JSON.parse(listed!)).not.toEqual(expect.arrayContaining(["AWS_SECRET_ACCESS_KEY"]));
   });
 
-  it("close() stops every MCP server the client started", async () => {
+  linuxOnly("finds the servers left behind through /proc")("close() stops every MCP server the client started", async () => {
     h = await harness(transport);
     const server = fixture({ FIXTURE_MARK: h.cwd });
     await h.codex.mcp.connect("fx", server.config);

@@ -7,9 +7,10 @@ import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterEach, expect, it } from "vitest";
+import { afterEach, expect } from "vitest";
 import { MockModelServer, say } from "../../../src/testing/index.js";
 import { REPORT, startScript, type ChildScript } from "../../helpers/child-script.js";
+import { linuxOnly } from "../../helpers/platform.js";
 import { expectNoProcesses } from "../../helpers/processes.js";
 
 const MESSAGES = 24;
@@ -33,7 +34,7 @@ function message(i: number): string {
   return unit.repeat(Math.ceil(MESSAGE_CHARS / unit.length)).slice(0, MESSAGE_CHARS);
 }
 
-it("24 × 2 MB messages behind a paused consumer cost < 32 MB, arrive intact, and another thread's turn completes meanwhile", async () => {
+linuxOnly("looks for codex processes left behind through /proc")("24 × 2 MB messages behind a paused consumer cost < 32 MB, arrive intact, and another thread's turn completes meanwhile", async () => {
   model = await MockModelServer.start();
   const options = { ...model.codexOptions(), transport: "app-server", killGraceMs: 1_000 };
   cwd = mkdtempSync(path.join(os.tmpdir(), "codexkit-work-"));

@@ -9,9 +9,10 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterEach, expect, it } from "vitest";
+import { afterEach, expect } from "vitest";
 import { MockModelServer, say, stream } from "../../../src/testing/index.js";
 import { expectNoProcesses } from "../../helpers/processes.js";
+import { linuxOnly } from "../../helpers/platform.js";
 
 const CLIENT = fileURLToPath(new URL("../../fixtures/soak/client.ts", import.meta.url));
 const THREADS = 400;
@@ -64,7 +65,7 @@ interface Checkpoint {
   codexPids: number[];
 }
 
-it.runIf(process.platform === "linux")(
+linuxOnly("reads codex's processes and their memory through /proc")(
   `${THREADS} threads × 1 turn with maxThreads ${MAX_THREADS}: codexkit's heap stays flat, codex's memory is bounded, never more than two codex processes, and an early thread keeps its history`,
   async () => {
     model = await MockModelServer.start({ fallback: stream([say("ok")]) });

@@ -13,6 +13,7 @@ import { MockModelServer, runCommand, say } from "../../../src/testing/index.js"
 import { REPORT, startScript, type ChildScript } from "../../helpers/child-script.js";
 import { commandsIn, expectNoProcesses, processesWithEnv, waitForCommand, waitForCommandGone } from "../../helpers/processes.js";
 import { FIXTURE } from "../../helpers/mcp.js";
+import { linuxOnly, PROCESS_TABLE_READABLE } from "../../helpers/platform.js";
 import { TRANSPORTS } from "../../helpers/transports.js";
 import { listeningAppServer } from "../../helpers/remote.js";
 
@@ -31,7 +32,7 @@ afterEach(async () => {
   await script?.dispose();
   script = null;
   if (setup) {
-    for (const pid of processesWithEnv(setup.marker)) {
+    for (const pid of PROCESS_TABLE_READABLE ? processesWithEnv(setup.marker) : []) {
       try {
         process.kill(pid, "SIGKILL");
       } catch {
@@ -67,7 +68,7 @@ report("turn-ended");
 `;
 
 describe.each(TRANSPORTS)("%s transport, in a user's program", (transport) => {
-  it("a script that never calls close() exits by itself within 5 s, leaving no codex", async () => {
+  linuxOnly("looks for codex processes left behind through /proc")("a script that never calls close() exits by itself, leaving no codex", async () => {
     const s = await prepare(transport);
     s.model.reply(say("first")).reply(say("second"));
     script = startScript(
@@ -86,32 +87,34 @@ report("done", { answers: [first.finalResponse, second.finalResponse] });
       s.env,
     );
     expect((await script.waitFor("done")).answers).toEqual(["first", "second"]);
-    const doneAt = performance.now();
+    // A script kept alive stays alive: the 5 s bound only keeps that from hanging the test.
     const exit = await Promise.race([script.exited, new Promise<null>((resolve) => setTimeout(() => resolve(null), 5_000))]);
     expect(exit, "the script was still running 5 s after its last turn").not.toBeNull();
     expect(exit).toMatchObject({ code: 0, signal: null });
-    expect(performance.now() - doneAt).toBeLessThan(5_000);
     await expectNoProcesses(s.marker, 1_000);
   });
 
-  it.each([
+  const signalled = [
     ["Ctrl-C to the program's process group", "SIGINT", true],
     ["SIGTERM to the program's pid", "SIGTERM", false],
-  ] as const)("%s mid-command ends codex and the command within 3 s", async (_how, signal, group) => {
-    const s = await prepare(transport);
-    s.model.reply(runCommand("sleep 30")).reply(say("never"));
-    script = startScript(SLEEPING_TURN, s.env);
-    await script.waitFor("command-started");
-    await waitForCommand(s.cwd, "sleep 30");
-    if (group) script.signalGroup(signal);
-    else script.signal(signal);
-    // Without a handler of its own the program dies of the signal, as it would without codexkit.
-    expect(await script.exited).toMatchObject({ code: null, signal });
-    expect(await waitForCommandGone(s.cwd, "sleep 30", 3_000)).toEqual([]);
-    await expectNoProcesses(s.marker, 3_000);
-  });
+  ] as const;
+  for (const [how, signal, group] of signalled) {
+    linuxOnly("POSIX signals and process groups; the command is found through /proc")(`${how} mid-command ends codex and the command within 3 s`, async () => {
+      const s = await prepare(transport);
+      s.model.reply(runCommand("sleep 30")).reply(say("never"));
+      script = startScript(SLEEPING_TURN, s.env);
+      await script.waitFor("command-started");
+      await waitForCommand(s.cwd, "sleep 30");
+      if (group) script.signalGroup(signal);
+      else script.signal(signal);
+      // Without a handler of its own the program dies of the signal, as it would without codexkit.
+      expect(await script.exited).toMatchObject({ code: null, signal });
+      expect(await waitForCommandGone(s.cwd, "sleep 30", 3_000)).toEqual([]);
+      await expectNoProcesses(s.marker, 3_000);
+    });
+  }
 
-  it("a program's own SIGINT handler keeps control: it runs, its exit code stands, and codex still goes", async () => {
+  linuxOnly("POSIX signals and process groups; the command is found through /proc")("a program's own SIGINT handler keeps control: it runs, its exit code stands, and codex still goes", async () => {
     const s = await prepare(transport);
     s.model.reply(runCommand("sleep 30")).reply(say("never"));
     const handled = `process.on("SIGINT", () => { report("handled"); process.exit(7); });\n`;
@@ -128,7 +131,7 @@ report("done", { answers: [first.finalResponse, second.finalResponse] });
 });
 
 describe("an MCP server in a user's program", () => {
-  it("a script that connects one and never closes it exits by itself within 5 s, leaving no server", async () => {
+  linuxOnly("looks for the server left behind through /proc")("a script that connects one and never closes it exits by itself, leaving no server", async () => {
     const cwd = mkdtempSync(path.join(os.tmpdir(), "codexkit-work-"));
     try {
       script = startScript(

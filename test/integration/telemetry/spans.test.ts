@@ -12,6 +12,9 @@ import { httpError, runCommand, say } from "../../../src/testing/index.js";
 import { harness, type Harness } from "../../helpers/harness.js";
 import { durationMs, hrLess, only, otelCapture, points, type OtelCapture } from "../../helpers/otel.js";
 import { TRANSPORTS, toolCallFor } from "../../helpers/transports.js";
+import { unixOnly } from "../../helpers/platform.js";
+
+const withShell = unixOnly("the mock model scripts POSIX shell commands; codex runs commands through PowerShell and its own sandbox on Windows");
 
 let h: Harness;
 let otel: OtelCapture;
@@ -39,7 +42,7 @@ const toolCall = (transport: TransportKind, callId: string) => toolCallFor(trans
 
 
 describe.each(TRANSPORTS)("%s transport: spans", (transport) => {
-  it("gives a turn one invoke_agent span under the caller's, with a span per command, tool call and approval", async () => {
+  withShell("gives a turn one invoke_agent span under the caller's, with a span per command, tool call and approval", async () => {
     await setup(transport);
     const approving = transport === "app-server";
     // exec cannot ask: there the command runs inside the sandbox without an approval.
@@ -129,7 +132,7 @@ describe.each(TRANSPORTS)("%s transport: spans", (transport) => {
     expect(duration?.attributes["error.type"]).toBe("auth_failed");
   });
 
-  it("records an aborted turn as aborted", async () => {
+  withShell("records an aborted turn as aborted", async () => {
     await setup(transport);
     h.model.reply(runCommand("sleep 30"));
     const controller = new AbortController();

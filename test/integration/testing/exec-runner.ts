@@ -8,6 +8,7 @@ import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import type { CodexOptionsRequest, MockModelServer } from "../../../src/testing/index.js";
+import { PROCESS_TABLE_READABLE } from "../../helpers/platform.js";
 import { expectNoProcesses } from "../../helpers/processes.js";
 
 const TARGETS: Record<string, string> = {
@@ -130,7 +131,7 @@ export async function runExec(model: MockModelServer, options: RunExecOptions = 
   } catch {
     // The group is already gone.
   }
-  await expectNoProcesses(`CODEX_HOME=${co.codexHome}`);
+  if (PROCESS_TABLE_READABLE) await expectNoProcesses(`CODEX_HOME=${co.codexHome}`);
   if (timedOut) throw new Error(`codex exec did not finish within ${timeoutMs} ms; stdout: ${stdout.slice(-2000)}`);
   // Split on "\n" only: event JSON may hold raw U+2028/U+2029, which line readers treat as breaks.
   const events = stdout

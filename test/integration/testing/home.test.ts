@@ -5,9 +5,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterEach, expect, it } from "vitest";
+import { afterEach, expect } from "vitest";
 import { Codex } from "../../../src/index.js";
 import { MockModelServer, runCommand, say } from "../../../src/testing/index.js";
+import { unixOnly } from "../../helpers/platform.js";
+
+const withShell = unixOnly("the mock model scripts POSIX shell commands; codex runs commands through PowerShell and its own sandbox on Windows");
 
 let model: MockModelServer | null = null;
 let home: string | null = null;
@@ -17,7 +20,7 @@ afterEach(async () => {
   model = home = null;
 });
 
-it("runs commands with an empty HOME unless inheritHome is set, so rc files cannot print into their output", async () => {
+withShell("runs commands with an empty HOME unless inheritHome is set, so rc files cannot print into their output", async () => {
   model = await MockModelServer.start();
   home = mkdtempSync(path.join(os.tmpdir(), "codexkit-rc-"));
   writeFileSync(path.join(home, ".bash_profile"), "echo rc-noise\n");

@@ -22,6 +22,9 @@ import {
   think,
 } from "../../../src/testing/index.js";
 import { cleanupRuns, configFlags, runExec } from "./exec-runner.js";
+import { unixOnly } from "../../helpers/platform.js";
+
+const withShell = unixOnly("the mock model scripts POSIX shell commands; codex runs commands through PowerShell and its own sandbox on Windows");
 
 const servers: MockModelServer[] = [];
 
@@ -70,7 +73,7 @@ describe("MockModelServer with the real codex binary", () => {
     expect(lastUserText(request!)).toBe("greet me");
   });
 
-  it("runCommand runs the command, and the tool output reaches the next request under the same call id", async () => {
+  withShell("runCommand runs the command, and the tool output reaches the next request under the same call id", async () => {
     const model = await mock();
     model.reply(runCommand("echo hi")).reply(say("ran it"));
     const run = await runExec(model);
@@ -87,7 +90,7 @@ describe("MockModelServer with the real codex binary", () => {
     expect(output).toMatch(/\nhi\n$/);
   });
 
-  it("applyPatch adds files under workspace-write and is reported as a file_change", async () => {
+  withShell("applyPatch adds files under workspace-write and is reported as a file_change", async () => {
     const model = await mock();
     model.reply(applyPatch([{ path: "hello.txt", content: "hi\n" }, { path: "sub/empty.txt", content: "" }])).reply(say("patched"));
     const run = await runExec(model, { args: ["--sandbox", "workspace-write"] });
@@ -103,7 +106,7 @@ describe("MockModelServer with the real codex binary", () => {
     expect(functionCallOutput(model.responseRequests()[1]!, "call_1")).toContain("Success. Updated the following files:\nA hello.txt");
   });
 
-  it("applyPatch under the default read-only sandbox is rejected silently: no item, no file, a refusal for the model", async () => {
+  withShell("applyPatch under the default read-only sandbox is rejected silently: no item, no file, a refusal for the model", async () => {
     const model = await mock();
     model.reply(applyPatch({ path: "hello.txt", content: "hi\n" })).reply(say("could not"));
     const run = await runExec(model);
@@ -123,7 +126,7 @@ describe("MockModelServer with the real codex binary", () => {
     expect(functionCallOutput(model.responseRequests()[1]!, "t1")).toBe("unsupported call: no_such_tool");
   });
 
-  it("runCommand with escalate is read as an escalation request (refused under exec's `never` approvals)", async () => {
+  withShell("runCommand with escalate is read as an escalation request (refused under exec's `never` approvals)", async () => {
     const model = await mock();
     model.reply(runCommand("echo esc", { escalate: true })).reply(say("ok"));
     const run = await runExec(model);
