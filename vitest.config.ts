@@ -9,7 +9,7 @@ export default defineConfig({
     alias: [
       { find: /^codexkit$/, replacement: source("index.ts") },
       { find: /^codexkit\/testing$/, replacement: source("testing/index.ts") },
-      { find: /^codexkit\/telemetry$/, replacement: source("telemetry/index.ts") },
+      { find: /^codexkit\/telemetry$/, replacement: source("telemetry/public.ts") },
     ],
   },
   test: {
