@@ -18,6 +18,7 @@ import { listProcesses } from "../../../src/process/tree.js";
 import { FIXTURE } from "../../helpers/mcp.js";
 import { recordingLogger } from "../../helpers/logger.js";
 import { processesWithEnv } from "../../helpers/processes.js";
+import { PROCESS_TABLE_READABLE, unixOnly } from "../../helpers/platform.js";
 
 
 let clients: McpClients;
@@ -114,9 +115,8 @@ describe("MCP client over stdio", () => {
     const fx = await clients.connect("fx", stdio({ FIXTURE_SECRET: "sk-fixturesecret123456" }), { restart: { baseDelayMs: 10 } });
     fx.on("status", (status) => statuses.push(status));
     const before = Number((await fx.callTool("pid")).content[0]!.text);
-    const began = performance.now();
+    // The call fails with the crash itself (its message below), not a timeout's.
     const error = await fx.callTool("crash").catch((e: unknown) => e);
-    expect(performance.now() - began).toBeLessThan(2_000);
     expect(error).toBeInstanceOf(McpError);
     expect((error as McpError).retryable).toBe(true);
     expect((error as Error).message).toMatch(/stopped during tools\/call crash/);
@@ -221,8 +221,8 @@ describe("MCP client over stdio", () => {
       await fx.callTool("crash").catch(() => {});
       expect((await fx.callTool("echo", { text: "still here" })).content).toEqual([{ type: "text", text: "still here" }]);
       expect(seen).toEqual(["restarting", "ready"]);
-      // Give a stray rejection time to be reported.
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      // Node reports an unhandled rejection once the microtasks have run: one turn of the event loop.
+      await new Promise((resolve) => setImmediate(resolve));
       expect(escaped).toEqual([]);
       const errors = logger.entries.filter((e) => e.obj.event === "hook.error").map((e) => [e.obj.hook, e.obj.error]);
       expect(errors).toEqual(
@@ -240,7 +240,7 @@ describe("MCP client over stdio", () => {
     }
   });
 
-  it("close() stops the server and what it started", async () => {
+  unixOnly("sees whether a pid lives in the process table (/proc or ps)")("close() stops the server and what it started", async () => {
     const fx = await clients.connect("fx", stdio());
     const server = Number((await fx.callTool("pid")).content[0]!.text);
     const child = Number((await fx.callTool("spawn_child")).content[0]!.text);
@@ -262,7 +262,8 @@ describe("MCP client over stdio", () => {
     expect(error).toBeInstanceOf(McpError);
     expect((error as Error).message).toMatch(message);
     expect(clients.get("bad")).toBeUndefined();
-    expect(processesWithEnv(`FIXTURE_LOG=${log}`)).toEqual([]);
+    // Where /proc lets it look, nothing the failed start began is left running.
+    if (PROCESS_TABLE_READABLE) expect(processesWithEnv(`FIXTURE_LOG=${log}`)).toEqual([]);
   });
 
   it("refuses a taken name and a bad config before starting anything", async () => {
