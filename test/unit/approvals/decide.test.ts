@@ -41,13 +41,23 @@ describe("decideApproval", () => {
 
   it("answers otherwise and warns when the handler is too slow", async () => {
     const logger = recordingLogger();
-    const slow: ApprovalHandler = async () => {
-      await sleep(500);
-      return "accept" as const;
-    };
-    const started = Date.now();
-    expect(await decideApproval(slow, request, { logger, timeoutMs: 40 })).toEqual({ decision: "decline", source: "timeout" });
-    expect(Date.now() - started).toBeLessThan(400);
+    vi.useFakeTimers();
+    try {
+      const slow: ApprovalHandler = async () => {
+        await sleep(500);
+        return "accept" as const;
+      };
+      let settled = false;
+      const decided = decideApproval(slow, request, { logger, timeoutMs: 40 }).finally(() => (settled = true));
+      await vi.advanceTimersByTimeAsync(39);
+      expect(settled).toBe(false);
+      // At 40 ms of (fake) time the answer is in, long before the handler's 500 ms.
+      await vi.advanceTimersByTimeAsync(1);
+      expect(settled).toBe(true);
+      expect(await decided).toEqual({ decision: "decline", source: "timeout" });
+    } finally {
+      vi.useRealTimers();
+    }
     expect(logger.entries).toEqual([expect.objectContaining({ level: "warn", obj: expect.objectContaining({ timeoutMs: 40 }) })]);
   });
 

@@ -155,13 +155,21 @@ describe("createToolSet: call", () => {
         return new Promise(() => {});
       },
     });
-    const started = performance.now();
-    const outcome = await createToolSet({ thread: [t] }, services()).call("hang", {}, callContext());
-    const took = performance.now() - started;
-    expect(outcome).toMatchObject({ success: false, error: "tool hang timed out after 50 ms" });
-    expect(took).toBeGreaterThanOrEqual(45);
-    expect(took).toBeLessThan(1000);
-    expect(signal?.aborted).toBe(true);
+    vi.useFakeTimers();
+    try {
+      let settled = false;
+      const pending = createToolSet({ thread: [t] }, services())
+        .call("hang", {}, callContext())
+        .finally(() => (settled = true));
+      await vi.advanceTimersByTimeAsync(49);
+      expect(settled).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(settled).toBe(true);
+      expect(await pending).toMatchObject({ success: false, error: "tool hang timed out after 50 ms" });
+      expect(signal?.aborted).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("uses the default timeout for tools without their own, and 0 disables it", async () => {

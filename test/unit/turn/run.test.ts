@@ -171,9 +171,9 @@ describe("runTurn", () => {
   it("an abort during the backoff ends the turn with AbortError at once", async () => {
     const controller = new AbortController();
     const transport = scripted([[...started("turn-1"), RATE_LIMITED], [...started("turn-2"), completed]]);
-    const generator = runTurn(plan(transport, { signal: controller.signal, retry: { baseDelayMs: 60_000, maxDelayMs: 60_000 } }));
+    const generator = runTurn(plan(transport, { signal: controller.signal, retry: { baseDelayMs: 600_000, maxDelayMs: 600_000, maxElapsedMs: 1_200_000 } }));
+    // A wait of five to ten minutes: only the abort can end it within the test's timeout.
     const seen: string[] = [];
-    const began = performance.now();
     await expect(
       (async () => {
         for await (const event of generator) {
@@ -182,7 +182,6 @@ describe("runTurn", () => {
         }
       })(),
     ).rejects.toBeInstanceOf(AbortError);
-    expect(performance.now() - began).toBeLessThan(5_000);
     expect(seen.at(-1)).toBe("turn.retrying");
     expect(transport.requests).toHaveLength(1);
   });
