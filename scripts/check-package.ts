@@ -2,11 +2,11 @@
  * `npm run check:package`: packs the package as npm would publish it, and checks the tarball:
  * publint (package.json fields, exports, files) and @arethetypeswrong/cli (the types resolve for
  * every consumer resolution mode that matters), that the type-only protocol files ship no `.js`,
- * and that nothing but `dist/` and the docs is in it. Prints the tarball's size and file count.
- * Stops at the first failure (exit code 1).
+ * that every entry point of `exports` is in it, and that nothing but `dist/` and the docs is.
+ * Prints the tarball's size and file count. Stops at the first failure (exit code 1).
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
@@ -45,6 +45,11 @@ step("npm pack", () => {
   const generatedJs = pack.files.filter((f) => f.path.includes("protocol/generated/") && f.path.endsWith(".js") && !f.path.endsWith("/version.js"));
   if (generatedJs.length > 0) throw new Error(`type-only protocol files shipped as .js: ${generatedJs.length}`);
   if (!pack.files.some((f) => f.path === "dist/cli/main.js")) throw new Error("the codexkit command (dist/cli/main.js) is missing: run npm run build first");
+  // Every entry point (codexkit, codexkit/testing, codexkit/telemetry) ships its code and its types.
+  const manifest = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { exports: Record<string, string | Record<string, string>> };
+  const targets = Object.values(manifest.exports).flatMap((target) => (typeof target === "string" ? [target] : Object.values(target)));
+  const missing = targets.map((target) => target.replace(/^\.\//, "")).filter((file) => !pack.files.some((f) => f.path === file));
+  if (missing.length > 0) throw new Error(`entry point files missing from the tarball: ${missing.join(", ")}`);
   console.log(`check:package: ${pack.filename}: ${(pack.size / 1024).toFixed(1)} KiB packed, ${(pack.unpackedSize / 1024).toFixed(1)} KiB unpacked, ${pack.entryCount} files`);
 });
 step("publint", () => {

@@ -23,7 +23,11 @@ const TRANSPORTS: readonly TransportKind[] = ["exec", "app-server"];
 export class Codex {
   /** The client's tools, offered to every thread: `register`, `deregister`, `list`, `get`. */
   readonly tools: ToolRegistry;
-  /** MCP servers this client connects to itself: `connect`, `get`, `list`; their `tools()` serve any thread. */
+  /**
+   * MCP servers this client connects to itself: `connect`, `get`, `list`; their `tools()` serve any
+   * thread. Each connection reports its own state (`McpConnectionState`). The servers codex runs
+   * (your codex config, a thread's `mcpServers`) are not here: ask codex with `mcpStatus()`.
+   */
   readonly mcp: McpClients;
   /** Staged files for attachments and tool results: `stage`, `list`, `get`, `remove`, `cleanup`, `owners`. */
   readonly files: CodexFiles;
@@ -126,7 +130,8 @@ export class Codex {
   /**
    * The MCP servers codex knows, with their state and tools (app-server `mcpServerStatus/list`):
    * those of your codex config, and with `threadId` those a thread runs (`mcpServers`). On exec a
-   * short-lived app-server answers, so thread servers are not seen there.
+   * short-lived app-server answers, so thread servers are not seen there. The servers codexkit
+   * connects to itself (`codex.mcp`) are not listed: each of those reports its own `status`.
    */
   async mcpStatus(options: { threadId?: string } = {}): Promise<McpServerStatus[]> {
     return this.transport().store.mcpStatus(options.threadId);

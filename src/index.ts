@@ -1,6 +1,10 @@
 /**
  * codexkit: drive the Codex coding agent from Node.js. A drop-in superset of
  * `@openai/codex-sdk`: change the import, keep your code.
+ *
+ * The values here are what a program constructs, calls or catches: `Codex`, `Thread`, `tool`,
+ * `approvalRules`, `withJsonSchema`, the error classes and `isCodexError`. Everything else is a
+ * type. Telemetry names live in `codexkit/telemetry`, the offline testing kit in `codexkit/testing`.
  */
 export { Codex } from "./codex.js";
 export { Thread, type Turn, type RunResult, type StreamedTurn, type RunStreamedResult, type StructuredOutput } from "./thread.js";
@@ -30,7 +34,7 @@ export type { Logger } from "./logger.js";
 export type { ListThreadsOptions, ThreadSummary } from "./thread-summary.js";
 export {
   tool,
-  ToolRegistry,
+  type ToolRegistry,
   type ToolDefinition,
   type Tool,
   type ToolArguments,
@@ -39,6 +43,7 @@ export {
   type ToolInfo,
   type ToolParameters,
   type ToolResult,
+  type ToolResultValue,
   type JsonSchema,
   type AfterToolCallHook,
   type AfterToolCallResult,
@@ -96,7 +101,6 @@ export {
   ConnectionClosedError,
   UntrustedDirectoryError,
   UnsafeDirectoryError,
-  REDACTED,
   isCodexError,
   type CodexErrorCode,
   type CodexErrorOptions,
@@ -104,51 +108,33 @@ export {
   type TurnFailure,
 } from "./errors/index.js";
 export type { RetryInfo, RetryOptions, RetrySetting } from "./turn/index.js";
-export {
+export type {
   McpClients,
   McpServerConnection,
-  MCP_DEFAULTS,
-  type ElicitationHandler,
-  type ElicitationRequest,
-  type ElicitationResponse,
-  type McpCallOptions,
-  type McpConnectOptions,
-  type McpContent,
-  type McpHttpServer,
-  type McpPrompt,
-  type McpPromptResult,
-  type McpResource,
-  type McpResourceContents,
-  type McpRestartOptions,
-  type McpServerConfig,
-  type McpServerInfo,
-  type McpServerStatus,
-  type McpStatus,
-  type McpStdioServer,
-  type McpTool,
-  type McpToolPattern,
-  type McpToolResult,
-  type McpToolsOptions,
-  type StatusListener as McpStatusListener,
-  type ToolsListener as McpToolsListener,
+  McpConnectionState,
+  McpStatusListener,
+  McpToolsListener,
+  ElicitationHandler,
+  ElicitationRequest,
+  ElicitationResponse,
+  McpCallOptions,
+  McpConnectOptions,
+  McpContent,
+  McpHttpServer,
+  McpPrompt,
+  McpPromptResult,
+  McpResource,
+  McpResourceContents,
+  McpRestartOptions,
+  McpServerConfig,
+  McpServerInfo,
+  McpServerStatus,
+  McpStdioServer,
+  McpTool,
+  McpToolPattern,
+  McpToolResult,
+  McpToolsOptions,
 } from "./mcp/index.js";
-export { LOG_EVENTS, type LogEventName } from "./log-events.js";
 export type { Diagnostics, ErrorReport, McpConnectionReport, ProcessKind, ProcessReport, RunningTurnReport } from "./diagnostics/index.js";
-export {
-  CODEXKIT,
-  GEN_AI,
-  GENERAL,
-  METRIC,
-  SPAN,
-  type AttributeValue,
-  type Attributes,
-  type OtelHistogram,
-  type OtelMeter,
-  type OtelSpan,
-  type OtelSpanContext,
-  type OtelSpanOptions,
-  type OtelTracer,
-} from "./telemetry/index.js";
 export type { SchemaIssue } from "./schema/index.js";
-export { CODEXKIT_VERSION } from "./version.js";
-export { CodexFiles, type AttachmentInput, type FileOwner, type FilesOptions, type StagedFile, type StageOptions, type StageSource, type ThreadAttachment } from "./files/index.js";
+export type { CodexFiles, AttachmentInput, FileOwner, FilesOptions, StagedFile, StageOptions, StageSource, ThreadAttachment } from "./files/index.js";

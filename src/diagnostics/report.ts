@@ -11,7 +11,7 @@ export interface McpConnectionReport {
   name: string;
   /** How codexkit reaches it: a command it runs, or an HTTP url. */
   transport: "stdio" | "http";
-  /** The connection's status (an `McpStatus`). */
+  /** The connection's state (an `McpConnectionState`). */
   status: string;
   /** How many times the server was restarted after a crash. */
   restarts: number;

@@ -28,7 +28,7 @@ import type {
   McpResourceContents,
   McpServerConfig,
   McpServerInfo,
-  McpStatus,
+  McpConnectionState,
   McpTool,
   McpToolResult,
 } from "./types.js";
@@ -54,9 +54,9 @@ export const MCP_DEFAULTS = Object.freeze({
 const REQUEST_TIMEOUT: number = ErrorCode.RequestTimeout;
 const CONNECTION_CLOSED: number = ErrorCode.ConnectionClosed;
 
-/** Called with the connection's new status. */
-export type StatusListener = (
-  status: McpStatus,
+/** Called with the connection's new state (the `status` event). */
+export type McpStatusListener = (
+  status: McpConnectionState,
   detail: {
     /** How many times the server was restarted after a crash, in the connection's whole life. */
     restarts: number;
@@ -65,7 +65,7 @@ export type StatusListener = (
   },
 ) => void;
 /** Called with the server's tools after they changed. */
-export type ToolsListener = (tools: readonly McpTool[]) => void;
+export type McpToolsListener = (tools: readonly McpTool[]) => void;
 
 /** What a connection borrows from its client. */
 export interface McpServices {
@@ -84,7 +84,7 @@ export function isStdioServer(config: McpServerConfig): config is Extract<McpSer
 
 /** A connected MCP server. Made by `codex.mcp.connect`; `close()` stops it. */
 export class McpConnection {
-  private _status: McpStatus = "starting";
+  private _status: McpConnectionState = "starting";
   private client: Client | null = null;
   private transport: ManagedStdioTransport | StreamableHTTPClientTransport | null = null;
   private generation = 0;
@@ -93,8 +93,8 @@ export class McpConnection {
   private restartTimer: NodeJS.Timeout | null = null;
   private lastError: CodexError | undefined;
   private toolCache: McpTool[] = [];
-  private readonly statusListeners = new Set<StatusListener>();
-  private readonly toolListeners = new Set<ToolsListener>();
+  private readonly statusListeners = new Set<McpStatusListener>();
+  private readonly toolListeners = new Set<McpToolsListener>();
   private readonly readyWaiters = new Set<() => void>();
   /** Calls in flight; while there are none a stdio server does not keep Node alive. */
   private readonly holds = new RefCount({ onBusy: () => this.setActive(true), onIdle: () => this.setActive(false) });
@@ -126,8 +126,8 @@ export class McpConnection {
     this.restartWindow = new RestartWindow(this.settings.restart.maxRestarts, this.settings.restart.windowMs);
   }
 
-  /** Where the connection is. */
-  get status(): McpStatus {
+  /** Where the connection is (its {@link McpConnectionState}). */
+  get status(): McpConnectionState {
     return this._status;
   }
 
@@ -164,10 +164,10 @@ export class McpConnection {
   }
 
   /** Calls `listener` on every status change; returns its unsubscribe. */
-  on(event: "status", listener: StatusListener): () => void;
+  on(event: "status", listener: McpStatusListener): () => void;
   /** Calls `listener` when the server's tool list changed (and was listed again). */
-  on(event: "toolsChanged", listener: ToolsListener): () => void;
-  on(event: "status" | "toolsChanged", listener: StatusListener | ToolsListener): () => void {
+  on(event: "toolsChanged", listener: McpToolsListener): () => void;
+  on(event: "status" | "toolsChanged", listener: McpStatusListener | McpToolsListener): () => void {
     const set = (event === "status" ? this.statusListeners : this.toolListeners) as Set<typeof listener>;
     set.add(listener);
     return () => set.delete(listener);
@@ -381,7 +381,7 @@ export class McpConnection {
     this.restartTimer.unref();
   }
 
-  private setStatus(status: McpStatus): void {
+  private setStatus(status: McpConnectionState): void {
     if (this._status === status) return;
     this._status = status;
     const pid = this.transport instanceof ManagedStdioTransport ? (this.transport.pid ?? null) : null;

@@ -71,8 +71,12 @@ export interface McpCallOptions {
   timeoutMs?: number;
 }
 
-/** Where a connection is: starting, ready, restarting after a crash, failed for good, or closed. */
-export type McpStatus = "starting" | "ready" | "restarting" | "failed" | "closed";
+/**
+ * Where a connection codexkit made (`codex.mcp.connect`) is: starting, ready, restarting after a
+ * crash, failed for good, or closed. Not to be confused with {@link McpServerStatus}, codex's own
+ * view of the servers it runs (`codex.mcpStatus()`).
+ */
+export type McpConnectionState = "starting" | "ready" | "restarting" | "failed" | "closed";
 
 /** Who the server says it is. */
 export interface McpServerInfo {
@@ -201,7 +205,11 @@ export interface ElicitationResponse {
 /** Answers elicitations (`onElicitation`); none means decline. */
 export type ElicitationHandler = (request: ElicitationRequest, context: { signal: AbortSignal }) => ElicitationResponse | Promise<ElicitationResponse>;
 
-/** An MCP server as codex reports it (`codex.mcpStatus()`). */
+/**
+ * An MCP server codex runs (from your codex config, or a thread's `mcpServers`), as codex reports
+ * it (`codex.mcpStatus()`). Not to be confused with an {@link McpConnectionState}: the state of a
+ * connection codexkit itself made (`codex.mcp`).
+ */
 export interface McpServerStatus {
   /** The name codex knows the server by. */
   name: string;

@@ -13,7 +13,7 @@ import { getDefaultEnvironment } from "@modelcontextprotocol/sdk/client/stdio.js
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AbortError, McpError, Redactor, TimeoutError } from "../../../src/errors/index.js";
 import { silentLogger } from "../../../src/logger.js";
-import { McpClients, type McpStatus } from "../../../src/mcp/index.js";
+import { McpClients, type McpConnectionState } from "../../../src/mcp/index.js";
 import { listProcesses } from "../../../src/process/tree.js";
 import { FIXTURE } from "../../helpers/mcp.js";
 import { recordingLogger } from "../../helpers/logger.js";
@@ -111,7 +111,7 @@ describe("MCP client over stdio", () => {
   });
 
   it("a crash fails the call in flight at once, the server restarts, and the next call works", async () => {
-    const statuses: McpStatus[] = [];
+    const statuses: McpConnectionState[] = [];
     const fx = await clients.connect("fx", stdio({ FIXTURE_SECRET: "sk-fixturesecret123456" }), { restart: { baseDelayMs: 10 } });
     fx.on("status", (status) => statuses.push(status));
     const before = Number((await fx.callTool("pid")).content[0]!.text);
@@ -130,7 +130,7 @@ describe("MCP client over stdio", () => {
   });
 
   it("gives up as failed after maxRestarts, and says so to every later call", async () => {
-    const statuses: McpStatus[] = [];
+    const statuses: McpConnectionState[] = [];
     const fx = await clients.connect("fx", stdio(), { restart: { maxRestarts: 2, baseDelayMs: 5 } });
     fx.on("status", (status) => statuses.push(status));
     for (let i = 0; i < 3; i++) await fx.callTool("crash").catch(() => {});
@@ -172,7 +172,7 @@ describe("MCP client over stdio", () => {
   });
 
   it("counts restarts in a window: a crash after the window is restarted again, a burst inside it fails", async () => {
-    const statuses: McpStatus[] = [];
+    const statuses: McpConnectionState[] = [];
     // The window is long enough for a restart on a busy machine (a few seconds), short enough to wait out.
     const windowMs = 5_000;
     const fx = await clients.connect("fx", stdio(), { restart: { maxRestarts: 1, windowMs, baseDelayMs: 5 } });
