@@ -109,6 +109,8 @@ describe("a WebSocket frame that does not parse", () => {
     const url = await peer((request, socket) => {
       if (request.method === "initialize") socket.send(JSON.stringify({ id: request.id, result: { codexHome: "/h", platformFamily: "unix" } }));
       else if (garbage) socket.send("\u0000\u0001 not json OPENAI_API_KEY=sk-abcdefghijklmnopqrstuvwxyz");
+      // The host has the working directory (checked before thread/start); it has no threads.
+      else if (request.method === "fs/getMetadata") socket.send(JSON.stringify({ id: request.id, result: { isFile: false, isDirectory: true, isSymlink: false, modifiedAtMs: 0 } }));
       else socket.send(JSON.stringify({ id: request.id, error: { code: -32600, message: "no threads here" } }));
     });
     const logger = recordingLogger();
