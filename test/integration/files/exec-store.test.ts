@@ -20,7 +20,7 @@ afterEach(async () => {
 });
 
 describe("exec transport: the thread store", () => {
-  it.skipIf(!PROCESS_TABLE)("a turn with an attachment starts no app-server; thread.attachments() starts one and finds the file", async () => {
+  it.skipIf(!PROCESS_TABLE)("a turn with an attachment starts no app-server; thread.attachments() starts one and finds the file, and listThreads() asks the same one", async () => {
     const logger = recordingLogger();
     h = await harness("exec", { logger });
     const notes = await h.codex.files.stage(Buffer.from("notes\n"), { name: "notes.txt" });
@@ -35,6 +35,8 @@ describe("exec transport: the thread store", () => {
 
     expect((await thread.attachments()).map((a) => [a.fileId, a.name])).toEqual([[notes.id, "notes.txt"]]);
     expect(await h.codex.files.owners(notes)).toEqual([{ threadId: thread.id, archived: false }]);
+    // The store's other questions go to the same short-lived app-server.
+    for await (const summary of h.codex.listThreads()) expect(summary.id).toEqual(expect.any(String));
     expect(started()).toEqual(["exec", "exec", "app-server"]);
     expect(appServers(h.marker)).toHaveLength(1);
   });
