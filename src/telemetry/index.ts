@@ -1,4 +1,8 @@
-/** Telemetry: OpenTelemetry spans and metrics (through the optional `@opentelemetry/api`). The only door to `src/telemetry/`. */
+/**
+ * Telemetry: OpenTelemetry spans and metrics (through the optional `@opentelemetry/api`). The only
+ * door to `src/telemetry/` for the rest of `src/`; users get the public names from `public.ts`
+ * (`codexkit/telemetry`), which nothing in `src/` imports.
+ */
 export { Telemetry, CONTENT_LIMIT, now, traceContextOf, type TelemetryOptions } from "./telemetry.js";
 export { TurnTelemetry } from "./turn-telemetry.js";
 export { CODEXKIT, GEN_AI, GENERAL, METRIC, SPAN } from "./conventions.js";
