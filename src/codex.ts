@@ -1,21 +1,18 @@
 /** The entry point: a client that owns a transport and the services threads share. */
-import { checkRemoteThreadPaths, checkThreadOptions, isHostAbsolute } from "./config/index.js";
+import { checkRemoteThreadPaths, isHostAbsolute } from "./config/index.js";
 import { InvalidOptionsError, Redactor, UnsupportedFeatureError } from "./errors/index.js";
-import { MAX_TIMER_MS } from "./timers.js";
 import { createToolSet, ToolRegistry } from "./tools/index.js";
 import { redactingLogger, silentLogger } from "./logger.js";
-import type { CodexOptions, ThreadOptions, TransportKind } from "./options/index.js";
+import { checkCodexOptions, checkThreadOptions, type CodexOptions, type ThreadOptions, type TransportKind } from "./options/index.js";
 import { Thread, type ThreadHost } from "./thread.js";
 import { McpClients, type McpServerStatus } from "./mcp/index.js";
 import type { ListThreadsOptions, ThreadSummary } from "./thread-summary.js";
-import { AppServerTransport, ExecTransport, MAX_LOADED_THREADS, type ClientContext, type Transport } from "./transport/index.js";
-import { checkRetry, type TurnServices } from "./turn/index.js";
+import { AppServerTransport, ExecTransport, type ClientContext, type Transport } from "./transport/index.js";
+import type { TurnServices } from "./turn/index.js";
 import { Recorder, type Diagnostics } from "./diagnostics/index.js";
 import { Telemetry } from "./telemetry/index.js";
 import { collectDiagnostics, modelProviderOf } from "./client-diagnostics.js";
 import { CodexFiles, FileStore, type FileOwner, type StagedFile, type ThreadAttachment } from "./files/index.js";
-
-const TRANSPORTS: readonly TransportKind[] = ["exec", "app-server"];
 
 /**
  * Drives the codex agent. Start or resume threads; `close()` stops every process it owns.
@@ -42,7 +39,8 @@ export class Codex {
   private readonly host: ThreadHost;
 
   constructor(options: CodexOptions = {}) {
-    validateOptions(options);
+    checkCodexOptions(options);
+    checkUploadDir(options);
     const redactor = new Redactor()
       .add(options.apiKey, options.appServer?.token, ...(options.secrets ?? []))
       .addEnv(options.env)
@@ -182,7 +180,7 @@ export class Codex {
     return this._transport;
   }
 
-  /** Checks thread options once, at `startThread`: a bad value never reaches codex. */
+  /** Checks thread options once, at `startThread`: a bad value or an unknown key never reaches codex. */
   private checkThreadOptions(options: ThreadOptions): void {
     checkThreadOptions(options);
     // The agent's host has its own file system: a path from this machine means nothing there.
@@ -204,9 +202,7 @@ export class Codex {
         "approvals",
       );
     }
-    if (options.onApproval !== undefined && typeof options.onApproval !== "function") throw new InvalidOptionsError("onApproval must be a function");
     if (options.tools !== undefined) {
-      if (!Array.isArray(options.tools)) throw new InvalidOptionsError("thread tools must be an array of tool() definitions");
       // Building the set now reports a bad or duplicate tool at startThread, not at the first turn.
       // Client tools were checked at registration and cannot clash (a thread tool wins).
       createToolSet({ thread: options.tools }, { logger: this.ctx.logger, redactor: this.ctx.redactor });
@@ -243,91 +239,11 @@ export class Codex {
   }
 }
 
-function validateOptions(options: CodexOptions): void {
-  if (options === null || typeof options !== "object") throw new InvalidOptionsError("Codex options must be an object");
-  if (options.transport !== undefined && !TRANSPORTS.includes(options.transport)) {
-    throw new InvalidOptionsError(`unknown transport ${JSON.stringify(options.transport)}; use "exec" or "app-server"`);
-  }
-  if (options.env !== undefined) {
-    for (const [key, value] of Object.entries(options.env)) {
-      if (typeof value !== "string") throw new InvalidOptionsError(`env.${key} must be a string`);
-    }
-  }
-  for (const key of ["killGraceMs", "interruptTimeoutMs", "approvalTimeoutMs"] as const) {
-    const value = options[key];
-    // Node fires timers above 2^31-1 ms at once, which would kill codex instead of waiting.
-    if (value !== undefined && !(Number.isFinite(value) && value >= 0 && value <= MAX_TIMER_MS)) {
-      throw new InvalidOptionsError(`${key} must be a number of milliseconds from 0 to ${MAX_TIMER_MS}`);
-    }
-  }
-  for (const key of ["turnBufferBytes", "maxLineBytes"] as const) {
-    const value = options[key];
-    if (value !== undefined && !(Number.isSafeInteger(value) && value >= 1024)) {
-      throw new InvalidOptionsError(`${key} must be a whole number of bytes, at least 1024`);
-    }
-  }
-  if (options.tools !== undefined && !Array.isArray(options.tools)) throw new InvalidOptionsError("tools must be an array of tool() definitions");
-  for (const key of ["onApproval", "onRetry", "onElicitation", "onEvent", "beforeToolCall", "afterToolCall"] as const) {
-    if (options[key] !== undefined && typeof options[key] !== "function") throw new InvalidOptionsError(`${key} must be a function`);
-  }
-  if (options.tracer !== undefined && typeof (options.tracer as { startSpan?: unknown } | null)?.startSpan !== "function") {
-    throw new InvalidOptionsError("tracer must be an OpenTelemetry Tracer (with startSpan)");
-  }
-  if (options.meter !== undefined && typeof (options.meter as { createHistogram?: unknown } | null)?.createHistogram !== "function") {
-    throw new InvalidOptionsError("meter must be an OpenTelemetry Meter (with createHistogram)");
-  }
-  if (options.captureContent !== undefined && typeof options.captureContent !== "boolean") throw new InvalidOptionsError("captureContent must be a boolean");
-  checkRetry(options.retry, "retry");
-  checkAppServer(options);
-  checkFiles(options);
-}
-
-/** `files`: a directory, positive limits, root directories. */
-function checkFiles(options: CodexOptions): void {
-  const files = options.files;
-  if (files === undefined) return;
-  if (files === null || typeof files !== "object") throw new InvalidOptionsError("files must be an object: { dir?, ttlMs?, maxBytes?, roots? }");
-  if (files.dir !== undefined && (typeof files.dir !== "string" || files.dir.length === 0)) throw new InvalidOptionsError("files.dir must be a non-empty path");
-  for (const key of ["ttlMs", "maxBytes"] as const) {
-    const value = files[key];
-    if (value !== undefined && !(Number.isSafeInteger(value) && value > 0)) throw new InvalidOptionsError(`files.${key} must be a positive whole number`);
-  }
-  if (files.roots !== undefined && !(Array.isArray(files.roots) && files.roots.every((root) => typeof root === "string" && root.length > 0))) {
-    throw new InvalidOptionsError("files.roots must be an array of directories");
-  }
-}
-
 /**
- * `appServer`: with `url`, a WebSocket or unix-socket address (the app-server transport only);
- * without it, bounds for the local process.
+ * `appServer.uploadDir` is a path on the agent's host, by the host's rules (the schema knows only
+ * that it is a string); the rest of the client's options were checked by their schema.
  */
-function checkAppServer(options: CodexOptions): void {
-  const settings = options.appServer;
-  if (settings === undefined) return;
-  if (settings === null || typeof settings !== "object") throw new InvalidOptionsError("appServer must be an object: { url, token?, uploadDir? } or { maxThreads?, maxRssMb? }");
-  if (options.transport === "exec") throw new InvalidOptionsError('appServer needs the app-server transport (transport "exec" runs codex here)');
-  for (const key of ["maxThreads", "maxRssMb"] as const) {
-    const value = settings[key];
-    if (value === undefined) continue;
-    const most = key === "maxThreads" ? MAX_LOADED_THREADS : Number.MAX_SAFE_INTEGER;
-    if (!(Number.isSafeInteger(value) && value >= 1 && value <= most)) throw new InvalidOptionsError(`appServer.${key} must be a whole number from 1 to ${most}`);
-    if (settings.url !== undefined) throw new InvalidOptionsError(`appServer.${key} bounds the app-server codexkit spawns; it does not apply with appServer.url`);
-  }
-  const idle = settings.idleThreadMs;
-  if (idle !== undefined && !(Number.isSafeInteger(idle) && idle >= 0 && idle <= MAX_TIMER_MS)) {
-    throw new InvalidOptionsError(`appServer.idleThreadMs must be a whole number of milliseconds from 0 to ${MAX_TIMER_MS}`);
-  }
-  if (settings.url === undefined) {
-    const remoteOnly = (["token", "uploadDir", "connectAttempts"] as const).find((key) => settings[key] !== undefined);
-    if (remoteOnly) throw new InvalidOptionsError(`appServer.${remoteOnly} needs appServer.url (a running app-server to connect to)`);
-    return;
-  }
-  if (typeof settings.url !== "string" || !/^(wss?:\/\/[^/]+|unix:\/\/\/.+)/.test(settings.url)) {
-    throw new InvalidOptionsError(`appServer.url must be ws://host:port, wss://host:port or unix:///path/to/socket (got ${JSON.stringify(settings.url)})`);
-  }
-  if (settings.token !== undefined && (typeof settings.token !== "string" || settings.token.length === 0)) throw new InvalidOptionsError("appServer.token must be a non-empty string");
-  if (settings.uploadDir !== undefined && !isHostAbsolute(settings.uploadDir)) {
-    throw new InvalidOptionsError("appServer.uploadDir must be an absolute path on the agent's host");
-  }
-  if (settings.connectAttempts !== undefined && !(Number.isSafeInteger(settings.connectAttempts) && settings.connectAttempts >= 1)) throw new InvalidOptionsError("appServer.connectAttempts must be a whole number, at least 1");
+function checkUploadDir(options: CodexOptions): void {
+  const uploadDir = options.appServer?.uploadDir;
+  if (uploadDir !== undefined && !isHostAbsolute(uploadDir)) throw new InvalidOptionsError("codexOptions.appServer.uploadDir must be an absolute path on the agent's host");
 }

@@ -6,12 +6,12 @@ import { ThreadStateError } from "./errors/index.js";
 import type { ThreadEvent, Usage } from "./events.js";
 import { normalizeInput } from "./input.js";
 import type { ThreadItem } from "./items.js";
-import type { Input, OutputSchema, ThreadOptions, TurnOptions } from "./options/index.js";
+import { checkThreadOptions, checkTurnOptions, type Input, type OutputSchema, type ThreadOptions, type TurnOptions } from "./options/index.js";
 import type { StandardSchemaV1 } from "./schema/index.js";
 import { outputJsonSchema, structuredOutputOf } from "./output-schema.js";
 import { anySignal, interruptedError } from "./abort.js";
 import type { Transport } from "./transport/index.js";
-import { checkRetry, resolveAttachments, runTurn, turnError, type TurnServices } from "./turn/index.js";
+import { resolveAttachments, runTurn, turnError, type TurnServices } from "./turn/index.js";
 import type { ThreadAttachment } from "./files/index.js";
 import { addUsage, emptyUsage } from "./usage.js";
 
@@ -165,6 +165,7 @@ export class Thread {
 
   /** Starts a new thread holding this thread's history (app-server `thread/fork`). */
   async fork(options: ThreadOptions = {}): Promise<Thread> {
+    checkThreadOptions(options);
     const merged = { ...this.options, ...options };
     const id = await this.host.transport().fork(this._id, merged);
     return this.host.thread(merged, id);
@@ -172,9 +173,9 @@ export class Thread {
 
   private async *stream(input: Input, turnOptions: TurnOptions, parentContext: unknown): AsyncGenerator<ThreadEvent> {
     if (this.inflight) throw new ThreadStateError("this thread is already running a turn; wait for it, steer it, or interrupt it");
+    checkTurnOptions(turnOptions);
     const normalized = normalizeInput(input);
     const outputSchema = turnOptions.outputSchema ? outputJsonSchema(turnOptions.outputSchema) : undefined;
-    checkRetry(turnOptions.retry, "retry");
     // Our own signal as well as the caller's: `interrupt()` must reach a turn codex has not started yet.
     const inflight = new AbortController();
     const combined = anySignal(turnOptions.signal ? [turnOptions.signal, inflight.signal] : [inflight.signal]);

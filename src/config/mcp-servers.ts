@@ -5,7 +5,6 @@
  * argv: on exec they travel in codex's environment, named by `env_vars` / `env_http_headers`.
  */
 import { InvalidOptionsError, isSecretName } from "../errors/index.js";
-import { isJsonObject } from "../json.js";
 import type { CodexMcpServer } from "../options/index.js";
 
 /** `mcp_servers.<name>` keys with their values (`toolApproval` and friends already mapped). */
@@ -15,35 +14,6 @@ export type McpServerSettings = Record<string, unknown>;
 export interface ExecMcpServers {
   config: Array<[string, unknown]>;
   env: Record<string, string>;
-}
-
-const NAME = /^[a-zA-Z0-9_-]{1,64}$/;
-
-/** Throws `InvalidOptionsError` unless `servers` is a valid `mcpServers` option. */
-export function checkMcpServers(servers: unknown): void {
-  if (servers === undefined) return;
-  if (!isJsonObject(servers)) throw new InvalidOptionsError("mcpServers must map server names to { command, ... } or { url, ... }");
-  for (const [name, server] of Object.entries(servers)) {
-    const where = `mcpServers.${name}`;
-    if (!NAME.test(name)) throw new InvalidOptionsError(`${where}: a server name must be 1 to 64 letters, digits, "_" or "-"`);
-    if (!isJsonObject(server)) throw new InvalidOptionsError(`${where} must be an object`);
-    const strings = (value: unknown): boolean => Array.isArray(value) && value.every((v) => typeof v === "string");
-    const record = (value: unknown): boolean => isJsonObject(value) && Object.values(value).every((v) => typeof v === "string");
-    const stdio = typeof server.command === "string" && server.command !== "";
-    const http = typeof server.url === "string" && /^https?:\/\//.test(server.url);
-    if (stdio === http) throw new InvalidOptionsError(`${where}: give either a command (stdio) or an http(s) url`);
-    if (server.args !== undefined && !strings(server.args)) throw new InvalidOptionsError(`${where}.args must be an array of strings`);
-    for (const key of ["env", "headers"]) if (server[key] !== undefined && !record(server[key])) throw new InvalidOptionsError(`${where}.${key} must map names to strings`);
-    for (const key of ["enabledTools", "disabledTools"]) if (server[key] !== undefined && !strings(server[key])) throw new InvalidOptionsError(`${where}.${key} must be an array of tool names`);
-    for (const key of ["startupTimeoutMs", "toolTimeoutMs"]) {
-      const value = server[key];
-      if (value !== undefined && !(typeof value === "number" && Number.isFinite(value) && value > 0)) throw new InvalidOptionsError(`${where}.${key} must be a positive number of milliseconds`);
-    }
-    if (server.toolApproval !== undefined && server.toolApproval !== "approve" && server.toolApproval !== "ask") {
-      throw new InvalidOptionsError(`${where}.toolApproval must be "approve" or "ask"`);
-    }
-    for (const key of ["cwd", "bearerTokenEnvVar"]) if (server[key] !== undefined && typeof server[key] !== "string") throw new InvalidOptionsError(`${where}.${key} must be a string`);
-  }
 }
 
 /** The settings of one server as codex names them; `secrets` says how secret values travel. */

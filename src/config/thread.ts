@@ -1,18 +1,10 @@
 /**
- * Thread options → codex settings, once for both transports, and the checks that make every
- * value safe to hand over (an enum value goes into TOML and JSON-RPC only if codexkit knows it).
+ * Thread options → codex settings, once for both transports. The values were checked by the
+ * thread options' schema (src/options/), so an enum value here is one codexkit knows.
  */
 import path from "node:path";
-import { InvalidOptionsError } from "../errors/index.js";
 import { hostAbsolutePath } from "./host-path.js";
-import { checkMcpServers } from "./mcp-servers.js";
-import type { ApprovalMode, CodexOptions, ModelReasoningEffort, SandboxMode, ThreadOptions, WebSearchMode } from "../options/index.js";
-
-/** Accepted values, checked at `startThread`. */
-export const SANDBOX_MODES = ["read-only", "workspace-write", "danger-full-access"] as const satisfies readonly SandboxMode[];
-export const APPROVAL_MODES = ["never", "on-request", "on-failure", "untrusted"] as const satisfies readonly ApprovalMode[];
-export const REASONING_EFFORTS = ["minimal", "low", "medium", "high", "xhigh", "max", "ultra", "persistent"] as const satisfies readonly ModelReasoningEffort[];
-export const WEB_SEARCH_MODES = ["disabled", "cached", "live"] as const satisfies readonly WebSearchMode[];
+import type { ApprovalMode, CodexOptions, SandboxMode, ThreadOptions } from "../options/index.js";
 
 /** The official SDK's defaults: what `codex exec` gives a thread that sets neither. */
 const DEFAULT_SANDBOX: SandboxMode = "read-only";
@@ -20,34 +12,6 @@ const DEFAULT_APPROVAL_POLICY: ApprovalMode = "never";
 
 /** A value codex config takes for a thread setting. */
 export type ThreadConfigValue = string | boolean | string[];
-
-/** Throws `InvalidOptionsError` for a thread option of the wrong type or an unknown value. */
-export function checkThreadOptions(options: ThreadOptions): void {
-  if (options === null || typeof options !== "object" || Array.isArray(options)) throw new InvalidOptionsError("thread options must be an object");
-  const o = options as Record<string, unknown>;
-  for (const key of ["model", "workingDirectory", "threadSource", "baseInstructions", "developerInstructions"]) {
-    if (o[key] !== undefined && typeof o[key] !== "string") throw new InvalidOptionsError(`${key} must be a string`);
-  }
-  for (const key of ["skipGitRepoCheck", "networkAccessEnabled", "webSearchEnabled", "ephemeral"]) {
-    if (o[key] !== undefined && typeof o[key] !== "boolean") throw new InvalidOptionsError(`${key} must be true or false`);
-  }
-  oneOf(o.sandboxMode, SANDBOX_MODES, "sandboxMode");
-  oneOf(o.approvalPolicy, APPROVAL_MODES, "approvalPolicy");
-  oneOf(o.modelReasoningEffort, REASONING_EFFORTS, "modelReasoningEffort");
-  oneOf(o.webSearchMode, WEB_SEARCH_MODES, "webSearchMode");
-  if (o.additionalDirectories !== undefined && !(Array.isArray(o.additionalDirectories) && o.additionalDirectories.every((d) => typeof d === "string"))) {
-    throw new InvalidOptionsError("additionalDirectories must be an array of paths");
-  }
-  if (o.workingDirectory === "") throw new InvalidOptionsError("workingDirectory must not be empty");
-  checkMcpServers(o.mcpServers);
-  if (o.onElicitation !== undefined && typeof o.onElicitation !== "function") throw new InvalidOptionsError("onElicitation must be a function");
-}
-
-function oneOf(value: unknown, allowed: readonly string[], name: string): void {
-  if (value !== undefined && !allowed.includes(value as string)) {
-    throw new InvalidOptionsError(`${name} must be one of ${allowed.map((v) => JSON.stringify(v)).join(", ")}; got ${JSON.stringify(value)}`);
-  }
-}
 
 /** What a remote thread's working directory must be; a missing or relative one is refused with this. */
 export const REMOTE_WORKING_DIRECTORY = "a thread on a remote app-server (appServer) needs workingDirectory: an absolute path on the agent's host";

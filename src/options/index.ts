@@ -1,2 +1,18 @@
 /** The options of a client, a thread and a turn: their public types, and how they are checked. */
 export type * from "./types.js";
+export { checkCodexOptions, checkMcpConnectOptions, checkMcpServerConfig, checkOptions, checkThreadOptions, checkTurnOptions, optionsMessage } from "./check.js";
+export {
+  appServerOptionsSchema,
+  codexMcpServerSchema,
+  codexOptionsSchema,
+  filesOptionsSchema,
+  mcpConnectOptionsSchema,
+  mcpRestartOptionsSchema,
+  mcpServerConfigSchema,
+  retryOptionsSchema,
+  retrySettingSchema,
+  threadOptionsSchema,
+  turnOptionsSchema,
+} from "./schema.js";
+export { closestKey, editDistance } from "./did-you-mean.js";
+export { APPROVAL_MODES, CYBER_ACCESS_PROGRAMS, MAX_LOADED_THREADS, REASONING_EFFORTS, SANDBOX_MODES, TRANSPORTS, WEB_SEARCH_MODES } from "./values.js";

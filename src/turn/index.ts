@@ -4,6 +4,6 @@
  */
 export { runTurn, type TurnPlan, type TurnServices } from "./run.js";
 export { turnError } from "./failure.js";
-export { checkRetry, retryPolicy, retryDelay, nextRetry, DEFAULT_RETRY, type RetryInfo, type RetryOptions, type RetryPolicy, type RetrySetting } from "./retry.js";
+export { retryPolicy, retryDelay, nextRetry, DEFAULT_RETRY, type RetryInfo, type RetryOptions, type RetryPolicy, type RetrySetting } from "./retry.js";
 export type { TurnApprovals } from "./host.js";
 export { resolveAttachments, type ResolvedInput } from "./attachments.js";

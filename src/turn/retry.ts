@@ -10,9 +10,7 @@
  * multiplies them: `maxAttempts` bounds the model requests of the whole turn, and `maxElapsedMs`
  * its time.
  */
-import { InvalidOptionsError } from "../errors/index.js";
 import type { RetryInfo, RetryOptions, RetrySetting } from "../options/index.js";
-import { MAX_TIMER_MS } from "../timers.js";
 import { backoffDelay } from "../timing/index.js";
 
 export type { RetryInfo, RetryOptions, RetrySetting };
@@ -22,28 +20,6 @@ export type RetryPolicy = Required<RetryOptions>;
 
 /** `retry: true`: three attempts, 200 ms doubling up to 10 s, one minute in all. */
 export const DEFAULT_RETRY: RetryPolicy = Object.freeze({ maxAttempts: 3, baseDelayMs: 200, maxDelayMs: 10_000, maxElapsedMs: 60_000 });
-
-const KEYS = Object.keys(DEFAULT_RETRY) as ReadonlyArray<keyof RetryOptions>;
-const SHAPE = `true, false or { ${KEYS.join(", ")} }`;
-
-/** Throws `InvalidOptionsError` unless `value` is a retry setting; `where` names it. */
-export function checkRetry(value: unknown, where: string): void {
-  if (value === undefined || typeof value === "boolean") return;
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new InvalidOptionsError(`${where} must be ${SHAPE}`);
-  }
-  const unknown = Object.keys(value).filter((key) => !(KEYS as readonly string[]).includes(key));
-  if (unknown.length > 0) throw new InvalidOptionsError(`${where} has no option ${unknown.map((k) => `"${k}"`).join(", ")}; it takes ${SHAPE}`);
-  const { maxAttempts, ...delays } = value as RetryOptions;
-  if (maxAttempts !== undefined && !(Number.isInteger(maxAttempts) && maxAttempts >= 1 && maxAttempts <= 100)) {
-    throw new InvalidOptionsError(`${where}.maxAttempts must be a whole number from 1 to 100`);
-  }
-  for (const [key, ms] of Object.entries(delays)) {
-    if (ms !== undefined && !(typeof ms === "number" && Number.isFinite(ms) && ms >= 0 && ms <= MAX_TIMER_MS)) {
-      throw new InvalidOptionsError(`${where}.${key} must be a number of milliseconds from 0 to ${MAX_TIMER_MS}`);
-    }
-  }
-}
 
 /**
  * The policy for a turn, or null for no retries. The turn's setting decides whether (over the

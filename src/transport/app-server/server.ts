@@ -9,6 +9,7 @@ import { ConnectionClosedError, type CodexExitError } from "../../errors/index.j
 import { JsonRpcConnection, type MessageTransport, type RequestOptions } from "../../jsonrpc/index.js";
 import type { Logger } from "../../logger.js";
 import { LruMap } from "../../lru.js";
+import { MAX_LOADED_THREADS } from "../../options/index.js";
 import { RefCount } from "../../timing/index.js";
 import type { ClientContext } from "../types.js";
 import { APPROVAL_METHODS, ELICITATION_METHOD } from "./approval-methods.js";
@@ -58,8 +59,8 @@ const HANDLED_SERVER_REQUESTS: readonly string[] = ["item/tool/call", ELICITATIO
 /** Notifications that concern the whole process rather than one thread. */
 const GLOBAL_WARNINGS = new Set(["warning", "configWarning", "deprecationNotice"]);
 
-/** The most threads `AppServer.loaded` remembers; `appServer.maxThreads` may not exceed it. */
-export const MAX_LOADED_THREADS = 10_000;
+/** The most threads `AppServer.loaded` remembers; `appServer.maxThreads` may not exceed it (the option's schema holds the bound). */
+export { MAX_LOADED_THREADS };
 
 /** How long the `initialize` handshake may take before the start counts as failed. */
 const INITIALIZE_TIMEOUT_MS = 30_000;

@@ -271,7 +271,7 @@ describe("MCP client over stdio", () => {
     await expect(clients.connect("fx", stdio())).rejects.toBeInstanceOf(McpError);
     await expect(clients.connect("bad name", stdio())).rejects.toThrow(/must be 1 to 64 letters/);
     await expect(clients.connect("x", { url: "ftp://nowhere" })).rejects.toThrow(/must be an http\(s\) URL/);
-    await expect(clients.connect("y", { command: "node", args: [3 as unknown as string] })).rejects.toThrow(/args must be an array of strings/);
+    await expect(clients.connect("y", { command: "node", args: [3 as unknown as string] })).rejects.toThrow(/args\[0\] must be a string/);
     await expect(clients.connect("z", { ...stdio(), inheritEnv: "yes" as unknown as boolean })).rejects.toThrow(/inheritEnv must be true or false/);
     await expect(clients.connect("w", stdio(), { restart: { maxRestarts: 1.5 } })).rejects.toThrow(/maxRestarts must be a whole number/);
     await expect(clients.connect("w", stdio(), { restart: { windowMs: 0 } })).rejects.toThrow(/windowMs must be a number of milliseconds >= 1/);

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { appServerMcpServers, checkMcpServers, execMcpServers } from "../../../src/config/index.js";
+import { appServerMcpServers, execMcpServers } from "../../../src/config/index.js";
 import { InvalidOptionsError } from "../../../src/errors/index.js";
+import { checkThreadOptions } from "../../../src/options/index.js";
 
-describe("checkMcpServers", () => {
+describe("a thread's mcpServers, checked with its options", () => {
   it.each<[string, unknown]>([
     ["a name with a dot", { "a.b": { command: "x" } }],
     ["neither command nor url", { fx: {} }],
@@ -14,7 +15,7 @@ describe("checkMcpServers", () => {
     ["a zero timeout", { fx: { command: "x", toolTimeoutMs: 0 } }],
     ["a list", [{ command: "x" }]],
   ])("refuses %s", (_what, servers) => {
-    expect(() => checkMcpServers(servers)).toThrow(InvalidOptionsError);
+    expect(() => checkThreadOptions({ mcpServers: servers })).toThrow(InvalidOptionsError);
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { checkThreadOptions, threadConfigEntries } from "../../../src/config/index.js";
+import { threadConfigEntries } from "../../../src/config/index.js";
 import { InvalidOptionsError } from "../../../src/errors/index.js";
-import type { ThreadOptions } from "../../../src/options/index.js";
+import { checkThreadOptions, type ThreadOptions } from "../../../src/options/index.js";
 import { Codex } from "../../../src/index.js";
 
 describe("checkThreadOptions", () => {
