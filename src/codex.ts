@@ -3,7 +3,7 @@ import { checkRemoteThreadPaths, isHostAbsolute } from "./config/index.js";
 import { InvalidOptionsError, Redactor, UnsupportedFeatureError } from "./errors/index.js";
 import { createToolSet, ToolRegistry } from "./tools/index.js";
 import { redactingLogger, silentLogger } from "./logger.js";
-import { checkCodexOptions, checkThreadOptions, type CodexOptions, type ThreadOptions, type TransportKind } from "./options/index.js";
+import { checkCodexOptions, checkMcpConnect, checkThreadOptions, type CodexOptions, type ThreadOptions, type TransportKind } from "./options/index.js";
 import { Thread, type ThreadHost } from "./thread.js";
 import { McpClients, type McpServerStatus } from "./mcp/index.js";
 import type { ListThreadsOptions, ThreadSummary } from "./thread-summary.js";
@@ -50,7 +50,7 @@ export class Codex {
     this.telemetry = new Telemetry({ tracer: options.tracer, meter: options.meter, captureContent: options.captureContent }, redactor);
     this.ctx = { options: { ...options }, redactor, logger, recorder };
     this.tools = new ToolRegistry(options.tools ?? []);
-    this.mcp = new McpClients({ redactor, logger, recorder, telemetry: this.telemetry });
+    this.mcp = new McpClients({ redactor, logger, recorder, telemetry: this.telemetry }, checkMcpConnect);
     this.store = new FileStore(options.files ?? {}, { logger });
     this.files = new CodexFiles(this.store, { owners: (id) => this.attachmentOwners(id) }, this.telemetry);
     const provider = modelProviderOf(options);

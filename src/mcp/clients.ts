@@ -3,7 +3,6 @@
  * them all.
  */
 import { InvalidOptionsError, McpError } from "../errors/index.js";
-import { checkMcpConnectOptions, checkMcpServerConfig } from "../options/index.js";
 import { bridgeTools, type McpToolsOptions } from "./bridge.js";
 import { McpConnection, isStdioServer, type McpServices } from "./connection.js";
 import type { McpConnectOptions, McpServerConfig } from "./types.js";
@@ -18,12 +17,23 @@ export class McpServerConnection extends McpConnection {
   }
 }
 
+/**
+ * Checks `connect`'s arguments before anything starts; throws `InvalidOptionsError`. Given by
+ * `Codex` (the option schemas live in `options/`, above this folder).
+ */
+export interface McpConnectCheck {
+  (name: string, config: unknown, options: unknown): void;
+}
+
 /** The MCP servers of one client. */
 export class McpClients {
   private readonly connections = new Map<string, McpServerConnection>();
 
   /** @internal Made by `Codex`. */
-  constructor(private readonly services: McpServices) {}
+  constructor(
+    private readonly services: McpServices,
+    private readonly check: McpConnectCheck = () => {},
+  ) {}
 
   /**
    * Starts (stdio) or reaches (HTTP) the server and completes the handshake; resolves once it is
@@ -32,8 +42,7 @@ export class McpClients {
   async connect(name: string, config: McpServerConfig, options: McpConnectOptions = {}): Promise<McpServerConnection> {
     if (typeof name !== "string" || !NAME.test(name)) throw new InvalidOptionsError(`MCP server name ${JSON.stringify(name)} must be 1 to 64 letters, digits, "_" or "-"`);
     if (this.connections.has(name)) throw new McpError(`an MCP server named ${name} is already connected; close it first`, name);
-    checkMcpServerConfig(name, config);
-    checkMcpConnectOptions(name, options);
+    this.check(name, config, options);
     for (const values of [isStdioServer(config) ? config.env : config.headers]) this.services.redactor.addEnv(values);
     const connection = new McpServerConnection(name, config, options, this.services);
     this.connections.set(name, connection);

@@ -77,3 +77,9 @@ export function checkMcpServerConfig(name: string, config: unknown): asserts con
 export function checkMcpConnectOptions(name: string, options: unknown): asserts options is McpConnectOptions {
   checkOptions(mcpConnectOptionsSchema, options, `MCP server ${name}:`);
 }
+
+/** Throws `InvalidOptionsError` unless `codex.mcp.connect(name, config, options)` was given a server and options it knows. */
+export function checkMcpConnect(name: string, config: unknown, options: unknown): void {
+  checkMcpServerConfig(name, config);
+  checkMcpConnectOptions(name, options);
+}

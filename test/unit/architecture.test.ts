@@ -122,6 +122,10 @@ describe("src layout", () => {
       expect(crossings(modules, user, "turn/")).toEqual([]);
     }
     expect(crossings(modules, "files/", "mcp/")).toEqual([]);
+    // The option schemas sit above MCP (they describe its servers): MCP gets its check from \`Codex\`.
+    expect(crossings(modules, "mcp/", "options/", false)).toEqual([]);
+    // \`codexkit/telemetry\` is a door for users only.
+    expect([...modules].filter(([, edges]) => edges.some((e) => e.to === "telemetry/public.ts")).map(([m]) => m)).toEqual([]);
   });
 
   it("keeps telemetry and diagnostics out of the wire, and the transports out of spans (they report events; the turn layer traces them)", () => {
@@ -143,7 +147,7 @@ describe("src layout", () => {
   });
 
   it("gives every folder one door: other folders import its index.ts only (a types.ts may be imported for types)", () => {
-    const doors = ["approvals/", "tools/", "schema/", "errors/", "config/", "jsonrpc/", "turn/", "testing/", "transport/", "mcp/", "telemetry/", "diagnostics/", "process/", "files/"];
+    const doors = ["approvals/", "tools/", "schema/", "errors/", "config/", "jsonrpc/", "turn/", "testing/", "transport/", "mcp/", "telemetry/", "diagnostics/", "process/", "files/", "options/", "timing/"];
     const offenders: string[] = [];
     for (const [module, edges] of modules) {
       for (const edge of edges) {

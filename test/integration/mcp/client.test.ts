@@ -14,6 +14,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AbortError, McpError, Redactor, TimeoutError } from "../../../src/errors/index.js";
 import { silentLogger } from "../../../src/logger.js";
 import { McpClients, type McpConnectionState } from "../../../src/mcp/index.js";
+import { checkMcpConnect } from "../../../src/options/index.js";
 import { listProcesses } from "../../../src/process/tree.js";
 import { FIXTURE } from "../../helpers/mcp.js";
 import { recordingLogger } from "../../helpers/logger.js";
@@ -25,7 +26,7 @@ let clients: McpClients;
 let dir: string;
 let log: string;
 beforeEach(() => {
-  clients = new McpClients({ redactor: new Redactor(), logger: silentLogger });
+  clients = new McpClients({ redactor: new Redactor(), logger: silentLogger }, checkMcpConnect);
   dir = mkdtempSync(path.join(os.tmpdir(), "codexkit-mcp-"));
   log = path.join(dir, "log.txt");
 });
@@ -194,7 +195,7 @@ describe("MCP client over stdio", () => {
 
   it("a throwing or rejecting status or toolsChanged listener is logged, never unhandled, and the connection works on", async () => {
     const logger = recordingLogger();
-    const own = new McpClients({ redactor: new Redactor(), logger });
+    const own = new McpClients({ redactor: new Redactor(), logger }, checkMcpConnect);
     const escaped: unknown[] = [];
     const onEscape = (error: unknown): void => void escaped.push(error);
     process.on("unhandledRejection", onEscape);
