@@ -32,12 +32,10 @@ async function conversation(transport: TransportKind): Promise<void> {
       if (!(error instanceof UnsupportedFeatureError)) throw error;
       console.log(`${transport}: fork is not supported (${error.feature})`);
     }
-    if (transport === "app-server") {
-      // Stored threads, page by page (on exec, through an app-server started for the purpose).
-      let listed = false;
-      for await (const summary of codex.listThreads({ limit: 10 })) listed ||= summary.id === thread.id;
-      console.log(`${transport}: the thread is listed: ${listed}`);
-    }
+    // Stored threads, page by page (on exec, through an app-server started for the purpose).
+    let listed = false;
+    for await (const summary of codex.listThreads({ limit: 10 })) listed ||= summary.id === thread.id;
+    console.log(`${transport}: the thread is listed: ${listed}`);
   } finally {
     await codex.close();
   }

@@ -68,13 +68,14 @@ describe.concurrent("examples", { timeout: 300_000 }, () => {
     expect(out).toMatch(/thread total: 30 in \/ 15 out/);
   });
 
-  it("transports.ts holds the same conversation on app-server and exec; fork and listing on app-server", async () => {
+  it("transports.ts holds the same conversation on app-server and exec; fork on app-server, listing on both", async () => {
     const out = await example("transports.ts");
     expect(out).toMatch(/app-server: two turns in \d+ ms; second answer: You said hello\./);
     expect(out).toContain("app-server: fork is a new thread: Forked.");
     expect(out).toContain("app-server: the thread is listed: true");
     expect(out).toMatch(/exec: two turns in \d+ ms; second answer: You said hello\./);
     expect(out).toContain("exec: fork is not supported (fork)");
+    expect(out).toContain("exec: the thread is listed: true");
   });
 
   it("tools.ts runs the forecast tool on app-server", async () => {

@@ -9,9 +9,17 @@ import type { McpServerStatus } from "../../mcp/types.js";
 import { paged } from "../../paged.js";
 import type { ListThreadsOptions, ThreadPage, ThreadStore } from "../types.js";
 import { attachmentRecords } from "./host-ports.js";
+import type { ListMcpServerStatusParams, ThreadListParams, ThreadSourceKind } from "./protocol/index.js";
 import type { AppServer } from "./server.js";
 import { toThreadSummary } from "./threads.js";
 import { McpStatusResult, ThreadListResult, toMcpServerStatus } from "./wire.js";
+
+/**
+ * The threads \`listThreads\` shows: every top-level thread, whichever program started it. codex
+ * lists only interactive ones by default, which leaves out the threads of \`codex exec\` (and so
+ * of codexkit's exec transport); sub-agents' threads stay out.
+ */
+const LISTED_SOURCES: ThreadSourceKind[] = ["cli", "vscode", "exec", "appServer"];
 
 /** What the store needs of its transport. */
 export interface ThreadStoreHost {
@@ -29,7 +37,7 @@ export class AppServerThreadStore implements ThreadStore {
   /** One page of stored threads. */
   async listThreads(options: ListThreadsOptions): Promise<ThreadPage> {
     const server = await this.host.server();
-    const params: Record<string, unknown> = {};
+    const params: ThreadListParams = { sourceKinds: LISTED_SOURCES };
     if (options.limit !== undefined) params.limit = options.limit;
     if (options.cursor) params.cursor = options.cursor;
     if (options.archived !== undefined) params.archived = options.archived;
@@ -50,7 +58,7 @@ export class AppServerThreadStore implements ThreadStore {
   async mcpStatus(threadId?: string): Promise<McpServerStatus[]> {
     const server = await this.host.server();
     const entries = await paged(async (cursor) => {
-      const params: Record<string, unknown> = { detail: "full", ...(threadId ? { threadId } : {}), ...(cursor ? { cursor } : {}) };
+      const params: ListMcpServerStatusParams = { detail: "full", ...(threadId ? { threadId } : {}), ...(cursor ? { cursor } : {}) };
       const result = await server.call("mcpServerStatus/list", params, McpStatusResult);
       return { items: result.data, nextCursor: result.nextCursor };
     });

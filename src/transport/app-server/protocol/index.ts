@@ -28,6 +28,8 @@ export type { ThreadForkParams } from "./generated/v2/ThreadForkParams.js";
 export type { ThreadForkResponse } from "./generated/v2/ThreadForkResponse.js";
 export type { ThreadListParams } from "./generated/v2/ThreadListParams.js";
 export type { ThreadListResponse } from "./generated/v2/ThreadListResponse.js";
+export type { ThreadSourceKind } from "./generated/v2/ThreadSourceKind.js";
+export type { ListMcpServerStatusParams } from "./generated/v2/ListMcpServerStatusParams.js";
 export type { ThreadReadParams } from "./generated/v2/ThreadReadParams.js";
 export type { ThreadReadResponse } from "./generated/v2/ThreadReadResponse.js";
 export type { ThreadResumeParams } from "./generated/v2/ThreadResumeParams.js";
