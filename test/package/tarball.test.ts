@@ -13,6 +13,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { EXPECTED_OUTPUT, offlineEnv, slot } from "../helpers/examples.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const temp = mkdtempSync(path.join(os.tmpdir(), "codexkit-tarball-"));
@@ -23,20 +24,6 @@ interface Ran {
   code: number;
   stdout: string;
   stderr: string;
-}
-
-// Two cores shared with the rest of the suite: at most two programs (each with its codex) at once.
-let running = 0;
-const waiting: (() => void)[] = [];
-async function slot<T>(work: () => Promise<T>): Promise<T> {
-  if (running >= 2) await new Promise<void>((resolve) => waiting.push(resolve));
-  running++;
-  try {
-    return await work();
-  } finally {
-    running--;
-    waiting.shift()?.();
-  }
 }
 
 function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env, timeoutMs = 60_000): Promise<Ran> {
@@ -74,9 +61,7 @@ async function pack(): Promise<string> {
 
 /** A child's environment: an empty HOME, no API key, nothing pointing at the repository. */
 function offline(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, USERPROFILE: home };
-  for (const name of ["OPENAI_API_KEY", "CODEX_API_KEY", "CODEX_HOME", "XDG_CACHE_HOME", "NODE_OPTIONS", "TSX_TSCONFIG_PATH"]) delete env[name];
-  return env;
+  return offlineEnv(home, ["NODE_OPTIONS", "TSX_TSCONFIG_PATH"]);
 }
 
 function example(file: string): Promise<string> {
@@ -114,30 +99,11 @@ describe.concurrent("installed from the packed tarball", { timeout: 300_000 }, (
     expect(existsSync(path.join(project, "node_modules", "codexkit", "src"))).toBe(false);
   });
 
-  it("the tool example runs", async () => {
-    const out = await example("tools.ts");
-    expect(out).toContain('tool forecast({"city":"Lisbon"})');
-    expect(out).toContain("[completed]");
-  });
-
-  it("the MCP example runs", async () => {
-    const out = await example("mcp.ts");
-    expect(out).toContain("direct call: 2 + 3 = 5");
-    expect(out).toContain('bridged: calc_add({"a":20,"b":22}) -> "42"');
-    expect(out).toContain("codex ran: calc.add -> completed");
-  });
-
-  it("the files example runs", async () => {
-    const out = await example("files.ts");
-    expect(out).toContain("staged again: same file: true");
-    expect(out).toContain("thread attachment: notes.txt (text/plain, 61 bytes)");
-  });
-
-  it("the OTel example runs: codexkit's spans under the app's span, and the GenAI metrics", async () => {
-    const out = await example("telemetry.ts");
-    for (const name of ["invoke_agent codex", "execute_tool forecast", "handle-request"]) expect(out).toContain(`name: '${name}'`);
-    expect(out).toContain("name: 'gen_ai.client.token.usage'");
-  });
+  for (const file of ["tools.ts", "mcp.ts", "files.ts", "telemetry.ts"] as const) {
+    it(`the guides' ${file} example runs as it does in the repository`, async () => {
+      EXPECTED_OUTPUT[file](await example(file));
+    });
+  }
 
   it("the codexkit bin: doctor --mock is ready for offline work and writes nothing into HOME", async () => {
     const pkg = JSON.parse(readFileSync(path.join(project, "node_modules", "codexkit", "package.json"), "utf8")) as { bin: { codexkit: string } };
