@@ -14,5 +14,4 @@ export {
   threadOptionsSchema,
   turnOptionsSchema,
 } from "./schema.js";
-export { closestKey, editDistance } from "./did-you-mean.js";
 export { APPROVAL_MODES, CYBER_ACCESS_PROGRAMS, MAX_LOADED_THREADS, REASONING_EFFORTS, SANDBOX_MODES, TRANSPORTS, WEB_SEARCH_MODES } from "./values.js";

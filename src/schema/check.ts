@@ -6,6 +6,7 @@
 import type { ErrorObject } from "ajv/dist/2020.js";
 import { compileSchema } from "./ajv.js";
 import type { JsonSchema } from "./types.js";
+import { closestKey } from "../did-you-mean.js";
 
 /** The JSON Schema types, in the order people think of them. */
 const TYPES = ["string", "number", "integer", "boolean", "object", "array", "null"];
@@ -29,7 +30,7 @@ export function jsonSchemaProblems(schema: JsonSchema, name: string): string[] {
   if (compiled.ok) return [];
   const problems: string[] = [];
   for (const { path, keyword } of compiled.unknownKeywords) {
-    const guess = closest(keyword);
+    const guess = closestKey(keyword, KEYWORDS);
     const hint = guess ? ` (did you mean "${guess}"?)` : "";
     problems.push(`${at(name, path)}: "${keyword}" is not a JSON Schema keyword${hint}; a note of your own may be named "x-${keyword}"`);
   }
@@ -104,31 +105,4 @@ function show(value: unknown): string {
     text = String(value);
   }
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
-
-/** The keyword `word` most likely meant (at most two edits away), if any. */
-function closest(word: string): string | undefined {
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const keyword of KEYWORDS) {
-    const distance = editDistance(word.toLowerCase(), keyword.toLowerCase());
-    if (distance < bestDistance) {
-      best = keyword;
-      bestDistance = distance;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
 }

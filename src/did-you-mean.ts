@@ -1,6 +1,6 @@
 /**
- * "Did you mean ...?" for a mistyped option key: a hint only when one known key is clearly what
- * was meant (a case or `_`/`-` slip, a typo or two, a shortened name), never a guess at random.
+ * "Did you mean ...?" for a mistyped option key or JSON Schema keyword: a hint only when one known
+ * name is clearly what was meant (a case or `_`/`-` slip, a typo or two, a shortened name), never a guess at random.
  */
 
 /** Names people carry over from other tools, and the key codexkit calls them. */

@@ -1,6 +1,6 @@
 /** The "did you mean" hint: given only when one known key is clearly what was meant. */
 import { describe, expect, it } from "vitest";
-import { closestKey, editDistance } from "../../../src/options/index.js";
+import { closestKey, editDistance } from "../../src/did-you-mean.js";
 
 const THREAD_KEYS = ["model", "sandboxMode", "workingDirectory", "skipGitRepoCheck", "approvalPolicy", "additionalDirectories", "tools", "mcpServers"];
 
