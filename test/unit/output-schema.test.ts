@@ -139,10 +139,13 @@ describe("parseStructuredOutput", () => {
     expect(error.issues[0]).toMatch(/^\(root\): /);
   });
 
-  it("only parses when the JSON Schema cannot be turned into a validator", async () => {
-    const unsupported = { type: "object", if: { required: ["a"] }, then: { required: ["b"] } };
-    expect(await parseStructuredOutput('{"anything":1}', unsupported)).toEqual({ anything: 1 });
-    const error = await outputError(() => parseStructuredOutput("nope", unsupported));
+  it("checks every draft 2020-12 keyword of a plain JSON Schema, if/then included", async () => {
+    const conditional = { type: "object", if: { required: ["a"] }, then: { required: ["b"] } };
+    expect(await parseStructuredOutput('{"anything":1}', conditional)).toEqual({ anything: 1 });
+    expect(await parseStructuredOutput('{"a":1,"b":2}', conditional)).toEqual({ a: 1, b: 2 });
+    const missing = await outputError(() => parseStructuredOutput('{"a":1}', conditional));
+    expect(missing.issues).toEqual(["b: is required but missing"]);
+    const error = await outputError(() => parseStructuredOutput("nope", conditional));
     expect(error.rawText).toBe("nope");
   });
 });
