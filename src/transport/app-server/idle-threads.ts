@@ -9,6 +9,7 @@
 import type { Logger } from "../../logger.js";
 import { LruMap } from "../../lru.js";
 import { MAX_LOADED_THREADS, type AppServer } from "./server.js";
+import type { OutgoingParams } from "./params.js";
 
 /** A thread with no turn for this long is unloaded (5 minutes). */
 export const DEFAULT_IDLE_THREAD_MS = 300_000;
@@ -52,7 +53,7 @@ export class IdleThreads {
       if (!server.alive || this.running(threadId) || !server.loaded.has(threadId)) continue;
       // Forgotten first: a turn asked for from now on resumes the thread, which subscribes again.
       server.loaded.delete(threadId);
-      void server.rpc.request("thread/unsubscribe", { threadId }).then(
+      void server.rpc.request("thread/unsubscribe", { threadId } satisfies OutgoingParams<"thread/unsubscribe">).then(
         () => this.logger.debug({ threadId }, "thread idle: unsubscribed, so codex can unload it"),
         (error: unknown) => this.logger.debug({ threadId, error: String(error) }, "thread/unsubscribe failed"),
       );

@@ -15,7 +15,7 @@ import { requireGitRepository, requireHostGitRepository } from "../git.js";
 import type { ClientContext, Transport, TransportEvent, TurnHost, TurnRequest } from "../types.js";
 import { ActiveTurn } from "./active-turn.js";
 import { TurnEventMapper } from "./events.js";
-import { threadForkParams, threadResumeParams, threadStartParams, toUserInput, turnStartParams } from "./params.js";
+import { threadForkParams, threadResumeParams, threadStartParams, toUserInput, turnStartParams, type OutgoingParams } from "./params.js";
 import { ELICITATION_METHOD, isMcpToolApproval } from "./approval-methods.js";
 import { answerApproval, answerElicitation, answerToolCall, rememberFileChanges } from "./server-requests.js";
 import { AppServer, type ConnectServer } from "./server.js";
@@ -441,14 +441,14 @@ export class AppServerTransport implements Transport {
   }
 
   private interruptRequest(server: AppServer, threadId: string, turnId: string): void {
-    void server.rpc.request("turn/interrupt", { threadId, turnId }).catch((error: unknown) => {
+    void server.rpc.request("turn/interrupt", { threadId, turnId } satisfies OutgoingParams<"turn/interrupt">).catch((error: unknown) => {
       this.ctx.logger.debug({ threadId, error: String(error) }, "turn/interrupt failed");
     });
   }
 
   private async cleanTerminals(server: AppServer, threadId: string): Promise<void> {
     await server.rpc
-      .request("thread/backgroundTerminals/clean", { threadId }, { timeoutMs: CLEAN_TIMEOUT_MS })
+      .request("thread/backgroundTerminals/clean", { threadId } satisfies OutgoingParams<"thread/backgroundTerminals/clean">, { timeoutMs: CLEAN_TIMEOUT_MS })
       .catch((error: unknown) => this.ctx.logger.debug({ threadId, error: String(error) }, "cleaning background terminals failed"));
   }
 
