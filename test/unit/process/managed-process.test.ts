@@ -48,13 +48,18 @@ describe("ManagedProcess", () => {
   });
 
   it("escalates to SIGKILL after the grace period when SIGTERM is ignored", async () => {
-    const proc = node(`process.on("SIGTERM", () => {}); console.log("ready"); setInterval(() => {}, 1000)`);
+    const signals: string[] = [];
+    const system: ProcessSystem = { ...SYSTEM, kill: (pid, signal) => (signals.push(signal), SYSTEM.kill(pid, signal)) };
+    const script = `process.on("SIGTERM", () => {}); console.log("ready"); setInterval(() => {}, 1000)`;
+    const proc = ManagedProcess.spawn({ executable: process.execPath, args: ["-e", script], env: { PATH: process.env.PATH ?? "" }, redactor: new Redactor(), system });
+    procs.push(proc);
     const iterator = proc.lines()[Symbol.asyncIterator]();
     expect((await iterator.next()).value).toBe("ready");
     const began = performance.now();
     expect(await proc.kill(150)).toEqual({ code: null, signal: "SIGKILL" });
-    expect(performance.now() - began).toBeGreaterThanOrEqual(100);
-    expect(performance.now() - began).toBeLessThan(5_000);
+    // The grace period is a scripted delay: the SIGKILL never comes before it (a lower bound only).
+    expect(performance.now() - began).toBeGreaterThanOrEqual(140);
+    expect(signals.filter((s) => s === "SIGTERM" || s === "SIGKILL")).toEqual(["SIGTERM", "SIGKILL"]);
   });
 
   it("kills what it started in its process group", async () => {
@@ -65,8 +70,7 @@ describe("ManagedProcess", () => {
     const grandchild = Number((await iterator.next()).value);
     expect(listProcesses().some((p) => p.pid === grandchild)).toBe(true);
     await proc.kill(100);
-    for (let i = 0; i < 100 && listProcesses().some((p) => p.pid === grandchild && p.state !== "Z"); i++) await new Promise((r) => setTimeout(r, 20));
-    expect(listProcesses().some((p) => p.pid === grandchild && p.state !== "Z")).toBe(false);
+    await expect.poll(() => listProcesses().some((p) => p.pid === grandchild && p.state !== "Z"), { timeout: 2_000, interval: 20 }).toBe(false);
   });
 
   it("a missing executable surfaces as CodexSpawnError from lines()", async () => {
@@ -84,9 +88,13 @@ describe("ManagedProcess", () => {
   });
 
   it.runIf(process.platform !== "win32")("kills a tree without blocking the event loop; concurrent kills share one scan", async () => {
-    // The real operating system, with every listing 300 ms slower: a blocking scan would stall the timer below.
+    // The real operating system, with every listing held until the test's own timer has ticked ten
+    // times: a kill that blocked the event loop would never see its listing answer.
     const scans = { async: 0, blocking: 0 };
-    const slow = <T,>(value: Promise<T>): Promise<T> => value.then((v) => new Promise<T>((resolve) => setTimeout(() => resolve(v), 300)));
+    let ticks = 0;
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const slow = <T,>(value: Promise<T>): Promise<T> => value.then(async (v) => (await released, v));
     const system: ProcessSystem = {
       ...SYSTEM,
       procEntries: () => (scans.async++, slow(SYSTEM.procEntries())),
@@ -103,18 +111,22 @@ describe("ManagedProcess", () => {
     procs.push(proc);
     const grandchild = Number((await proc.lines()[Symbol.asyncIterator]().next()).value);
     try {
-      let ticks = 0;
-      const timer = setInterval(() => ticks++, 10);
-      const began = performance.now();
       const killing = proc.kill(5_000);
       proc.killNow("SIGKILL");
+      let ended = false;
+      let endedBeforeListing: boolean | undefined;
+      void killing.then(() => (ended = true));
+      const timer = setInterval(() => {
+        if (++ticks !== 10) return;
+        endedBeforeListing = ended;
+        release();
+      }, 10);
       await killing;
       clearInterval(timer);
-      expect(performance.now() - began).toBeGreaterThanOrEqual(250);
-      expect(ticks).toBeGreaterThanOrEqual(10);
+      // The kill waited for its listing, and the event loop ran the test's timer meanwhile.
+      expect(endedBeforeListing).toBe(false);
       expect(scans).toEqual({ async: 1, blocking: 0 });
-      for (let i = 0; i < 100 && listProcesses().some((p) => p.pid === grandchild && p.state !== "Z"); i++) await new Promise((r) => setTimeout(r, 20));
-      expect(listProcesses().some((p) => p.pid === grandchild && p.state !== "Z")).toBe(false);
+      await expect.poll(() => listProcesses().some((p) => p.pid === grandchild && p.state !== "Z"), { timeout: 2_000, interval: 20 }).toBe(false);
     } finally {
       try {
         process.kill(grandchild, "SIGKILL");
