@@ -1,9 +1,10 @@
 /**
  * A WebSocket peer that answers with a frame that does not parse: the request it answers fails at
- * once with `ProtocolError` (not after the 60 s timeout), and a frame that names no request breaks
- * the connection, failing everything pending, after which the client reconnects.
+ * once with `ProtocolError` (not after the 60 s timeout, which would be a `TimeoutError`), and a
+ * frame that names no request breaks the connection, failing everything pending, after which the
+ * client reconnects.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import WebSocket, { WebSocketServer } from "ws";
 import { Codex, ProtocolError } from "../../../../src/index.js";
 import { JsonRpcConnection } from "../../../../src/jsonrpc/index.js";
@@ -48,14 +49,15 @@ async function connection(url: string): Promise<JsonRpcConnection> {
   return rpc;
 }
 
-/** How long `promise` takes to reject, and with what. */
-async function rejectsWithin(promise: Promise<unknown>): Promise<{ error: unknown; ms: number }> {
-  const began = performance.now();
-  const error = await promise.then(
+/**
+ * What `promise` rejects with. A ProtocolError is what the bad frame causes; had the request waited
+ * for its timeout instead, it would be a TimeoutError (and the test's own timeout would come first).
+ */
+function rejection(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
     () => new Error("expected a rejection"),
     (e: unknown) => e,
   );
-  return { error, ms: performance.now() - began };
 }
 
 describe("frameText", () => {
@@ -76,11 +78,10 @@ describe("a WebSocket frame that does not parse", () => {
       socket.send(request.method === "cut" ? `{"id":${request.id},"result":{"half` : JSON.stringify({ id: request.id, result: request.method }));
     });
     const rpc = await connection(url);
-    const { error, ms } = await rejectsWithin(rpc.request("cut"));
+    const error = await rejection(rpc.request("cut"));
     expect(error).toBeInstanceOf(ProtocolError);
     expect((error as ProtocolError).message).toMatch(/WebSocket frame that is not JSON \(the answer to cut\)/);
     expect((error as ProtocolError).line).toContain('"half');
-    expect(ms).toBeLessThan(1_000);
     expect(rpc.isClosed).toBe(false);
     await expect(rpc.request("whole")).resolves.toBe("whole");
   });
@@ -92,19 +93,16 @@ describe("a WebSocket frame that does not parse", () => {
       else socket.send("<html>502 Bad Gateway sk-abcdefghijklmnopqrstuvwxyz</html>");
     });
     const rpc = await connection(url);
-    const slow = rpc.request("slow");
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(held).toBe(1);
-    const [a, b] = await Promise.all([rejectsWithin(rpc.request("garbage")), rejectsWithin(slow)]);
-    for (const { error, ms } of [a, b]) {
+    const slow = rejection(rpc.request("slow"));
+    await vi.waitFor(() => expect(held).toBe(1));
+    for (const error of await Promise.all([rejection(rpc.request("garbage")), slow])) {
       expect(error).toBeInstanceOf(ProtocolError);
-      expect(ms).toBeLessThan(1_000);
       expect((error as ProtocolError).line).not.toContain("sk-abcdefghijklmnopqrstuvwxyz");
     }
     expect(await rpc.closed).toBeInstanceOf(ProtocolError);
   });
 
-  it("fails a turn with ProtocolError within a second, is logged redacted, and the client reconnects for the next one", async () => {
+  it("fails a turn with ProtocolError (not a timeout), is logged redacted, and the client reconnects for the next one", async () => {
     let garbage = true;
     const url = await peer((request, socket) => {
       if (request.method === "initialize") socket.send(JSON.stringify({ id: request.id, result: { codexHome: "/h", platformFamily: "unix" } }));
@@ -117,9 +115,8 @@ describe("a WebSocket frame that does not parse", () => {
     const codex = new Codex({ appServer: { url, connectAttempts: 1 }, logger });
     closing.push(() => codex.close());
     const thread = codex.startThread({ workingDirectory: "/repo", skipGitRepoCheck: true });
-    const { error, ms } = await rejectsWithin(thread.run("hi"));
+    const error = await rejection(thread.run("hi"));
     expect(error).toBeInstanceOf(ProtocolError);
-    expect(ms).toBeLessThan(1_000);
     const warning = JSON.stringify(logger.entries.filter((e) => e.level === "warn"));
     expect(warning).toContain("could not be read");
     expect(warning).not.toContain("sk-abcdefghijklmnopqrstuvwxyz");
