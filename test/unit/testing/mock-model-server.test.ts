@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import {
   disconnect,
   fail,
@@ -103,11 +103,11 @@ describe("MockModelServer basics", () => {
   it("paces events by delayMs", async () => {
     const model = await start();
     model.enqueue(stream([say("abcd", { deltas: 4 })], { delayMs: 40 }));
-    const started = Date.now();
+    const started = performance.now();
     const events = await streamEvents(model.url);
     expect(events).toHaveLength(8);
-    // Seven gaps of 40 ms; allow generous scheduling slack above, none below.
-    expect(Date.now() - started).toBeGreaterThanOrEqual(7 * 40 - 5);
+    // Seven scripted gaps of 40 ms: a lower bound only (a busy machine is slower, never faster).
+    expect(performance.now() - started).toBeGreaterThanOrEqual(7 * 40 - 5);
   });
 });
 
@@ -154,14 +154,20 @@ describe("request recording", () => {
   it("records method, path, headers, parsed body and arrival time, in order", async () => {
     const model = await start();
     model.reply(say("a")).reply(say("b"));
-    const before = Date.now();
-    await streamEvents(model.url, { model: "m", input: [{ type: "message", role: "user", content: [{ type: "input_text", text: "first" }] }] });
-    await (await postResponses(model.url, "not json {")).text();
+    // Only Date is fake: each request's arrival time is the one the test set.
+    vi.useFakeTimers({ toFake: ["Date"], now: 1_000_000 });
+    try {
+      await streamEvents(model.url, { model: "m", input: [{ type: "message", role: "user", content: [{ type: "input_text", text: "first" }] }] });
+      vi.setSystemTime(2_000_000);
+      await (await postResponses(model.url, "not json {")).text();
+    } finally {
+      vi.useRealTimers();
+    }
     const [first, second] = model.requests;
     expect(first).toMatchObject({ method: "POST", path: "/v1/responses", outcome: "scripted", body: { model: "m" } });
     expect(first?.headers["content-type"]).toBe("application/json");
-    expect(first?.receivedAt).toBeGreaterThanOrEqual(before);
-    expect(second?.receivedAt).toBeGreaterThanOrEqual(first?.receivedAt ?? Infinity);
+    expect(first?.receivedAt).toBe(1_000_000);
+    expect(second?.receivedAt).toBe(2_000_000);
     expect(second?.body).toBe("not json {");
     expect(lastUserText(first!)).toBe("first");
     expect(model.responseRequests()).toHaveLength(2);
@@ -199,7 +205,8 @@ describe("request recording", () => {
     await streamEvents(model.url);
     let settled = false;
     void waiting.then(() => (settled = true));
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // The first request was recorded before its answer ended: a waiter it wrongly satisfied has settled by now.
+    await new Promise((resolve) => setImmediate(resolve));
     expect(settled).toBe(false);
     await streamEvents(model.url);
     expect(await waiting).toHaveLength(2);
@@ -267,29 +274,31 @@ describe("failures on the wire", () => {
     expect(types(events)).toEqual(["response.created", "response.output_item.done"]);
   });
 
-  it("stall holds the stream open after its outputs until the server closes", async () => {
+  // The test's timeout is the bound on close(): one that waited for the stall would hang.
+  it("stall holds the stream open after its outputs until the server closes", { timeout: 10_000 }, async () => {
     const model = await start();
     model.enqueue(stall({ outputs: [say("thinking...")] }));
     const res = await postResponses(model.url);
     const reader = res.body!.getReader();
     await readUntil(reader, "thinking...");
     const next = reader.read();
+    // Nothing more comes (a wait that only shows absence: a slow machine cannot make it fail).
     const raced = await Promise.race([next.then(() => "data"), new Promise((resolve) => setTimeout(() => resolve("silent"), 150))]);
     expect(raced).toBe("silent");
-    const closing = Date.now();
     await model.close();
-    expect(Date.now() - closing).toBeLessThan(1_000);
+    // Still open when the server closed: the read is cut off, not ended or answered.
     await expect(next).rejects.toThrow(/terminated/);
   });
 
   it("stall with afterMs holds back even response.created", async () => {
     const model = await start();
     model.enqueue(stall({ afterMs: 100 }));
-    const started = Date.now();
+    const started = performance.now();
     const res = await postResponses(model.url);
     expect(res.status).toBe(200);
     await readUntil(res.body!.getReader(), "response.created");
-    expect(Date.now() - started).toBeGreaterThanOrEqual(95);
+    // A scripted delay: a lower bound only.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(95);
   });
 });
 
@@ -405,15 +414,14 @@ describe("close", () => {
     await expect(fetch(`${url}/responses`, { method: "POST" })).rejects.toThrow();
   });
 
-  it("cuts short a stream that is still pacing its events", async () => {
+  // An hour between events: a close() that waited for the stream could only end by the test's timeout.
+  it("cuts short a stream that is still pacing its events", { timeout: 10_000 }, async () => {
     const model = await start();
-    model.enqueue(stream([say("x".repeat(50), { deltas: 50 })], { delayMs: 1_000 }));
+    model.enqueue(stream([say("x".repeat(50), { deltas: 50 })], { delayMs: 3_600_000 }));
     const res = await postResponses(model.url);
     const reader = res.body!.getReader();
     await readUntil(reader, "response.created");
-    const closing = Date.now();
     await model.close();
-    expect(Date.now() - closing).toBeLessThan(1_000);
     await expect(readUntil(reader, "response.completed")).rejects.toThrow(/terminated/);
   });
 });
