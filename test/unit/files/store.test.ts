@@ -1,9 +1,9 @@
 import { execFileSync } from "node:child_process";
-import { chmodSync, existsSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { Readable } from "node:stream";
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { AbortError, AttachmentError, InvalidOptionsError } from "../../../src/errors/index.js";
 import { FileStore, detectMimeType } from "../../../src/files/index.js";
 import { KNOWN_PATHS } from "../../../src/files/store.js";
@@ -97,7 +97,10 @@ describe("FileStore.stage", () => {
     const slow = new Readable({ read() {} });
     slow.push(Buffer.alloc(1000));
     const staging = files.stage(slow, { name: "slow.bin", signal: controller.signal });
-    setTimeout(() => controller.abort(), 20);
+    // Aborted once the partial copy is on disk, holding what the stream gave so far.
+    const tmp = path.join(files.dir, "tmp");
+    await vi.waitFor(() => expect(tree(tmp).map((name) => statSync(path.join(tmp, name)).size)).toEqual([1000]));
+    controller.abort();
     await expect(staging).rejects.toBeInstanceOf(AbortError);
     expect(tree(files.dir)).toEqual([]);
   });
@@ -191,13 +194,20 @@ describe("FileStore lifetimes", () => {
     const script = `
       const { FileStore } = await import(${JSON.stringify(new URL("../../../src/files/index.ts", import.meta.url).pathname)});
       const { Readable } = await import("node:stream");
-      const s = new FileStore({ dir: ${JSON.stringify(dir)} }, { logger: { debug() {}, info() {}, warn() {}, error() {} } });
+      const { readdirSync, statSync } = await import("node:fs");
+      const { join } = await import("node:path");
+      const dir = ${JSON.stringify(dir)};
+      const s = new FileStore({ dir }, { logger: { debug() {}, info() {}, warn() {}, error() {} } });
       await s.stage(Buffer.from("ephemeral of a dead process"));
       await s.stage(Buffer.from("persistent of a dead process"), { persistent: true });
       const slow = new Readable({ read() {} });
       slow.push(Buffer.alloc(4096));
       void s.stage(slow, { name: "half.bin" });
-      setTimeout(() => process.kill(process.pid, "SIGKILL"), 100);
+      // Dies once the half copy is on disk, whatever the machine's speed.
+      const tmp = join(dir, "tmp");
+      setInterval(() => {
+        if (readdirSync(tmp).some((name) => statSync(join(tmp, name), { throwIfNoEntry: false })?.size === 4096)) process.kill(process.pid, "SIGKILL");
+      }, 5);
     `;
     try {
       execFileSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { stdio: "ignore", timeout: 15_000, killSignal: "SIGKILL" });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { AbortError, CodexExitError, ConnectionClosedError, ProtocolError, RpcError, TimeoutError } from "../../../src/errors/index.js";
 import {
   DEFAULT_REQUEST_TIMEOUT_MS,
@@ -88,14 +88,26 @@ describe("JsonRpcConnection requests", () => {
 
   it("uses the connection's default timeout, which a call can disable with 0", async () => {
     expect(DEFAULT_REQUEST_TIMEOUT_MS).toBe(60_000);
-    const h = await connect({ requestTimeoutMs: 15 });
-    const limited = h.rpc.request("a");
-    const unlimited = h.rpc.request("b", undefined, { timeoutMs: 0 });
-    expect(((await rejection(limited)) as TimeoutError).timeoutMs).toBe(15);
-    await new Promise((resolve) => setTimeout(resolve, 40));
-    expect(h.rpc.pendingCount).toBe(1);
-    await h.server.send({ id: 2, result: 2 });
-    await expect(unlimited).resolves.toBe(2);
+    // Fake timeouts: the clock moves as far as the test says, at once (messages are microtasks, still real).
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    try {
+      const h = await connect({ requestTimeoutMs: 15 });
+      const limited = rejection(h.rpc.request("a"));
+      const unlimited = h.rpc.request("b", undefined, { timeoutMs: 0 });
+      vi.advanceTimersByTime(14);
+      await flush();
+      expect(h.rpc.pendingCount).toBe(2);
+      vi.advanceTimersByTime(1);
+      expect(((await limited) as TimeoutError).timeoutMs).toBe(15);
+      // Past the default too: 0 means no timeout at all.
+      vi.advanceTimersByTime(DEFAULT_REQUEST_TIMEOUT_MS * 2);
+      await flush();
+      expect(h.rpc.pendingCount).toBe(1);
+      await h.server.send({ id: 2, result: 2 });
+      await expect(unlimited).resolves.toBe(2);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("rejects with AbortError when the signal aborts, before or after sending", async () => {
