@@ -186,11 +186,12 @@ describe("MockModelServer with the real codex binary", () => {
     expect(run.exitCode).toBe(0);
     expect(run.errors()).toEqual(["Reconnecting... 1/1 (exceeded retry limit, last status: 429 Too Many Requests)"]);
     const [first, second] = model.responseRequests();
+    // The retry waits for the scripted retry-after: a lower bound only.
     expect(second!.receivedAt - first!.receivedAt).toBeGreaterThanOrEqual(950);
     expect(run.items("agent_message").map((i) => i.text)).toEqual(["after the wait"]);
   });
 
-  it("stall with a short streamIdleTimeoutMs fails the turn quickly with an idle timeout", async () => {
+  it("stall with a short streamIdleTimeoutMs fails the turn with an idle timeout", async () => {
     const model = await mock();
     model.enqueue(stall({ outputs: [say("partial")] }));
     const run = await runExec(model, { codexOptions: { streamIdleTimeoutMs: 1_000 } });
@@ -200,7 +201,9 @@ describe("MockModelServer with the real codex binary", () => {
       type: "turn.failed",
       error: { message: "stream disconnected before completion: idle timeout waiting for SSE" },
     });
-    expect(run.ms).toBeLessThan(10_000);
+    // The idle timeout is a scripted delay: a lower bound only. The short one, not codex's
+    // default of minutes, is what ended the turn: runExec gives up on a run after 20 s.
+    expect(run.ms).toBeGreaterThanOrEqual(1_000);
   });
 
   it("close() during a stall breaks codex's stream, so the turn ends instead of hanging", async () => {
