@@ -62,7 +62,7 @@ export function stderrSummary(stderrTail: string): string {
 export const DEFAULT_KILL_GRACE_MS = 2_000;
 const IS_WINDOWS = process.platform === "win32";
 
-/** A running codex process. Create with `ManagedProcess.spawn`. */
+/** A child process codexkit runs (codex itself, or a stdio MCP server), cared for from spawn to kill. Create with `ManagedProcess.spawn`. */
 export class ManagedProcess {
   /** Resolves once the process has exited (never rejects). */
   readonly exited: Promise<ExitInfo>;

@@ -4,6 +4,7 @@
  * hung turn) later.
  */
 import type { MockResponse } from "./script.js";
+import { closestKey } from "../did-you-mean.js";
 
 const RESPONSE_BUILDERS: Readonly<Record<string, string>> = {
   stream: "stream([...])",
@@ -111,7 +112,7 @@ function outputHint(value: unknown, type: string | undefined): string {
 }
 
 function closestHint(type: string, known: string[]): string {
-  const near = known.find((candidate) => candidate.startsWith(type.slice(0, 3)) || type.startsWith(candidate.slice(0, 3)));
+  const near = closestKey(type, known);
   return near ? ` (did you mean type "${near}"?)` : "";
 }
 

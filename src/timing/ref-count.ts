@@ -42,9 +42,19 @@ export class RefCount {
     };
   }
 
-  /** Resolves once no hold is left (at once when none is). */
-  idle(): Promise<void> {
+  /**
+   * Resolves once no hold is left (at once when none is), or when `until` settles first (the
+   * holder went away: its holds may never be released); the waiter is forgotten either way.
+   */
+  idle(until?: Promise<unknown>): Promise<void> {
     if (this.holds === 0) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.add(resolve));
+    return new Promise((resolve) => {
+      const done = (): void => {
+        this.idleWaiters.delete(done);
+        resolve();
+      };
+      this.idleWaiters.add(done);
+      until?.then(done, done);
+    });
   }
 }

@@ -24,7 +24,7 @@ export async function checkArguments(tool: Tool, args: unknown): Promise<Argumen
   // A call of a tool without parameters may come with no arguments at all.
   if (value === undefined || value === null) value = {};
   // Parameters are checked when the tool is defined, so a validator is missing only for a schema
-  // ajv could not compile after all: \`execute\` then at least receives an object.
+  // ajv could not compile after all: `execute` then at least receives an object.
   const validator = validatorFor(tool.parameters);
   let result: SchemaResult;
   try {

@@ -15,4 +15,3 @@ export type {
 export { ExecTransport } from "./exec/transport.js";
 export { codexVersion, platformPackage, resolveCodexBinary, type BinaryTarget, type ResolvedBinary } from "./binary.js";
 export { AppServerTransport, DEFAULT_INTERRUPT_TIMEOUT_MS, type AppServerTransportOptions } from "./app-server/transport.js";
-export { MAX_LOADED_THREADS } from "./app-server/server.js";

@@ -8,7 +8,8 @@
  */
 import type { Logger } from "../../logger.js";
 import { LruMap } from "../../lru.js";
-import { MAX_LOADED_THREADS, type AppServer } from "./server.js";
+import { MAX_LOADED_THREADS } from "../../options/index.js";
+import type { AppServer } from "./server.js";
 import type { OutgoingParams } from "./params.js";
 
 /** A thread with no turn for this long is unloaded (5 minutes). */

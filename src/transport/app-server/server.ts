@@ -60,7 +60,6 @@ const HANDLED_SERVER_REQUESTS: readonly string[] = ["item/tool/call", ELICITATIO
 const GLOBAL_WARNINGS = new Set(["warning", "configWarning", "deprecationNotice"]);
 
 /** The most threads `AppServer.loaded` remembers; `appServer.maxThreads` may not exceed it (the option's schema holds the bound). */
-export { MAX_LOADED_THREADS };
 
 /** How long the `initialize` handshake may take before the start counts as failed. */
 const INITIALIZE_TIMEOUT_MS = 30_000;
@@ -136,7 +135,7 @@ export class AppServer {
   /** Resolves once no turn or call holds the process (at once when none does). */
   idle(): Promise<void> {
     if (this.holds.count === 0 || this.rpc.isClosed) return Promise.resolve();
-    return Promise.race([this.holds.idle(), this.rpc.closed.then(() => undefined)]);
+    return this.holds.idle(this.rpc.closed);
   }
 
   /** The process's recent stderr, redacted ("" without a process). */

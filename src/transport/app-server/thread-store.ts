@@ -15,8 +15,8 @@ import { toThreadSummary } from "./threads.js";
 import { McpStatusResult, ThreadListResult, toMcpServerStatus } from "./wire.js";
 
 /**
- * The threads \`listThreads\` shows: every top-level thread, whichever program started it. codex
- * lists only interactive ones by default, which leaves out the threads of \`codex exec\` (and so
+ * The threads `listThreads` shows: every top-level thread, whichever program started it. codex
+ * lists only interactive ones by default, which leaves out the threads of `codex exec` (and so
  * of codexkit's exec transport); sub-agents' threads stay out.
  */
 const LISTED_SOURCES: ThreadSourceKind[] = ["cli", "vscode", "exec", "appServer"];

@@ -42,4 +42,21 @@ describe("RefCount", () => {
     await waiting;
     expect(idle).toBe(true);
   });
+
+  it("stops waiting for idle when `until` settles first, and forgets the waiter", async () => {
+    const count = new RefCount();
+    count.acquire();
+    let gone!: () => void;
+    const closed = new Promise<void>((resolve) => (gone = resolve));
+    const waiting = count.idle(closed);
+    const waiters = (count as unknown as { idleWaiters: Set<unknown> }).idleWaiters;
+    expect(waiters.size).toBe(1);
+    gone();
+    await waiting;
+    expect(waiters.size).toBe(0);
+    // A rejected \`until\` ends the wait too.
+    const failing = count.idle(Promise.reject(new Error("closed")));
+    await expect(failing).resolves.toBeUndefined();
+    expect(waiters.size).toBe(0);
+  });
 });
