@@ -5,7 +5,7 @@
  */
 
 import type { Logger } from "../logger.js";
-import { askWithDeadline } from "../deadline.js";
+import { askWithDeadline } from "../timing/index.js";
 import type { ApprovalDecision, ApprovalHandler, ApprovalHandlerSettings, ApprovalRequest } from "./types.js";
 import { isApprovalDecision } from "./types.js";
 

@@ -4,7 +4,7 @@
  * and nothing is accepted on the caller's behalf (no handler, a throw, a timeout: decline).
  */
 import type { Logger } from "../logger.js";
-import { askWithDeadline } from "../deadline.js";
+import { askWithDeadline } from "../timing/index.js";
 import { isJsonObject } from "../json.js";
 import type { ElicitationHandler, ElicitationRequest, ElicitationResponse } from "./types.js";
 

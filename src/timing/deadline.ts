@@ -106,3 +106,14 @@ export async function withTimeout<T>(promise: PromiseLike<T>, timeoutMs: number,
       throw abortError(signal!, "the wait");
   }
 }
+
+/**
+ * Asks the caller's code (an approval or elicitation handler, a tool) for an answer codex waits
+ * on: calls `handler(signal)` and settles with its value or error, `timeout` after `timeoutMs`
+ * (Infinity: never), or `cancelled` as soon as `signal` aborts — never a rejection. The
+ * handler's own signal aborts in every case once the answer is settled, so whatever it still
+ * waits on can stop.
+ */
+export function askWithDeadline(handler: (signal: AbortSignal) => unknown, timeoutMs: number, signal?: AbortSignal): Promise<Raced<unknown>> {
+  return race(handler, { timeoutMs, abortWhenDone: true, ...(signal ? { signal } : {}) });
+}

@@ -12,8 +12,7 @@ import { normalizeResult } from "./result.js";
 import type { Tool, ToolCallContext, ToolCallInfo, ToolCallOutcome, ToolContentItem, ToolFileResolver, ToolHooks } from "./types.js";
 import type { ResultItem } from "./result.js";
 import { logEvent } from "../log-events.js";
-import { askWithDeadline } from "../deadline.js";
-import { race } from "../timing/index.js";
+import { askWithDeadline, race } from "../timing/index.js";
 
 /** What a call needs besides the tool: where to log, what to hide, the default time limit, the hooks. */
 export interface CallServices {

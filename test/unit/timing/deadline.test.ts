@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { AbortError, TimeoutError } from "../../../src/errors/index.js";
-import { race, within, withTimeout } from "../../../src/timing/index.js";
-import { askWithDeadline } from "../../../src/deadline.js";
+import { askWithDeadline, race, within, withTimeout } from "../../../src/timing/index.js";
 
 beforeEach(() => {
   vi.useFakeTimers();
