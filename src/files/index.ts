@@ -6,3 +6,4 @@ export { CodexFiles, type FilesHost } from "./client.js";
 export type { AttachmentRecord, AttachmentRecordStore, HostEntry, HostFileSystem, HostTransferOptions, NewAttachmentRecord, RecordPage } from "./host-ports.js";
 export { attachmentOwners, listAttachments, recordAttachments } from "./attachment-records.js";
 export { placeOnHost, uploadRoot } from "./remote-upload.js";
+export type { JournaledRecord, RecordJournal } from "./pending-records.js";

@@ -5,6 +5,7 @@
  *     <dir>/blobs/<sha256>/<name>   the content; a blob directory appears whole (renamed into place)
  *     <dir>/meta/<sha256>.json      what is known about it (name, size, type, lifetime, owners)
  *     <dir>/tmp/<pid>-<random>      copies in progress
+ *     <dir>/pending/<...>.json      attachment records waiting for codex (pending-records.ts)
  */
 import { randomBytes } from "node:crypto";
 import { rm } from "node:fs/promises";
@@ -17,15 +18,17 @@ export class StoreLayout {
   readonly metaDir: string;
   readonly blobDir: string;
   readonly tmpDir: string;
+  readonly pendingDir: string;
 
   constructor(readonly dir: string) {
     this.metaDir = path.join(dir, "meta");
     this.blobDir = path.join(dir, "blobs");
     this.tmpDir = path.join(dir, "tmp");
+    this.pendingDir = path.join(dir, "pending");
   }
 
   /** The subdirectories the store creates. */
-  static readonly SUBDIRS = ["meta", "blobs", "tmp"];
+  static readonly SUBDIRS = ["meta", "blobs", "tmp", "pending"];
 
   /** A fresh private temp path; its name starts with this process's pid, so a later store can tell a dead process's leftovers. */
   tmpPath(): string {

@@ -9,7 +9,8 @@
  * The directory (default: the user's cache dir) is used only when this user alone can write it
  * (`store-dir.ts`); otherwise every call rejects with `UnsafeDirectoryError` and nothing is written.
  * Here: the store's operations and lifetimes; by source in staging.ts, who may remove a file in
- * owners.ts, crash leftovers in recovery.ts, the sweep's timer in sweep-timer.ts.
+ * owners.ts, crash leftovers in recovery.ts, the sweep's timer in sweep-timer.ts, attachment
+ * records waiting for codex in pending-records.ts.
  */
 import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
@@ -24,6 +25,7 @@ import { StoreLayout } from "./layout.js";
 import type { Meta } from "./meta.js";
 import { detectMimeType } from "./mime.js";
 import { addThisProcess, closeVerdict, startupVerdict, sweepVerdict, type Verdict } from "./owners.js";
+import { PendingRecords } from "./pending-records.js";
 import { clearLeftovers } from "./recovery.js";
 import { checkStageOptions, isReadable, toNodeReadable } from "./source.js";
 import { defaultStoreDir, openStoreDir } from "./store-dir.js";
@@ -59,6 +61,8 @@ export class FileStore {
   private readonly locks = new KeyedLock();
   private readonly layout: StoreLayout;
   private readonly stager: Stager;
+  /** Attachment records waiting for codex's thread store (exec turns), kept on disk here. */
+  readonly pendingRecords: PendingRecords;
   private readonly sweeps = new SweepTimer(() => {
     void this.sweep("ttl").then(
       () => this.scheduleNextSweep(),
@@ -75,6 +79,7 @@ export class FileStore {
     this.ttlMs = options.ttlMs ?? DEFAULT_TTL_MS;
     this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
     const roots = options.roots ? options.roots.map((root) => path.resolve(root)) : null;
+    this.pendingRecords = new PendingRecords(this.layout, () => this.ready ?? this.init(), services.logger);
     this.stager = new Stager(this.layout, roots, (sha256, tmp, content, stageOptions) => this.commit(sha256, tmp, content, stageOptions));
   }
 

@@ -2,18 +2,20 @@
  * A thread store opened on first use. codex keeps its thread store only through an app-server,
  * and exec runs none: its store starts a short-lived one, but only when the user asks the store
  * something (listing, archiving, MCP status, a thread's attachments, a file's owners). A turn
- * never starts it: the attachment records of exec turns wait here, in memory and bounded, and are
- * written the first time the store is opened, or at `close()` when some still wait. Nothing is
- * lost, and nothing starts unasked but that one write at `close()`.
+ * never starts it: the attachment records of exec turns are journaled on disk, in the staging
+ * store (`RecordJournal`), and written to codex by the first client of that staging store and
+ * CODEX_HOME that opens its thread store (this one, or the next program's, when this one ended
+ * without `close()` or crashed), or at `close()` when some of this client's still wait. A record
+ * stays in the journal until codex has it (or refused it), so none is lost to a program's end.
  */
 import { RpcError } from "../errors/index.js";
-import type { FileOwner, StagedFile, ThreadAttachment } from "../files/index.js";
+import type { FileOwner, JournaledRecord, RecordJournal, StagedFile, ThreadAttachment } from "../files/index.js";
 import type { Logger } from "../logger.js";
 import type { McpServerStatus } from "../mcp/types.js";
 import type { ListThreadsOptions, ThreadPage, ThreadStore } from "./types.js";
 
-/** Attachment records (one per thread and file) kept at most while the store is not open; the oldest go first. */
-export const MAX_PENDING_RECORDS = 10_000;
+/** Journaled records written to codex per batch: one flush goes on batch by batch until the journal is empty. */
+export const MAX_RECORDS_PER_FLUSH = 1_000;
 
 /** The store behind, and how to stop what it started. */
 export interface OpenedStore {
@@ -21,35 +23,22 @@ export interface OpenedStore {
   close(): Promise<void>;
 }
 
-/** A record waiting to be written. */
-interface PendingRecord {
-  threadId: string;
-  file: StagedFile;
-}
-
 /** `ThreadStore` that opens its backing store (`open`) only when asked something. */
 export class DeferredThreadStore implements ThreadStore {
   private backing: OpenedStore | null = null;
-  /** Records to write, by thread and file id, oldest first. */
-  private readonly pending = new Map<string, PendingRecord>();
   private flushing: Promise<void> | null = null;
-  /** True once this overflow of `pending` was logged. */
-  private warnedOverflow = false;
+  /** True while the journal may hold records of `home` this store has not tried to write since it opened. */
+  private unflushed = true;
+  /** True once this client journaled a record: only then may `close()` open the store. */
+  private journaled = false;
 
   constructor(
     private readonly open: () => OpenedStore,
+    private readonly journal: RecordJournal,
+    /** The CODEX_HOME the records belong to. */
+    private readonly home: string,
     private readonly logger: Logger,
   ) {}
-
-  /** True once the backing store was opened (and not closed since). */
-  get opened(): boolean {
-    return this.backing !== null;
-  }
-
-  /** How many records wait for the store to open. */
-  get pendingRecords(): number {
-    return this.pending.size;
-  }
 
   async listThreads(options: ListThreadsOptions): Promise<ThreadPage> {
     return (await this.ready()).listThreads(options);
@@ -63,11 +52,23 @@ export class DeferredThreadStore implements ThreadStore {
     return (await this.ready()).mcpStatus(threadId);
   }
 
-  /** Writes at once when the store is open; otherwise keeps the records to write when it opens. */
-  recordAttachments(threadId: string, files: readonly StagedFile[]): Promise<void> {
-    if (this.backing !== null) return this.backing.store.recordAttachments(threadId, files);
-    this.keep(files.map((file) => ({ threadId, file })));
-    return Promise.resolve();
+  /**
+   * Writes at once when the store is open (journaling what a broken connection lost); otherwise
+   * journals the records, resolving once they are on disk.
+   */
+  async recordAttachments(threadId: string, files: readonly StagedFile[]): Promise<void> {
+    if (this.backing !== null) {
+      try {
+        await this.backing.store.recordAttachments(threadId, files);
+        return;
+      } catch (error) {
+        if (error instanceof RpcError) throw error;
+        this.logger.warn({ threadId, files: files.length, error: String(error) }, "recording the thread's attachments failed; they are journaled to write again");
+      }
+    }
+    await this.journal.add(this.home, threadId, files);
+    this.journaled = true;
+    this.unflushed = true;
   }
 
   async listAttachments(threadId: string): Promise<ThreadAttachment[]> {
@@ -78,68 +79,75 @@ export class DeferredThreadStore implements ThreadStore {
     return (await this.ready()).attachmentOwners(fileId);
   }
 
-  /** Writes the records still waiting (opening the store for them), then stops the backing store. */
+  /**
+   * Writes the records this client journaled, when some still wait (opening the store for them),
+   * then stops the backing store. What cannot be written now stays journaled for the next client.
+   */
   async close(): Promise<void> {
-    if (this.pending.size > 0 || this.flushing) await this.ready();
-    if (this.pending.size > 0) {
-      this.logger.warn({ records: this.pending.size }, "attachment records of exec turns could not be written to codex's thread store; they are dropped");
-      this.pending.clear();
-    }
+    if (this.flushing) await this.flushing;
+    if (this.journaled && (await this.journal.has(this.home).catch(() => false))) await this.ready();
+    this.journaled = false;
     const backing = this.backing;
     this.backing = null;
+    this.unflushed = true;
     await backing?.close();
   }
 
-  /** The backing store, opened, with every waiting record written (or, on a broken connection, still waiting). */
+  /** The backing store, opened, with the journal of its home written first (what fails stays journaled). */
   private async ready(): Promise<ThreadStore> {
     this.backing ??= this.open();
     const { store } = this.backing;
     if (this.flushing) await this.flushing;
-    if (this.pending.size > 0) {
+    if (this.unflushed) {
+      this.unflushed = false;
       this.flushing = this.flush(store).finally(() => (this.flushing = null));
       await this.flushing;
     }
     return store;
   }
 
-  /** Writes the waiting records, thread by thread. A record codex refused is dropped; one the connection lost waits again. */
+  /**
+   * Writes the journal to codex, batch by batch, thread by thread, removing each record codex has
+   * (or refused: it will not take it later either). A broken connection stops it: the rest waits
+   * for the next question. Never throws: a journal it cannot read is logged.
+   */
   private async flush(store: ThreadStore): Promise<void> {
-    const byThread = new Map<string, StagedFile[]>();
-    for (const { threadId, file } of this.pending.values()) {
-      const files = byThread.get(threadId);
-      if (files) files.push(file);
-      else byThread.set(threadId, [file]);
-    }
-    this.pending.clear();
-    this.warnedOverflow = false;
-    for (const [threadId, files] of byThread) {
-      try {
-        await store.recordAttachments(threadId, files);
-      } catch (error) {
-        if (error instanceof RpcError) {
-          this.logger.warn({ threadId, files: files.length, error: error.message }, "codex refused to record the thread's attachments");
-          continue;
+    try {
+      for (;;) {
+        const batch = await this.journal.read(this.home, MAX_RECORDS_PER_FLUSH);
+        if (batch.length === 0) return;
+        for (const [threadId, records] of byThread(batch)) {
+          try {
+            await store.recordAttachments(
+              threadId,
+              records.map((r) => r.file),
+            );
+          } catch (error) {
+            if (!(error instanceof RpcError)) {
+              this.unflushed = true;
+              this.logger.warn({ threadId, files: records.length, error: String(error) }, "recording the thread's attachments failed; they stay journaled to write again");
+              return;
+            }
+            this.logger.warn({ threadId, files: records.length, error: error.message }, "codex refused to record the thread's attachments");
+          }
+          await this.journal.remove(records);
         }
-        this.keep(files.map((file) => ({ threadId, file })));
-        this.logger.warn({ threadId, files: files.length, error: String(error) }, "recording the thread's attachments failed; they are kept to write again");
+        if (batch.length < MAX_RECORDS_PER_FLUSH) return;
       }
+    } catch (error) {
+      this.unflushed = true;
+      this.logger.warn({ error: String(error) }, "the journal of pending attachment records could not be read; it is tried again at the next question");
     }
   }
+}
 
-  private keep(records: readonly PendingRecord[]): void {
-    for (const record of records) {
-      const key = `${record.threadId}\0${record.file.id}`;
-      this.pending.delete(key);
-      this.pending.set(key, record);
-    }
-    let dropped = 0;
-    while (this.pending.size > MAX_PENDING_RECORDS) {
-      this.pending.delete(this.pending.keys().next().value!);
-      dropped += 1;
-    }
-    if (dropped > 0 && !this.warnedOverflow) {
-      this.warnedOverflow = true;
-      this.logger.warn({ dropped, limit: MAX_PENDING_RECORDS }, "too many attachment records wait for codex's thread store; the oldest are dropped (open the store, e.g. with thread.attachments(), to write them)");
-    }
+/** Records grouped by thread, in journal order. */
+function byThread(records: readonly JournaledRecord[]): Map<string, JournaledRecord[]> {
+  const groups = new Map<string, JournaledRecord[]>();
+  for (const record of records) {
+    const group = groups.get(record.threadId);
+    if (group) group.push(record);
+    else groups.set(record.threadId, [record]);
   }
+  return groups;
 }

@@ -158,7 +158,7 @@ export interface Transport {
  * codex's stored threads and what it keeps about them, behind the transport: the client asks
  * this, never a particular transport. On exec, codex keeps these only through an app-server, so
  * exec's store starts a short-lived one, and only when one of these methods is called (records
- * of exec turns wait in memory until then: see `DeferredThreadStore`).
+ * of exec turns are journaled on disk until then: see `DeferredThreadStore`).
  */
 export interface ThreadStore {
   /** One page of stored threads (`thread/list`). */

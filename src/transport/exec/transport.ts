@@ -20,6 +20,7 @@ import { ManagedProcess } from "../../process/index.js";
 import type { ClientContext, Transport, TransportEvent, TurnHost, TurnRequest } from "../types.js";
 import { AppServerTransport } from "../app-server/transport.js";
 import { DeferredThreadStore } from "../deferred-store.js";
+import { FileStore, type RecordJournal } from "../../files/index.js";
 import { buildExecArgs, buildExecPrompt } from "./args.js";
 import { startToolServer, type ToolServer } from "./tool-endpoint.js";
 import { toolCallReports } from "./tool-reports.js";
@@ -48,9 +49,13 @@ export class ExecTransport implements Transport {
    */
   readonly store: DeferredThreadStore;
 
-  constructor(private readonly ctx: ClientContext) {
+  /** `journal` keeps the attachment records of turns until codex's thread store is opened (default: the staging store of `options.files`). */
+  constructor(
+    private readonly ctx: ClientContext,
+    journal: RecordJournal = new FileStore(ctx.options.files ?? {}, { logger: ctx.logger }).pendingRecords,
+  ) {
     this.baselines = new UsageBaselines(() => codexHomeFor(ctx.options.codexHome, ctx.options.env));
-    this.store = new DeferredThreadStore(() => new AppServerTransport(ctx), ctx.logger);
+    this.store = new DeferredThreadStore(() => new AppServerTransport(ctx), journal, codexHomeFor(ctx.options.codexHome, ctx.options.env), ctx.logger);
   }
 
   async *runTurn(request: TurnRequest, host: TurnHost): AsyncGenerator<TransportEvent, void, undefined> {

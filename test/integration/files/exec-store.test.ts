@@ -1,20 +1,26 @@
 /**
  * The thread store on exec, real binary: codex keeps attachment records only through an
- * app-server, yet a turn starts none. The records wait in the client, and are written when the
- * store is first asked something (`thread.attachments()`, `files.owners()`), or at `close()`.
+ * app-server, yet a turn starts none. The records are journaled in the staging store, and written
+ * when the store is first asked something (`thread.attachments()`, `files.owners()`), or at
+ * `close()`; a program that ended without `close()` leaves them for the next client to write.
  */
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
+import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { say } from "../../../src/testing/index.js";
 import { harness, type Harness } from "../../helpers/harness.js";
 import { recordingLogger } from "../../helpers/logger.js";
 import { appServers } from "../../helpers/processes.js";
+import { REPORT, startScript, type ChildScript } from "../../helpers/child-script.js";
 
 /** Counting processes by their environment needs `/proc`. */
 const PROCESS_TABLE = existsSync("/proc/self/environ");
 
 let h: Harness | undefined;
+let script: ChildScript | null = null;
 afterEach(async () => {
+  await script?.dispose();
+  script = null;
   await h?.close();
   h = undefined;
 });
@@ -63,5 +69,35 @@ describe("exec transport: the thread store", () => {
     await h.thread().run("no files");
     await h.codex.close();
     expect(logger.entries.filter((e) => e.obj.event === "process.spawn").map((e) => e.obj.kind)).toEqual(["exec"]);
+  });
+
+  it("a program that ends without close() loses no record: a new client on the same CODEX_HOME and staging store finds the attachment", async () => {
+    h = await harness("exec");
+    h.model.reply(say("noted"));
+    const options = { ...h.model.codexOptions({ codexHome: h.codexHome }), transport: "exec", killGraceMs: 1_000, files: { dir: h.codex.files.dir } };
+    script = startScript(
+      `
+import { Codex } from CODEXKIT_ENTRY;
+${REPORT}
+const { options, cwd } = JSON.parse(process.env.CODEXKIT_TEST);
+const codex = new Codex(options);
+const notes = await codex.files.stage(Buffer.from("left behind\\n"), { name: "left.txt" });
+const thread = codex.startThread({ workingDirectory: cwd, skipGitRepoCheck: true });
+await thread.run([{ type: "text", text: "keep" }, { type: "attachment", file: notes }]);
+report("done", { threadId: thread.id, fileId: notes.id });
+// No close(): the program just ends.
+`,
+      { CODEXKIT_TEST: JSON.stringify({ options, cwd: h.cwd }) },
+    );
+    const { threadId, fileId } = (await script.waitFor("done", 60_000)) as { threadId: string; fileId: string };
+    expect(await script.exited).toMatchObject({ code: 0, signal: null });
+    // The record is on disk, not in codex yet: the program started no app-server.
+    expect(readdirSync(path.join(h.codex.files.dir, "pending"))).toHaveLength(1);
+
+    const again = h.client();
+    const resumed = again.resumeThread(threadId, { skipGitRepoCheck: true, workingDirectory: h.cwd });
+    expect((await resumed.attachments()).map((a) => [a.fileId, a.name])).toEqual([[fileId, "left.txt"]]);
+    expect(await again.files.owners(fileId)).toEqual([{ threadId, archived: false }]);
+    expect(readdirSync(path.join(h.codex.files.dir, "pending"))).toEqual([]);
   });
 });

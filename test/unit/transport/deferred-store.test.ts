@@ -1,20 +1,47 @@
 /**
- * The exec transport's thread store: opened only when asked something, with the attachment
- * records of earlier turns written first; bounded while it waits; written at close only when some
- * wait; a record codex refused is dropped, one a broken connection lost waits again.
+ * The exec transport's thread store: opened only when asked something; records of turns are
+ * journaled on disk until then, and written (then removed from the journal) on the first
+ * question, by this client or another one on the same staging store and CODEX_HOME; written at
+ * close only when this client's wait; a record codex refused leaves the journal, one a broken
+ * connection lost stays for later; a large journal goes in batches, none dropped.
  */
-import { describe, expect, it } from "vitest";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
 import { ConnectionClosedError, RpcError } from "../../../src/errors/index.js";
-import type { StagedFile } from "../../../src/files/index.js";
-import { DeferredThreadStore, MAX_PENDING_RECORDS } from "../../../src/transport/deferred-store.js";
+import { FileStore, type StagedFile } from "../../../src/files/index.js";
+import { DeferredThreadStore, MAX_RECORDS_PER_FLUSH } from "../../../src/transport/deferred-store.js";
 import type { ThreadStore } from "../../../src/transport/index.js";
 import { recordingLogger } from "../../helpers/logger.js";
 
-function file(id: string): StagedFile {
-  return { id, sha256: id, name: `${id}.txt`, size: 1, mimeType: "text/plain", path: `/x/${id}`, persistent: false, expiresAt: null, createdAt: 0 };
+const HOME = "/nowhere/.codex";
+const dirs: string[] = [];
+const stores: FileStore[] = [];
+afterEach(async () => {
+  await Promise.all(stores.splice(0).map((s) => s.close()));
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A staging store (its journal) in a fresh temp dir, or in `dir` to share one. */
+function staging(dir?: string): FileStore {
+  if (!dir) {
+    dir = mkdtempSync(path.join(os.tmpdir(), "codexkit-deferred-test-"));
+    dirs.push(dir);
+  }
+  const store = new FileStore({ dir: path.join(dir, "store") }, { logger: recordingLogger() });
+  stores.push(store);
+  return store;
 }
 
-/** A backing store that records what it was asked, and how often it was opened and closed. */
+const journalFiles = (files: FileStore): string[] => readdirSync(path.join(files.dir, "pending"));
+
+function file(name: string): StagedFile {
+  const id = Buffer.from(name).toString("hex").padStart(64, "0");
+  return { id, sha256: id, name, size: 1, mimeType: "text/plain", path: `/x/${id}`, persistent: false, expiresAt: null, createdAt: 0 };
+}
+
+/** A backing store that records what it was asked (by file name), and how often it was opened and closed. */
 function backing(fail: (threadId: string) => Error | null = () => null) {
   const written: Array<[string, string[]]> = [];
   const counts = { opened: 0, closed: 0 };
@@ -25,11 +52,11 @@ function backing(fail: (threadId: string) => Error | null = () => null) {
     recordAttachments: (threadId, files) => {
       const error = fail(threadId);
       if (error) return Promise.reject(error);
-      written.push([threadId, files.map((f) => f.id)]);
+      written.push([threadId, files.map((f) => f.name)]);
       return Promise.resolve();
     },
     listAttachments: (threadId) =>
-      Promise.resolve(written.filter(([t]) => t === threadId).flatMap(([, ids]) => ids.map((id) => ({ fileId: id, name: "", size: 1, mimeType: "text/plain", attachmentId: id, createdAt: 0 })))),
+      Promise.resolve(written.filter(([t]) => t === threadId).flatMap(([, names]) => names.map((name) => ({ fileId: name, name, size: 1, mimeType: "text/plain", attachmentId: name, createdAt: 0 })))),
     attachmentOwners: () => Promise.resolve([]),
   };
   const open = () => {
@@ -40,73 +67,95 @@ function backing(fail: (threadId: string) => Error | null = () => null) {
 }
 
 describe("DeferredThreadStore", () => {
-  it("keeps records without opening, writes them (once, by thread) on the first question, then writes at once", async () => {
+  it("journals records without opening, writes them (once, by thread) on the first question and empties the journal, then writes at once", async () => {
     const b = backing();
-    const store = new DeferredThreadStore(b.open, recordingLogger());
+    const files = staging();
+    const store = new DeferredThreadStore(b.open, files.pendingRecords, HOME, recordingLogger());
     await store.recordAttachments("t1", [file("a"), file("b")]);
     await store.recordAttachments("t2", [file("c")]);
     await store.recordAttachments("t1", [file("a")]);
     expect(b.counts.opened).toBe(0);
-    expect(store.pendingRecords).toBe(3);
-    expect((await store.listAttachments("t1")).map((a) => a.fileId)).toEqual(["b", "a"]);
+    expect(journalFiles(files)).toHaveLength(3);
+    expect((await store.listAttachments("t1")).map((a) => a.name).sort()).toEqual(["a", "b"]);
     expect(b.counts.opened).toBe(1);
-    expect(b.written).toEqual([
-      ["t1", ["b", "a"]],
+    expect(b.written.map(([t, names]) => [t, names.sort()]).sort()).toEqual([
+      ["t1", ["a", "b"]],
       ["t2", ["c"]],
     ]);
+    expect(journalFiles(files)).toEqual([]);
     await store.recordAttachments("t3", [file("d")]);
     expect(b.written.at(-1)).toEqual(["t3", ["d"]]);
+    expect(journalFiles(files)).toEqual([]);
     await store.listThreads({});
     expect(b.counts.opened).toBe(1);
   });
 
-  it("close() opens the store only when records wait, and closes what it opened", async () => {
+  it("a program that ended without close(): the next client of the same staging store and home writes its records on its first question", async () => {
+    const first = staging();
+    const dir = path.dirname(first.dir);
+    const gone = new DeferredThreadStore(backing().open, first.pendingRecords, HOME, recordingLogger());
+    await gone.recordAttachments("t1", [file("a")]);
+    // ... and the program ends here: no close().
+
+    const other = backing();
+    const elsewhere = new DeferredThreadStore(other.open, staging(dir).pendingRecords, "/another/.codex", recordingLogger());
+    await elsewhere.listThreads({});
+    expect(other.written).toEqual([]);
+
+    const next = backing();
+    const store = new DeferredThreadStore(next.open, staging(dir).pendingRecords, HOME, recordingLogger());
+    expect((await store.listAttachments("t1")).map((a) => a.name)).toEqual(["a"]);
+    expect(journalFiles(first)).toEqual([]);
+  });
+
+  it("close() opens the store only when this client's records wait, and closes what it opened", async () => {
     const idle = backing();
-    await new DeferredThreadStore(idle.open, recordingLogger()).close();
+    await new DeferredThreadStore(idle.open, staging().pendingRecords, HOME, recordingLogger()).close();
     expect(idle.counts).toEqual({ opened: 0, closed: 0 });
 
     const waiting = backing();
-    const store = new DeferredThreadStore(waiting.open, recordingLogger());
+    const files = staging();
+    const store = new DeferredThreadStore(waiting.open, files.pendingRecords, HOME, recordingLogger());
     await store.recordAttachments("t1", [file("a")]);
     await store.close();
     expect(waiting.written).toEqual([["t1", ["a"]]]);
     expect(waiting.counts).toEqual({ opened: 1, closed: 1 });
-    expect(store.opened).toBe(false);
+    expect(journalFiles(files)).toEqual([]);
   });
 
-  it("keeps at most MAX_PENDING_RECORDS, dropping the oldest, and warns once", async () => {
+  it("writes a journal larger than one batch in batches, dropping none", async () => {
     const b = backing();
-    const logger = recordingLogger();
-    const store = new DeferredThreadStore(b.open, logger);
-    const files = Array.from({ length: MAX_PENDING_RECORDS + 5 }, (_, i) => file(`f${i}`));
-    await store.recordAttachments("t1", files.slice(0, MAX_PENDING_RECORDS + 2));
-    await store.recordAttachments("t1", files.slice(MAX_PENDING_RECORDS + 2));
-    expect(store.pendingRecords).toBe(MAX_PENDING_RECORDS);
-    expect(logger.messages("warn").filter((m) => m.includes("the oldest are dropped"))).toHaveLength(1);
+    const files = staging();
+    const store = new DeferredThreadStore(b.open, files.pendingRecords, HOME, recordingLogger());
+    const many = Array.from({ length: MAX_RECORDS_PER_FLUSH + 5 }, (_, i) => file(`f${i}`));
+    await store.recordAttachments("t1", many);
     await store.listThreads({});
-    expect(b.written[0]![1][0]).toBe("f5");
-    expect(b.written[0]![1]).toHaveLength(MAX_PENDING_RECORDS);
+    expect(b.written.map(([, names]) => names.length)).toEqual([MAX_RECORDS_PER_FLUSH, 5]);
+    expect(new Set(b.written.flatMap(([, names]) => names)).size).toBe(many.length);
+    expect(journalFiles(files)).toEqual([]);
   });
 
-  it("drops a record codex refused; keeps one a broken connection lost, and drops it (warning) at close", async () => {
+  it("removes a record codex refused; keeps one a broken connection lost, writes it at a later question, and leaves it journaled at close", async () => {
     let broken = true;
     const b = backing((threadId) => (threadId === "refused" ? new RpcError("no such thread", { rpcCode: -32600, method: "thread/attachment/add" }) : broken ? new ConnectionClosedError("codex app-server was closed") : null));
     const logger = recordingLogger();
-    const store = new DeferredThreadStore(b.open, logger);
+    const files = staging();
+    const store = new DeferredThreadStore(b.open, files.pendingRecords, HOME, logger);
     await store.recordAttachments("refused", [file("a")]);
     await store.recordAttachments("lost", [file("b")]);
     await store.listThreads({});
-    expect(store.pendingRecords).toBe(1);
+    expect((await files.pendingRecords.read(HOME, 10)).map((r) => r.threadId)).toEqual(["lost"]);
     broken = false;
     await store.mcpStatus();
     expect(b.written).toEqual([["lost", ["b"]]]);
-    expect(store.pendingRecords).toBe(0);
+    expect(journalFiles(files)).toEqual([]);
 
+    // Open and broken: a record written at once but lost is journaled, not dropped.
     broken = true;
-    const closing = new DeferredThreadStore(b.open, logger);
-    await closing.recordAttachments("lost", [file("c")]);
-    await closing.close();
-    expect(closing.pendingRecords).toBe(0);
-    expect(logger.messages("warn").some((m) => m.includes("they are dropped"))).toBe(true);
+    await store.recordAttachments("lost", [file("c")]);
+    expect((await files.pendingRecords.read(HOME, 10)).map((r) => r.file.name)).toEqual(["c"]);
+    await store.close();
+    expect((await files.pendingRecords.read(HOME, 10)).map((r) => r.file.name)).toEqual(["c"]);
+    expect(logger.messages("warn").some((m) => m.includes("stay journaled"))).toBe(true);
   });
 });
