@@ -1,31 +1,39 @@
 /**
- * The one ajv instance (JSON Schema draft 2020-12) that both checks a user's JSON Schema before
- * codex is asked and validates what comes back against it. Each schema object is compiled once
- * and the outcome cached, since a tool set and an output schema are reused turn after turn.
+ * The ajv instances that both check a user's JSON Schema before codex is asked and validate what
+ * comes back against it: one for draft 2020-12, and one for the drafts before it (04 to 2019-09,
+ * whose tuples are `items: [...]`, as zod-to-json-schema writes them). Each schema object is
+ * compiled once and the outcome cached, since a tool set and an output schema are reused turn after turn.
  */
+import { Ajv2019 } from "ajv/dist/2019.js";
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
 import type { JsonSchema } from "./types.js";
 
+/** A keyword ajv does not know, with the path (keys from the root) of each place it is used. */
+export type UnknownKeyword = { path: string[]; keyword: string };
+
 /** A compiled schema, or why it cannot be compiled. */
 export type Compiled =
-  | { ok: true; validate: ValidateFunction }
+  | {
+      ok: true;
+      validate: ValidateFunction;
+      /** Keywords that are not JSON Schema (ajv ignores them); whether one is a typo is for the caller to judge. */
+      unknownKeywords: UnknownKeyword[];
+    }
   | {
       ok: false;
-      /** Problems the draft 2020-12 meta-schema found, paths pointing into the schema. */
+      /** Problems the draft's meta-schema found, paths pointing into the schema. */
       metaErrors: ErrorObject[];
-      /** Keywords that are not JSON Schema, each with the path of the schema holding it. */
-      unknownKeywords: Array<{ path: string[]; keyword: string }>;
       /** Any other reason ajv gave (an unresolvable `$ref`, say). */
       other?: string;
     };
 
-/** The `$schema` ajv's 2020 build knows; any other is left out while checking (its drafts overlap). */
-const DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema";
+/** The drafts before 2020-12, checked by the 2019-09 rules (which keep draft-07's, tuples and all). */
+const OLDER_DRAFT = /^https?:\/\/json-schema\.org\/(draft-0[4-7]\/schema|draft\/2019-09\/schema)#?$/;
 
-// What strict mode says while compiling; filled only inside `compileSchema`, which is synchronous.
+// What strict mode says while compiling; filled only inside `compileNow`, which is synchronous.
 let strictNotes: string[] | undefined;
 
-const ajv = new Ajv2020({
+const options = {
   // Unknown keywords are noted rather than thrown, so that they can be reported with their path
   // and so that ajv's other strict notes (a `default` it would not apply) do not refuse a schema.
   strict: false,
@@ -37,18 +45,19 @@ const ajv = new Ajv2020({
   useDefaults: true,
   // `format` is an annotation unless a format plugin is added; codexkit adds none.
   validateFormats: false,
-  // Schemas with the same `$id` in different tools must not collide in one shared instance.
-  addUsedSchema: false,
   logger: {
     log: () => undefined,
     warn: (...args: unknown[]) => strictNotes?.push(args.map(String).join(" ")),
     error: (...args: unknown[]) => strictNotes?.push(args.map(String).join(" ")),
   },
-});
+} as const;
+
+const current = new Ajv2020(options);
+const older = new Ajv2019(options);
 
 const compiled = new WeakMap<object, Compiled>();
 
-/** `schema` compiled once (cached per object), or why it is not a valid draft 2020-12 JSON Schema. */
+/** `schema` compiled once (cached per object), or why it is not a valid JSON Schema of its draft. */
 export function compileSchema(schema: JsonSchema): Compiled {
   const cached = compiled.get(schema);
   if (cached) return cached;
@@ -58,38 +67,53 @@ export function compileSchema(schema: JsonSchema): Compiled {
 }
 
 function compileNow(schema: JsonSchema): Compiled {
-  const target = typeof schema.$schema === "string" && schema.$schema.replace(/#$/, "") !== DRAFT_2020_12 ? withoutDraft(schema) : schema;
-  if (!ajv.validateSchema(target)) {
-    return { ok: false, metaErrors: [...(ajv.errors ?? [])], unknownKeywords: [] };
-  }
+  const ajv = isOlderDraft(schema) ? older : current;
+  // Each instance checks against its own draft's meta-schema; `$schema` has chosen the instance.
+  const target = withoutDraft(schema);
+  if (!ajv.validateSchema(target)) return { ok: false, metaErrors: [...(ajv.errors ?? [])] };
   const notes: string[] = [];
   strictNotes = notes;
+  // The schema is added while compiled, so that a `$ref` to its root (`"#"`, a recursive schema)
+  // resolves; it and any `$id` inside it are removed after, so the same `$id` in another schema is no clash.
+  const refsBefore = new Set(Object.keys(ajv.refs));
   let validate: ValidateFunction;
   try {
     validate = ajv.compile(target);
   } catch (error) {
-    return { ok: false, metaErrors: [], unknownKeywords: [], other: error instanceof Error ? error.message : String(error) };
+    return { ok: false, metaErrors: [], other: error instanceof Error ? error.message : String(error) };
   } finally {
     strictNotes = undefined;
     // ajv keeps every schema it compiled; the cache here is weak, and the function needs no entry.
     ajv.removeSchema(target);
+    for (const ref of Object.keys(ajv.refs)) if (!refsBefore.has(ref)) delete (ajv.refs as Record<string, unknown>)[ref];
   }
-  const unknown = unknownKeywordsOf(notes);
-  // `x-...` names are the conventional place for annotations of one's own.
-  const keywords = unknown.filter((keyword) => !keyword.startsWith("x-"));
-  if (keywords.length > 0) {
-    const unknownKeywords = keywords.flatMap((keyword) => {
-      const paths = keywordPaths(schema, keyword);
-      return (paths.length > 0 ? paths : [[keyword]]).map((path) => ({ path, keyword }));
-    });
-    return { ok: false, metaErrors: [], unknownKeywords };
-  }
-  return { ok: true, validate };
+  const unknownKeywords = unknownKeywordsOf(notes).flatMap((keyword) => {
+    const paths = keywordPaths(schema, keyword);
+    return (paths.length > 0 ? paths : [[keyword]]).map((path) => ({ path, keyword }));
+  });
+  return { ok: true, validate, unknownKeywords };
+}
+
+/**
+ * Whether `schema` is one of the drafts before 2020-12: its `$schema` says so, or, without one, it
+ * writes a tuple as `items: [...]` (a converter's output whose `$schema` was dropped), which
+ * 2020-12 has no reading for but the older drafts all read alike.
+ */
+function isOlderDraft(schema: JsonSchema): boolean {
+  if (typeof schema.$schema === "string") return OLDER_DRAFT.test(schema.$schema);
+  return keywordPaths(schema, "items").some((path) => Array.isArray(valueAt(schema, path)));
 }
 
 function withoutDraft(schema: JsonSchema): JsonSchema {
+  if (typeof schema.$schema !== "string") return schema;
   const { $schema: _draft, ...rest } = schema;
   return rest;
+}
+
+function valueAt(schema: unknown, path: string[]): unknown {
+  let node = schema;
+  for (const key of path) node = typeof node === "object" && node !== null ? (node as Record<string, unknown>)[key] : undefined;
+  return node;
 }
 
 function unknownKeywordsOf(notes: string[]): string[] {

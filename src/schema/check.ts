@@ -4,14 +4,17 @@
  * are told in plain words, each with its path inside the schema (`outputSchema.properties.name.type`).
  */
 import type { ErrorObject } from "ajv/dist/2020.js";
-import { compileSchema } from "./ajv.js";
+import { compileSchema, type UnknownKeyword } from "./ajv.js";
 import type { JsonSchema } from "./types.js";
 import { closestKey } from "../did-you-mean.js";
 
 /** The JSON Schema types, in the order people think of them. */
 const TYPES = ["string", "number", "integer", "boolean", "object", "array", "null"];
 
-/** Keywords worth suggesting for a misspelt one (draft 2020-12's, the commonest first). */
+/**
+ * The keywords of every draft, the commonest first: an unknown keyword close to one of them is a
+ * typo, refused with a hint; one close to none is an annotation of some tool's, let through.
+ */
 const KEYWORDS = [
   "type", "properties", "required", "additionalProperties", "items", "prefixItems", "enum", "const", "description", "title",
   "default", "examples", "format", "pattern", "minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum",
@@ -19,24 +22,46 @@ const KEYWORDS = [
   "minProperties", "maxProperties", "patternProperties", "propertyNames", "dependentRequired", "dependentSchemas",
   "anyOf", "oneOf", "allOf", "not", "if", "then", "else", "$ref", "$defs", "$id", "$anchor", "$comment", "deprecated",
   "readOnly", "writeOnly", "unevaluatedProperties", "unevaluatedItems", "contentEncoding", "contentMediaType",
+  "contentSchema", "definitions", "dependencies", "additionalItems", "$schema", "$dynamicRef", "$dynamicAnchor",
+  "$recursiveRef", "$recursiveAnchor", "$vocabulary",
 ]; // prettier-ignore
 
 /**
- * The problems of `schema` as a draft 2020-12 JSON Schema, each a line that starts with `name` and
- * the path inside the schema; empty when it is valid. Compiles `schema` (once per object).
+ * Keywords other specs and tools put in JSON Schemas (OpenAPI's, draft-04's `id`, editors' and
+ * ajv-keywords') that `@openai/codex-sdk` passes on as they are; allowed as annotations even
+ * where one looks like a typo (`example`, `propertyOrder`).
+ */
+const ANNOTATIONS = new Set(["example", "nullable", "discriminator", "xml", "externalDocs", "id", "propertyOrder", "typeof"]);
+
+/**
+ * The problems of `schema` as a JSON Schema of its draft (2020-12 unless its `$schema` names an
+ * earlier one), each a line that starts with `name` and the path inside the schema; empty when it
+ * is valid. Compiles `schema` (once per object).
  */
 export function jsonSchemaProblems(schema: JsonSchema, name: string): string[] {
   const compiled = compileSchema(schema);
-  if (compiled.ok) return [];
-  const problems: string[] = [];
-  for (const { path, keyword } of compiled.unknownKeywords) {
-    const guess = closestKey(keyword, KEYWORDS);
-    const hint = guess ? ` (did you mean "${guess}"?)` : "";
-    problems.push(`${at(name, path)}: "${keyword}" is not a JSON Schema keyword${hint}; a note of your own may be named "x-${keyword}"`);
-  }
-  problems.push(...metaProblems(compiled.metaErrors, schema, name));
+  if (compiled.ok) return typoProblems(compiled.unknownKeywords, name);
+  const problems = metaProblems(compiled.metaErrors, schema, name);
   if (compiled.other !== undefined) problems.push(`${name}: ${compiled.other}`);
   return [...new Set(problems)];
+}
+
+/** An unknown keyword that is a near-typo of a real one (`requird`), with what it likely meant. */
+function typoProblems(unknownKeywords: UnknownKeyword[], name: string): string[] {
+  const problems: string[] = [];
+  for (const { path, keyword } of unknownKeywords) {
+    // `x-...` names are the conventional place for annotations of one's own.
+    if (keyword.startsWith("x-") || ANNOTATIONS.has(keyword)) continue;
+    const guess = closestKey(keyword, KEYWORDS);
+    if (guess === undefined || extendsByWord(keyword, guess)) continue;
+    problems.push(`${at(name, path)}: "${keyword}" is not a JSON Schema keyword (did you mean "${guess}"?); a note of your own may be named "x-${keyword}"`);
+  }
+  return [...new Set(problems)];
+}
+
+/** A keyword that adds a word to a real one (`enumDescriptions`, `defaultSnippets`) names something else. */
+function extendsByWord(keyword: string, known: string): boolean {
+  return keyword.length >= known.length + 3 && keyword.toLowerCase().startsWith(known.toLowerCase());
 }
 
 function metaProblems(errors: ErrorObject[], schema: JsonSchema, name: string): string[] {

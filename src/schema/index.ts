@@ -2,7 +2,8 @@
  * Schemas, in one place for tools and structured output alike: a user's schema is any Standard
  * Schema (zod 3.24+, zod 4, valibot, arktype, ...) or a JSON Schema object. Here it is recognized
  * by shape, turned into the JSON Schema codex sends to the model, checked (a JSON Schema must be
- * valid draft 2020-12, by ajv) and validated, with validators compiled once and cached.
+ * valid for its draft, 2020-12 unless it names an earlier one, by ajv) and validated, with validators
+ * compiled once and cached.
  */
 export type {
   JsonSchema,

@@ -1,6 +1,6 @@
 /**
  * Validators for user schemas, cached per schema object: a Standard Schema validates itself; a
- * JSON Schema is compiled once by ajv (draft 2020-12), the validator that also checked it.
+ * JSON Schema is compiled once by ajv (by its own draft), the validator that also checked it.
  */
 import type { ErrorObject } from "ajv/dist/2020.js";
 import { compileSchema } from "./ajv.js";

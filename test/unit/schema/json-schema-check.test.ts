@@ -61,7 +61,7 @@ describe("an invalid JSON Schema as outputSchema", () => {
       'outputSchema.properties.a.minLength: must be an integer (it is "3")',
     );
     expect(outputProblem({ type: "object", required: "a" }).message).toContain('outputSchema.required: must be an array (it is "a")');
-    expect(outputProblem({ type: "object", items: [{ type: "string" }] }).message).toContain("outputSchema.items: must be an object or a boolean");
+    expect(outputProblem({ type: "object", items: "string" }).message).toContain("outputSchema.items: must be an object or a boolean");
   });
 
   it("an unknown keyword is named with its path and the keyword it likely meant", () => {
