@@ -12,7 +12,8 @@ const checked = new WeakMap<object, { schema: Record<string, unknown> } | { prob
 
 /**
  * The JSON Schema codex receives for `outputSchema`, checked before codex is asked: it must be a
- * valid draft 2020-12 JSON Schema whose root is `type: "object"` (the Responses API requires it).
+ * valid JSON Schema (draft 2020-12, or the older draft its `$schema` names) whose root is
+ * `type: "object"` (the Responses API requires it).
  * Throws `InvalidOptionsError` naming the path inside the schema otherwise. Checked once per object.
  */
 export function outputJsonSchema(schema: OutputSchema): Record<string, unknown> {
@@ -35,7 +36,7 @@ function checkOutputSchema(schema: OutputSchema): { schema: Record<string, unkno
   const json = conversion.schema;
   const problems = jsonSchemaProblems(json, "outputSchema");
   if (problems.length > 0) {
-    return { problem: `outputSchema is not a valid JSON Schema (draft 2020-12): ${problems.join("; ")}` };
+    return { problem: `outputSchema is not a valid JSON Schema: ${problems.join("; ")}` };
   }
   if (json.type !== "object") {
     const root = json.type === undefined ? "no type" : `type ${JSON.stringify(json.type)}`;

@@ -26,7 +26,8 @@ export function toToolSpec(tool: Tool): ToolSpec {
 /**
  * Converts `parameters` to a frozen JSON Schema copy, so a spec handed to a transport can be
  * shared across turns without anyone mutating the cached value. The JSON Schema must be valid
- * (draft 2020-12, checked by ajv and compiled once): a `ToolError` names the path otherwise.
+ * (draft 2020-12 or the older draft its `$schema` names, checked by ajv and compiled once): a
+ * `ToolError` names the path otherwise.
  */
 export function parametersToJsonSchema(parameters: ToolParameters, toolName: string): JsonSchema {
   if (copies.has(parameters)) return parameters as JsonSchema;
@@ -38,7 +39,7 @@ export function parametersToJsonSchema(parameters: ToolParameters, toolName: str
   const copy = deepFreeze(copyJson(conversion.schema, toolName));
   const problems = jsonSchemaProblems(copy, "parameters");
   if (problems.length > 0) {
-    throw new ToolError(`tool ${toolName}: parameters is not a valid JSON Schema (draft 2020-12): ${problems.join("; ")}`, toolName);
+    throw new ToolError(`tool ${toolName}: parameters is not a valid JSON Schema: ${problems.join("; ")}`, toolName);
   }
   copies.add(copy);
   return copy;

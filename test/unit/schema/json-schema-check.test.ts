@@ -1,5 +1,5 @@
 /**
- * JSON Schemas are checked before codex is asked (ajv, draft 2020-12): a typo in a type or a
+ * JSON Schemas are checked before codex is asked (ajv: draft 2020-12, or the older draft a schema names): a typo in a type or a
  * keyword, or a non-object root for structured output, is an error that names the path inside the
  * schema, whether the schema is written by hand or produced by a Standard Schema library. Answers
  * are validated against a plain JSON Schema by the same compiled validator.
@@ -46,7 +46,7 @@ describe("an invalid JSON Schema as outputSchema", () => {
   it("a misspelt root type names the path and the types there are", () => {
     const error = outputProblem({ type: "objekt" });
     expect(error.message).toBe(
-      'outputSchema is not a valid JSON Schema (draft 2020-12): outputSchema.type: "objekt" is not a JSON Schema type; ' +
+      'outputSchema is not a valid JSON Schema: outputSchema.type: "objekt" is not a JSON Schema type; ' +
         'use one of "string", "number", "integer", "boolean", "object", "array", "null"',
     );
   });
@@ -71,7 +71,7 @@ describe("an invalid JSON Schema as outputSchema", () => {
   });
 
   it("a $ref that leads nowhere is refused", () => {
-    expect(outputProblem(object({ a: { $ref: "#/$defs/missing" } })).message).toMatch(/^outputSchema is not a valid JSON Schema .*#\/\$defs\/missing/);
+    expect(outputProblem(object({ a: { $ref: "#/$defs/missing" } })).message).toMatch(/^outputSchema is not a valid JSON Schema: .*#\/\$defs\/missing/);
   });
 
   it("an invalid JSON Schema from a Standard Schema library's converter is refused the same way", () => {
@@ -134,7 +134,7 @@ describe("an invalid JSON Schema as tool parameters", () => {
 
   it("a plain JSON Schema with a misspelt nested type is a ToolError naming the path", () => {
     expect(define(object({ q: { type: "strin" } }))).toThrow(ToolError);
-    expect(define(object({ q: { type: "strin" } }))).toThrow(/^tool t: parameters is not a valid JSON Schema \(draft 2020-12\): parameters\.properties\.q\.type: "strin" is not a JSON Schema type/);
+    expect(define(object({ q: { type: "strin" } }))).toThrow(/^tool t: parameters is not a valid JSON Schema: parameters\.properties\.q\.type: "strin" is not a JSON Schema type/);
     expect(define({ type: "object", properties: {}, requird: [] })).toThrow(/parameters\.requird: "requird" is not a JSON Schema keyword/);
   });
 
