@@ -29,10 +29,10 @@ export interface McpConnectCheck {
 export class McpClients {
   private readonly connections = new Map<string, McpServerConnection>();
 
-  /** @internal Made by `Codex`. */
+  /** @internal Made by `Codex`, which gives the check: without one, a bad config would reach the server unchecked. */
   constructor(
     private readonly services: McpServices,
-    private readonly check: McpConnectCheck = () => {},
+    private readonly check: McpConnectCheck,
   ) {}
 
   /**

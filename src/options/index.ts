@@ -1,13 +1,12 @@
 /** The options of a client, a thread and a turn: their public types, and how they are checked. */
 export type * from "./types.js";
-export { checkCodexOptions, checkMcpConnect, checkMcpConnectOptions, checkMcpServerConfig, checkOptions, checkThreadOptions, checkTurnOptions, optionsMessage } from "./check.js";
+export { checkCodexOptions, checkMcpConnect, checkMcpConnectOptions, checkMcpServerConfig, checkThreadOptions, checkTurnOptions } from "./check.js";
 export {
   appServerOptionsSchema,
   codexMcpServerSchema,
   codexOptionsSchema,
   filesOptionsSchema,
   mcpConnectOptionsSchema,
-  mcpRestartOptionsSchema,
   mcpServerConfigSchema,
   retryOptionsSchema,
   retrySettingSchema,
