@@ -186,7 +186,7 @@ export class Codex {
     // The agent's host has its own file system: a path from this machine means nothing there.
     checkRemoteThreadPaths(options, this.ctx.options);
     const handler = options.onApproval ?? this.ctx.options.onApproval;
-    const policy = options.approvalPolicy ?? "never";
+    const policy = options.approvalPolicy || "never";
     // exec cannot ask anyone: an MCP server that should ask before each call would never run.
     const asking = Object.entries(options.mcpServers ?? {}).find(([, server]) => server.toolApproval === "ask");
     if (this.transportKind === "exec" && asking) {

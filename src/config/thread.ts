@@ -70,8 +70,8 @@ export function threadConfigEntries(thread: ThreadOptions): Array<[string, Threa
  */
 export function threadPermissions(thread: ThreadOptions, options: CodexOptions): { sandbox: SandboxMode; approvalPolicy: ApprovalMode } {
   return {
-    sandbox: thread.sandboxMode ?? (configuredString(options, "sandbox_mode") as SandboxMode | undefined) ?? DEFAULT_SANDBOX,
-    approvalPolicy: thread.approvalPolicy ?? DEFAULT_APPROVAL_POLICY,
+    sandbox: thread.sandboxMode || (configuredString(options, "sandbox_mode") as SandboxMode | undefined) || DEFAULT_SANDBOX,
+    approvalPolicy: thread.approvalPolicy || DEFAULT_APPROVAL_POLICY,
   };
 }
 

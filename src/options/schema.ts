@@ -31,10 +31,41 @@ const num = (message: string, test: (n: number) => boolean) => z.number(says(mes
 const whole = (message: string, min: number, max: number) => num(message, (n) => Number.isSafeInteger(n) && n >= min && n <= max);
 const millis = (from: number, to = MAX_TIMER_MS) => num(`must be a number of milliseconds from ${from} to ${to}`, (n) => n >= from && n <= to);
 const list = (message: string, item = "must be a string") => z.array(z.string(says(item)), says(message));
-const stringMap = (message: string) => z.record(z.string(), z.string(says("must be a string")), says(message));
+/**
+ * Names to strings, from any object: `process.env` and objects without a prototype are not plain,
+ * and zod's record refuses them. With `unsetAllowed`, an `undefined` value passes: the official SDK
+ * hands codex's `env` to spawn, which leaves such a variable out.
+ */
+function stringMap(message: string): z.ZodType<Record<string, string>>;
+function stringMap(message: string, unsetAllowed: true): z.ZodType<Record<string, string | undefined>>;
+function stringMap(message: string, unsetAllowed = false): z.ZodType<Record<string, string | undefined>> {
+  return z.custom<Record<string, string | undefined>>(isObject, says(message)).superRefine((value, ctx) => {
+    for (const [key, item] of Object.entries(value)) {
+      if (typeof item === "string" || (unsetAllowed && item === undefined)) continue;
+      ctx.addIssue({ code: "custom", path: [key], message: "must be a string", input: item });
+    }
+  });
+}
 const fn = <F>() => z.custom<F>((value) => typeof value === "function", says("must be a function"));
 const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
   z.enum(values, says((input) => `must be one of ${values.map((v) => JSON.stringify(v)).join(", ")}; got ${JSON.stringify(input)}`));
+/**
+ * One of `values`, or "": a thread setting the official SDK passes only when truthy, so "" is
+ * unset there and here (codexkit reads these settings with `||` or `if`). Typed as `values` only.
+ */
+const oneOfOrUnset = <const T extends readonly [string, ...string[]]>(values: T) =>
+  z.custom<T[number]>((value) => value === "" || values.includes(value as string), says((input) => `must be one of ${values.map((v) => JSON.stringify(v)).join(", ")}; got ${JSON.stringify(input)}`));
+
+/**
+ * What an `appServer.url` message shows of a bad value: scheme and host only, as a URL may carry
+ * a user, a password or a token, and the message is made before any redaction is set up.
+ */
+function shownUrl(input: unknown): string {
+  if (typeof input !== "string") return ` (got ${input === null ? "null" : typeof input})`;
+  // Without a host, what looks like a scheme may be a user name ("alice:secret"): show nothing.
+  const url = URL.canParse(input) ? new URL(input) : null;
+  return url?.host ? ` (got ${url.protocol}//${url.host})` : "";
+}
 
 /** Where else a key not known here may belong, and what to tell the user about it. */
 interface Elsewhere {
@@ -210,8 +241,8 @@ export const filesOptionsSchema = strict(
 export const appServerOptionsSchema = strict(
   {
     url: z
-      .string(says((input) => `must be ws://host:port, wss://host:port or unix:///path/to/socket (got ${JSON.stringify(input)})`))
-      .regex(/^(wss?:\/\/[^/]+|unix:\/\/\/.+)/, says((input) => `must be ws://host:port, wss://host:port or unix:///path/to/socket (got ${JSON.stringify(input)})`))
+      .string(says((input) => `must be ws://host:port, wss://host:port or unix:///path/to/socket${shownUrl(input)}`))
+      .regex(/^(wss?:\/\/[^/]+|unix:\/\/\/.+)/, says((input) => `must be ws://host:port, wss://host:port or unix:///path/to/socket${shownUrl(input)}`))
       .optional(),
     token: nonEmpty("must be a non-empty string").optional(),
     uploadDir: nonEmpty("must be an absolute path on the agent's host").optional(),
@@ -224,14 +255,17 @@ export const appServerOptionsSchema = strict(
 );
 
 const codexShape = {
-  codexPathOverride: nonEmpty("must be a path to a codex binary").optional(),
+  // "" is the default binary, as in the official SDK (`codexPathOverride: process.env.CODEX_PATH ?? ""`).
+  codexPathOverride: text("must be a path to a codex binary").optional(),
   baseUrl: text().optional(),
   apiKey: text().optional(),
-  config: z.record(z.string(), z.custom<NonNullable<CodexOptions["config"]>[string]>(), says("must be an object of codex settings (nested keys become dotted paths)")).optional(),
+  // Any object, as the official SDK takes (a class instance, no prototype); its values are checked when it is flattened.
+  config: z.custom<NonNullable<CodexOptions["config"]>>(isObject, says("must be an object of codex settings (nested keys become dotted paths)")).optional(),
   configOverrides: list('must be an array of "key=value" strings').optional(),
-  env: stringMap("must map names to strings").optional(),
+  env: stringMap("must map names to strings", true).optional(),
   transport: oneOf(TRANSPORTS).optional(),
-  codexHome: nonEmpty("must be a directory (a non-empty path)").optional(),
+  // "" is the default home, as codexkit always read it (`if (options.codexHome)`).
+  codexHome: text("must be a directory (a path)").optional(),
   logger: z
     .custom<NonNullable<CodexOptions["logger"]>>(
       (value) => isObject(value) && ["debug", "info", "warn", "error"].every((level) => typeof value[level] === "function"),
@@ -267,14 +301,15 @@ const codexShape = {
 const threadShape = {
   model: text().optional(),
   threadSource: text().optional(),
-  sandboxMode: oneOf(SANDBOX_MODES).optional(),
-  workingDirectory: nonEmpty("must be a non-empty path").optional(),
+  sandboxMode: oneOfOrUnset(SANDBOX_MODES).optional(),
+  // "" is the current directory, as the official SDK leaves out `--cd ""`.
+  workingDirectory: text("must be a path").optional(),
   skipGitRepoCheck: flag().optional(),
-  modelReasoningEffort: oneOf(REASONING_EFFORTS).optional(),
+  modelReasoningEffort: oneOfOrUnset(REASONING_EFFORTS).optional(),
   networkAccessEnabled: flag().optional(),
-  webSearchMode: oneOf(WEB_SEARCH_MODES).optional(),
+  webSearchMode: oneOfOrUnset(WEB_SEARCH_MODES).optional(),
   webSearchEnabled: flag().optional(),
-  approvalPolicy: oneOf(APPROVAL_MODES).optional(),
+  approvalPolicy: oneOfOrUnset(APPROVAL_MODES).optional(),
   additionalDirectories: list("must be an array of paths", "must be a path (a string)").optional(),
   ephemeral: flag().optional(),
   baseInstructions: text().optional(),

@@ -108,8 +108,11 @@ export type CodexOptions = {
   config?: CodexConfigObject;
   /** Raw `--config key=value` overrides, passed unchanged after `config`. */
   configOverrides?: string[];
-  /** Environment for codex. When given, `process.env` is NOT inherited. */
-  env?: Record<string, string>;
+  /**
+   * Environment for codex. When given, `process.env` is NOT inherited. A variable whose value is
+   * `undefined` is left out, as spawn does, so `process.env` itself (or a spread of it) fits.
+   */
+  env?: Record<string, string | undefined>;
   /** codexkit: transport for turns. */
   transport?: TransportKind;
   /** codexkit: an isolated CODEX_HOME for codex (created if missing). */

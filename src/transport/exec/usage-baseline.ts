@@ -47,7 +47,7 @@ export class UsageBaselines {
 
 /** Where codex keeps its state for these options. */
 export function codexHomeFor(codexHome: string | undefined, env: Record<string, string | undefined> | undefined): string {
-  return codexHome ?? env?.CODEX_HOME ?? process.env.CODEX_HOME ?? path.join(os.homedir(), ".codex");
+  return codexHome || (env?.CODEX_HOME ?? process.env.CODEX_HOME ?? path.join(os.homedir(), ".codex"));
 }
 
 async function readRolloutTotal(home: string, threadId: string): Promise<Usage | null> {

@@ -172,6 +172,12 @@ describe("MCP client over stdio", () => {
     }
   });
 
+  it("takes process.env itself as a server's env (not a plain object), as the official SDK's callers pass it", async () => {
+    // Its type allows undefined values; at run time it holds only strings.
+    const fx = await clients.connect("fx", { command: process.execPath, args: [FIXTURE], env: process.env as Record<string, string> });
+    expect(await serverSees(fx, "PATH")).toBe(process.env.PATH);
+  });
+
   it("counts restarts in a window: a crash after the window is restarted again, a burst inside it fails", async () => {
     const statuses: McpConnectionState[] = [];
     // The window is long enough for a restart on a busy machine (a few seconds), short enough to wait out.

@@ -12,7 +12,7 @@ describe("checkThreadOptions", () => {
     ["an unknown web search mode", { webSearchMode: "sometimes" }],
     ["a non-boolean skipGitRepoCheck", { skipGitRepoCheck: "yes" }],
     ["a non-string model", { model: 5 }],
-    ["an empty working directory", { workingDirectory: "" }],
+    ["a working directory that is not a string", { workingDirectory: 5 }],
     ["additional directories that are not paths", { additionalDirectories: ["/a", 3] }],
     ["something that is not an object", "read-only"],
   ])("refuses %s with InvalidOptionsError, before any codex runs", (_what, options) => {

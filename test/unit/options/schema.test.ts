@@ -96,11 +96,12 @@ describe("values", () => {
     ["a NaN delay", () => checkCodexOptions({ retry: { maxElapsedMs: NaN } }), /retry\.maxElapsedMs must be a number of milliseconds/],
     ["files that are not an object", () => checkCodexOptions({ files: "/tmp" }), /codexOptions\.files must be an object: \{ dir\?, ttlMs\?, maxBytes\?, roots\? \}/],
     ["appServer with exec", () => checkCodexOptions({ transport: "exec", appServer: {} }), /codexOptions\.appServer needs the app-server transport/],
-    ["a bad appServer url", () => checkCodexOptions({ appServer: { url: "http://h" } }), /appServer\.url must be ws:\/\/host:port, wss:\/\/host:port or unix:\/\/\/path\/to\/socket \(got "http:\/\/h"\)/],
+    ["a bad appServer url", () => checkCodexOptions({ appServer: { url: "http://h" } }), /appServer\.url must be ws:\/\/host:port, wss:\/\/host:port or unix:\/\/\/path\/to\/socket \(got http:\/\/h\)$/],
+    ["an appServer url that is a number", () => checkCodexOptions({ appServer: { url: 8080 } }), /appServer\.url must be ws:\/\/host:port, .* \(got number\)$/],
     ["an empty token", () => checkCodexOptions({ appServer: { url: "ws://h:1", token: "" } }), /appServer\.token must be a non-empty string/],
     ["connectAttempts 0", () => checkCodexOptions({ appServer: { url: "ws://h:1", connectAttempts: 0 } }), /appServer\.connectAttempts must be a whole number, at least 1/],
     ["a negative idleThreadMs", () => checkCodexOptions({ appServer: { idleThreadMs: -1 } }), /appServer\.idleThreadMs must be a whole number of milliseconds from 0 to 2147483647/],
-    ["an empty working directory", () => checkThreadOptions({ workingDirectory: "" }), /threadOptions\.workingDirectory must be a non-empty path/],
+    ["a working directory that is not a string", () => checkThreadOptions({ workingDirectory: 1 }), /threadOptions\.workingDirectory must be a path/],
     ["an approval policy with TOML in it", () => checkThreadOptions({ approvalPolicy: 'never"\nx="y' }), /threadOptions\.approvalPolicy must be one of "never", "on-request", "on-failure", "untrusted"; got/],
     ["a flag that is not a boolean", () => checkThreadOptions({ ephemeral: "yes" }), /threadOptions\.ephemeral must be true or false/],
     ["a directory that is not a string", () => checkThreadOptions({ additionalDirectories: ["/a", 3] }), /threadOptions\.additionalDirectories\[1\] must be a path/],
@@ -116,6 +117,16 @@ describe("values", () => {
     ["a restart window of 0", () => checkMcpConnectOptions("x", { restart: { windowMs: 0 } }), /MCP server x: restart\.windowMs must be a number of milliseconds >= 1/],
   ])("refuses %s", (_what, check, message) => {
     expect(messageOf(check)).toMatch(message);
+  });
+
+  it("shows only the scheme and host of a bad appServer url: a user, password or token in it stays out of the message", () => {
+    for (const url of ["http://alice:hunter2@agent.example:4500/private-route?token=s3cr3t-token", "https://alice:hunter2@agent.example:4500/?token=s3cr3t-token"]) {
+      const message = messageOf(() => checkCodexOptions({ appServer: { url } }));
+      expect(message).toMatch(/\(got https?:\/\/agent\.example:4500\)$/);
+      for (const secret of ["alice", "hunter2", "s3cr3t-token", "token=", "private-route"]) expect(message).not.toContain(secret);
+    }
+    const unparsable = messageOf(() => checkCodexOptions({ appServer: { url: "alice:hunter2 at agent" } }));
+    expect(unparsable).toBe("codexOptions.appServer.url must be ws://host:port, wss://host:port or unix:///path/to/socket");
   });
 
   it("accepts functions, OpenTelemetry objects by shape, and class instances as options", () => {
