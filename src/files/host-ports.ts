@@ -32,7 +32,7 @@ export interface HostFileSystem {
   readonly paths: path.PlatformPath;
   /** The host's CODEX_HOME, when it said. */
   readonly codexHome: string | null;
-  /** What `target` is, or null when the host has nothing there (or cannot tell). */
+  /** What `target` is, or null when the host has nothing there; any other error the host gives rejects. */
   getMetadata(target: string): Promise<HostEntry | null>;
   /** The content of `target`, or null when the host cannot read it. */
   readFile(target: string, options?: HostTransferOptions): Promise<Buffer | null>;

@@ -1,11 +1,13 @@
 /**
  * The ports `files/` uses, over one app-server connection: the host's file system (`fs/*`) and
  * codex's attachment store (`thread/attachment/*`). The answers codexkit relies on are checked
- * here, at the wire; a host error (no such file) becomes the port's "no", anything else rejects.
+ * here, at the wire: "no such path" (and, for reads, "cannot read") becomes the port's "no"; a
+ * method the host lacks, any other host error and a broken connection reject.
  */
 import path from "node:path";
 import { z } from "zod";
 import { RpcError } from "../../errors/index.js";
+import { METHOD_NOT_FOUND } from "../../jsonrpc/index.js";
 import type { AttachmentRecordStore, HostFileSystem } from "../../files/index.js";
 import type { AppServer } from "./server.js";
 
@@ -27,9 +29,22 @@ const OwnerResult = z.object({ data: z.array(z.object({ threadId: z.string(), ar
 /** One port per connection: what files/ remembers of a host is remembered per port object. */
 const ports = new WeakMap<AppServer, HostFileSystem>();
 
-/** The host's answer was an error (no such file, not readable): null. Anything else rejects. */
+/**
+ * codex reports a file-system failure as an internal error whose message is the OS error's
+ * ("No such file or directory (os error 2)"; on Windows "The system cannot find the file/path
+ * specified. (os error 2/3)"); a parent that is a file ("Not a directory") means no such path too.
+ */
+const NO_SUCH_PATH = /no such file or directory|cannot find the (file|path) specified|not a directory|\(os error 2\)/i;
+
+/** The host said the path is not there: null. Any other error (method not found, permission denied, a broken connection) rejects as it is. */
 function notFound(error: unknown): null {
-  if (error instanceof RpcError) return null;
+  if (error instanceof RpcError && error.rpcCode !== METHOD_NOT_FOUND && NO_SUCH_PATH.test(error.message)) return null;
+  throw error;
+}
+
+/** The host's answer was an error (no such file, not readable): null. A missing method or anything else rejects. */
+function unreadable(error: unknown): null {
+  if (error instanceof RpcError && error.rpcCode !== METHOD_NOT_FOUND) return null;
   throw error;
 }
 
@@ -42,7 +57,7 @@ export function hostFiles(server: AppServer): HostFileSystem {
     codexHome: server.host.codexHome,
     getMetadata: (target) => server.call("fs/getMetadata", { path: target }, Metadata).catch(notFound),
     readFile: async (target, options) => {
-      const data = await server.call("fs/readFile", { path: target }, FileData, options).catch(notFound);
+      const data = await server.call("fs/readFile", { path: target }, FileData, options).catch(unreadable);
       return data === null ? null : Buffer.from(data.dataBase64, "base64");
     },
     writeFile: async (target, data, options) => {
@@ -55,7 +70,7 @@ export function hostFiles(server: AppServer): HostFileSystem {
       await server.call("fs/remove", { path: target, force: true });
     },
     readDirectory: async (dir) => {
-      const listing = await server.call("fs/readDirectory", { path: dir }, DirectoryEntries).catch(notFound);
+      const listing = await server.call("fs/readDirectory", { path: dir }, DirectoryEntries).catch(unreadable);
       return listing === null ? null : listing.entries.map((entry) => entry.fileName);
     },
     mkdir: async (dir) => {

@@ -126,7 +126,7 @@ export class AppServerTransport implements Transport {
       let server = await this.ensure();
       if (this.remote) {
         // The local check of the working directory cannot see the host's: it is made there, before thread/start.
-        await checkHostWorkingDirectory(hostFiles(server), cwd);
+        await checkHostWorkingDirectory(hostFiles(server), cwd, this.ctx.logger);
         if (!request.thread.skipGitRepoCheck) await requireHostGitRepository(hostFiles(server), cwd);
       }
       // While the turn runs, codex keeps Node alive; between turns it does not.

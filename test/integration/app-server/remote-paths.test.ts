@@ -70,9 +70,9 @@ it("sends a remote thread's Windows-form and POSIX paths to the host unchanged, 
   const { url, sent } = await recordingProxy(server.url);
   const codex = new Codex({ appServer: { url } });
   clients.push(codex);
-  // The Linux host has no C:\repo: the host is asked about exactly that path, and says so.
+  // The Linux host has no C:\repo: the host is asked about exactly that path, and refuses it (not absolute there).
   const windows = codex.startThread({ workingDirectory: "C:\\repo", additionalDirectories: ["D:\\data"], skipGitRepoCheck: true });
-  await expect(windows.run("hi")).rejects.toThrow(InvalidOptionsError);
+  await expect(windows.run("hi")).rejects.toThrow(/rejected fs\/getMetadata/);
   expect(sent.filter((m) => m.method === "fs/getMetadata").map((m) => m.params.path)).toContain("C:\\repo");
   const cwd = hostDir();
   const posix = codex.startThread({ workingDirectory: cwd, additionalDirectories: ["/srv/data"], skipGitRepoCheck: true });
