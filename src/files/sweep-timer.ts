@@ -2,7 +2,7 @@
  * When the staging store sweeps expired files: one timer, set for the earliest expiry asked for,
  * that never keeps Node alive.
  */
-import { MAX_TIMER_MS } from "../timers.js";
+import { MAX_TIMER_MS } from "../timing/index.js";
 
 /** A timer for the earliest of the times it is given. */
 export class SweepTimer {

@@ -7,7 +7,7 @@
  */
 import { z } from "zod";
 import type { McpConnectOptions, McpHttpServer, McpRestartOptions, McpServerConfig, McpStdioServer } from "../mcp/types.js";
-import { MAX_TIMER_MS } from "../timers.js";
+import { MAX_TIMER_MS } from "../timing/index.js";
 import { closestKey } from "../did-you-mean.js";
 import type { CodexMcpServer, CodexOptions, RetryOptions, RetrySetting, ThreadOptions, TurnOptions } from "./types.js";
 import { APPROVAL_MODES, CYBER_ACCESS_PROGRAMS, MAX_LOADED_THREADS, REASONING_EFFORTS, SANDBOX_MODES, TRANSPORTS, WEB_SEARCH_MODES } from "./values.js";

@@ -6,7 +6,7 @@
  */
 import { abortError } from "../abort.js";
 import { TimeoutError } from "../errors/index.js";
-import { MAX_TIMER_MS } from "../timers.js";
+import { MAX_TIMER_MS } from "./limits.js";
 
 /** How a race ended: the work's value or error, the time limit, or the signal. */
 export type Raced<T> = { kind: "value"; value: T } | { kind: "error"; error: unknown } | { kind: "timeout" } | { kind: "cancelled" };
