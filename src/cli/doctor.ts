@@ -3,9 +3,10 @@
  * Each check is independent; the verdict is "ready" unless one fails. Nothing secret is printed:
  * credentials are named, never shown, and the whole report is redacted. The doctor writes nothing
  * outside the temp directories it removes: codex runs with a throwaway CODEX_HOME, so a first run
- * does not create `~/.codex`.
+ * does not create `~/.codex`; the user's own `config.toml`, when there is one, is copied into it,
+ * so a broken configuration is found all the same.
  */
-import { accessSync, constants, existsSync, mkdtempSync, rmSync } from "node:fs";
+import { accessSync, constants, copyFileSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Codex } from "../codex.js";
@@ -48,37 +49,66 @@ export interface DoctorOptions {
   timeoutMs?: number;
 }
 
-/** Runs every check. Never throws. */
+/**
+ * Runs every check. Never throws: options `new Codex()` refuses are a failed "options" check (the
+ * report's diagnostics then describe the defaults), and so is anything else that goes wrong.
+ */
 export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorReport> {
   const codexOptions = options.codex ?? {};
-  const checks: DoctorCheck[] = [];
-  const client = new Codex(codexOptions);
+  let client: Codex;
   try {
-    const diagnostics = await client.diagnostics();
-    checks.push(
-      diagnostics.codex.binary
-        ? { name: "codex binary", status: "ok", detail: `${diagnostics.codex.binary} (from ${diagnostics.codex.resolvedFrom})` }
-        : { name: "codex binary", status: "fail", detail: diagnostics.codex.problem ?? "not found" },
-    );
-    if (diagnostics.codex.binary) {
-      checks.push(
-        diagnostics.codex.version
-          ? { name: "codex runs", status: "ok", detail: diagnostics.codex.version }
-          : { name: "codex runs", status: "fail", detail: diagnostics.codex.problem ?? "the binary did not run" },
-      );
-    }
-    checks.push(homeCheck(diagnostics.codexHome));
-    const credentials = credentialsCheck(diagnostics, options.mock === true);
-    checks.push(credentials);
-    const timeoutMs = options.timeoutMs ?? 30_000;
-    if (diagnostics.codex.version) checks.push(await appServerCheck(codexOptions, timeoutMs));
-    if (options.mock && diagnostics.codex.version) checks.push(await mockTurnCheck(codexOptions, timeoutMs));
-    const failed = checks.some((check) => check.status === "fail");
-    const verdict: DoctorVerdict = failed ? "not ready" : credentials.status === "ok" ? "ready" : "ready for offline work";
-    return { verdict, checks, diagnostics: await client.diagnostics() };
+    client = new Codex(codexOptions);
+  } catch (error) {
+    return failedReport({ name: "options", status: "fail", detail: messageOf(error) });
+  }
+  try {
+    return await runChecks(client, codexOptions, options);
+  } catch (error) {
+    return failedReport({ name: "doctor", status: "fail", detail: `the checks stopped: ${messageOf(error)}` });
   } finally {
     await client.close().catch(() => {});
   }
+}
+
+/** A "not ready" report of one failed check, with the diagnostics of a client on the defaults. */
+async function failedReport(check: DoctorCheck): Promise<DoctorReport> {
+  const fallback = new Codex();
+  try {
+    return { verdict: "not ready", checks: [check], diagnostics: await fallback.diagnostics() };
+  } finally {
+    await fallback.close().catch(() => {});
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Every check, on `client` (made from `codexOptions`). */
+async function runChecks(client: Codex, codexOptions: CodexOptions, options: DoctorOptions): Promise<DoctorReport> {
+  const checks: DoctorCheck[] = [];
+  const diagnostics = await client.diagnostics();
+  checks.push(
+    diagnostics.codex.binary
+      ? { name: "codex binary", status: "ok", detail: `${diagnostics.codex.binary} (from ${diagnostics.codex.resolvedFrom})` }
+      : { name: "codex binary", status: "fail", detail: diagnostics.codex.problem ?? "not found" },
+  );
+  if (diagnostics.codex.binary) {
+    checks.push(
+      diagnostics.codex.version
+        ? { name: "codex runs", status: "ok", detail: diagnostics.codex.version }
+        : { name: "codex runs", status: "fail", detail: diagnostics.codex.problem ?? "the binary did not run" },
+    );
+  }
+  checks.push(homeCheck(diagnostics.codexHome));
+  const credentials = credentialsCheck(diagnostics, options.mock === true);
+  checks.push(credentials);
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  if (diagnostics.codex.version) checks.push(await appServerCheck(codexOptions, diagnostics.codexHome, timeoutMs));
+  if (options.mock && diagnostics.codex.version) checks.push(await mockTurnCheck(codexOptions, timeoutMs));
+  const failed = checks.some((check) => check.status === "fail");
+  const verdict: DoctorVerdict = failed ? "not ready" : credentials.status === "ok" ? "ready" : "ready for offline work";
+  return { verdict, checks, diagnostics: await client.diagnostics() };
 }
 
 /** CODEX_HOME (or the directory it would be created in) must be writable: codex keeps sessions there. */
@@ -116,22 +146,31 @@ function credentialsCheck(diagnostics: Diagnostics, offline: boolean): DoctorChe
 
 /**
  * Starts codex app-server and asks it something: the binary works on this machine, sandbox helpers
- * included. codex writes into its CODEX_HOME as it starts (and creates a missing `~/.codex`), so it
- * runs with a throwaway one, removed afterwards: the doctor leaves the machine as it found it.
+ * included, and it can read the user's configuration. codex writes into its CODEX_HOME as it
+ * starts (and creates a missing `~/.codex`), so it runs with a throwaway one, removed afterwards:
+ * the doctor leaves the machine as it found it. The user's `config.toml` (only that: credentials
+ * are the credentials check's) is copied in when there is one: a configuration codex cannot use
+ * fails the check (codex refuses the question, naming the file and the line).
  */
-async function appServerCheck(base: CodexOptions, timeoutMs: number): Promise<DoctorCheck> {
+async function appServerCheck(base: CodexOptions, userHome: Diagnostics["codexHome"], timeoutMs: number): Promise<DoctorCheck> {
+  const name = "codex app-server";
   const home = mkdtempSync(path.join(os.tmpdir(), "codexkit-doctor-home-"));
-  const client = new Codex({ ...base, codexHome: home });
+  let client: Codex | null = null;
   const started = performance.now();
   try {
+    const userConfig = path.join(userHome.path, "config.toml");
+    const copied = userHome.exists && existsSync(userConfig);
+    if (copied) copyFileSync(userConfig, path.join(home, "config.toml"));
+    client = new Codex({ ...base, codexHome: home });
     const answer = await within(client.mcpStatus(), timeoutMs);
-    return answer === "timeout"
-      ? { name: "codex app-server", status: "fail", detail: `no answer within ${timeoutMs} ms` }
-      : { name: "codex app-server", status: "ok", detail: `started and answered in ${Math.round(performance.now() - started)} ms` };
+    if (answer === "timeout") return { name, status: "fail", detail: `no answer within ${timeoutMs} ms` };
+    const how = copied ? `, with ${userConfig}` : "";
+    return { name, status: "ok", detail: `started and answered in ${Math.round(performance.now() - started)} ms${how}` };
   } catch (error) {
-    return { name: "codex app-server", status: "fail", detail: (error as Error).message };
+    // codex names the config file it read: the user's, not the throwaway copy.
+    return { name, status: "fail", detail: messageOf(error).replaceAll(path.join(home, "config.toml"), path.join(userHome.path, "config.toml")) };
   } finally {
-    await client.close().catch(() => {});
+    await client?.close().catch(() => {});
     rmSync(home, { recursive: true, force: true });
   }
 }
@@ -142,8 +181,9 @@ async function mockTurnCheck(base: CodexOptions, timeoutMs: number): Promise<Doc
   const { MockModelServer, say } = await import("../testing/index.js");
   const model = await MockModelServer.start();
   const dir = mkdtempSync(path.join(os.tmpdir(), "codexkit-doctor-"));
-  const client = new Codex({ ...model.codexOptions(), ...(base.codexPathOverride ? { codexPathOverride: base.codexPathOverride } : {}) });
+  let client: Codex | null = null;
   try {
+    client = new Codex({ ...model.codexOptions(), ...(base.codexPathOverride ? { codexPathOverride: base.codexPathOverride } : {}) });
     model.reply(say("doctor says hello"));
     const turn = await within(client.startThread({ workingDirectory: dir, skipGitRepoCheck: true }).run("Say hello."), timeoutMs);
     if (turn === "timeout") return { name, status: "fail", detail: `no answer within ${timeoutMs} ms` };
@@ -151,9 +191,9 @@ async function mockTurnCheck(base: CodexOptions, timeoutMs: number): Promise<Doc
       ? { name, status: "ok", detail: "ran end to end, offline" }
       : { name, status: "fail", detail: `unexpected answer ${JSON.stringify(turn.finalResponse)}` };
   } catch (error) {
-    return { name, status: "fail", detail: (error as Error).message };
+    return { name, status: "fail", detail: messageOf(error) };
   } finally {
-    await client.close().catch(() => {});
+    await client?.close().catch(() => {});
     await model.close();
     rmSync(dir, { recursive: true, force: true });
   }

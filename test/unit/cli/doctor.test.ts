@@ -1,11 +1,17 @@
 /** The doctor's checks and report, in process (the command itself runs as a child in the integration tests). */
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { formatDoctorReport, runDoctor, type DoctorReport } from "../../../src/cli/doctor.js";
+import type { CodexOptions } from "../../../src/index.js";
 
 const dirs: string[] = [];
+function tempDir(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "codexkit-doctor-unit-"));
+  dirs.push(dir);
+  return dir;
+}
 afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
@@ -71,6 +77,47 @@ describe("runDoctor", () => {
     expect(credentials?.detail).toMatch(/MockModelServer \(codexkit\/testing\) and check with --mock$/);
     expect(report.verdict).toBe("not ready");
     expect(readdirSync(home)).toEqual([]);
+  });
+
+  it("checks the user's own config.toml (copied into its throwaway home): a broken one fails the app-server check, naming the file; nothing is written into HOME or CODEX_HOME", async () => {
+    const home = tempDir();
+    const codexHome = tempDir();
+    const broken = "model = \n[broken\n";
+    writeFileSync(path.join(codexHome, "config.toml"), broken);
+    const report = await runDoctor({ codex: { env: { HOME: home, CODEX_HOME: codexHome, PATH: process.env.PATH ?? "" } } });
+    const appServer = report.checks.find((c) => c.name === "codex app-server");
+    expect(appServer?.status).toBe("fail");
+    expect(appServer?.detail).toContain(`${path.join(codexHome, "config.toml")}:2:8: unclosed table`);
+    expect(appServer?.detail).not.toContain("codexkit-doctor-home-");
+    expect(report.verdict).toBe("not ready");
+    expect(readdirSync(home)).toEqual([]);
+    expect(readdirSync(codexHome)).toEqual(["config.toml"]);
+    expect(readFileSync(path.join(codexHome, "config.toml"), "utf8")).toBe(broken);
+  });
+
+  it("a sound config.toml passes the app-server check, which says it was used; CODEX_HOME is left as it was", async () => {
+    const home = tempDir();
+    const codexHome = tempDir();
+    writeFileSync(path.join(codexHome, "config.toml"), 'model = "gpt-5"\n');
+    const report = await runDoctor({ codex: { env: { HOME: home, CODEX_HOME: codexHome, PATH: process.env.PATH ?? "" } } });
+    const appServer = report.checks.find((c) => c.name === "codex app-server");
+    expect(appServer?.status).toBe("ok");
+    expect(appServer?.detail).toContain(`with ${path.join(codexHome, "config.toml")}`);
+    expect(readdirSync(codexHome)).toEqual(["config.toml"]);
+    expect(readdirSync(home)).toEqual([]);
+  });
+
+  it.each([
+    ["an unknown key", { workingDir: "/repo" } as unknown as CodexOptions, /workingDir/],
+    ["a bad value", { appServer: { url: "ftp://example.com" } }, /appServer\.url/],
+  ])("options new Codex() refuses (%s) are a failed options check, not a throw", async (_, codex, message) => {
+    const report = await runDoctor({ codex });
+    expect(report.verdict).toBe("not ready");
+    expect(report.checks).toHaveLength(1);
+    expect(report.checks[0]).toMatchObject({ name: "options", status: "fail" });
+    expect(report.checks[0]!.detail).toMatch(message);
+    expect(report.diagnostics.codexkit.version).toEqual(expect.any(String));
+    expect(formatDoctorReport(report)).toContain("[FAIL] options: ");
   });
 
   it("formats warnings and a single problem", () => {
