@@ -154,8 +154,9 @@ export class Codex {
 
   /**
    * Stops every codex process and MCP server this client started. The client can be used again
-   * afterwards. On exec, attachment records of earlier turns that still wait for codex's thread
-   * store are written first (by a short-lived app-server).
+   * afterwards. On exec, attachment records of this client's turns that still wait (journaled)
+   * for codex's thread store are written first (by a short-lived app-server); a program that never
+   * calls `close()` loses none either: the next client that asks the store writes them.
    */
   async close(): Promise<void> {
     const transport = this._transport;
@@ -176,7 +177,7 @@ export class Codex {
   }
 
   private transport(): Transport {
-    this._transport ??= this.transportKind === "exec" ? new ExecTransport(this.ctx) : new AppServerTransport(this.ctx);
+    this._transport ??= this.transportKind === "exec" ? new ExecTransport(this.ctx, this.store.pendingRecords) : new AppServerTransport(this.ctx);
     return this._transport;
   }
 
@@ -211,7 +212,7 @@ export class Codex {
 
   /**
    * Writes attachment records in the background, to the store of the transport that ran the turn
-   * (on exec they wait there, in memory, until its store is opened or the client closes).
+   * (on exec they are journaled in the staging store until codex's thread store is opened).
    */
   private recordAttachments(threadId: string, files: readonly StagedFile[], transport: Transport): void {
     // A turn that unwinds after close() ran on a closed transport: recording would start a new app-server.
