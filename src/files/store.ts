@@ -29,12 +29,11 @@ import { PendingRecords } from "./pending-records.js";
 import { clearLeftovers } from "./recovery.js";
 import { checkStageOptions, isReadable, toNodeReadable } from "./source.js";
 import { defaultStoreDir, openStoreDir } from "./store-dir.js";
-import { KNOWN_PATHS, Stager, type StagedContent } from "./staging.js";
+import { Stager, type StagedContent } from "./staging.js";
 import { SweepTimer } from "./sweep-timer.js";
 import type { FilesOptions, StagedFile, StageOptions, StageSource } from "./types.js";
 
 export { safeFileName };
-export { KNOWN_PATHS };
 
 /** Default lifetime of an ephemeral file. */
 export const DEFAULT_TTL_MS = 3_600_000;

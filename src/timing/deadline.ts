@@ -1,11 +1,8 @@
 /**
  * Racing work against a time limit and an abort signal, with the timer and the listener always
  * cleaned up: the one way codexkit waits "at most this long" (handlers, tool calls, a process's
- * exit, an interrupted turn's end). The result is a tagged value, never a rejection, unless the
- * caller asks for a `TimeoutError` (`withTimeout`).
+ * exit, an interrupted turn's end). The result is a tagged value, never a rejection.
  */
-import { abortError } from "../abort.js";
-import { TimeoutError } from "../errors/index.js";
 import { MAX_TIMER_MS } from "./limits.js";
 
 /** How a race ended: the work's value or error, the time limit, or the signal. */
@@ -86,25 +83,6 @@ export async function within<T>(promise: PromiseLike<T>, timeoutMs: number): Pro
   const outcome = await race(promise, { timeoutMs });
   if (outcome.kind === "error") throw outcome.error;
   return outcome.kind === "value" ? outcome.value : "timeout";
-}
-
-/**
- * `promise`'s value, or a `TimeoutError` carrying `message` once `timeoutMs` passed; with
- * `signal`, an abort rejects with an `AbortError` (keeping a custom reason's message). For callers
- * that want the failure thrown.
- */
-export async function withTimeout<T>(promise: PromiseLike<T>, timeoutMs: number, message: string, signal?: AbortSignal): Promise<Awaited<T>> {
-  const outcome = await race(promise, { timeoutMs, ...(signal ? { signal } : {}) });
-  switch (outcome.kind) {
-    case "value":
-      return outcome.value;
-    case "error":
-      throw outcome.error;
-    case "timeout":
-      throw new TimeoutError(message, timeoutMs);
-    case "cancelled":
-      throw abortError(signal!, "the wait");
-  }
 }
 
 /**

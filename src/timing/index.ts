@@ -4,5 +4,5 @@
  */
 export { backoffCap, backoffDelay, type BackoffPolicy } from "./backoff.js";
 export { RefCount, type RefCountHooks } from "./ref-count.js";
-export { askWithDeadline, race, within, withTimeout, type Raced, type RaceOptions, type RaceWork } from "./deadline.js";
+export { askWithDeadline, race, within, type Raced, type RaceOptions, type RaceWork } from "./deadline.js";
 export { MAX_TIMER_MS } from "./limits.js";

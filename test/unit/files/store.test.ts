@@ -6,7 +6,7 @@ import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
 import { AbortError, AttachmentError, InvalidOptionsError } from "../../../src/errors/index.js";
 import { FileStore, detectMimeType } from "../../../src/files/index.js";
-import { KNOWN_PATHS } from "../../../src/files/store.js";
+import { KNOWN_PATHS } from "../../../src/files/staging.js";
 import type { LruMap } from "../../../src/lru.js";
 import { silentLogger } from "../../../src/logger.js";
 import { PNG } from "../../helpers/fixtures.js";

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { AbortError, TimeoutError } from "../../../src/errors/index.js";
-import { askWithDeadline, race, within, withTimeout } from "../../../src/timing/index.js";
+import { TimeoutError } from "../../../src/errors/index.js";
+import { askWithDeadline, race, within } from "../../../src/timing/index.js";
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -94,26 +94,6 @@ describe("within", () => {
     await expect(late).resolves.toBe("timeout");
     await expect(within(Promise.reject(new Error("no")), 5)).rejects.toThrow("no");
     expect(vi.getTimerCount()).toBe(0);
-  });
-});
-
-describe("withTimeout", () => {
-  it("rejects with a TimeoutError carrying the message and the limit", async () => {
-    const outcome = withTimeout(never(), 250, "no answer within 250 ms");
-    const caught = outcome.catch((error: unknown) => error);
-    await vi.advanceTimersByTimeAsync(250);
-    const error = await caught;
-    expect(error).toBeInstanceOf(TimeoutError);
-    expect(error).toMatchObject({ message: "no answer within 250 ms", timeoutMs: 250 });
-  });
-
-  it("resolves with the value in time, and rejects with an AbortError when the signal aborts", async () => {
-    await expect(withTimeout(Promise.resolve(3), 250, "late")).resolves.toBe(3);
-    const controller = new AbortController();
-    const outcome = withTimeout(never(), 250, "late", controller.signal);
-    controller.abort(new Error("user stop"));
-    await expect(outcome).rejects.toBeInstanceOf(AbortError);
-    await expect(outcome).rejects.toThrow(/user stop/);
   });
 });
 
