@@ -10,7 +10,7 @@
  * file. Writing a record to codex twice is harmless (codex answers "existing").
  */
 import { createHash } from "node:crypto";
-import { readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { lstat, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Logger } from "../logger.js";
 import type { StoreLayout } from "./layout.js";
@@ -73,7 +73,7 @@ export class PendingRecords implements RecordJournal {
   }
 
   async read(home: string, limit: number): Promise<JournaledRecord[]> {
-    await this.open();
+    if (!(await this.openIfThere())) return [];
     const resolved = path.resolve(home);
     const records: JournaledRecord[] = [];
     for (const key of await this.keys(resolved)) {
@@ -89,8 +89,23 @@ export class PendingRecords implements RecordJournal {
   }
 
   async has(home: string): Promise<boolean> {
-    await this.open();
+    if (!(await this.openIfThere())) return false;
     return (await this.keys(path.resolve(home))).length > 0;
+  }
+
+  /**
+   * Opens (and so checks) the store when its directory exists; false when it does not: then no
+   * record waits, and asking must not create the store (listing threads writes nothing).
+   */
+  private async openIfThere(): Promise<boolean> {
+    try {
+      await lstat(this.layout.dir);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return false;
+      throw error;
+    }
+    await this.open();
+    return true;
   }
 
   /** The journal files of `home`, by name. */

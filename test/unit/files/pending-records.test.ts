@@ -3,7 +3,7 @@
  * record, written through a temp file and renamed; read back per CODEX_HOME; a record kept twice
  * is one file; removal deletes; a corrupt file is logged and removed, never thrown.
  */
-import { readdirSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { rename } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it, vi } from "vitest";
@@ -31,6 +31,13 @@ function file(n: number): StagedFile {
 const pending = (files: FileStore): string[] => readdirSync(path.join(files.dir, "pending")).sort();
 
 describe("PendingRecords", () => {
+  it("asking whether records wait creates no store: no directory, no records (listing threads writes nothing)", async () => {
+    const files = store();
+    expect(await files.pendingRecords.has("/codex-home")).toBe(false);
+    expect(await files.pendingRecords.read("/codex-home", 10)).toEqual([]);
+    expect(existsSync(files.dir)).toBe(false);
+  });
+
   it("keeps one private file per record (the same record kept twice is one), and reads them back by home", async () => {
     const files = store();
     const journal = files.pendingRecords;
