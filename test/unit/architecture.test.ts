@@ -93,8 +93,37 @@ function crossings(modules: Map<string, Edge[]>, from: string, to: string, types
   return out;
 }
 
+/** Lines of each top-level folder of src (generated protocol types excluded), and of all of src. */
+function linesByFolder(): { folders: Map<string, number>; total: number } {
+  const folders = new Map<string, number>();
+  let total = 0;
+  const walk = (dir: string): void => {
+    for (const name of readdirSync(dir)) {
+      const full = path.join(dir, name);
+      if (statSync(full).isDirectory()) {
+        if (name !== "generated") walk(full);
+      } else if (name.endsWith(".ts")) {
+        const lines = readFileSync(full, "utf8").split("\n").length;
+        total += lines;
+        const top = rel(full).split("/")[0]!;
+        if (top.endsWith(".ts")) continue;
+        folders.set(top, (folders.get(top) ?? 0) + lines);
+      }
+    }
+  };
+  walk(SRC);
+  return { folders, total };
+}
+
 describe("src layout", () => {
   const modules = graph();
+
+  it("keeps every folder of src under a quarter of its lines", () => {
+    const { folders, total } = linesByFolder();
+    const over = [...folders].filter(([, lines]) => lines > total / 4).map(([folder, lines]) => `${folder}/: ${Math.round((100 * lines) / total)}%`);
+    expect(folders.size).toBeGreaterThan(10);
+    expect(over).toEqual([]);
+  });
 
   it("has no import cycles, type imports included", () => {
     expect(modules.size).toBeGreaterThan(50);
@@ -122,6 +151,7 @@ describe("src layout", () => {
       expect(crossings(modules, user, "turn/")).toEqual([]);
     }
     expect(crossings(modules, "files/", "mcp/")).toEqual([]);
+    for (const above of ["transport/", "turn/", "mcp/"]) expect(crossings(modules, "workspace/", above)).toEqual([]);
     // The option schemas sit above MCP (they describe its servers): MCP gets its check from \`Codex\`.
     expect(crossings(modules, "mcp/", "options/", false)).toEqual([]);
     // \`codexkit/telemetry\` is a door for users only.
@@ -147,7 +177,7 @@ describe("src layout", () => {
   });
 
   it("gives every folder one door: other folders import its index.ts only (a types.ts may be imported for types)", () => {
-    const doors = ["approvals/", "tools/", "schema/", "errors/", "config/", "jsonrpc/", "turn/", "testing/", "transport/", "mcp/", "telemetry/", "diagnostics/", "process/", "files/", "options/", "timing/"];
+    const doors = ["approvals/", "tools/", "schema/", "errors/", "config/", "jsonrpc/", "turn/", "testing/", "transport/", "mcp/", "telemetry/", "diagnostics/", "process/", "files/", "options/", "timing/", "workspace/"];
     const offenders: string[] = [];
     for (const [module, edges] of modules) {
       for (const edge of edges) {

@@ -11,7 +11,7 @@ import { threadCwd } from "../../config/index.js";
 import { abortError, interruptedError } from "../../abort.js";
 import { within } from "../../timing/index.js";
 import { resolveCodexBinary, type ResolvedBinary } from "../binary.js";
-import { requireGitRepository, requireHostGitRepository } from "../git.js";
+import { requireGitRepository, requireHostGitRepository } from "../../workspace/index.js";
 import type { ClientContext, Transport, TransportEvent, TurnHost, TurnRequest } from "../types.js";
 import { ActiveTurn } from "./active-turn.js";
 import { TurnEventMapper } from "./events.js";

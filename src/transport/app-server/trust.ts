@@ -14,7 +14,7 @@
  */
 import path from "node:path";
 import { isJsonObject as isObject } from "../../json.js";
-import { findGitRoot, realpathOr, trustRoot } from "../git.js";
+import { findGitRoot, realpathOr, trustRoot } from "../../workspace/index.js";
 
 /** Sandbox modes with which `thread/start` records the directory as trusted. */
 const TRUSTING_SANDBOXES: ReadonlySet<string> = new Set(["workspace-write", "danger-full-access"]);

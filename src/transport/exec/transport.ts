@@ -14,7 +14,7 @@ import { abortError, interruptedError } from "../../abort.js";
 import { resolveCodexBinary, type ResolvedBinary } from "../binary.js";
 import { codexEnv } from "../env.js";
 import { removeOnExit } from "../../process/index.js";
-import { untrustedDirectoryError, UNTRUSTED_DIRECTORY_MESSAGE } from "../git.js";
+import { untrustedDirectoryError, UNTRUSTED_DIRECTORY_MESSAGE } from "../../workspace/index.js";
 import { parseJsonLine } from "../../process/index.js";
 import { ManagedProcess } from "../../process/index.js";
 import type { ClientContext, Transport, TransportEvent, TurnHost, TurnRequest } from "../types.js";

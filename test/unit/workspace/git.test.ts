@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { UntrustedDirectoryError } from "../../../src/errors/index.js";
-import { findGitRoot, requireGitRepository, trustRoot, UNTRUSTED_DIRECTORY_MESSAGE } from "../../../src/transport/git.js";
+import { findGitRoot, requireGitRepository, trustRoot, UNTRUSTED_DIRECTORY_MESSAGE } from "../../../src/workspace/index.js";
 import { trustGuardProjects } from "../../../src/transport/app-server/trust.js";
 
 let base: string;

@@ -51,7 +51,7 @@ export function trustRoot(dir: string): string {
  * The same walk for a file system reached some other way (a remote host): `kind` says what a path
  * is, `paths` is the host's path flavour.
  */
-export async function findGitRootWith(dir: string, kind: (target: string) => Promise<"file" | "directory" | null>, paths: path.PlatformPath = path): Promise<string | null> {
+async function findGitRootWith(dir: string, kind: (target: string) => Promise<"file" | "directory" | null>, paths: path.PlatformPath = path): Promise<string | null> {
   let current = dir;
   for (;;) {
     const dotGit = paths.join(current, ".git");
