@@ -4,8 +4,9 @@
  * whose tuples are `items: [...]`, as zod-to-json-schema writes them). Each schema object is
  * compiled once and the outcome cached, since a tool set and an output schema are reused turn after turn.
  */
-import { Ajv2019 } from "ajv/dist/2019.js";
-import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
+import { createRequire } from "node:module";
+import type { Ajv2019 } from "ajv/dist/2019.js";
+import type { Ajv2020, ErrorObject, ValidateFunction } from "ajv/dist/2020.js";
 import type { JsonSchema } from "./types.js";
 
 /** A keyword ajv does not know, with the path (keys from the root) of each place it is used. */
@@ -52,8 +53,19 @@ const options = {
   },
 } as const;
 
-const current = new Ajv2020(options);
-const older = new Ajv2019(options);
+// ajv (a CommonJS package) is loaded, and its meta-schemas compiled, at the first schema checked:
+// a program that never gives a JSON Schema does not pay for it at import.
+const require = createRequire(import.meta.url);
+let instances: { current: Ajv2020; older: Ajv2019 } | undefined;
+
+function ajvs(): { current: Ajv2020; older: Ajv2019 } {
+  if (!instances) {
+    const { Ajv2020: Current } = require("ajv/dist/2020.js") as typeof import("ajv/dist/2020.js");
+    const { Ajv2019: Older } = require("ajv/dist/2019.js") as typeof import("ajv/dist/2019.js");
+    instances = { current: new Current(options), older: new Older(options) };
+  }
+  return instances;
+}
 
 const compiled = new WeakMap<object, Compiled>();
 
@@ -67,6 +79,7 @@ export function compileSchema(schema: JsonSchema): Compiled {
 }
 
 function compileNow(schema: JsonSchema): Compiled {
+  const { current, older } = ajvs();
   const ajv = isOlderDraft(schema) ? older : current;
   // Each instance checks against its own draft's meta-schema; `$schema` has chosen the instance.
   const target = withoutDraft(schema);
