@@ -11,23 +11,14 @@ import { mkdtempSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { MockModelServer } from "../src/testing/index.js";
+import type { SoakCheckpoint } from "../test/fixtures/soak/client.js";
 import { markdownTable, median, mib, ms } from "./table.js";
 
 const CLIENT = fileURLToPath(new URL("../test/fixtures/soak/client.ts", import.meta.url));
 
-interface Checkpoint {
-  threads: number;
-  heapUsed: number;
-  /** `heapUsed` without V8's compiled code, which grows as functions are optimized, not per thread. */
-  dataHeapUsed: number;
-  codexRssBytes: number;
-  codexPids: number[];
-  elapsedMs: number;
-}
-
 interface SoakRun {
   label: string;
-  checkpoints: Checkpoint[];
+  checkpoints: SoakCheckpoint[];
   latencies: number[];
   recycledAt: number[];
 }
@@ -49,7 +40,7 @@ async function soak(model: MockModelServer, root: string, threads: number, label
   if (code !== 0) throw new Error(`the soak program exited with ${code}`);
   const messages = stdout.split("\n").filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
   const last = messages.find((m) => m.stage === "latencies") as { ms: number[]; recycledAt: number[] };
-  return { label, checkpoints: messages.filter((m) => m.stage === "checkpoint") as unknown as Checkpoint[], latencies: last.ms, recycledAt: last.recycledAt };
+  return { label, checkpoints: messages.filter((m) => m.stage === "checkpoint") as unknown as SoakCheckpoint[], latencies: last.ms, recycledAt: last.recycledAt };
 }
 
 /** The largest of `values[from..to)`. */

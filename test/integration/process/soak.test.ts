@@ -13,6 +13,7 @@ import { afterEach, expect } from "vitest";
 import { MockModelServer, say, stream } from "../../../src/testing/index.js";
 import { expectNoProcesses } from "../../helpers/processes.js";
 import { linuxOnly } from "../../helpers/platform.js";
+import type { SoakCheckpoint } from "../../fixtures/soak/client.js";
 
 const CLIENT = fileURLToPath(new URL("../../fixtures/soak/client.ts", import.meta.url));
 const THREADS = 400;
@@ -55,14 +56,6 @@ function liveAppServers(parent: number): number[] {
     }
   }
   return pids;
-}
-
-interface Checkpoint {
-  threads: number;
-  heapUsed: number;
-  dataHeapUsed: number;
-  codexRssBytes: number;
-  codexPids: number[];
 }
 
 linuxOnly("reads codex's processes and their memory through /proc")(
@@ -108,7 +101,7 @@ linuxOnly("reads codex's processes and their memory through /proc")(
       .split("\n")
       .filter(Boolean)
       .map((line) => JSON.parse(line) as { stage: string } & Record<string, unknown>);
-    const [atBound, atEnd] = messages.filter((m) => m.stage === "checkpoint") as unknown as Checkpoint[];
+    const [atBound, atEnd] = messages.filter((m) => m.stage === "checkpoint") as unknown as SoakCheckpoint[];
     expect(atBound!.threads).toBe(MAX_THREADS);
     expect(atEnd!.threads).toBe(THREADS);
 
