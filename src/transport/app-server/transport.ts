@@ -31,6 +31,7 @@ import { hostFiles } from "./host-ports.js";
 import { AppServerThreadStore } from "./thread-store.js";
 import { checkHostWorkingDirectory } from "./working-directory.js";
 import { connectRemoteAppServer } from "./websocket.js";
+import { LruMap } from "../../lru.js";
 
 /** How long `interrupt` waits for codex to confirm before escalating. */
 export const DEFAULT_INTERRUPT_TIMEOUT_MS = 10_000;
@@ -38,6 +39,8 @@ export const DEFAULT_INTERRUPT_TIMEOUT_MS = 10_000;
 const CLEAN_TIMEOUT_MS = 2_000;
 /** After killing a stuck turn's commands, how long codex gets to end the turn before the process goes (at most `interruptTimeoutMs`). */
 const STUCK_TURN_GRACE_MS = 2_000;
+/** Working directories remembered as checked on a remote host, per connection. */
+const HOST_CHECKS_LIMIT = 1_000;
 /** Threads whose tool names are remembered (for the "tools changed" warning); the oldest are forgotten. */
 const OFFERED_TOOLS_LIMIT = 1_000;
 
@@ -64,6 +67,8 @@ export class AppServerTransport implements Transport {
   private binary: ResolvedBinary | undefined;
   private readonly connect: ConnectServer;
   private readonly active = new Map<string, ActiveTurn>();
+  /** Working directories checked on a remote host, per connection. */
+  private readonly hostChecked = new WeakMap<AppServer, LruMap<string, true>>();
   /** The tool names each thread started here was given (codex fixes them at thread/start). */
   private readonly offeredTools = new Map<string, string>();
   /** codex's stored threads, MCP status and attachment records, through this transport's processes. */
@@ -124,11 +129,7 @@ export class AppServerTransport implements Transport {
       // codex exec's own check, made before anything starts: no git repository, no turn.
       if (!request.thread.skipGitRepoCheck && !this.remote) requireGitRepository(cwd);
       let server = await this.ensure();
-      if (this.remote) {
-        // The local check of the working directory cannot see the host's: it is made there, before thread/start.
-        await checkHostWorkingDirectory(hostFiles(server), cwd, this.ctx.logger);
-        if (!request.thread.skipGitRepoCheck) await requireHostGitRepository(hostFiles(server), cwd);
-      }
+      if (this.remote) await this.checkOnHost(server, cwd, request.thread.skipGitRepoCheck === true);
       // While the turn runs, codex keeps Node alive; between turns it does not.
       release = server.hold();
       turn.server = server;
@@ -378,6 +379,21 @@ export class AppServerTransport implements Transport {
       server.loaded.set(threadId, true);
     }
     return threadId;
+  }
+
+  /**
+   * The local check of the working directory cannot see the host's: it is made there, before the
+   * first turn in `cwd` on this connection (one `fs/getMetadata` per directory level, so not again
+   * at every turn).
+   */
+  private async checkOnHost(server: AppServer, cwd: string, skipGitRepoCheck: boolean): Promise<void> {
+    let checked = this.hostChecked.get(server);
+    const key = `${skipGitRepoCheck ? "dir" : "repo"}:${cwd}`;
+    if (checked?.has(key)) return;
+    await checkHostWorkingDirectory(hostFiles(server), cwd, this.ctx.logger);
+    if (!skipGitRepoCheck) await requireHostGitRepository(hostFiles(server), cwd);
+    if (!checked) this.hostChecked.set(server, (checked = new LruMap<string, true>(HOST_CHECKS_LIMIT)));
+    checked.set(key, true);
   }
 
   private rememberTools(threadId: string, names: string): void {

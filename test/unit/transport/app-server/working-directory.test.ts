@@ -99,6 +99,17 @@ describe("remote working directory check", () => {
     expect(methods).toContain("thread/start");
   });
 
+  it("a directory is checked once per connection, not at every turn", async () => {
+    const { url, methods } = await peer({ result: { isFile: false, isDirectory: true } });
+    const codex = new Codex({ appServer: { url, connectAttempts: 1 }, logger: recordingLogger() });
+    clients.push(codex);
+    for (let turn = 0; turn < 3; turn++) {
+      await expect(codex.startThread({ workingDirectory: "/repo", skipGitRepoCheck: true }).run("hi")).rejects.toThrow(/no threads here/);
+    }
+    expect(methods.filter((m) => m === "thread/start")).toHaveLength(3);
+    expect(methods.filter((m) => m === "fs/getMetadata")).toHaveLength(1);
+  });
+
   it("a file is 'not a directory'", async () => {
     const { url } = await peer({ result: { isFile: true, isDirectory: false } });
     expect(((await runIn(url)) as Error).message).toBe("workingDirectory /repo is not a directory on the agent's host");
