@@ -11,7 +11,7 @@ import type { AttachmentRecordStore } from "./host-ports.js";
 import type { FileOwner, StagedFile, ThreadAttachment } from "./types.js";
 
 /** The attachment type codexkit records staged files under. */
-export const ATTACHMENT_TYPE = "codexkit.file";
+const ATTACHMENT_TYPE = "codexkit.file";
 
 /** Records that `threadId` was given `files`, one by one (logging `file.attached` for each). */
 export async function recordAttachments(records: AttachmentRecordStore, threadId: string, files: readonly StagedFile[], logger: Logger): Promise<void> {

@@ -20,7 +20,7 @@ import type { HostFileSystem } from "./host-ports.js";
 import type { StagedFile } from "./types.js";
 
 /** The largest file sent to a remote host (one message carries it, base64). */
-export const UPLOAD_MAX_BYTES = 128 * 1024 * 1024;
+const UPLOAD_MAX_BYTES = 128 * 1024 * 1024;
 /** A transfer of a file to or from the host may take a base time plus this long per MiB. */
 const TRANSFER_BASE_TIMEOUT_MS = 30_000;
 const TRANSFER_MS_PER_MIB = 2_000;

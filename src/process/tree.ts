@@ -174,7 +174,7 @@ function procTable(entries: readonly string[], stats: ReadonlyArray<string | nul
 }
 
 /** Every descendant of `root` in a process table. */
-export function descendantsIn(table: readonly ProcessStat[], root: number): ListedProcess[] {
+function descendantsIn(table: readonly ProcessStat[], root: number): ListedProcess[] {
   const children = new Map<number, number[]>();
   const startTimes = new Map<number, string>();
   for (const { pid, ppid, startTime } of table) {

@@ -56,16 +56,16 @@ export interface MockModelInfo {
 }
 
 /** The catalog file's shape (`ModelsResponse` in codex-rs). */
-export interface MockModelCatalog {
+interface MockModelCatalog {
   /** The models codex knows. */
   models: MockModelInfo[];
 }
 
 /** The catalog file's name, in a temp dir of the MockModelServer's own. */
-export const MODEL_CATALOG_FILE = "mock-model-catalog.json";
+const MODEL_CATALOG_FILE = "mock-model-catalog.json";
 
 /** A catalog with one entry for `model`, holding codex 0.169.0's fallback values. */
-export function mockModelCatalog(model: string): MockModelCatalog {
+function mockModelCatalog(model: string): MockModelCatalog {
   return {
     models: [
       {
