@@ -1,5 +1,5 @@
 /** What the staging store keeps beside each blob: `meta/<sha256>.json`, written atomically. */
-import { readFile, rename, writeFile } from "node:fs/promises";
+import { readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 
 /** What is stored beside each blob. */
@@ -30,6 +30,19 @@ export async function readMeta(metaDir: string, id: string): Promise<Meta | null
 
 /** Writes metadata through the private temp file `tmp`, renamed: a reader sees the old or the new, never a part. */
 export async function writeMeta(metaDir: string, meta: Meta, tmp: string): Promise<void> {
-  await writeFile(tmp, JSON.stringify(meta), { mode: 0o600 });
-  await rename(tmp, path.join(metaDir, `${meta.sha256}.json`));
+  await writeJsonAtomic(path.join(metaDir, `${meta.sha256}.json`), meta, tmp);
+}
+
+/**
+ * Writes `value` as JSON to `target` through the private temp file `tmp`, renamed into place: a
+ * reader sees the old file or the new one, never a part; a failed write leaves no temp file.
+ */
+export async function writeJsonAtomic(target: string, value: unknown, tmp: string): Promise<void> {
+  try {
+    await writeFile(tmp, JSON.stringify(value), { mode: 0o600 });
+    await rename(tmp, target);
+  } catch (error) {
+    await rm(tmp, { force: true });
+    throw error;
+  }
 }

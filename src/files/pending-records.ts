@@ -10,10 +10,11 @@
  * file. Writing a record to codex twice is harmless (codex answers "existing").
  */
 import { createHash } from "node:crypto";
-import { lstat, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { lstat, readdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import type { Logger } from "../logger.js";
 import type { StoreLayout } from "./layout.js";
+import { writeJsonAtomic } from "./meta.js";
 import type { StagedFile } from "./types.js";
 
 const SHA256 = /^[0-9a-f]{64}$/;
@@ -61,14 +62,8 @@ export class PendingRecords implements RecordJournal {
     for (const file of files) {
       const entry: Entry = { v: 1, home: resolved, threadId, file: { ...file } };
       // A private temp file in tmp/ (cleared by the next store if this process dies), renamed into place.
-      const tmp = `${this.layout.tmpPath()}.json`;
-      try {
-        await writeFile(tmp, JSON.stringify(entry), { mode: 0o600 });
-        await rename(tmp, path.join(this.layout.pendingDir, `${homeKey(resolved)}-${hash(`${threadId}\0${file.id}`).slice(0, 32)}.json`));
-      } catch (error) {
-        await rm(tmp, { force: true });
-        throw error;
-      }
+      const target = path.join(this.layout.pendingDir, `${homeKey(resolved)}-${hash(`${threadId}\0${file.id}`).slice(0, 32)}.json`);
+      await writeJsonAtomic(target, entry, `${this.layout.tmpPath()}.json`);
     }
   }
 
