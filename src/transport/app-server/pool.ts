@@ -25,6 +25,8 @@ export const DEFAULT_MAX_THREADS = 256;
 /** The share of a bound at which the spare is started, so it is ready when the bound is reached. */
 const WARM_AT = 0.9;
 const MIB = 1024 * 1024;
+/** How often the default reader asks the system for codex's resident memory (with `maxRssMb`). */
+const RSS_READ_INTERVAL_MS = 1_000;
 
 /** Starts (and handshakes) a fresh app-server. */
 export type StartServer = () => Promise<AppServer>;
@@ -44,7 +46,7 @@ export class ServerPool {
     private readonly startServer: StartServer,
     private readonly bounds: RecycleBounds | null,
     private readonly logger: Logger,
-    private readonly rssBytes: (pid: number) => Promise<number | null> = processRssBytes,
+    private readonly rssBytes: (pid: number) => Promise<number | null> = readAtMostEvery(RSS_READ_INTERVAL_MS, processRssBytes),
   ) {}
 
   /** The live process new work goes to: started on demand, or replaced after a crash; one start at a time. */
@@ -160,4 +162,18 @@ export class ServerPool {
   private throwIfClosed(): void {
     if (this.closed) throw new ConnectionClosedError("the codex client was closed");
   }
+}
+
+/**
+ * `read`, asked of the system at most once per `intervalMs` for the same pid (the last answer is
+ * given in between): memory moves slowly next to turns, and on macOS each reading runs `ps`.
+ */
+export function readAtMostEvery(intervalMs: number, read: (pid: number) => Promise<number | null>): (pid: number) => Promise<number | null> {
+  let last: { pid: number; at: number; value: Promise<number | null> } | null = null;
+  return (pid) => {
+    const now = Date.now();
+    if (last && last.pid === pid && now - last.at < intervalMs) return last.value;
+    last = { pid, at: now, value: read(pid) };
+    return last.value;
+  };
 }

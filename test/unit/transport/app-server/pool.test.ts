@@ -3,9 +3,9 @@
  * takes over at it once ready (never making a turn wait for a start), the old process closes only
  * when its turns are done, and no more than two processes live at once.
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { silentLogger } from "../../../../src/logger.js";
-import { ServerPool, type RecycleBounds } from "../../../../src/transport/app-server/pool.js";
+import { readAtMostEvery, ServerPool, type RecycleBounds } from "../../../../src/transport/app-server/pool.js";
 import type { AppServer } from "../../../../src/transport/app-server/server.js";
 
 /** A stand-in for one app-server process. */
@@ -205,5 +205,27 @@ describe("ServerPool", () => {
     expect(made.every((s) => s.closed)).toBe(true);
     await expect(p.acquire()).rejects.toThrow(/closed/);
     running();
+  });
+});
+
+describe("readAtMostEvery", () => {
+  it("asks the system at most once per interval for the same pid, and at once for another pid", async () => {
+    vi.useFakeTimers({ now: 0 });
+    try {
+      const asked: number[] = [];
+      const read = readAtMostEvery(1_000, (pid) => {
+        asked.push(pid);
+        return Promise.resolve(asked.length * 100);
+      });
+      expect(await read(7)).toBe(100);
+      vi.setSystemTime(999);
+      expect(await read(7)).toBe(100);
+      expect(await read(8)).toBe(200);
+      vi.setSystemTime(2_500);
+      expect(await read(8)).toBe(300);
+      expect(asked).toEqual([7, 8, 8]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
