@@ -10,6 +10,7 @@ export default defineConfig({
       { find: /^codexkit$/, replacement: source("index.ts") },
       { find: /^codexkit\/testing$/, replacement: source("testing/index.ts") },
       { find: /^codexkit\/telemetry$/, replacement: source("telemetry/public.ts") },
+      { find: /^codexkit\/queue$/, replacement: source("queue/index.ts") },
     ],
   },
   test: {

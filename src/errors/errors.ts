@@ -28,7 +28,8 @@ export type CodexErrorCode =
   | "rpc_error"
   | "connection_closed"
   | "untrusted_directory"
-  | "unsafe_directory";
+  | "unsafe_directory"
+  | "queue_unavailable";
 
 /** Options shared by every codexkit error. */
 export interface CodexErrorOptions {

@@ -1,0 +1,112 @@
+/**
+ * Redis connections for the queue. `bullmq` and `ioredis` are optional peers of codexkit, loaded
+ * the first time a queue or worker needs them, so the core package neither grows nor pays for
+ * them at import. A connection is opened and checked within a time limit: a missing or
+ * unreachable Redis is a `QueueConnectionError`, never a hang. Endpoints in messages never carry
+ * a password.
+ */
+import type { Redis, RedisOptions } from "ioredis";
+import { within } from "../timing/index.js";
+import { QueueConnectionError } from "./errors.js";
+
+/** A Redis URL (`redis://`, `rediss://`), ioredis options, or an ioredis instance (it is duplicated, never closed by codexkit). */
+export type RedisConnection = string | RedisOptions | Redis;
+
+/** How long opening a connection may take before it is a `QueueConnectionError` (10 s). */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+
+type Libraries = { bullmq: typeof import("bullmq"); Redis: typeof import("ioredis").Redis };
+let libraries: Promise<Libraries> | undefined;
+
+/** bullmq and ioredis, imported once; a typed error names the install command when they are missing. */
+export function queueLibraries(): Promise<Libraries> {
+  libraries ??= Promise.all([import("bullmq"), import("ioredis")]).then(
+    ([bullmq, ioredis]) => ({ bullmq, Redis: ioredis.Redis }),
+    (error: unknown) => {
+      libraries = undefined;
+      throw new QueueConnectionError("codexkit/queue needs the bullmq and ioredis packages: npm install bullmq ioredis", "", { cause: error, retryable: false });
+    },
+  );
+  return libraries;
+}
+
+/** True for an ioredis client instance (rather than options or a URL). */
+function isClient(connection: RedisConnection): connection is Redis {
+  return typeof connection === "object" && connection !== null && typeof (connection as { duplicate?: unknown }).duplicate === "function";
+}
+
+/** Where `connection` points, for messages: host and port, or socket path; never a user or password. */
+export function endpointOf(connection: RedisConnection): string {
+  if (typeof connection === "string") {
+    try {
+      const url = new URL(connection);
+      return `${url.protocol}//${url.hostname}${url.port ? `:${url.port}` : ""}`;
+    } catch {
+      return "an unparsable Redis URL";
+    }
+  }
+  const options = isClient(connection) ? connection.options : connection;
+  if (options.path) return `unix:${options.path}`;
+  return `${options.host ?? "localhost"}:${options.port ?? 6379}`;
+}
+
+/** Options every connection of the queue needs: BullMQ's blocking calls must never give up on their own. */
+const REQUIRED: RedisOptions = { maxRetriesPerRequest: null, lazyConnect: true };
+
+/**
+ * A new, connected ioredis client for `connection` (a user's instance is duplicated). Rejects with
+ * `QueueConnectionError` when Redis does not answer within `timeoutMs`, and leaves nothing open.
+ */
+export async function openRedis(connection: RedisConnection, timeoutMs = DEFAULT_CONNECT_TIMEOUT_MS): Promise<Redis> {
+  const endpoint = endpointOf(connection);
+  if (typeof connection === "string" && !/^rediss?:\/\//.test(connection)) {
+    throw new QueueConnectionError(`a Redis URL starts with redis:// or rediss:// (got ${endpoint === "an unparsable Redis URL" ? endpoint : JSON.stringify(endpoint)})`, endpoint, { retryable: false });
+  }
+  const { Redis } = await queueLibraries();
+  const client = isClient(connection)
+    ? connection.duplicate(REQUIRED)
+    : typeof connection === "string"
+      ? new Redis(connection, { ...REQUIRED, connectTimeout: timeoutMs })
+      : new Redis({ connectTimeout: timeoutMs, ...connection, ...REQUIRED });
+  // Until it is ready, failures are reported by the check below, not as unhandled 'error' events.
+  let lastError: unknown;
+  const remember = (error: unknown): void => {
+    lastError = error;
+  };
+  client.on("error", remember);
+  try {
+    const ready = await within(
+      (async () => {
+        await client.connect();
+        await client.ping();
+      })(),
+      timeoutMs,
+    );
+    if (ready === "timeout") throw new Error("no answer");
+    return client;
+  } catch (error) {
+    client.disconnect();
+    const why = describe(lastError ?? error);
+    throw new QueueConnectionError(`cannot reach Redis at ${endpoint} within ${timeoutMs} ms${why ? `: ${why}` : ""}`, endpoint, { cause: lastError ?? error });
+  } finally {
+    client.off("error", remember);
+  }
+}
+
+/** A short reason, without anything a URL might have carried. */
+function describe(error: unknown): string {
+  const message = error instanceof Error ? error.message : error === undefined ? "" : String(error);
+  return message.replace(/\/\/[^@/\s]*@/g, "//");
+}
+
+/** Checks that Redis answers at `connection` within `timeoutMs`; resolves with its version (`codexkit doctor --redis`). */
+export async function checkRedis(connection: RedisConnection, timeoutMs = DEFAULT_CONNECT_TIMEOUT_MS): Promise<{ endpoint: string; version: string }> {
+  const client = await openRedis(connection, timeoutMs);
+  try {
+    const info = await client.info("server");
+    const version = /redis_version:(\S+)/.exec(info)?.[1] ?? "unknown";
+    return { endpoint: endpointOf(connection), version };
+  } finally {
+    client.disconnect();
+  }
+}
