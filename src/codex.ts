@@ -126,6 +126,17 @@ export class Codex {
   }
 
   /**
+   * @internal Lets codex drop a thread from memory now, so its next turn reads the thread's
+   * rollout from disk (for a worker about to replace that rollout with a newer copy). Resolves once
+   * codex has done so, at once when the thread is not loaded (always on exec). Rejects with
+   * `ThreadStateError` while a turn of the thread runs, `TimeoutError` when codex keeps it loaded.
+   */
+  async unloadThread(threadId: string): Promise<void> {
+    if (typeof threadId !== "string" || threadId.length === 0) throw new InvalidOptionsError("unloadThread needs a thread id");
+    await this.transport().unload?.(threadId);
+  }
+
+  /**
    * The MCP servers codex knows, with their state and tools (app-server `mcpServerStatus/list`):
    * those of your codex config, and with `threadId` those a thread runs (`mcpServers`). On exec a
    * short-lived app-server answers, so thread servers are not seen there. The servers codexkit

@@ -136,6 +136,13 @@ export interface Transport {
   steer(threadId: string | null, input: NormalizedInput): Promise<void>;
   /** Stops the thread's running turn (its stream then throws `AbortError`); no turn: no-op. */
   interrupt(threadId: string): Promise<void>;
+  /**
+   * Lets codex drop the thread from memory now, so its next turn reads the rollout from disk;
+   * resolves once codex has done so. No-op when the thread is not loaded (and on exec, where every
+   * turn is a new process). Rejects with `ThreadStateError` while a turn of the thread runs, and
+   * with `TimeoutError` when codex keeps the thread loaded. Absent: a no-op.
+   */
+  unload?(threadId: string): Promise<void>;
   /** Copies a thread's history into a new thread; returns the new id. */
   fork(threadId: string | null, thread: ThreadOptions): Promise<string>;
   /**

@@ -22,6 +22,7 @@ import { AppServer, type ConnectServer } from "./server.js";
 import { DEFAULT_MAX_THREADS, ServerPool } from "./pool.js";
 import { DEFAULT_IDLE_THREAD_MS, IdleThreads } from "./idle-threads.js";
 import { spawnAppServer } from "./spawn.js";
+import { DEFAULT_UNLOAD_TIMEOUT_MS, unloadThread } from "./unload.js";
 import { persistsTrust, trustGuardProjects } from "./trust.js";
 import { TurnBuffer } from "./turn-buffer.js";
 import { ConfigReadResult, ThreadResult, TurnResult } from "./wire.js";
@@ -53,6 +54,8 @@ const EMITTED_EVENT_SIZE = 1024;
 export interface AppServerTransportOptions {
   /** Opens the connection to a fresh app-server (default: spawn the pinned binary; tests pass an in-memory pair). */
   connect?: ConnectServer;
+  /** How long `unload` waits for codex's `thread/closed` (default 5 s). */
+  unloadTimeoutMs?: number;
 }
 
 /** Runs turns on one long-lived app-server. */
@@ -66,6 +69,9 @@ export class AppServerTransport implements Transport {
   private closed = false;
   private binary: ResolvedBinary | undefined;
   private readonly connect: ConnectServer;
+  private readonly unloadTimeoutMs: number;
+  /** Every process started here and not yet ended (current, spare, draining), for `unload`. */
+  private readonly live = new Set<AppServer>();
   private readonly active = new Map<string, ActiveTurn>();
   /** Working directories checked on a remote host, per connection. */
   private readonly hostChecked = new WeakMap<AppServer, LruMap<string, true>>();
@@ -86,6 +92,7 @@ export class AppServerTransport implements Transport {
       (remote ? connectRemoteAppServer(remote, ctx.logger) : spawnAppServer(ctx, () => (this.binary ??= resolveCodexBinary(ctx.options.codexPathOverride))));
     // A running app-server elsewhere is not ours to replace; one codexkit spawns is, past its bounds.
     const bounds = this.remote ? null : { maxThreads: settings?.maxThreads ?? DEFAULT_MAX_THREADS, maxRssMb: settings?.maxRssMb };
+    this.unloadTimeoutMs = options.unloadTimeoutMs ?? DEFAULT_UNLOAD_TIMEOUT_MS;
     this.servers = new ServerPool(() => this.start(), bounds, ctx.logger);
     this.idleThreads = new IdleThreads(settings?.idleThreadMs ?? DEFAULT_IDLE_THREAD_MS, ctx.logger, (threadId) => this.active.has(threadId));
     this.store = new AppServerThreadStore({
@@ -305,6 +312,19 @@ export class AppServerTransport implements Transport {
     await server.call("thread/revert", { threadId, beforeTurnId: turnId });
   }
 
+  /**
+   * Lets codex drop `threadId` from memory now, so its next turn resumes it from its rollout (see
+   * unload.ts). Forgotten as loaded first: a turn asked for from now on resumes it. An entry left
+   * in the idle tracking is harmless: the sweep skips a thread no process has loaded.
+   */
+  async unload(threadId: string): Promise<void> {
+    if (this.active.has(threadId)) throw new ThreadStateError(`cannot unload thread ${threadId}: a turn of it is running; wait for it or interrupt it`);
+    const holders = [...this.live].filter((server) => server.alive && server.loaded.has(threadId));
+    for (const server of holders) server.loaded.delete(threadId);
+    this.offeredTools.delete(threadId);
+    await Promise.all(holders.map((server) => unloadThread(server, threadId, this.unloadTimeoutMs)));
+  }
+
   /** Where codex reads a staged file for `threadId`: its own path here, an uploaded copy on a remote host. */
   async placeFile(threadId: string, file: StagedFile): Promise<string> {
     if (!this.remote) return file.path;
@@ -347,6 +367,8 @@ export class AppServerTransport implements Transport {
       await server.close();
       throw new ConnectionClosedError("the codex client was closed");
     }
+    this.live.add(server);
+    void server.rpc.closed.then(() => this.live.delete(server));
     return server;
   }
 

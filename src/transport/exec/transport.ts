@@ -175,6 +175,12 @@ export class ExecTransport implements Transport {
     await turn.proc?.kill(this.ctx.options.killGraceMs);
   }
 
+  /** Nothing to unload: every turn is a new process. A running turn still writes the rollout, so it is refused. */
+  unload(threadId: string): Promise<void> {
+    if (!this.byThread.has(threadId)) return Promise.resolve();
+    return Promise.reject(new ThreadStateError(`cannot unload thread ${threadId}: a turn of it is running; wait for it or interrupt it`));
+  }
+
   /** Forking is done with the app-server transport. */
   fork(): Promise<string> {
     return Promise.reject(new UnsupportedFeatureError("fork needs the app-server transport", "fork"));
