@@ -106,6 +106,41 @@ export const LOG_EVENTS = {
     /** The message it is logged with. */
     msg: "file attached",
   },
+  /** A producer queued a turn. Fields: queue, jobId, threadId (null for a new thread), seq. */
+  "queue.enqueue": {
+    /** The level it is logged at. */
+    level: "info",
+    /** The message it is logged with. */
+    msg: "turn queued",
+  },
+  /** A worker started an attempt at a queued turn. Fields: queue, worker, jobId, threadId, seq, attempt, fence, waitMs. */
+  "queue.start": {
+    /** The level it is logged at. */
+    level: "info",
+    /** The message it is logged with. */
+    msg: "queued turn started",
+  },
+  /** A worker checkpointed a thread's rollout after a turn. Fields: queue, worker, jobId, threadId, seq, bytes, totalBytes. */
+  "queue.checkpoint": {
+    /** The level it is logged at. */
+    level: "debug",
+    /** The message it is logged with. */
+    msg: "rollout checkpointed",
+  },
+  /** A worker runs a turn again after the attempt before it was lost, or restores a thread from its checkpoint. Fields: queue, worker, jobId, threadId, seq, attempt, reason (worker_lost | attempt_failed | moved), bytes. */
+  "queue.recover": {
+    /** The level it is logged at. */
+    level: "info",
+    /** The message it is logged with. */
+    msg: "queued turn recovered",
+  },
+  /** A queued turn ended. Fields: queue, worker, jobId, threadId, seq, outcome (completed | failed | aborted | stale), code, durationMs. */
+  "queue.complete": {
+    /** The level it is logged at. */
+    level: "info",
+    /** The message it is logged with. */
+    msg: "queued turn ended",
+  },
 } as const satisfies Record<string, { level: keyof Logger; msg: string }>;
 
 /** A lifecycle event name. */

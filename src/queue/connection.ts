@@ -95,7 +95,7 @@ export async function openRedis(connection: RedisConnection, timeoutMs = DEFAULT
 
 /** A short reason, without anything a URL might have carried. */
 function describe(error: unknown): string {
-  const message = error instanceof Error ? error.message : error === undefined ? "" : String(error);
+  const message = error instanceof Error ? error.message : typeof error === "string" ? error : "";
   return message.replace(/\/\/[^@/\s]*@/g, "//");
 }
 

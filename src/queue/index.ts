@@ -5,5 +5,10 @@
  *
  * @module queue
  */
+export { CodexQueue, type CodexQueueOptions } from "./queue.js";
+export { QueuedThread, type QueuedStreamedTurn, type QueuedThreadEvent, type QueuedTurnOptions, type TurnRedeliveredEvent } from "./queued-thread.js";
+export type { QueuedThreadOptions } from "./job-data.js";
+export type { RedeliveryReason } from "./event-log.js";
+export { CodexWorker, type CodexWorkerOptions } from "./worker.js";
 export { QueueConnectionError } from "./errors.js";
 export { checkRedis, DEFAULT_CONNECT_TIMEOUT_MS, type RedisConnection } from "./connection.js";

@@ -1,0 +1,164 @@
+/**
+ * `QueuedThread`: a thread whose turns run on whatever worker is free. The same `run` /
+ * `runStreamed` / `id` / `interrupt` as `Thread`; the turn is a job, and its events come back
+ * in order from the turn's Redis stream. A turn that was run again after its worker was lost
+ * is announced by a `turn.redelivered` event: everything between the previous `turn.started`
+ * (or the start) and it belonged to the lost attempt.
+ */
+import { randomUUID } from "node:crypto";
+import { AbortError, CodexError, ThreadStateError } from "../errors/index.js";
+import type { ThreadEvent, Usage } from "../events.js";
+import type { ThreadItem } from "../items.js";
+import { logEvent } from "../log-events.js";
+import { checkTurnOptions, type Input, type OutputSchema, type TurnOptions } from "../options/index.js";
+import { outputJsonSchema, structuredOutputOf } from "../output-schema.js";
+import type { StructuredOutput, Turn } from "../thread.js";
+import { turnError } from "../turn/index.js";
+import type { EventEntry, RedeliveryReason } from "./event-log.js";
+import { checkQueuedInput, type QueuedThreadOptions, type TurnJobData } from "./job-data.js";
+import type { QueueHost } from "./queue.js";
+import { currentTraceContext } from "./trace.js";
+import { fromWireError } from "./wire-errors.js";
+
+/** A queued turn was run again on another attempt (its worker was lost, or the attempt failed); events before it belong to the lost attempt. */
+export type TurnRedeliveredEvent = {
+  /** Discriminant: a turn is run again. */
+  type: "turn.redelivered";
+  /** The attempt that now runs the turn (2 for the first redelivery). */
+  attempt: number;
+  /** Why: the worker was lost (killed, its machine gone, its lock expired), or the attempt failed. */
+  reason: RedeliveryReason;
+};
+
+/** What a queued turn's stream yields: every `ThreadEvent`, and `turn.redelivered`. */
+export type QueuedThreadEvent = ThreadEvent | TurnRedeliveredEvent;
+
+/** Options of a queued turn: a `Turn`'s, with the output schema sent as JSON Schema. */
+export type QueuedTurnOptions<S extends OutputSchema | undefined = OutputSchema | undefined> = TurnOptions<S>;
+
+/** The result of `QueuedThread.runStreamed()`. */
+export type QueuedStreamedTurn = {
+  /** The turn's events, in order; iterate to read them. Breaking out does not stop the turn (use `interrupt()` or a signal). */
+  events: AsyncGenerator<QueuedThreadEvent>;
+};
+
+/** A thread whose turns run on the queue's workers. */
+export class QueuedThread {
+  private _id: string | null;
+  private running: { jobId: string } | null = null;
+
+  /** @internal Created by `CodexQueue.startThread()` / `resumeThread()`. */
+  constructor(
+    private readonly host: QueueHost,
+    private readonly options: QueuedThreadOptions,
+    id: string | null,
+  ) {
+    this._id = id;
+  }
+
+  /** The thread's id; set once its first turn has started (`thread.started`). */
+  get id(): string | null {
+    return this._id;
+  }
+
+  /** Queues a turn and streams its events as a worker runs it. */
+  // eslint-disable-next-line @typescript-eslint/require-await -- as Thread.runStreamed: anything thrown here rejects
+  async runStreamed(input: Input, turnOptions: QueuedTurnOptions = {}): Promise<QueuedStreamedTurn> {
+    return { events: this.stream(input, turnOptions) };
+  }
+
+  /**
+   * Queues a turn and resolves with it once a worker completed it. A failed turn rejects with the
+   * same class a `Thread` would (`TurnFailedError`, `RateLimitError`, ...; `AbortError` when interrupted).
+   */
+  async run<S extends OutputSchema | undefined = undefined>(input: Input, turnOptions: QueuedTurnOptions<S> = {}): Promise<Turn<StructuredOutput<S>>> {
+    const items: ThreadItem[] = [];
+    let finalResponse = "";
+    let usage: Usage | null = null;
+    let turnId: string | undefined;
+    for await (const event of this.stream(input, turnOptions)) {
+      if (event.type === "turn.redelivered") {
+        // The lost attempt's items are not this turn's.
+        items.length = 0;
+        finalResponse = "";
+      } else if (event.type === "item.completed") {
+        if (event.item.type === "agent_message") finalResponse = event.item.text;
+        items.push(event.item);
+      } else if (event.type === "turn.completed") {
+        usage = event.usage;
+        turnId = event.turnId ?? turnId;
+      } else if (event.type === "turn.failed") {
+        throw turnError(event.error);
+      }
+    }
+    const turn: Turn<StructuredOutput<S>> = { items, finalResponse, usage };
+    if (turnId) turn.turnId = turnId;
+    if (turnOptions.outputSchema) {
+      const value = await structuredOutputOf(finalResponse, turnOptions.outputSchema);
+      if (value !== undefined) turn.structuredOutput = value as StructuredOutput<S>;
+    }
+    return turn;
+  }
+
+  /** Stops the running turn, wherever it runs (or before it starts); its `run()` rejects with `AbortError`. No running turn: nothing happens. */
+  async interrupt(): Promise<void> {
+    if (this.running) await this.host.interrupt(this.running.jobId);
+  }
+
+  private async *stream(input: Input, turnOptions: QueuedTurnOptions): AsyncGenerator<QueuedThreadEvent> {
+    if (this.running) throw new ThreadStateError("this queued thread is already running a turn; wait for it or interrupt it");
+    checkTurnOptions(turnOptions);
+    checkQueuedInput(input);
+    const jobId = randomUUID();
+    this.running = { jobId };
+    const { signal } = turnOptions;
+    const onAbort = (): void => void this.host.interrupt(jobId).catch(() => undefined);
+    try {
+      signal?.throwIfAborted();
+      await this.host.ready();
+      const seq = this._id === null ? 1 : await this.host.nextSeq(this._id, jobId);
+      if (seq === 0) throw new ThreadStateError(`thread ${this._id} is not in this queue: it was never started through it, or its state expired`);
+      const data: TurnJobData = {
+        v: 1,
+        threadId: this._id,
+        seq,
+        input,
+        thread: this.options,
+        enqueuedAt: Date.now(),
+      };
+      if (turnOptions.outputSchema) data.outputSchema = outputJsonSchema(turnOptions.outputSchema);
+      if (turnOptions.retry !== undefined) data.retry = turnOptions.retry;
+      const trace = currentTraceContext();
+      if (trace) data.trace = trace;
+      await this.host.enqueue(jobId, data);
+      logEvent(this.host.logger, "queue.enqueue", { queue: this.host.name, jobId, threadId: this._id, seq });
+      signal?.addEventListener("abort", onAbort, { once: true });
+      for await (const event of this.host.events(jobId)) {
+        if (event.type === "thread.started") this._id = event.thread_id;
+        yield event;
+      }
+    } catch (error) {
+      if (signal?.aborted && !(error instanceof CodexError)) throw new AbortError("the turn was aborted", { cause: error });
+      throw error;
+    } finally {
+      signal?.removeEventListener("abort", onAbort);
+      this.running = null;
+    }
+  }
+}
+
+/** The events of a turn's stream as a `QueuedThread` yields them; throws the turn's error at its end. */
+export async function* turnEvents(entries: AsyncIterable<EventEntry>): AsyncGenerator<QueuedThreadEvent> {
+  let fence = 0;
+  for await (const entry of entries) {
+    if ("end" in entry) {
+      if (entry.end.error) throw fromWireError(entry.end.error);
+      return;
+    }
+    // Entries of a stale attempt cannot be written, but an older fence is never trusted anyway.
+    if (entry.f < fence) continue;
+    fence = entry.f;
+    if ("e" in entry) yield entry.e;
+    else yield { type: "turn.redelivered", attempt: entry.restart.attempt, reason: entry.restart.reason };
+  }
+}

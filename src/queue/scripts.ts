@@ -1,0 +1,76 @@
+/**
+ * The queue's atomic steps, as Lua run by Redis: they decide, in one step that no other worker can
+ * interleave with, whether a turn may run, which attempt holds the thread (its fence), and whether
+ * a finished attempt may write. A stale attempt (its worker lost the job and another took it)
+ * has a lower fence than the thread's, and every write of it is refused.
+ */
+
+/**
+ * The first turn of a new thread saw its rollout: record the thread with its first checkpoint
+ * (the rollout's session line), fence 1. KEYS: thread, chunks, jobThread. ARGV: rel, bytes,
+ * jobId, ttlMs, threadId. Returns 1, or 0 when the thread already exists.
+ */
+export const INIT_THREAD = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('HSET', KEYS[1], 'seq', 1, 'done', 0, 'fence', 1, 'len', string.len(ARGV[2]), 'rel', ARGV[1], 'job', ARGV[3])
+redis.call('RPUSH', KEYS[2], ARGV[2])
+redis.call('SET', KEYS[3], ARGV[5])
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+redis.call('PEXPIRE', KEYS[2], ARGV[4])
+redis.call('PEXPIRE', KEYS[3], ARGV[4])
+return 1
+`;
+
+/**
+ * A producer submits a turn of a known thread: its number in the thread's order. KEYS: thread.
+ * ARGV: jobId. Returns the turn's seq, or 0 when the thread is unknown (never started, or expired).
+ */
+export const NEXT_SEQ = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], 'job', ARGV[1])
+return redis.call('HINCRBY', KEYS[1], 'seq', 1)
+`;
+
+/**
+ * An attempt at turn ARGV[1] of a known thread. KEYS: thread. Returns {status, fence, len, rel}:
+ * "run" (this attempt now holds the thread: a new fence), "done" (an earlier attempt finished it),
+ * "wait" (an earlier turn has not finished), "gone" (no such thread).
+ */
+export const BEGIN_TURN = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'gone', 0, 0, ''} end
+local done = tonumber(redis.call('HGET', KEYS[1], 'done'))
+local seq = tonumber(ARGV[1])
+if done >= seq then return {'done', 0, 0, ''} end
+if done < seq - 1 then return {'wait', 0, 0, ''} end
+local fence = redis.call('HINCRBY', KEYS[1], 'fence', 1)
+return {'run', fence, tonumber(redis.call('HGET', KEYS[1], 'len')), redis.call('HGET', KEYS[1], 'rel')}
+`;
+
+/**
+ * A finished attempt writes its checkpoint and its end entry, if it still holds the thread.
+ * KEYS: thread, chunks, events. ARGV: fence, base len, new bytes, seq, end entry, ttlMs, eventsTtlMs.
+ * Returns 1, 0 when a later attempt holds the thread (nothing written), -1 when the checkpoint
+ * moved under this attempt (nothing written).
+ */
+export const COMMIT_TURN = `
+if redis.call('HGET', KEYS[1], 'fence') ~= ARGV[1] then return 0 end
+if redis.call('HGET', KEYS[1], 'len') ~= ARGV[2] then return -1 end
+if string.len(ARGV[3]) > 0 then redis.call('RPUSH', KEYS[2], ARGV[3]) end
+redis.call('HSET', KEYS[1], 'len', tonumber(ARGV[2]) + string.len(ARGV[3]), 'done', ARGV[4])
+redis.call('XADD', KEYS[3], '*', 'e', ARGV[5])
+redis.call('PEXPIRE', KEYS[1], ARGV[6])
+redis.call('PEXPIRE', KEYS[2], ARGV[6])
+redis.call('PEXPIRE', KEYS[3], ARGV[7])
+return 1
+`;
+
+/**
+ * An event of an attempt, written only while the attempt holds the thread. KEYS: thread, events.
+ * ARGV: fence, entry, eventsTtlMs. Returns 1, or 0 for a stale attempt.
+ */
+export const APPEND_EVENT = `
+if redis.call('HGET', KEYS[1], 'fence') ~= ARGV[1] then return 0 end
+redis.call('XADD', KEYS[2], '*', 'e', ARGV[2])
+redis.call('PEXPIRE', KEYS[2], ARGV[3])
+return 1
+`;

@@ -1,0 +1,289 @@
+/**
+ * One attempt at a queued turn, on a worker. In order:
+ * 1. The thread's turn order: a turn whose predecessor has not finished waits (the job is
+ *    delayed briefly); a turn an earlier attempt finished is not run again.
+ * 2. The fence: the attempt takes the thread (a new fence in Redis); a stale attempt of another
+ *    worker can no longer write anything.
+ * 3. The thread's state: if this worker's rollout is not the checkpoint's (another worker ran the
+ *    last turn, or this attempt replaces a lost one), codex lets go of its old copy and the
+ *    rollout is written from the checkpoint; codex resumes it from disk.
+ * 4. The turn runs on the worker's `Codex`; its events go to the turn's stream as they come.
+ * 5. The checkpoint: the rollout's new bytes and the end entry are written in one fenced step.
+ * A first turn has no thread yet: its checkpoint starts at codex's first rollout line, before any
+ * event is shown, so an attempt that replaces a lost one resumes the same thread id.
+ */
+import type { Job } from "bullmq";
+import type { Codex } from "../codex.js";
+import { AbortError, CodexError, CodexExitError, CodexSpawnError, ConnectionClosedError, InvalidOptionsError, ThreadStateError } from "../errors/index.js";
+import type { ThreadEvent } from "../events.js";
+import type { Logger } from "../logger.js";
+import { logEvent } from "../log-events.js";
+import { LruMap } from "../lru.js";
+import type { ThreadOptions } from "../options/index.js";
+import type { Thread } from "../thread.js";
+import type { Tool } from "../tools/index.js";
+import { EventWriter, type EventEntry, type RedeliveryReason, type ScriptedRedis } from "./event-log.js";
+import type { TurnJobData } from "./job-data.js";
+import type { QueueKeys } from "./keys.js";
+import type { RolloutFiles } from "./rollout-file.js";
+import { contextOf, runInContext } from "./trace.js";
+import { toWireError } from "./wire-errors.js";
+
+/** What the attempt needs from its worker. */
+export interface TurnJobContext {
+  codex: Codex;
+  redis: ScriptedRedis;
+  keys: QueueKeys;
+  files: RolloutFiles;
+  tools: readonly Tool[];
+  logger: Logger;
+  queue: string;
+  worker: string;
+  /** How long a thread's state stays in Redis after its last turn. */
+  threadTtlMs: number;
+  /** How long a turn's event stream stays after its end. */
+  eventsTtlMs: number;
+  /** The rollout length this worker's disk holds per thread, as of its last checkpoint. */
+  local: LruMap<string, number>;
+  /** Aborts the turn when a producer interrupts it. */
+  signal: AbortSignal;
+}
+
+/** What the processor tells BullMQ. */
+export type AttemptOutcome = { kind: "done" } | { kind: "wait" } | { kind: "retry"; error: unknown };
+
+/** How long a rollout may take to appear after codex started a new thread's first turn. */
+const ROLLOUT_APPEAR_MS = 5_000;
+
+/** Runs one attempt; never rejects except for BullMQ's own calls the caller makes. */
+export async function runTurnJob(job: Job<TurnJobData>, ctx: TurnJobContext): Promise<AttemptOutcome> {
+  const data = job.data;
+  const jobId = job.id!;
+  const startedAt = Date.now();
+  const known = data.threadId ?? (await ctx.redis.get(ctx.keys.jobThread(jobId)));
+  const base = { queue: ctx.queue, worker: ctx.worker, jobId, seq: data.seq };
+  const cancelled = async (): Promise<boolean> => (await ctx.redis.exists(ctx.keys.cancelled(jobId))) === 1;
+  const interrupted = new AbortError("the turn was interrupted before a worker started it");
+  let options: ThreadOptions;
+  try {
+    options = threadOptionsOf(data, ctx.tools);
+  } catch (error) {
+    await endWithout(ctx, jobId, error);
+    return { kind: "done" };
+  }
+  if (known === null) {
+    if (!(await cancelled())) return firstTurn(job, data, ctx, options, startedAt);
+    await endWithout(ctx, jobId, interrupted);
+    return { kind: "done" };
+  }
+
+  const begun = await ctx.redis.beginTurn(ctx.keys.thread(known), data.seq);
+  const [status, fence, len, rel] = begun;
+  if (status === "done") return { kind: "done" };
+  if (status === "wait") return { kind: "wait" };
+  if (status === "gone") {
+    await endWithout(ctx, jobId, new ThreadStateError(`thread ${known} is not in queue ${ctx.queue}: it was never started through it, or its state expired`));
+    return { kind: "done" };
+  }
+  let stale = false;
+  const turn = new AbortController();
+  const writer = new EventWriter(ctx.redis, ctx.keys.thread(known), ctx.keys.events(jobId), Number(fence), ctx.eventsTtlMs, () => {
+    stale = true;
+    turn.abort(new ThreadStateError("another attempt took this turn over"));
+  });
+  const attempt = job.attemptsStarted;
+  const redelivered = (await ctx.redis.xlen(ctx.keys.events(jobId))) > 0;
+  logEvent(ctx.logger, "queue.start", { ...base, threadId: known, attempt, fence: Number(fence), waitMs: startedAt - data.enqueuedAt });
+  if (redelivered) {
+    const reason: RedeliveryReason = job.stalledCounter > 0 ? "worker_lost" : "attempt_failed";
+    writer.write({ f: writer.fence, restart: { attempt, reason } });
+    logEvent(ctx.logger, "queue.recover", { ...base, threadId: known, attempt, reason });
+  }
+  // An interrupted turn still takes its place in the thread's order, so the turns after it run.
+  if (await cancelled()) return failAttempt(job, data, ctx, { threadId: known, writer, error: interrupted, startedAt });
+  try {
+    if (ctx.local.get(known) !== Number(len)) await restore(ctx, known, String(rel), base);
+    const thread = ctx.codex.resumeThread(known, options);
+    return await runAndCommit(job, data, ctx, { thread, threadId: known, rel: String(rel), len: Number(len), writer, turn, startedAt, stale: () => stale });
+  } catch (error) {
+    return failAttempt(job, data, ctx, { threadId: known, writer, error, startedAt });
+  }
+}
+
+/** The first turn of a new thread: checkpointed from its first rollout line before anything is shown. */
+async function firstTurn(job: Job<TurnJobData>, data: TurnJobData, ctx: TurnJobContext, options: ThreadOptions, startedAt: number): Promise<AttemptOutcome> {
+  const jobId = job.id!;
+  const base = { queue: ctx.queue, worker: ctx.worker, jobId, seq: data.seq };
+  logEvent(ctx.logger, "queue.start", { ...base, threadId: null, attempt: job.attemptsStarted, fence: 1, waitMs: startedAt - data.enqueuedAt });
+  const thread = ctx.codex.startThread(options);
+  const turn = new AbortController();
+  let stale = false;
+  let writer: EventWriter | null = null;
+  let rel = "";
+  let len = 0;
+  const held: ThreadEvent[] = [];
+  try {
+    const signal = AbortSignal.any([ctx.signal, turn.signal]);
+    const { events } = await runInContext(contextOf(data.trace), () => thread.runStreamed(data.input, { signal, outputSchema: data.outputSchema, retry: data.retry }));
+    let error: unknown;
+    try {
+      for await (const event of events) {
+        if (writer) {
+          writer.write({ f: writer.fence, e: event });
+          continue;
+        }
+        held.push(event);
+        if (event.type !== "turn.started" || thread.id === null) continue;
+        const threadId = thread.id;
+        rel = (await waitForRollout(ctx.files, threadId)) ?? "";
+        if (!rel) throw new CodexError("turn_failed", `codex wrote no rollout for thread ${threadId}; a queued thread needs one (is the thread ephemeral?)`);
+        const first = await ctx.files.readFrom(rel, 0);
+        const session = first.subarray(0, first.indexOf(0x0a) + 1);
+        len = session.length;
+        const created = await ctx.redis.initThread(ctx.keys.thread(threadId), ctx.keys.chunks(threadId), ctx.keys.jobThread(jobId), rel, session, jobId, ctx.threadTtlMs, threadId);
+        if (created !== 1) throw new ThreadStateError(`thread ${threadId} already exists in queue ${ctx.queue}`);
+        writer = new EventWriter(ctx.redis, ctx.keys.thread(threadId), ctx.keys.events(jobId), 1, ctx.eventsTtlMs, () => {
+          stale = true;
+          turn.abort(new ThreadStateError("another attempt took this turn over"));
+        });
+        for (const e of held.splice(0)) writer.write({ f: 1, e });
+      }
+    } catch (thrown) {
+      error = thrown;
+    }
+    if (!writer || thread.id === null) {
+      // Nothing was shown and no thread is recorded: a retry starts afresh.
+      if (isInfrastructure(error)) return { kind: "retry", error };
+      await endWithout(ctx, jobId, error ?? new CodexError("turn_failed", "the turn ended before codex started it"));
+      return { kind: "done" };
+    }
+    return await commit(job, data, ctx, { threadId: thread.id, rel, len, writer, error, startedAt, stale: () => stale });
+  } catch (error) {
+    if (!writer || thread.id === null) {
+      if (isInfrastructure(error)) return { kind: "retry", error };
+      await endWithout(ctx, jobId, error);
+      return { kind: "done" };
+    }
+    return failAttempt(job, data, ctx, { threadId: thread.id, writer, error, startedAt });
+  }
+}
+
+interface Running {
+  thread: Thread;
+  threadId: string;
+  rel: string;
+  len: number;
+  writer: EventWriter;
+  turn: AbortController;
+  startedAt: number;
+  stale: () => boolean;
+}
+
+/** Runs the turn of a known thread, streaming its events, then commits. */
+async function runAndCommit(job: Job<TurnJobData>, data: TurnJobData, ctx: TurnJobContext, run: Running): Promise<AttemptOutcome> {
+  const signal = AbortSignal.any([ctx.signal, run.turn.signal]);
+  const { events } = await runInContext(contextOf(data.trace), () => run.thread.runStreamed(data.input, { signal, outputSchema: data.outputSchema, retry: data.retry }));
+  let error: unknown;
+  try {
+    for await (const event of events) run.writer.write({ f: run.writer.fence, e: event });
+  } catch (thrown) {
+    error = thrown;
+  }
+  return commit(job, data, ctx, { ...run, error });
+}
+
+interface Finished {
+  threadId: string;
+  rel: string;
+  len: number;
+  writer: EventWriter;
+  error?: unknown;
+  startedAt: number;
+  stale: () => boolean;
+}
+
+/** Writes the rollout's new bytes and the end entry in one fenced step (or hands an infrastructure failure to BullMQ). */
+async function commit(job: Job<TurnJobData>, data: TurnJobData, ctx: TurnJobContext, done: Finished): Promise<AttemptOutcome> {
+  const jobId = job.id!;
+  const base = { queue: ctx.queue, worker: ctx.worker, jobId, seq: data.seq, threadId: done.threadId };
+  if (done.stale()) return staleAttempt(ctx, base, done.threadId);
+  if (isInfrastructure(done.error)) return failAttempt(job, data, ctx, { threadId: done.threadId, writer: done.writer, error: done.error, startedAt: done.startedAt });
+  await done.writer.flush();
+  const bytes = await ctx.files.readFrom(done.rel, done.len);
+  const end: EventEntry = { f: done.writer.fence, end: done.error === undefined ? {} : { error: toWireError(done.error) } };
+  const written = await ctx.redis.commitTurn(ctx.keys.thread(done.threadId), ctx.keys.chunks(done.threadId), ctx.keys.events(jobId), done.writer.fence, done.len, bytes, data.seq, JSON.stringify(end), ctx.threadTtlMs, ctx.eventsTtlMs);
+  if (written !== 1) return staleAttempt(ctx, base, done.threadId);
+  ctx.local.set(done.threadId, done.len + bytes.length);
+  logEvent(ctx.logger, "queue.checkpoint", { ...base, bytes: bytes.length, totalBytes: done.len + bytes.length });
+  const outcome = done.error === undefined ? "completed" : done.error instanceof AbortError ? "aborted" : "failed";
+  logEvent(ctx.logger, "queue.complete", { ...base, outcome, code: done.error instanceof CodexError ? done.error.code : undefined, durationMs: Date.now() - done.startedAt });
+  return { kind: "done" };
+}
+
+/** A later attempt holds the thread: this one's work is dropped, and this worker's rollout is no longer trusted. */
+function staleAttempt(ctx: TurnJobContext, base: Record<string, unknown>, threadId: string): AttemptOutcome {
+  ctx.local.delete(threadId);
+  logEvent(ctx.logger, "queue.complete", { ...base, outcome: "stale", code: "invalid_state" });
+  return { kind: "done" };
+}
+
+/**
+ * An attempt that failed outside the turn (codex died, the checkpoint could not be restored):
+ * BullMQ tries again while attempts remain; after the last one, the turn ends with the error and
+ * the thread goes on without it (its history is the last checkpoint).
+ */
+async function failAttempt(job: Job<TurnJobData>, data: TurnJobData, ctx: TurnJobContext, failed: { threadId: string; writer: EventWriter; error: unknown; startedAt: number }): Promise<AttemptOutcome> {
+  ctx.local.delete(failed.threadId);
+  const attempts = job.opts.attempts ?? 1;
+  if (isInfrastructure(failed.error) && job.attemptsMade + 1 < attempts) return { kind: "retry", error: failed.error };
+  await failed.writer.flush().catch(() => undefined);
+  const len = Number(await ctx.redis.hget(ctx.keys.thread(failed.threadId), "len"));
+  const end: EventEntry = { f: failed.writer.fence, end: { error: toWireError(failed.error) } };
+  await ctx.redis.commitTurn(ctx.keys.thread(failed.threadId), ctx.keys.chunks(failed.threadId), ctx.keys.events(job.id!), failed.writer.fence, len, Buffer.alloc(0), data.seq, JSON.stringify(end), ctx.threadTtlMs, ctx.eventsTtlMs);
+  logEvent(ctx.logger, "queue.complete", { queue: ctx.queue, worker: ctx.worker, jobId: job.id, seq: data.seq, threadId: failed.threadId, outcome: "failed", code: failed.error instanceof CodexError ? failed.error.code : "unknown", durationMs: Date.now() - failed.startedAt });
+  return { kind: "done" };
+}
+
+/** Ends a turn that holds no thread (it never started one, or it was refused) with `error`. */
+async function endWithout(ctx: TurnJobContext, jobId: string, error: unknown): Promise<void> {
+  const end: EventEntry = { f: 0, end: { error: toWireError(error) } };
+  await ctx.redis.xadd(ctx.keys.events(jobId), "*", "e", JSON.stringify(end));
+  await ctx.redis.pexpire(ctx.keys.events(jobId), ctx.eventsTtlMs);
+}
+
+/** This worker's rollout is not the checkpoint's: codex lets go of its copy, and the checkpoint is written to disk. */
+async function restore(ctx: TurnJobContext, threadId: string, rel: string, base: Record<string, unknown>): Promise<void> {
+  await ctx.codex.unloadThread(threadId);
+  const chunks = await ctx.redis.lrangeBuffer(ctx.keys.chunks(threadId), 0, -1);
+  await ctx.files.restore(threadId, rel, chunks);
+  ctx.local.delete(threadId);
+  logEvent(ctx.logger, "queue.recover", { ...base, threadId, reason: "moved", bytes: chunks.reduce((sum, chunk) => sum + chunk.length, 0) });
+}
+
+/** A failure of the machinery rather than of the turn: worth another attempt, on this worker or another. */
+function isInfrastructure(error: unknown): boolean {
+  return error instanceof ConnectionClosedError || error instanceof CodexExitError || error instanceof CodexSpawnError;
+}
+
+/** The thread options the worker's `Codex` gets: the job's, with the named tools of this worker. */
+function threadOptionsOf(data: TurnJobData, tools: readonly Tool[]): ThreadOptions {
+  const { tools: names, ...rest } = data.thread;
+  if (names === undefined) return { ...rest, tools: [...tools] };
+  const byName = new Map(tools.map((tool) => [tool.name, tool]));
+  const missing = names.filter((name) => !byName.has(name));
+  if (missing.length > 0) {
+    throw new InvalidOptionsError(`this worker has no tool named ${missing.map((n) => JSON.stringify(n)).join(", ")}; it has ${tools.length === 0 ? "none" : tools.map((t) => JSON.stringify(t.name)).join(", ")}`);
+  }
+  return { ...rest, tools: names.map((name) => byName.get(name)!) };
+}
+
+/** The rollout of a thread codex just started, once it is on disk (null after the wait). */
+async function waitForRollout(files: RolloutFiles, threadId: string): Promise<string | null> {
+  const deadline = Date.now() + ROLLOUT_APPEAR_MS;
+  for (;;) {
+    const rel = await files.find(threadId);
+    if (rel !== null && (await files.readFrom(rel, 0)).length > 0) return rel;
+    if (Date.now() > deadline) return null;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

@@ -1,0 +1,183 @@
+/**
+ * `CodexWorker`: takes queued turns from BullMQ and runs them on a `Codex` of its own (a local
+ * app-server by default). Tools and the approval handler live here, since a producer's closures
+ * cannot travel. BullMQ does what it is good at and is not rebuilt: the job lock and stalled-job
+ * recovery (a worker that dies loses its jobs to the others after `lockDurationMs`), attempts
+ * with backoff, and the rate limiter.
+ */
+import { randomUUID } from "node:crypto";
+import os from "node:os";
+import path from "node:path";
+import type { Job, Worker } from "bullmq";
+import type { Redis } from "ioredis";
+import { Codex } from "../codex.js";
+import { InvalidOptionsError } from "../errors/index.js";
+import { silentLogger, type Logger } from "../logger.js";
+import { LruMap } from "../lru.js";
+import type { ApprovalHandler } from "../approvals/index.js";
+import type { CodexOptions } from "../options/index.js";
+import type { Tool } from "../tools/index.js";
+import { DEFAULT_CONNECT_TIMEOUT_MS, openRedis, queueLibraries, type RedisConnection } from "./connection.js";
+import type { TurnJobData } from "./job-data.js";
+import { QueueKeys } from "./keys.js";
+import { RolloutFiles } from "./rollout-file.js";
+import { defineScripts, DEFAULT_EVENTS_TTL_MS, DEFAULT_THREAD_TTL_MS, QUEUE_PREFIX } from "./settings.js";
+import { runTurnJob } from "./turn-job.js";
+
+/** Options of a `CodexWorker`. */
+export interface CodexWorkerOptions {
+  /** Redis: a URL (`redis://`, `rediss://`), ioredis options, or an ioredis instance (duplicated; yours stays open). */
+  connection: RedisConnection;
+  /** The queue's name (default "codexkit"); producers use the same. */
+  name?: string;
+  /** Turns this worker runs at once (default 1). */
+  concurrency?: number;
+  /** Options of the worker's `Codex` (transport, codexHome, config, ...). Its `tools` and `onApproval` are the worker's. */
+  codex?: Omit<CodexOptions, "tools" | "onApproval">;
+  /** Tools queued threads may offer the agent; a thread names the ones it uses (all when it names none). */
+  tools?: Tool[];
+  /** Decides codex's approval requests for every thread this worker runs (app-server). */
+  onApproval?: ApprovalHandler;
+  /**
+   * How long a turn's job stays locked to this worker without a renewal (default 30000 ms). A
+   * worker that dies loses its turns to other workers after about this long.
+   */
+  lockDurationMs?: number;
+  /** This worker's name in logs and in BullMQ (default: host name and a random suffix). */
+  id?: string;
+  /** At most `max` turns start per `durationMs`, across every worker of the queue (BullMQ's rate limiter). */
+  limiter?: { max: number; durationMs: number };
+  /** Structured logger (pino-compatible); silent by default. The worker's `Codex` logs here too unless `codex.logger` is given. */
+  logger?: Logger;
+  /** How long connecting to Redis may take before `waitUntilReady()` rejects with `QueueConnectionError` (default 10000 ms). */
+  connectTimeoutMs?: number;
+}
+
+/** How long a turn waits before it looks again whether its thread's previous turn has finished. */
+const ORDER_RETRY_MS = 50;
+/** Rollout lengths remembered per thread (a forgotten one means one restore from Redis). */
+const LOCAL_THREADS = 10_000;
+
+/** Runs queued turns. It starts taking them on construction; `close()` lets running turns finish, then stops. */
+export class CodexWorker {
+  /** This worker's name in logs and in BullMQ. */
+  readonly id: string;
+  /** The worker's own `Codex` client (its process, threads and tools). */
+  readonly codex: Codex;
+  private readonly ready: Promise<void>;
+  private readonly controllers = new Map<string, AbortController>();
+  private readonly name: string;
+  private readonly logger: Logger;
+  private worker: Worker<TurnJobData> | null = null;
+  private clients: Redis[] = [];
+  private closing: Promise<void> | null = null;
+
+  constructor(private readonly options: CodexWorkerOptions) {
+    checkWorkerOptions(options);
+    this.name = options.name ?? "codexkit";
+    this.id = options.id ?? `${os.hostname()}-${randomUUID().slice(0, 8)}`;
+    this.logger = options.logger ?? silentLogger;
+    this.codex = new Codex({ logger: this.logger, ...options.codex, tools: [], onApproval: options.onApproval });
+    this.ready = this.start();
+    // Failures are reported by waitUntilReady(); an unobserved start must not crash the process.
+    this.ready.catch(() => undefined);
+  }
+
+  /** Resolves once the worker takes turns; rejects with `QueueConnectionError` when Redis cannot be reached. */
+  waitUntilReady(): Promise<void> {
+    return this.ready;
+  }
+
+  /** Lets running turns finish (BullMQ's drain), then closes the worker's `Codex` and connections. Safe to call twice. */
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async start(): Promise<void> {
+    const timeout = this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    const [{ bullmq }, redis, subscriber, blocking] = await Promise.all([
+      queueLibraries(),
+      openRedis(this.options.connection, timeout),
+      openRedis(this.options.connection, timeout),
+      openRedis(this.options.connection, timeout),
+    ]).catch(async (error: unknown) => {
+      await this.codex.close();
+      throw error;
+    });
+    this.clients = [redis, subscriber, blocking];
+    if (this.closing) return;
+    const scripted = defineScripts(redis);
+    const keys = new QueueKeys(QUEUE_PREFIX, this.name);
+    await subscriber.subscribe(keys.interrupts);
+    subscriber.on("message", (_channel: string, jobId: string) => this.controllers.get(jobId)?.abort());
+    const files = new RolloutFiles(codexHomeOf(this.options.codex));
+    const local = new LruMap<string, number>(LOCAL_THREADS);
+    const tools = this.options.tools ?? [];
+    const { DelayedError } = bullmq;
+    const processor = async (job: Job<TurnJobData>, token?: string): Promise<void> => {
+      const controller = new AbortController();
+      this.controllers.set(job.id!, controller);
+      try {
+        const outcome = await runTurnJob(job, {
+          codex: this.codex,
+          redis: scripted,
+          keys,
+          files,
+          tools,
+          logger: this.logger,
+          queue: this.name,
+          worker: this.id,
+          threadTtlMs: DEFAULT_THREAD_TTL_MS,
+          eventsTtlMs: DEFAULT_EVENTS_TTL_MS,
+          local,
+          signal: controller.signal,
+        });
+        if (outcome.kind === "retry") throw outcome.error;
+        if (outcome.kind === "wait") {
+          await job.moveToDelayed(Date.now() + ORDER_RETRY_MS, token);
+          throw new DelayedError();
+        }
+      } finally {
+        this.controllers.delete(job.id!);
+      }
+    };
+    const lockDuration = this.options.lockDurationMs ?? 30_000;
+    this.worker = new bullmq.Worker<TurnJobData>(this.name, processor, {
+      connection: blocking,
+      prefix: QUEUE_PREFIX,
+      concurrency: this.options.concurrency ?? 1,
+      name: this.id,
+      lockDuration,
+      stalledInterval: lockDuration,
+      // A stalled turn is run again (from its checkpoint) more than once before it is given up.
+      maxStalledCount: 3,
+      ...(this.options.limiter ? { limiter: { max: this.options.limiter.max, duration: this.options.limiter.durationMs } } : {}),
+    });
+    this.worker.on("error", (error) => this.logger.warn({ worker: this.id, error: String(error) }, "queue worker error"));
+    await this.worker.waitUntilReady();
+  }
+
+  private async shutdown(): Promise<void> {
+    await this.ready.catch(() => undefined);
+    await this.worker?.close();
+    await this.codex.close();
+    for (const client of this.clients) client.disconnect();
+  }
+}
+
+/** The CODEX_HOME the worker's codex uses: `codex.codexHome`, its env's or this process's `CODEX_HOME`, else `~/.codex`. */
+function codexHomeOf(options: CodexWorkerOptions["codex"]): string {
+  const home = options?.codexHome ?? options?.env?.CODEX_HOME ?? process.env.CODEX_HOME;
+  return path.resolve(home ?? path.join(os.homedir(), ".codex"));
+}
+
+function checkWorkerOptions(options: CodexWorkerOptions): void {
+  if (typeof options !== "object" || options === null || options.connection === undefined) throw new InvalidOptionsError("CodexWorker needs a connection: a Redis URL, ioredis options or an ioredis instance");
+  const { concurrency, lockDurationMs, limiter } = options;
+  if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1)) throw new InvalidOptionsError(`concurrency must be a whole number of at least 1 (got ${String(concurrency)})`);
+  if (lockDurationMs !== undefined && (!Number.isInteger(lockDurationMs) || lockDurationMs < 1_000)) throw new InvalidOptionsError(`lockDurationMs must be a whole number of milliseconds, at least 1000 (got ${String(lockDurationMs)})`);
+  if (limiter !== undefined && (!(limiter.max >= 1) || !(limiter.durationMs >= 1))) throw new InvalidOptionsError("limiter needs max (turns, at least 1) and durationMs (at least 1)");
+  const codexOptions = options.codex as Record<string, unknown> | undefined;
+  if (codexOptions?.tools !== undefined || codexOptions?.onApproval !== undefined) throw new InvalidOptionsError("give tools and onApproval to the CodexWorker itself, not in its codex options");
+}
