@@ -1,0 +1,101 @@
+/**
+ * A queue and workers in one process, on a private Redis and the real binary: a thread's turns
+ * run on the workers with their history, events stream back in order, a thread moves between
+ * workers from its checkpoint, and typed errors cross the queue.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, expect } from "vitest";
+import { CodexQueue, CodexWorker } from "../../../src/queue/index.js";
+import { fail, MockModelServer, say } from "../../../src/testing/index.js";
+import { TurnFailedError } from "../../../src/index.js";
+import { redisOnly, startRedis, type PrivateRedis } from "../../helpers/redis.js";
+
+let redis: PrivateRedis;
+let model: MockModelServer;
+let cwd: string;
+beforeAll(async () => {
+  redis = await startRedis();
+  model = await MockModelServer.start();
+  cwd = mkdtempSync(path.join(os.tmpdir(), "codexkit-queue-work-"));
+});
+afterAll(async () => {
+  await model?.close();
+  await redis?.close();
+  if (cwd) rmSync(cwd, { recursive: true, force: true });
+});
+
+function worker(name: string, id: string): CodexWorker {
+  return new CodexWorker({ connection: redis.url, name, id, codex: { ...model.codexOptions(), transport: "app-server" } });
+}
+
+redisOnly("a thread's turns run on a worker, with their history, and events come back in order", async () => {
+  const w = worker("basic", "w1");
+  const queue = new CodexQueue({ connection: redis.url, name: "basic" });
+  try {
+    await w.waitUntilReady();
+    model.reply(say("first answer")).reply(say("second answer"));
+    const thread = queue.startThread({ workingDirectory: cwd, skipGitRepoCheck: true });
+    const { events } = await thread.runStreamed("the first prompt");
+    const types: string[] = [];
+    for await (const event of events) types.push(event.type);
+    expect(types[0]).toBe("thread.started");
+    expect(types[1]).toBe("turn.started");
+    expect(types.at(-1)).toBe("turn.completed");
+    expect(thread.id).toMatch(/^[0-9a-f-]{36}$/);
+    const second = await thread.run("the second prompt");
+    expect(second.finalResponse).toBe("second answer");
+    const input = JSON.stringify(model.responseRequests().at(-1)!.body.input);
+    expect(input.split("the first prompt").length - 1).toBe(1);
+    expect(input).toContain("first answer");
+  } finally {
+    await queue.close();
+    await w.close();
+  }
+}, 60_000);
+
+redisOnly("a thread moves between workers from its checkpoint, each prompt once in its history", async () => {
+  const a = worker("moves", "a");
+  const queue = new CodexQueue({ connection: redis.url, name: "moves" });
+  let b: CodexWorker | null = null;
+  try {
+    await a.waitUntilReady();
+    model.reply(say("one")).reply(say("two")).reply(say("three"));
+    const thread = queue.startThread({ workingDirectory: cwd, skipGitRepoCheck: true });
+    await thread.run("prompt one");
+    // Only b takes jobs now: a stops, so the thread's next turn must be restored on b.
+    await a.close();
+    b = worker("moves", "b");
+    await b.waitUntilReady();
+    await thread.run("prompt two");
+    await b.close();
+    // Back on a fresh a: its disk has the first turn only; the checkpoint has both.
+    const again = worker("moves", "a2");
+    b = again;
+    await again.waitUntilReady();
+    expect((await thread.run("prompt three")).finalResponse).toBe("three");
+    const input = JSON.stringify(model.responseRequests().at(-1)!.body.input);
+    for (const prompt of ["prompt one", "prompt two"]) expect(input.split(prompt).length - 1).toBe(1);
+    expect(input).toContain("two");
+  } finally {
+    await queue.close();
+    await a.close();
+    await b?.close();
+  }
+}, 90_000);
+
+redisOnly("a failed turn rejects on the producer with the class a Thread would throw", async () => {
+  const w = worker("errors", "w");
+  const queue = new CodexQueue({ connection: redis.url, name: "errors" });
+  try {
+    await w.waitUntilReady();
+    model.enqueue(fail("the model refused"));
+    const thread = queue.startThread({ workingDirectory: cwd, skipGitRepoCheck: true });
+    const failed = await thread.run("this fails").catch((error: unknown) => error);
+    expect(failed).toBeInstanceOf(TurnFailedError);
+  } finally {
+    await queue.close();
+    await w.close();
+  }
+}, 60_000);
