@@ -58,8 +58,8 @@ export async function startRedis(): Promise<PrivateRedis> {
   }
 }
 
-/** A port nothing listens on right now (the OS picks one; we close it again). */
-function freePort(): Promise<number> {
+/** A port on 127.0.0.1 nothing listens on right now (the OS picks one; it is closed again). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once("error", reject);
