@@ -13,7 +13,7 @@ import { DEFAULT_CONNECT_TIMEOUT_MS, openRedis, queueLibraries, type RedisConnec
 import { readEntries, type EventEntry, type ScriptedRedis } from "./event-log.js";
 import { checkQueuedThreadOptions, type QueuedThreadOptions, type TurnJobData } from "./job-data.js";
 import { QueueKeys } from "./keys.js";
-import { QueuedThread, turnEvents, type QueuedThreadEvent } from "./queued-thread.js";
+import { QueuedThread, turnEvents, type QueueHost, type QueuedThreadEvent } from "./queued-thread.js";
 import { defineScripts, DEFAULT_EVENTS_TTL_MS, KEEP_JOBS_S, QUEUE_PREFIX } from "./settings.js";
 import { toWireError } from "./wire-errors.js";
 
@@ -34,17 +34,6 @@ export interface CodexQueueOptions {
    * by the queue: use the turn's `retry` option.
    */
   attempts?: number;
-}
-
-/** @internal What a `QueuedThread` asks of its queue. */
-export interface QueueHost {
-  readonly name: string;
-  readonly logger: Logger;
-  ready(): Promise<void>;
-  nextSeq(threadId: string, jobId: string): Promise<number>;
-  enqueue(jobId: string, data: TurnJobData): Promise<void>;
-  events(jobId: string): AsyncGenerator<QueuedThreadEvent>;
-  interrupt(jobId: string): Promise<void>;
 }
 
 /** Readers kept open between turns. */

@@ -9,6 +9,7 @@ import { randomUUID } from "node:crypto";
 import { AbortError, CodexError, ThreadStateError } from "../errors/index.js";
 import type { ThreadEvent, Usage } from "../events.js";
 import type { ThreadItem } from "../items.js";
+import type { Logger } from "../logger.js";
 import { logEvent } from "../log-events.js";
 import { checkTurnOptions, type Input, type OutputSchema, type TurnOptions } from "../options/index.js";
 import { outputJsonSchema, structuredOutputOf } from "../output-schema.js";
@@ -16,7 +17,6 @@ import type { StructuredOutput, Turn } from "../thread.js";
 import { turnError } from "../turn/index.js";
 import type { EventEntry, RedeliveryReason } from "./event-log.js";
 import { checkQueuedInput, type QueuedThreadOptions, type TurnJobData } from "./job-data.js";
-import type { QueueHost } from "./queue.js";
 import { currentTraceContext } from "./trace.js";
 import { fromWireError } from "./wire-errors.js";
 
@@ -41,6 +41,17 @@ export type QueuedStreamedTurn = {
   /** The turn's events, in order; iterate to read them. Breaking out does not stop the turn (use `interrupt()` or a signal). */
   events: AsyncGenerator<QueuedThreadEvent>;
 };
+
+/** @internal What a `QueuedThread` asks of its queue. */
+export interface QueueHost {
+  readonly name: string;
+  readonly logger: Logger;
+  ready(): Promise<void>;
+  nextSeq(threadId: string, jobId: string): Promise<number>;
+  enqueue(jobId: string, data: TurnJobData): Promise<void>;
+  events(jobId: string): AsyncGenerator<QueuedThreadEvent>;
+  interrupt(jobId: string): Promise<void>;
+}
 
 /** A thread whose turns run on the queue's workers. */
 export class QueuedThread {

@@ -162,6 +162,12 @@ describe("src layout", () => {
     expect([...modules].filter(([, edges]) => edges.some((e) => e.to.startsWith("cli/"))).map(([m]) => m).filter((m) => !m.startsWith("cli/"))).toEqual([]);
   });
 
+  it("keeps the queue on top, beside the command line: only they import it, and it reaches no transport", () => {
+    expect([...modules].filter(([m, edges]) => !m.startsWith("queue/") && !m.startsWith("cli/") && edges.some((e) => e.to.startsWith("queue/"))).map(([m]) => m)).toEqual([]);
+    expect(crossings(modules, "queue/", "transport/")).toEqual([]);
+    expect(crossings(modules, "queue/", "mcp/")).toEqual([]);
+  });
+
   it("reaches the transports only through the Transport interface: no instanceof of a transport class outside transport/", () => {
     const offenders: string[] = [];
     for (const module of modules.keys()) {

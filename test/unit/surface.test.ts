@@ -1,9 +1,9 @@
 /**
- * The public surface, pinned: the runtime exports of `codexkit`, `codexkit/testing` and
- * `codexkit/telemetry` (the source entry files package.json's `exports` are built from). A value
+ * The public surface, pinned: the runtime exports of `codexkit`, `codexkit/testing`,
+ * `codexkit/telemetry` and `codexkit/queue` (the source entry files package.json's `exports` are built from). A value
  * added to or dropped from an entry point is a decision: make it here, and in the CHANGELOG.
  */
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 
 const ROOT = [
@@ -72,6 +72,8 @@ const TESTING = [
 
 const TELEMETRY = ["CODEXKIT", "CODEXKIT_VERSION", "GENERAL", "GEN_AI", "LOG_EVENTS", "METRIC", "REDACTED", "SPAN"];
 
+const QUEUE = ["CodexQueue", "CodexWorker", "DEFAULT_CONNECT_TIMEOUT_MS", "QueueConnectionError", "QueuedThread", "checkRedis"];
+
 const sorted = (names: readonly string[]): string[] => [...names].sort();
 
 describe("public surface", () => {
@@ -85,6 +87,22 @@ describe("public surface", () => {
 
   it("codexkit/telemetry exports the names dashboards and alerts are built on", async () => {
     expect(Object.keys(await import("../../src/telemetry/public.js")).sort()).toEqual(sorted(TELEMETRY));
+  });
+
+  it("codexkit/queue exports the producer, the worker and the queue's error", async () => {
+    expect(Object.keys(await import("../../src/queue/index.js")).sort()).toEqual(sorted(QUEUE));
+  });
+
+  it("imports bullmq and ioredis nowhere at load time: types only, and import() when a queue or worker opens", () => {
+    const dir = new URL("../../src/", import.meta.url);
+    const files = readdirSync(dir, { recursive: true }).map(String).filter((file) => file.endsWith(".ts"));
+    const eager = files.flatMap((file) => {
+      const text = readFileSync(new URL(file, dir), "utf8");
+      return [...text.matchAll(/^import\s+(?!type\s)[^;]*?from\s+"(bullmq|ioredis)"/gm)].map((match) => `${file}: ${match[0]}`);
+    });
+    expect(eager).toEqual([]);
+    // The lazy import is there (so this check looks at the right text).
+    expect(readFileSync(new URL("queue/connection.ts", dir), "utf8")).toMatch(/import\("bullmq"\)/);
   });
 
   it("exports internals (made by Codex, constructors @internal) as types only, and telemetry constants only from codexkit/telemetry", async () => {
@@ -103,7 +121,7 @@ describe("public surface", () => {
   it("maps every entry point of package.json to a source entry file that exists", () => {
     const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { exports: Record<string, string | { types: string; import: string }> };
     const entries = Object.entries(pkg.exports).filter((entry): entry is [string, { types: string; import: string }] => typeof entry[1] === "object");
-    expect(entries.map(([subpath]) => subpath).sort()).toEqual([".", "./telemetry", "./testing"]);
+    expect(entries.map(([subpath]) => subpath).sort()).toEqual([".", "./queue", "./telemetry", "./testing"]);
     for (const [, target] of entries) {
       const source = target.import.replace(/^\.\/dist\//, "src/").replace(/\.js$/, ".ts");
       expect(target.types).toBe(target.import.replace(/\.js$/, ".d.ts"));
