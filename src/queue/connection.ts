@@ -50,14 +50,22 @@ export function endpointOf(connection: RedisConnection): string {
   return `${options.host ?? "localhost"}:${options.port ?? 6379}`;
 }
 
-/** Options every connection of the queue needs: BullMQ's blocking calls must never give up on their own. */
-const REQUIRED: RedisOptions = { maxRetriesPerRequest: null, lazyConnect: true };
+/**
+ * A worker's connections wait for Redis to come back (BullMQ's blocking calls must never give up
+ * on their own); a producer's give up after a few reconnects, so a caller gets an error, not a hang.
+ */
+export type ConnectionRole = "worker" | "producer";
+const ROLE_OPTIONS: Record<ConnectionRole, RedisOptions> = {
+  worker: { maxRetriesPerRequest: null, lazyConnect: true },
+  producer: { maxRetriesPerRequest: 3, lazyConnect: true },
+};
 
 /**
  * A new, connected ioredis client for `connection` (a user's instance is duplicated). Rejects with
  * `QueueConnectionError` when Redis does not answer within `timeoutMs`, and leaves nothing open.
  */
-export async function openRedis(connection: RedisConnection, timeoutMs = DEFAULT_CONNECT_TIMEOUT_MS): Promise<Redis> {
+export async function openRedis(connection: RedisConnection, timeoutMs = DEFAULT_CONNECT_TIMEOUT_MS, role: ConnectionRole = "producer"): Promise<Redis> {
+  const REQUIRED = ROLE_OPTIONS[role];
   const endpoint = endpointOf(connection);
   if (typeof connection === "string" && !/^rediss?:\/\//.test(connection)) {
     throw new QueueConnectionError(`a Redis URL starts with redis:// or rediss:// (got ${endpoint === "an unparsable Redis URL" ? endpoint : JSON.stringify(endpoint)})`, endpoint, { retryable: false });

@@ -29,7 +29,8 @@ export interface ScriptedRedis extends Redis {
 
 /** Appends an attempt's entries, fenced, in order, without waiting for each. */
 export class EventWriter {
-  private pending: Promise<number>[] = [];
+  private last: Promise<unknown> = Promise.resolve();
+  private failure: Error | null = null;
   private stale = false;
 
   constructor(
@@ -44,25 +45,24 @@ export class EventWriter {
 
   /** Appends an event (or a restart marker). */
   write(entry: EventEntry): void {
-    const written = this.redis.appendEvent(this.threadKey, this.eventsKey, this.fence, JSON.stringify(entry), this.eventsTtlMs);
-    this.pending.push(written);
-    void written.then(
+    // One connection runs commands in order: waiting for the last write waits for them all.
+    this.last = this.redis.appendEvent(this.threadKey, this.eventsKey, this.fence, JSON.stringify(entry), this.eventsTtlMs).then(
       (ok) => {
         if (ok === 0 && !this.stale) {
           this.stale = true;
           this.onStale();
         }
       },
-      () => undefined,
+      (error: unknown) => {
+        this.failure ??= error instanceof Error ? error : new Error(String(error));
+      },
     );
-    if (this.pending.length > 256) this.pending = this.pending.slice(-1);
   }
 
   /** Waits for every write so far; rejects when one failed. */
   async flush(): Promise<void> {
-    const pending = this.pending;
-    this.pending = [];
-    await Promise.all(pending);
+    await this.last;
+    if (this.failure !== null) throw this.failure;
   }
 
   /** True once Redis refused a write of this attempt. */

@@ -6,10 +6,11 @@
  */
 import type { Queue } from "bullmq";
 import type { Redis } from "ioredis";
-import { AbortError, InvalidOptionsError, ThreadStateError } from "../errors/index.js";
+import { AbortError, CodexError, ConnectionClosedError, InvalidOptionsError, ThreadStateError } from "../errors/index.js";
 import { silentLogger, type Logger } from "../logger.js";
 import { checkThreadOptions } from "../options/index.js";
-import { DEFAULT_CONNECT_TIMEOUT_MS, openRedis, queueLibraries, type RedisConnection } from "./connection.js";
+import { DEFAULT_CONNECT_TIMEOUT_MS, endpointOf, openRedis, queueLibraries, type RedisConnection } from "./connection.js";
+import { QueueConnectionError } from "./errors.js";
 import { readEntries, type EventEntry, type ScriptedRedis } from "./event-log.js";
 import { checkQueuedThreadOptions, type QueuedThreadOptions, type TurnJobData } from "./job-data.js";
 import { QueueKeys } from "./keys.js";
@@ -129,6 +130,10 @@ export class CodexQueue {
     try {
       yield* turnEvents(readEntries(reader, this.keys.events(jobId), () => this.checkJob(jobId)));
       clean = true;
+    } catch (error) {
+      if (error instanceof CodexError) throw error;
+      if (this.closing) throw new ConnectionClosedError("the queue was closed while a turn's events were read; the turn goes on, and another producer can resumeThread() it");
+      throw new QueueConnectionError(`lost Redis while reading a turn's events: ${error instanceof Error ? error.message : String(error)}`, endpointOf(this.options.connection), { cause: error });
     } finally {
       this.readers.delete(reader);
       // A reader left mid-read may still be blocked in XREAD: it is closed, not reused.

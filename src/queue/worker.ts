@@ -98,9 +98,9 @@ export class CodexWorker {
     const timeout = this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     const [{ bullmq }, redis, subscriber, blocking] = await Promise.all([
       queueLibraries(),
-      openRedis(this.options.connection, timeout),
-      openRedis(this.options.connection, timeout),
-      openRedis(this.options.connection, timeout),
+      openRedis(this.options.connection, timeout, "worker"),
+      openRedis(this.options.connection, timeout, "worker"),
+      openRedis(this.options.connection, timeout, "worker"),
     ]).catch(async (error: unknown) => {
       await this.codex.close();
       throw error;

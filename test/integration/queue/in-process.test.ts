@@ -26,8 +26,8 @@ afterAll(async () => {
   if (cwd) rmSync(cwd, { recursive: true, force: true });
 });
 
-function worker(name: string, id: string): CodexWorker {
-  return new CodexWorker({ connection: redis.url, name, id, codex: { ...model.codexOptions(), transport: "app-server" } });
+function worker(name: string, id: string, transport: "app-server" | "exec" = "app-server"): CodexWorker {
+  return new CodexWorker({ connection: redis.url, name, id, codex: { ...model.codexOptions(), transport } });
 }
 
 redisOnly("a thread's turns run on a worker, with their history, and events come back in order", async () => {
@@ -99,3 +99,26 @@ redisOnly("a failed turn rejects on the producer with the class a Thread would t
     await w.close();
   }
 }, 60_000);
+
+redisOnly("workers on exec run a thread too, and it moves between an exec and an app-server worker", async () => {
+  const e = worker("exec", "e", "exec");
+  const queue = new CodexQueue({ connection: redis.url, name: "exec" });
+  let a: CodexWorker | null = null;
+  try {
+    await e.waitUntilReady();
+    model.reply(say("exec one")).reply(say("exec two")).reply(say("app-server three"));
+    const thread = queue.startThread({ workingDirectory: cwd, skipGitRepoCheck: true });
+    expect((await thread.run("exec prompt one")).finalResponse).toBe("exec one");
+    expect((await thread.run("exec prompt two")).finalResponse).toBe("exec two");
+    await e.close();
+    a = worker("exec", "a");
+    await a.waitUntilReady();
+    expect((await thread.run("app-server prompt three")).finalResponse).toBe("app-server three");
+    const input = JSON.stringify(model.responseRequests().at(-1)!.body.input);
+    for (const prompt of ["exec prompt one", "exec prompt two"]) expect(input.split(prompt).length - 1).toBe(1);
+  } finally {
+    await queue.close();
+    await e.close();
+    await a?.close();
+  }
+}, 90_000);
