@@ -66,9 +66,11 @@ const SAMPLES: Record<string, () => CodexError> = {
   QueueConnectionError: () => new QueueConnectionError("cannot reach Redis", "127.0.0.1:6379", { retryable: false }),
 };
 
+type ErrorClass = abstract new (...args: never[]) => CodexError;
+
 /** Every class src/errors exports that is a CodexError (the base too), and the queue's own. */
-const CLASSES = [...Object.values(errors), QueueConnectionError].filter(
-  (value): value is abstract new (...args: never[]) => CodexError => typeof value === "function" && (value === CodexError || (value as { prototype: unknown }).prototype instanceof CodexError),
+const CLASSES: ErrorClass[] = ([...Object.values(errors), QueueConnectionError] as unknown[]).filter(
+  (value): value is ErrorClass => typeof value === "function" && (value === CodexError || (value as { prototype: unknown }).prototype instanceof CodexError),
 );
 
 const BASE = new Set(["name", "message", "code", "retryable", "stack", "cause"]);
