@@ -4,7 +4,8 @@
  * credentials are named, never shown, and the whole report is redacted. The doctor writes nothing
  * outside the temp directories it removes: codex runs with a throwaway CODEX_HOME, so a first run
  * does not create `~/.codex`; the user's own `config.toml`, when there is one, is copied into it,
- * so a broken configuration is found all the same.
+ * so a broken configuration is found all the same. With a Redis URL, it also checks that the
+ * queue's Redis answers (bullmq and ioredis are loaded only then).
  */
 import { accessSync, constants, copyFileSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -47,7 +48,15 @@ export interface DoctorOptions {
   mock?: boolean;
   /** How long starting codex app-server, and the mock turn, may each take (default 30 s). */
   timeoutMs?: number;
+  /**
+   * A Redis URL (`redis://`, `rediss://`) for `codexkit/queue`: adds a "redis" check that it
+   * answers within `REDIS_TIMEOUT_MS`, reporting its version. A password in the URL is never shown.
+   */
+  redis?: string;
 }
+
+/** How long the "redis" check waits for Redis to answer (5 s). */
+export const REDIS_TIMEOUT_MS = 5_000;
 
 /**
  * Runs every check. Never throws: options `new Codex()` refuses are a failed "options" check (the
@@ -106,6 +115,7 @@ async function runChecks(client: Codex, codexOptions: CodexOptions, options: Doc
   const timeoutMs = options.timeoutMs ?? 30_000;
   if (diagnostics.codex.version) checks.push(await appServerCheck(codexOptions, diagnostics.codexHome, timeoutMs));
   if (options.mock && diagnostics.codex.version) checks.push(await mockTurnCheck(codexOptions, timeoutMs));
+  if (options.redis !== undefined) checks.push(await redisCheck(options.redis));
   const failed = checks.some((check) => check.status === "fail");
   const verdict: DoctorVerdict = failed ? "not ready" : credentials.status === "ok" ? "ready" : "ready for offline work";
   return { verdict, checks, diagnostics: await client.diagnostics() };
@@ -197,6 +207,41 @@ async function mockTurnCheck(base: CodexOptions, timeoutMs: number): Promise<Doc
     await model.close();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Redis answers at `url` (the queue's check, so the same timeout and message a worker would give).
+ * The queue module, and with it bullmq and ioredis, is imported only here.
+ */
+async function redisCheck(url: string): Promise<DoctorCheck> {
+  const name = "redis";
+  try {
+    const { checkRedis } = await import("../queue/index.js");
+    const { endpoint, version } = await checkRedis(url, REDIS_TIMEOUT_MS);
+    return { name, status: "ok", detail: `${endpoint} answers: Redis ${version}` };
+  } catch (error) {
+    return { name, status: "fail", detail: withoutCredentials(messageOf(error), url) };
+  }
+}
+
+/** `text` without the credentials of `url`, should a message ever repeat them (the queue's own messages do not). */
+function withoutCredentials(text: string, url: string): string {
+  let clean = text.replace(/\/\/[^@/\s]*@/g, "//");
+  let password = "";
+  try {
+    password = new URL(url).password;
+  } catch {
+    // Not a URL: there is no password to find in it.
+  }
+  if (!password) return clean;
+  let decoded = password;
+  try {
+    decoded = decodeURIComponent(password);
+  } catch {
+    // A malformed escape: the password stands as written.
+  }
+  for (const secret of new Set([password, decoded])) clean = clean.replaceAll(secret, "***");
+  return clean;
 }
 
 /** The report as text for a terminal. */
