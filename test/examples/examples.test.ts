@@ -2,7 +2,8 @@
  * The guides' runnable examples run as a user runs them: each is a child Node process (tsx), which
  * imports `codexkit` by name (tsconfig.json's `paths` point it at the sources), with an empty HOME
  * and no API key, so it picks the built-in mock model. Each test asserts on what the example prints,
- * and that it wrote nothing into HOME.
+ * and that it wrote nothing into HOME. The queue example gets a private redis-server of its own
+ * (skipped by name where redis-server is not installed).
  */
 import { execFile } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
@@ -11,6 +12,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { EXPECTED_OUTPUT, offlineEnv, slot } from "../helpers/examples.js";
+import { redisOnly, startRedis } from "../helpers/redis.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const homes: string[] = [];
@@ -20,10 +22,16 @@ afterAll(() => {
 
 /** Runs `examples/<file>` offline and returns its stdout; fails with its stderr when it fails. */
 function example(file: string, ...args: string[]): Promise<string> {
+  return exampleWith({}, file, ...args);
+}
+
+/** `example()`, with `REDIS_URL` set to `redisUrl`, or unset when it is undefined. */
+function exampleWith({ redisUrl }: { redisUrl?: string }, file: string, ...args: string[]): Promise<string> {
   return slot(async () => {
     const home = mkdtempSync(path.join(os.tmpdir(), "codexkit-example-home-"));
     homes.push(home);
-    const env = offlineEnv(home);
+    const env = offlineEnv(home, ["REDIS_URL"]);
+    if (redisUrl !== undefined) env.REDIS_URL = redisUrl;
     const stdout = await new Promise<string>((resolve, reject) => {
       // SIGKILL on timeout: the example's own cleanup cannot run then, but its tsx child must not linger.
       execFile(process.execPath, ["--import", "tsx", path.join("examples", file), ...args], { cwd: ROOT, env, timeout: 50_000, killSignal: "SIGKILL" }, (error, out, err) =>
@@ -106,5 +114,30 @@ describe.concurrent("examples", { timeout: 300_000 }, () => {
     expect(out).toMatch(/codexkit \d+\.\d+\.\d+, codex-cli 0\.169\.0/);
     expect(out).toContain("credential: none, provider mock");
     expect(out).toContain("recent errors: invalid_options, auth_failed");
+  });
+
+  it("queue.ts without REDIS_URL says how to run it and exits 0", async () => {
+    const out = await exampleWith({}, "queue.ts");
+    expect(out).toContain("REDIS_URL is not set");
+    expect(out).toContain("REDIS_URL=redis://127.0.0.1:6379 npx tsx examples/queue.ts");
+  });
+
+  redisOnly("queue.ts runs a thread's two turns on two workers through a private Redis, the second from the checkpoint", async () => {
+    const redis = await startRedis();
+    try {
+      const out = await exampleWith({ redisUrl: redis.url }, "queue.ts");
+      expect(out).toMatch(new RegExp(`^Redis \\d+\\.\\d+\\.\\d+ at redis://127\\.0\\.0\\.1:${redis.port}, queue "codexkit-example"$`, "m"));
+      expect(out).toContain('[w1] tool lookup_order({"order":"A-17"})');
+      expect(out).toContain("turn 1: Order A-17 is packed and ships tomorrow.");
+      const thread = /^thread ([0-9a-f-]{36})$/m.exec(out)?.[1];
+      expect(thread).toBeDefined();
+      expect(out).toMatch(/\[w1\] checkpoint after turn 1: \d+ bytes in Redis/);
+      expect(out).toMatch(new RegExp(`\\[w2\\] restored thread ${thread!} from its checkpoint \\(\\d+ bytes\\)`));
+      expect(out).toContain("turn 2: order A-17, eta tomorrow");
+      expect(out).toContain("turn 2's request carried turn 1: true");
+      expect(out).toMatch(/\[w2\] checkpoint after turn 2: \d+ bytes in Redis/);
+    } finally {
+      await redis.close();
+    }
   });
 });
