@@ -50,7 +50,8 @@ export function checkQueuedThreadOptions(options: object): void {
 export function checkQueuedInput(input: Input): void {
   if (typeof input === "string") return;
   if (!Array.isArray(input)) throw new InvalidOptionsError("input must be a string or an array of inputs");
-  for (const part of input) {
+  for (const [index, part] of input.entries()) {
+    if (typeof part !== "object" || part === null) throw new InvalidOptionsError(`input[${index}] must be an input object such as { type: "text", text: "..." }`);
     if ((part as { type?: unknown }).type === "attachment") {
       throw new InvalidOptionsError("a staged attachment cannot travel through the queue (it lives in this host's store); pass a local_image or file path on the worker's host, or text");
     }
