@@ -78,6 +78,12 @@ export class CodexQueue {
       },
       events: (jobId) => this.events(jobId),
       interrupt: (jobId) => this.interrupt(jobId),
+      latestJob: async (threadId) => {
+        const { queue, redis } = await this.opened;
+        const jobId = await redis.hget(this.keys.thread(threadId), "job");
+        if (jobId === null || (await redis.exists(this.keys.events(jobId))) === 1) return jobId;
+        return (await queue.getJob(jobId)) ? jobId : null;
+      },
     };
   }
 

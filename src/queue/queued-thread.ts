@@ -51,6 +51,8 @@ export interface QueueHost {
   enqueue(jobId: string, data: TurnJobData): Promise<void>;
   events(jobId: string): AsyncGenerator<QueuedThreadEvent>;
   interrupt(jobId: string): Promise<void>;
+  /** The job of the thread's latest submitted turn (null when the queue holds none). */
+  latestJob(threadId: string): Promise<string | null>;
 }
 
 /** A thread whose turns run on the queue's workers. */
@@ -109,6 +111,19 @@ export class QueuedThread {
       if (value !== undefined) turn.structuredOutput = value as StructuredOutput<S>;
     }
     return turn;
+  }
+
+  /**
+   * The events of the thread's latest turn, from its start, as it runs: a producer that took over
+   * from one that exited (`resumeThread(id)`) reads on where that one left off, or reads again. Null
+   * when the queue holds no turn of this thread (or its events expired, one hour after its end).
+   * Reading does not make this object's turn: `run()` may be called meanwhile.
+   */
+  async attach(): Promise<QueuedStreamedTurn | null> {
+    if (this._id === null) return null;
+    await this.host.ready();
+    const jobId = await this.host.latestJob(this._id);
+    return jobId === null ? null : { events: this.host.events(jobId) };
   }
 
   /** Stops the running turn, wherever it runs (or before it starts); its `run()` rejects with `AbortError`. No running turn: nothing happens. */

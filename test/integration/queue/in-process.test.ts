@@ -46,6 +46,17 @@ redisOnly("a thread's turns run on a worker, with their history, and events come
     expect(thread.id).toMatch(/^[0-9a-f-]{36}$/);
     const second = await thread.run("the second prompt");
     expect(second.finalResponse).toBe("second answer");
+    // Another producer reads the thread's latest turn again, from its start.
+    const other = new CodexQueue({ connection: redis.url, name: "basic" });
+    try {
+      const attached = await other.resumeThread(thread.id!).attach();
+      const replay: string[] = [];
+      for await (const event of attached!.events) if (event.type === "item.completed" && event.item.type === "agent_message") replay.push(event.item.text);
+      expect(replay).toEqual(["second answer"]);
+      expect(await other.resumeThread("00000000-0000-0000-0000-000000000000").attach()).toBeNull();
+    } finally {
+      await other.close();
+    }
     const input = JSON.stringify(model.responseRequests().at(-1)!.body.input);
     expect(input.split("the first prompt").length - 1).toBe(1);
     expect(input).toContain("first answer");
