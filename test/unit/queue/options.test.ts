@@ -14,17 +14,17 @@ const connection = "redis://127.0.0.1:1";
 
 /** The InvalidOptionsError `make` throws synchronously. */
 function refusal(make: () => unknown): InvalidOptionsError {
-  let thrown: unknown;
+  let thrown: InvalidOptionsError | undefined;
   try {
     make();
   } catch (error) {
-    thrown = error;
+    thrown = error as InvalidOptionsError;
   }
   expect(thrown).toBeInstanceOf(InvalidOptionsError);
-  return thrown as InvalidOptionsError;
+  return thrown!;
 }
 
-const worker = (options: Partial<CodexWorkerOptions>): CodexWorker => new CodexWorker({ connection, ...options } as CodexWorkerOptions);
+const worker = (options: Partial<CodexWorkerOptions>): CodexWorker => new CodexWorker({ connection, ...options });
 
 describe("CodexWorker options", () => {
   it.each([[0], [-1], [1.5], [Number.NaN], ["2"]])("refuses concurrency %j", (concurrency) => {

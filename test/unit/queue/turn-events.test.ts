@@ -14,7 +14,7 @@ import { toWireError } from "../../../src/queue/wire-errors.js";
 const started: ThreadEvent = { type: "thread.started", thread_id: "t-1" };
 const turnStarted: ThreadEvent = { type: "turn.started" };
 const message = (text: string): ThreadEvent => ({ type: "item.completed", item: { id: `m-${text}`, type: "agent_message", text } });
-const completed: ThreadEvent = { type: "turn.completed", usage: { input_tokens: 1, cached_input_tokens: 0, output_tokens: 1, reasoning_output_tokens: 0 } };
+const completed: ThreadEvent = { type: "turn.completed", usage: { input_tokens: 1, cached_input_tokens: 0, cache_write_input_tokens: 0, output_tokens: 1, reasoning_output_tokens: 0 } };
 
 /** A plain async iterable of `entries` that fails the test if read past `stopAfter` entries. */
 function source(entries: EventEntry[], stopAfter = entries.length): AsyncIterable<EventEntry> & { read: number } {
@@ -131,10 +131,10 @@ describe("turnEvents", () => {
         const entries: EventEntry[] = drawn.map(({ f, text, restart }) => (restart ? { f, restart: { attempt: f + 1, reason: "worker_lost" } } : { f, e: message(text) }));
         const expected: QueuedThreadEvent[] = [];
         let highest = 0;
-        for (const e of entries) {
-          if (e.f < highest) continue;
-          highest = e.f;
-          expected.push("e" in e ? e.e : { type: "turn.redelivered", attempt: e.restart.attempt, reason: e.restart.reason });
+        for (const { f, text, restart } of drawn) {
+          if (f < highest) continue;
+          highest = f;
+          expected.push(restart ? { type: "turn.redelivered", attempt: f + 1, reason: "worker_lost" } : message(text));
         }
         const { events, error } = await collect(source([...entries, { f: 0, end: {} }]));
         expect(error).toBeUndefined();
