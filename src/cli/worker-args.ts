@@ -19,8 +19,9 @@ export const WORKER_USAGE = `usage: codexkit worker --redis <url> [--queue <name
   --codex-home DIR        CODEX_HOME of the codex this worker runs
   -c, --config key=value  a codex configuration override, as codex -c takes it (repeatable)
   --tools <module>        an ES module exporting \`tools\` (Tool[]) and, optionally, \`onApproval\`
-  --lock-duration-ms N    how long a running turn's lock lasts without renewal (default 30000)
-  --id ID                 this worker's name in logs and events (default: host and pid)`;
+  --lock-duration-ms N    how long a running turn's lock lasts without renewal, in ms (default
+                          30000, at least 1000): a lost worker's turns move on after about this long
+  --id ID                 this worker's name in logs and BullMQ (default: host name and a random suffix)`;
 
 /** What `codexkit worker` was asked to do. */
 export interface WorkerArgs {
@@ -36,7 +37,7 @@ export interface WorkerArgs {
   configOverrides: string[];
   /** The tools module, as given (a path, resolved from the working directory, or a file: URL). */
   tools?: string;
-  /** How long a turn's lock lasts without renewal, in ms. */
+  /** How long a turn's lock lasts without renewal, in ms (at least 1000). */
   lockDurationMs?: number;
   /** The worker's id. */
   id?: string;
@@ -47,6 +48,9 @@ export type WorkerCommand = { help: true } | { help: false; args: WorkerArgs };
 
 /** The command line of `codexkit worker` is wrong; the message says how, never showing a Redis URL. */
 export class UsageError extends InvalidOptionsError {}
+
+/** The shortest lock CodexWorker accepts (a shorter one would expire under a busy event loop). */
+const MIN_LOCK_DURATION_MS = 1_000;
 
 /** The queue a worker takes turns from when `--queue` is not given (CodexQueue's default). */
 export const DEFAULT_QUEUE = "codexkit";
@@ -79,7 +83,7 @@ export function parseWorkerArgs(argv: readonly string[]): WorkerCommand {
   if (!/^rediss?:\/\/./i.test(redis)) throw new UsageError("--redis must be a redis:// or rediss:// URL");
   const queue = single.get("--queue") ?? DEFAULT_QUEUE;
   const concurrency = single.has("--concurrency") ? positiveInteger("--concurrency", single.get("--concurrency")!) : 1;
-  const lockDurationMs = single.has("--lock-duration-ms") ? positiveInteger("--lock-duration-ms", single.get("--lock-duration-ms")!) : undefined;
+  const lockDurationMs = single.has("--lock-duration-ms") ? positiveInteger("--lock-duration-ms", single.get("--lock-duration-ms")!, MIN_LOCK_DURATION_MS) : undefined;
   const args: WorkerArgs = { redis, queue, concurrency, configOverrides };
   for (const [flag, key] of [["--codex-home", "codexHome"], ["--tools", "tools"], ["--id", "id"]] as const) {
     const value = single.get(flag);
@@ -116,9 +120,9 @@ function configOverride(value: string): string {
   return value;
 }
 
-/** A whole number of at least 1, written in decimal digits. */
-function positiveInteger(flag: string, value: string): number {
+/** A whole number of at least `min`, written in decimal digits. */
+function positiveInteger(flag: string, value: string, min = 1): number {
   const number = /^\d+$/.test(value) ? Number(value) : Number.NaN;
-  if (!Number.isSafeInteger(number) || number < 1) throw new UsageError(`${flag} takes a whole number of at least 1 (got ${JSON.stringify(value)})`);
+  if (!Number.isSafeInteger(number) || number < min) throw new UsageError(`${flag} takes a whole number of at least ${min} (got ${JSON.stringify(value)})`);
   return number;
 }

@@ -4,11 +4,12 @@
  * with 130. One line on stderr says when it is ready, for supervisors and tests to wait on. The
  * queue module, and with it bullmq and ioredis, is imported only when a worker is really started.
  */
-import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ApprovalHandler } from "../approvals/index.js";
-import type { CodexOptions } from "../options/index.js";
+import { InvalidOptionsError, Redactor } from "../errors/index.js";
+import type { Logger } from "../logger.js";
+import type { CodexWorker } from "../queue/index.js";
 import type { Tool } from "../tools/index.js";
 import { parseWorkerArgs, UsageError, WORKER_USAGE, type WorkerArgs } from "./worker-args.js";
 
@@ -27,23 +28,6 @@ const processIo: WorkerIo = {
 export interface WorkerExtras {
   tools?: Tool[];
   onApproval?: ApprovalHandler;
-}
-
-/** The part of `CodexWorker` (codexkit/queue) this command uses. */
-interface QueueWorker {
-  readonly id?: string;
-  waitUntilReady(): Promise<unknown>;
-  close(): Promise<unknown>;
-}
-
-/** The options this command gives `CodexWorker`. */
-interface QueueWorkerOptions extends WorkerExtras {
-  connection: string;
-  name: string;
-  concurrency: number;
-  codex: CodexOptions;
-  lockDurationMs?: number;
-  id: string;
 }
 
 /** How long a drained worker may leave the process running before it is ended anyway. */
@@ -71,9 +55,8 @@ export async function runWorker(argv: readonly string[], io: WorkerIo = processI
     io.stderr(`codexkit worker: ${messageOf(error)}\n`);
     return error instanceof UsageError ? 2 : 1;
   }
-  const id = args.id ?? `${os.hostname()}-${process.pid}`;
-  const { CodexWorker } = (await import("../queue/index.js")) as unknown as { CodexWorker: new (options: QueueWorkerOptions) => QueueWorker };
-  let worker: QueueWorker;
+  const { CodexWorker } = await import("../queue/index.js");
+  let worker: CodexWorker;
   try {
     worker = new CodexWorker({
       connection: args.redis,
@@ -82,23 +65,45 @@ export async function runWorker(argv: readonly string[], io: WorkerIo = processI
       codex: { ...(args.codexHome ? { codexHome: path.resolve(args.codexHome) } : {}), configOverrides: args.configOverrides, transport: "app-server" },
       ...extras,
       ...(args.lockDurationMs !== undefined ? { lockDurationMs: args.lockDurationMs } : {}),
-      id,
+      ...(args.id !== undefined ? { id: args.id } : {}),
+      logger: stderrLogger(io, args),
     });
   } catch (error) {
+    // Options the worker refuses (a tool it cannot use, ...) are bad input, as a bad flag is.
     io.stderr(`codexkit worker: ${messageOf(error)}\n`);
-    return 1;
+    return error instanceof InvalidOptionsError ? 2 : 1;
   }
-  return serve(worker, worker.id ?? id, args.queue, io);
+  return serve(worker, args.queue, io);
+}
+
+/**
+ * Warnings and errors of the worker (and its codex) as lines on stderr, redacted: the Redis
+ * password, secret-looking environment values and anything credential-shaped never appear.
+ */
+function stderrLogger(io: WorkerIo, args: WorkerArgs): Logger {
+  const redactor = new Redactor().addEnv(process.env);
+  try {
+    const { password } = new URL(args.redis);
+    redactor.add(password, decodeURIComponent(password));
+  } catch {
+    // parseWorkerArgs checked the scheme only; an unparsable URL carries no password to hide.
+  }
+  const write = (level: string) => (fields: Record<string, unknown>, message?: string) => {
+    const clean = (text: string): string => redactor.redact(text).replace(/\/\/[^@/\s]*@/g, "//");
+    io.stderr(`codexkit worker ${level}: ${clean(message ?? "")} ${clean(JSON.stringify(fields))}\n`);
+  };
+  return { debug: () => {}, info: () => {}, warn: write("warn"), error: write("error") };
 }
 
 /** Waits for the worker to be ready, then for a signal; drains on the first, exits on the second. */
-async function serve(worker: QueueWorker, id: string, queue: string, io: WorkerIo): Promise<number> {
+async function serve(worker: CodexWorker, queue: string, io: WorkerIo): Promise<number> {
+  const { id } = worker;
   let stopping: Promise<number> | undefined;
   let requestStop!: (code: Promise<number>) => void;
   const stopped = new Promise<number>((resolve) => (requestStop = (code) => resolve(code)));
   const onSignal = (signal: NodeJS.Signals): void => {
     if (stopping) {
-      io.stderr(`codexkit worker ${id} stopping now (${signal} again)\n`);
+      io.stderr(`codexkit worker ${id} stopping now (a second signal, ${signal})\n`);
       process.exit(130);
     }
     io.stderr(`codexkit worker ${id} draining (${signal}): running turns finish, then it stops; ${signal} again stops it now\n`);

@@ -88,11 +88,13 @@ describe("parseWorkerArgs", () => {
     expect(usageError(["--redis", REDIS, "--config= =x"])).toBe('-c takes key=value (got " =x")');
   });
 
-  it("refuses a concurrency or lock duration that is not a whole number of at least 1", () => {
+  it("refuses a concurrency that is not a whole number of at least 1, a lock duration under 1000 ms", () => {
     for (const bad of ["abc", "0", "1.5", "-1", "1e3", "", " 2", "0x10", "99999999999999999999"]) {
       expect(usageError(["--redis", REDIS, `--concurrency=${bad}`])).toBe(`--concurrency takes a whole number of at least 1 (got ${JSON.stringify(bad)})`);
     }
-    expect(usageError(["--redis", REDIS, "--lock-duration-ms", "soon"])).toBe('--lock-duration-ms takes a whole number of at least 1 (got "soon")');
+    expect(usageError(["--redis", REDIS, "--lock-duration-ms", "soon"])).toBe('--lock-duration-ms takes a whole number of at least 1000 (got "soon")');
+    expect(usageError(["--redis", REDIS, "--lock-duration-ms", "999"])).toBe('--lock-duration-ms takes a whole number of at least 1000 (got "999")');
+    expect(parsed(["--redis", REDIS, "--lock-duration-ms", "1000"]).lockDurationMs).toBe(1000);
     expect(parsed(["--redis", REDIS, "--concurrency", "007"]).concurrency).toBe(7);
   });
 
