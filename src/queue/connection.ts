@@ -55,20 +55,23 @@ export function endpointOf(connection: RedisConnection): string {
  * on their own); a producer's give up after a few reconnects, so a caller gets an error, not a hang.
  */
 export type ConnectionRole = "worker" | "producer";
+// A short `disconnectTimeout`: a client closed after its socket already failed must not hold the process for ioredis' 2 s.
 const ROLE_OPTIONS: Record<ConnectionRole, RedisOptions> = {
-  worker: { maxRetriesPerRequest: null, lazyConnect: true },
-  producer: { maxRetriesPerRequest: 3, lazyConnect: true },
+  worker: { maxRetriesPerRequest: null, lazyConnect: true, disconnectTimeout: 100 },
+  producer: { maxRetriesPerRequest: 3, lazyConnect: true, disconnectTimeout: 100 },
 };
 
 /**
  * A new, connected ioredis client for `connection` (a user's instance is duplicated). Rejects with
  * `QueueConnectionError` when Redis does not answer within `timeoutMs`, and leaves nothing open.
  */
-export async function openRedis(connection: RedisConnection, timeoutMs = DEFAULT_CONNECT_TIMEOUT_MS, role: ConnectionRole = "producer"): Promise<Redis> {
+export async function openRedis(connection: RedisConnection, timeoutMs = DEFAULT_CONNECT_TIMEOUT_MS, role: ConnectionRole = "producer", onError?: (error: Error) => void): Promise<Redis> {
   const REQUIRED = ROLE_OPTIONS[role];
   const endpoint = endpointOf(connection);
   if (typeof connection === "string" && !/^rediss?:\/\//.test(connection)) {
-    throw new QueueConnectionError(`a Redis URL starts with redis:// or rediss:// (got ${endpoint === "an unparsable Redis URL" ? endpoint : JSON.stringify(endpoint)})`, endpoint, { retryable: false });
+    // "localhost:6379" parses with "localhost:" as its scheme: only a value with "//" after its scheme is shown back, credentials left out.
+    const shown = /^[a-z][a-z0-9+.-]*:\/\//i.test(connection) && endpoint !== "an unparsable Redis URL" ? JSON.stringify(endpoint) : "a value that is not a URL";
+    throw new QueueConnectionError(`a Redis URL starts with redis:// or rediss:// (got ${shown})`, endpoint, { retryable: false });
   }
   const { Redis } = await queueLibraries();
   const client = isClient(connection)
@@ -91,11 +94,15 @@ export async function openRedis(connection: RedisConnection, timeoutMs = DEFAULT
       timeoutMs,
     );
     if (ready === "timeout") throw new Error("no answer");
+    // From now on a lost connection shows as failed commands (and reconnects); the event goes to the caller's log, never to stderr as ioredis' "Unhandled error event".
+    client.on("error", onError ?? (() => undefined));
     return client;
   } catch (error) {
     client.disconnect();
     const why = describe(lastError ?? error);
-    throw new QueueConnectionError(`cannot reach Redis at ${endpoint} within ${timeoutMs} ms${why ? `: ${why}` : ""}`, endpoint, { cause: lastError ?? error });
+    // A refused password does not get better by trying again.
+    const refused = /NOAUTH|WRONGPASS|invalid password/i.test(why);
+    throw new QueueConnectionError(`cannot reach Redis at ${endpoint} within ${timeoutMs} ms${why ? `: ${why}` : ""}`, endpoint, { cause: lastError ?? error, retryable: !refused });
   } finally {
     client.off("error", remember);
   }

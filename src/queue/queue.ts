@@ -115,6 +115,8 @@ export class CodexQueue {
     return this.closing;
   }
 
+  private readonly onRedisError = (error: Error): void => this.logger.debug({ queue: this.name, error: error.message }, "the queue's Redis connection failed; reconnecting");
+
   private checked(options: QueuedThreadOptions): QueuedThreadOptions {
     checkQueuedThreadOptions(options);
     const { tools: _names, ...rest } = options;
@@ -124,7 +126,7 @@ export class CodexQueue {
 
   private async open(): Promise<{ queue: Queue<TurnJobData>; redis: ScriptedRedis }> {
     const timeout = this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
-    const [{ bullmq }, redis] = await Promise.all([queueLibraries(), openRedis(this.options.connection, timeout)]);
+    const [{ bullmq }, redis] = await Promise.all([queueLibraries(), openRedis(this.options.connection, timeout, "producer", this.onRedisError)]);
     const queue = new bullmq.Queue<TurnJobData>(this.name, { connection: redis, prefix: QUEUE_PREFIX });
     queue.on("error", (error) => this.logger.warn({ queue: this.name, error: String(error) }, "queue error"));
     return { queue, redis: defineScripts(redis) };
@@ -149,7 +151,7 @@ export class CodexQueue {
   }
 
   private async reader(): Promise<Redis> {
-    const reader = this.idleReaders.pop() ?? (await openRedis(this.options.connection, this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS));
+    const reader = this.idleReaders.pop() ?? (await openRedis(this.options.connection, this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS, "producer", this.onRedisError));
     this.readers.add(reader);
     return reader;
   }

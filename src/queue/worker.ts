@@ -17,6 +17,7 @@ import { LruMap } from "../lru.js";
 import type { ApprovalHandler } from "../approvals/index.js";
 import type { CodexOptions } from "../options/index.js";
 import type { Tool } from "../tools/index.js";
+import { within } from "../timing/index.js";
 import { DEFAULT_CONNECT_TIMEOUT_MS, openRedis, queueLibraries, type RedisConnection } from "./connection.js";
 import type { TurnJobData } from "./job-data.js";
 import { QueueKeys } from "./keys.js";
@@ -55,6 +56,10 @@ export interface CodexWorkerOptions {
 
 /** How long a turn waits before it looks again whether its thread's previous turn has finished. */
 const ORDER_RETRY_MS = 50;
+/** How often a closing worker looks whether it still waits for anything but Redis. */
+const CLOSE_CHECK_MS = 1_000;
+/** How long a closing worker with no running turn waits for Redis before it closes without it. */
+const FORCE_CLOSE_AFTER_MS = 5_000;
 /** Rollout lengths remembered per thread (a forgotten one means one restore from Redis). */
 const LOCAL_THREADS = 10_000;
 
@@ -96,11 +101,12 @@ export class CodexWorker {
 
   private async start(): Promise<void> {
     const timeout = this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    const onError = (error: Error): void => this.logger.debug({ worker: this.id, error: error.message }, "the worker's Redis connection failed; reconnecting");
     const [{ bullmq }, redis, subscriber, blocking] = await Promise.all([
       queueLibraries(),
-      openRedis(this.options.connection, timeout, "worker"),
-      openRedis(this.options.connection, timeout, "worker"),
-      openRedis(this.options.connection, timeout, "worker"),
+      openRedis(this.options.connection, timeout, "worker", onError),
+      openRedis(this.options.connection, timeout, "worker", onError),
+      openRedis(this.options.connection, timeout, "worker", onError),
     ]).catch(async (error: unknown) => {
       await this.codex.close();
       throw error;
@@ -160,7 +166,21 @@ export class CodexWorker {
 
   private async shutdown(): Promise<void> {
     await this.ready.catch(() => undefined);
-    await this.worker?.close();
+    const worker = this.worker;
+    if (worker) {
+      // BullMQ's close waits for running turns, and for Redis: with no turn left and Redis gone, it is forced.
+      const drained = worker.close();
+      let idleChecks = 0;
+      while ((await within(drained, CLOSE_CHECK_MS)) === "timeout") {
+        idleChecks = this.controllers.size === 0 ? idleChecks + 1 : 0;
+        if (idleChecks * CLOSE_CHECK_MS >= FORCE_CLOSE_AFTER_MS) {
+          this.logger.warn({ worker: this.id }, "the worker's close waits for Redis with no turn running; closing without it");
+          for (const client of this.clients) client.disconnect();
+          await within(worker.close(true), CLOSE_CHECK_MS);
+          break;
+        }
+      }
+    }
     await this.codex.close();
     for (const client of this.clients) client.disconnect();
   }
