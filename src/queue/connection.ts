@@ -114,8 +114,16 @@ function describe(error: unknown): string {
   return message.replace(/\/\/[^@/\s]*@/g, "//");
 }
 
+/** What `checkRedis` found. */
+export interface RedisCheck {
+  /** Where Redis answered, without credentials. */
+  endpoint: string;
+  /** The server's `redis_version`. */
+  version: string;
+}
+
 /** Checks that Redis answers at `connection` within `timeoutMs`; resolves with its version (`codexkit doctor --redis`). */
-export async function checkRedis(connection: RedisConnection, timeoutMs = DEFAULT_CONNECT_TIMEOUT_MS): Promise<{ endpoint: string; version: string }> {
+export async function checkRedis(connection: RedisConnection, timeoutMs = DEFAULT_CONNECT_TIMEOUT_MS): Promise<RedisCheck> {
   const client = await openRedis(connection, timeoutMs);
   try {
     const info = await client.info("server");

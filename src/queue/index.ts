@@ -11,4 +11,4 @@ export type { QueuedThreadOptions } from "./job-data.js";
 export type { RedeliveryReason } from "./event-log.js";
 export { CodexWorker, type CodexWorkerOptions } from "./worker.js";
 export { QueueConnectionError } from "./errors.js";
-export { checkRedis, DEFAULT_CONNECT_TIMEOUT_MS, type RedisConnection } from "./connection.js";
+export { checkRedis, DEFAULT_CONNECT_TIMEOUT_MS, type RedisCheck, type RedisConnection } from "./connection.js";

@@ -47,7 +47,12 @@ export interface CodexWorkerOptions {
   /** This worker's name in logs and in BullMQ (default: host name and a random suffix). */
   id?: string;
   /** At most `max` turns start per `durationMs`, across every worker of the queue (BullMQ's rate limiter). */
-  limiter?: { max: number; durationMs: number };
+  limiter?: {
+    /** Turns that may start per window. */
+    max: number;
+    /** The window, in milliseconds. */
+    durationMs: number;
+  };
   /** Structured logger (pino-compatible); silent by default. The worker's `Codex` logs here too unless `codex.logger` is given. */
   logger?: Logger;
   /** How long connecting to Redis may take before `waitUntilReady()` rejects with `QueueConnectionError` (default 10000 ms). */
