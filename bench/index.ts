@@ -17,6 +17,9 @@
  *       BENCH_FILES_REPEAT (5) (see files.ts)
  *   (g) soak: BENCH_SOAK_THREADS (1000) threads × 1 turn on one client, recycled and with idle
  *       threads unloaded: heap per thread, codex RSS over time, latency around a recycle (see soak.ts)
+ *   (h) the queue (codexkit/queue) on a private redis-server: overhead per turn against a plain Codex,
+ *       turns/s with 1, 2 and 4 worker processes, recovery after a worker is SIGKILLed mid-turn;
+ *       BENCH_QUEUE=0 skips it, BENCH_QUEUE_* set it (see queue.ts)
  *
  * Every run gets a fresh CODEX_HOME and working directory under one temp root, removed at the end.
  * Contenders run interleaved (round-robin, rotating who goes first) after one warm-up turn each.
@@ -33,6 +36,7 @@ import { mcpToolCalls } from "./mcp.js";
 import { tracingOverhead } from "./telemetry.js";
 import { stagingThroughput } from "./files.js";
 import { soakSection } from "./soak.js";
+import { queueSection } from "./queue.js";
 import { CONTENDERS, type BenchClient, type BenchThread, type ClientSetup, type Contender, type ContenderId } from "./contenders.js";
 import { RSS_SUPPORTED, RssSampler, type RssReport } from "./rss.js";
 import { markdownTable, median, mib, ms, notAvailable, range, ratio } from "./table.js";
@@ -57,6 +61,8 @@ const OTEL_REPEAT = envInt("BENCH_OTEL_REPEAT", 7);
 const FILES_REPEAT = envInt("BENCH_FILES_REPEAT", 5);
 /** Threads of the soak (g); BENCH_SOAK_THREADS=0 skips it. */
 const SOAK_THREADS = process.env.BENCH_SOAK_THREADS === "0" ? 0 : envInt("BENCH_SOAK_THREADS", 1000);
+/** The queue section (h); BENCH_QUEUE=0 skips it. */
+const QUEUE = process.env.BENCH_QUEUE !== "0";
 const TURN_TIMEOUT_MS = envInt("BENCH_TURN_TIMEOUT_MS", 60_000);
 const RSS_INTERVAL_MS = 25;
 /**
@@ -427,6 +433,7 @@ async function main(): Promise<void> {
       () => tracingOverhead(workspace.root, TURNS, OTEL_REPEAT, progress),
       () => stagingThroughput(workspace.root, FILES_REPEAT, progress),
       ...(SOAK_THREADS > 0 ? [() => soakSection(model, workspace.root, SOAK_THREADS, progress)] : []),
+      ...(QUEUE ? [() => queueSection(workspace.root, BINARY, progress)] : []),
     ]) {
       const text = await section();
       console.log(`${text}\n`);

@@ -17,14 +17,14 @@
  * process, the redis-server and the section's directories are gone at the end either way.
  * `npx tsx bench/queue.ts` runs this section alone.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { Codex } from "../src/index.js";
 import type { CodexOptions } from "../src/options/index.js";
+import type { QueuedThread } from "../src/queue/index.js";
 import { MockModelServer, say, stream } from "../src/testing/index.js";
 import { IdSource, responseEvents } from "../src/testing/sse.js";
 import { resolveCodexBinary } from "../src/transport/binary.js";
@@ -83,8 +83,46 @@ const WORKER_COUNTS = [1, 2, 4] as const;
 /** Threads per worker slot, and turns per thread, of the scale load. */
 const THREADS_PER_SLOT = 8;
 const SCALE_TURNS = 2;
+/** Rounds of warm-up turns at most, to get one onto every worker. */
+const WARM_UP_ROUNDS = 5;
 
 type Progress = (message: string) => void;
+
+/** Clock ticks per second of the CPU times in /proc. */
+const CLOCK_TICKS = ((): number => {
+  try {
+    return Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** CPU time (user + system) `pid` has used so far, in ms; 0 when it is gone or there is no /proc. */
+function processCpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+
+/** Busy and total CPU time of the machine so far, in ticks (/proc/stat); undefined without /proc. */
+function machineCpu(): { busy: number; total: number } | undefined {
+  try {
+    const ticks = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const total = ticks.reduce((sum, value) => sum + value, 0);
+    return { busy: total - (ticks[3] ?? 0) - (ticks[4] ?? 0), total };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The load averages, to judge how busy the machine was. */
+function loadAverage(): string {
+  return os.loadavg().map((load) => load.toFixed(2)).join(", ");
+}
 
 function errorMessage(error: unknown): string {
   if (error instanceof Error) return `${error.name === "Error" ? "" : `${error.name}: `}${error.message}`;
@@ -124,7 +162,8 @@ class WorkerProcess {
   constructor(
     readonly id: string,
     config: BenchWorkerConfig,
-    home: string,
+    /** Its CODEX_HOME: the marker of the worker and of every process it starts. */
+    readonly home: string,
   ) {
     this.child = spawn(process.execPath, ["--import", "tsx", WORKER_SCRIPT], {
       // CODEX_HOME on the worker itself too: the marker the final sweep looks for.
@@ -295,8 +334,11 @@ class QueueLab {
   }
 }
 
-/** What the queue module gives the section (imported lazily: bullmq and ioredis are optional). */
-type QueueModule = typeof import("../src/queue/index.js");
+/**
+ * What the section runs: codexkit's `Codex` and the queue module, imported when the section
+ * starts, so a tree that does not load (or lacks the optional bullmq and ioredis) makes it n/a.
+ */
+type QueueModule = typeof import("../src/queue/index.js") & { Codex: typeof import("../src/index.js").Codex };
 
 // ---------------------------------------------------------------------------------------------
 // 1. Overhead
@@ -328,7 +370,7 @@ function overheadContenders(lab: QueueLab, queueModule: QueueModule): [Contender
     label: "Codex (app-server)",
     async conversation(rep) {
       const { cwd, codex: options } = lab.setup(`o${rep}-plain`);
-      const codex = new Codex(options);
+      const codex = new queueModule.Codex(options);
       try {
         await codex.startThread(lab.threadOptions(cwd)).run(PROMPT, signal());
         const thread = codex.startThread(lab.threadOptions(cwd));
@@ -357,6 +399,11 @@ function overheadContenders(lab: QueueLab, queueModule: QueueModule): [Contender
     },
   };
   return [plain, queued];
+}
+
+/** A difference in ms with its sign, e.g. `+12.3 ms`, `−4.0 ms`. */
+function signed(value: number): string {
+  return `${value < 0 ? "−" : "+"}${ms(Math.abs(value))}`;
 }
 
 /** Summary of one contender's conversations. */
@@ -406,9 +453,9 @@ async function overhead(lab: QueueLab, queueModule: QueueModule, progress: Progr
   if (base && queue) {
     const limit = 1.05 * base.perTurn + 10;
     const met = queue.perTurn <= limit;
-    const summary = `${(queue.perTurn / base.perTurn).toFixed(2)}×, +${ms(queue.perTurn - base.perTurn)} per turn: ${ms(queue.perTurn)} vs ${ms(base.perTurn)}; limit ${ms(limit)}`;
+    const summary = `${(queue.perTurn / base.perTurn).toFixed(2)}×, ${signed(queue.perTurn - base.perTurn)} per turn: ${ms(queue.perTurn)} vs ${ms(base.perTurn)}; limit ${ms(limit)}`;
     target = `- queue overhead ≤ 1.05× + 10 ms per turn: **${met ? "met" : "not met"}** (${summary})`;
-    verdict = `Overhead of the queue: **${ms(queue.perTurn - base.perTurn)} per turn** (${ratio(queue.perTurn, base.perTurn)}); target ≤ 1.05× + 10 ms: **${met ? "met" : "not met"}**.`;
+    verdict = `Overhead of the queue: **${signed(queue.perTurn - base.perTurn)} per turn** (${ratio(queue.perTurn, base.perTurn)}); target ≤ 1.05× + 10 ms: **${met ? "met" : "not met"}**.`;
   }
   const text = [
     `### 1. Overhead: a ${settings.turns}-turn conversation, through the queue and on a plain Codex`,
@@ -429,6 +476,16 @@ interface ScaleRun {
   turns: number;
   wallMs: number;
   perWorker: number[];
+  /** CPU time the worker processes and their codex used during the load, in ms. */
+  workerCpuMs: number;
+  /** Share of the machine's CPU time that was busy during the load (NaN without /proc). */
+  machineBusy: number;
+}
+
+/** CPU time used so far by every process carrying one of `workers`' CODEX_HOMEs, by pid. */
+function workerCpu(workers: readonly WorkerProcess[]): Map<number, number> {
+  const pids = workers.flatMap((worker) => new RssSampler(`CODEX_HOME=${worker.home}`).processes());
+  return new Map(pids.map((pid) => [pid, processCpuMs(pid)]));
 }
 
 /** One load on `count` fresh worker processes. */
@@ -452,16 +509,22 @@ async function scaleRun(lab: QueueLab, queueModule: QueueModule, count: number, 
         }),
       );
     };
-    // Warm-up: one turn per slot, so (most likely) every worker has started its codex.
-    await load(count * concurrency, 1);
+    // Warm-up: one turn per slot, until every worker has run one (and so started its codex).
+    for (let round = 0; round < WARM_UP_ROUNDS && workers.some((worker) => worker.starts().length === 0); round++) await load(count * concurrency, 1);
     const marks = workers.map((worker) => worker.lines.length);
     const threads = THREADS_PER_SLOT * concurrency;
+    const cpuBefore = workerCpu(workers);
+    const machineBefore = machineCpu();
     const loadStartedAt = performance.now();
     await load(threads, SCALE_TURNS);
     const wallMs = performance.now() - loadStartedAt;
+    const machineAfter = machineCpu();
+    let workerCpuMs = 0;
+    for (const [pid, used] of workerCpu(workers)) workerCpuMs += used - (cpuBefore.get(pid) ?? 0);
+    const machineBusy = machineBefore && machineAfter ? (machineAfter.busy - machineBefore.busy) / Math.max(1, machineAfter.total - machineBefore.total) : Number.NaN;
     const perWorker = workers.map((worker, i) => worker.starts(marks[i]).length);
     progress(`(h) scale: ${count} worker(s), ${threads * SCALE_TURNS} turns in ${ms(wallMs)}`);
-    return { workers: count, turns: threads * SCALE_TURNS, wallMs, perWorker };
+    return { workers: count, turns: threads * SCALE_TURNS, wallMs, perWorker, workerCpuMs, machineBusy };
   } finally {
     await queue.close();
     await lab.stopWorkers(workers);
@@ -484,22 +547,36 @@ async function scale(lab: QueueLab, queueModule: QueueModule, progress: Progress
   const base = typeof one === "object" ? throughput(one) : undefined;
   const rows = WORKER_COUNTS.map((count) => {
     const run = results.get(count);
-    if (typeof run !== "object") return [String(count), notAvailable(run ?? "no run"), "", "", "", "", ""];
-    return [String(count), String(count * settings.concurrency), String(run.turns), ms(run.wallMs), throughput(run).toFixed(2), ratio(throughput(run), base), run.perWorker.join(" / ")];
+    if (typeof run !== "object") return [String(count), notAvailable(run ?? "no run"), "", "", "", "", "", "", ""];
+    return [
+      String(count),
+      String(count * settings.concurrency),
+      String(run.turns),
+      ms(run.wallMs),
+      throughput(run).toFixed(2),
+      ratio(throughput(run), base),
+      run.perWorker.join(" / "),
+      ms(run.workerCpuMs / run.turns),
+      Number.isFinite(run.machineBusy) ? `${Math.round(run.machineBusy * 100)}%` : "–",
+    ];
   });
+  const cpus = os.cpus().length;
+  const measured = [...results.values()].filter((run): run is ScaleRun => typeof run === "object");
+  const cpuPerTurn = median(measured.map((run) => run.workerCpuMs / run.turns));
+  const ceiling = Number.isFinite(cpuPerTurn) && cpuPerTurn > 0 ? `Workers and their codex used about ${ms(cpuPerTurn)} of CPU per turn, so ${cpus} core${cpus === 1 ? "" : "s"} run at most about ${((cpus * 1000) / cpuPerTurn).toFixed(1)} turns/s, however many workers there are; where a run's machine CPU was near 100% busy (other work on the machine included), it was CPU-bound, not latency-bound, and says little about scale-out across machines.` : "";
   const four = results.get(4);
   let target = "- 4 worker processes ≥ 3.2× the turns/s of 1: **n/a** (a run failed)";
   if (typeof four === "object" && base !== undefined) {
     const speedUp = throughput(four) / base;
     target = `- 4 worker processes ≥ 3.2× the turns/s of 1: **${speedUp >= 3.2 ? "met" : "not met"}** (${speedUp.toFixed(2)}×: ${throughput(four).toFixed(2)} vs ${base.toFixed(2)} turns/s)`;
   }
-  const cpus = os.cpus().length;
   const text = [
     `### 2. Horizontal scale: 1, 2 and 4 worker processes`,
     "",
-    `Each worker is its own Node process with its own CODEX_HOME and codex app-server, running a CodexWorker with concurrency ${settings.concurrency} (BENCH_QUEUE_CONCURRENCY). One producer starts ${THREADS_PER_SLOT} × ${settings.concurrency} = ${THREADS_PER_SLOT * settings.concurrency} threads at once, each running ${SCALE_TURNS} turns one after another; wall time from the first submission to the last turn's end, after one untimed warm-up turn per slot. A thread's second turn may run on another worker than its first (restored from its Redis checkpoint), as in production. The mock model takes ${settings.modelMs} ms per response, so the load is latency-bound: this is latency-bound scaling on one machine with ${cpus} CPU core${cpus === 1 ? "" : "s"} (workers, codex processes, Redis, the model and the producer all share them), not a measure of CPU-bound scale-out across machines.`,
+    `Each worker is its own Node process with its own CODEX_HOME and codex app-server, running a CodexWorker with concurrency ${settings.concurrency} (BENCH_QUEUE_CONCURRENCY). One producer starts ${THREADS_PER_SLOT} × ${settings.concurrency} = ${THREADS_PER_SLOT * settings.concurrency} threads at once, each running ${SCALE_TURNS} turns one after another; wall time from the first submission to the last turn's end, after one untimed warm-up turn per slot. "worker CPU / turn" is the user + system CPU time of the worker processes and their codex during the load, per turn; "machine CPU busy" the share of all cores' time that was busy meanwhile (/proc/stat, everything on the machine). A thread's second turn may run on another worker than its first (restored from its Redis checkpoint), as in production. The mock model takes ${settings.modelMs} ms per response, so the load is latency-bound: this is latency-bound scaling on one machine with ${cpus} CPU core${cpus === 1 ? "" : "s"} (workers, codex processes, Redis, the model and the producer all share them), not a measure of CPU-bound scale-out across machines.`,
     "",
-    markdownTable(["worker processes", "slots", "turns", "wall", "turns/s", "× 1 worker", "turns per worker"], rows),
+    markdownTable(["worker processes", "slots", "turns", "wall", "turns/s", "× 1 worker", "turns per worker", "worker CPU / turn", "machine CPU busy"], rows),
+    ...(ceiling ? ["", ceiling] : []),
   ].join("\n");
   return { text, target };
 }
@@ -525,8 +602,16 @@ async function recoveryRun(lab: QueueLab, queueModule: QueueModule, rep: number,
     workers = await lab.startWorkers(name, 2, 1, settings.lockDurationMs);
     await queue.waitUntilReady();
     const { cwd } = lab.setup(`${name}-producer`);
-    const thread = queue.startThread(lab.threadOptions(cwd));
-    await thread.run(PROMPT, { signal: AbortSignal.timeout(settings.turnTimeoutMs) });
+    // Two threads at once, until each worker ran a turn: the survivor's codex is then running, as in
+    // a service, and the measured thread is one of them.
+    let thread: QueuedThread;
+    let round = 0;
+    do {
+      const pair = [queue.startThread(lab.threadOptions(cwd)), queue.startThread(lab.threadOptions(cwd))] as const;
+      await Promise.all(pair.map((one) => one.run(PROMPT, { signal: AbortSignal.timeout(settings.turnTimeoutMs) })));
+      thread = pair[0];
+    } while (++round < WARM_UP_ROUNDS && workers.some((worker) => worker.starts().length === 0));
+    if (workers.some((worker) => worker.starts().length === 0)) throw new Error(`no turn reached both workers in ${WARM_UP_ROUNDS} rounds`);
     const threadId = thread.id;
     // The next model request (this thread's second turn) is the slow one; the retry gets the usual reply.
     const requestsBefore = model.responseRequests().length;
@@ -592,7 +677,7 @@ async function recovery(lab: QueueLab, queueModule: QueueModule, progress: Progr
   return [
     `### 3. Recovery after a worker is SIGKILLed mid-turn`,
     "",
-    `Two worker processes (concurrency 1, lockDurationMs ${L}, BENCH_QUEUE_LOCK_MS); a thread runs one turn, then a second one the model answers in ${settings.slowModelMs} ms; once the model is answering it, the worker running it is SIGKILLed. Times from the kill to the producer seeing \`turn.redelivered\` and \`turn.completed\` (the redelivered attempt restores the thread from its checkpoint on the other worker and gets the usual ${settings.modelMs} ms reply).`,
+    `Two worker processes (concurrency 1, lockDurationMs ${L}, BENCH_QUEUE_LOCK_MS); a thread runs one turn, then a second one the model answers in ${settings.slowModelMs} ms; once the model is answering it, the worker running it is SIGKILLed. Times from the kill to the producer seeing \`turn.redelivered\` and \`turn.completed\` (each worker ran a turn first, so the survivor's codex is running; the redelivered attempt resumes the thread from its checkpoint there and gets the usual ${settings.modelMs} ms reply).`,
     "",
     markdownTable(["run", "kill → turn.redelivered", "kill → turn.completed", "÷ lockDurationMs", "redelivery"], rows),
     "",
@@ -616,10 +701,12 @@ export async function queueSection(root: string, binary: string, progress: Progr
   let lab: QueueLab | undefined;
   const parts: string[] = [];
   let leftovers = "not checked";
+  const loadAtStart = loadAverage();
   try {
     let queueModule: QueueModule;
     try {
-      queueModule = await import("../src/queue/index.js");
+      const [queue, { Codex }] = await Promise.all([import("../src/queue/index.js"), import("../src/index.js")]);
+      queueModule = { ...queue, Codex };
       redis = await startRedis();
       model = await MockModelServer.start({ fallback: timedReply(settings.modelMs) });
     } catch (error) {
@@ -654,7 +741,7 @@ export async function queueSection(root: string, binary: string, progress: Progr
     await model?.close();
     await redis?.close();
   }
-  parts.push("", `Queue section: processes left behind: ${leftovers}.`);
+  parts.push("", `Queue section: processes left behind: ${leftovers}. Load average (1, 5, 15 min) at its start: ${loadAtStart}; at its end: ${loadAverage()} (on ${os.cpus().length} CPUs; above that, other work competed and timings are noisy).`);
   return parts.join("\n");
 }
 
