@@ -134,7 +134,7 @@ export const LOG_EVENTS = {
     /** The message it is logged with. */
     msg: "queued turn recovered",
   },
-  /** A queued turn ended. Fields: queue, worker, jobId, threadId, seq, outcome (completed | failed | aborted | stale), code, durationMs. */
+  /** A queued turn ended. Fields: queue, worker, jobId, threadId, seq, outcome (completed | failed | aborted | stale | skipped), code, durationMs. */
   "queue.complete": {
     /** The level it is logged at. */
     level: "info",

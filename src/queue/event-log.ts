@@ -20,11 +20,12 @@ export type EventEntry =
 
 /** Redis with the queue's scripts defined on it (see `defineScripts`). */
 export interface ScriptedRedis extends Redis {
-  initThread(thread: string, chunks: string, jobThread: string, rel: string, bytes: Buffer, jobId: string, ttlMs: number, threadId: string): Promise<number>;
-  nextSeq(thread: string, jobId: string): Promise<number>;
+  initThread(thread: string, chunks: string, jobThread: string, rel: string, bytes: Buffer, jobId: string, ttlMs: number, threadId: string, nowMs: number): Promise<number>;
+  nextSeq(thread: string, jobId: string, nowMs: number): Promise<number>;
   beginTurn(thread: string, seq: number): Promise<[string, number, number, string]>;
   commitTurn(thread: string, chunks: string, events: string, fence: number, base: number, bytes: Buffer, seq: number, end: string, ttlMs: number, eventsTtlMs: number): Promise<number>;
   appendEvent(thread: string, events: string, fence: number, entry: string, eventsTtlMs: number): Promise<number>;
+  skipTurn(thread: string, events: string, seq: number, end: string, eventsTtlMs: number): Promise<number>;
 }
 
 /** Appends an attempt's entries, fenced, in order, without waiting for each. */

@@ -4,7 +4,7 @@
  * Standard Schema travels as its JSON Schema (the producer validates the answer with the original).
  */
 import { InvalidOptionsError } from "../errors/index.js";
-import type { Input, RetrySetting, ThreadOptions } from "../options/index.js";
+import type { CyberAccessProgram, Input, RetrySetting, ThreadOptions } from "../options/index.js";
 import type { TraceContext } from "./trace.js";
 
 /** A queued thread's options: a thread's, with tools named (the worker registers them) and no callbacks. */
@@ -25,6 +25,7 @@ export interface TurnJobData {
   thread: QueuedThreadOptions;
   outputSchema?: Record<string, unknown>;
   retry?: RetrySetting;
+  cyberAccessProgram?: CyberAccessProgram;
   /** The producer's trace context, continued by the worker's spans. */
   trace?: TraceContext;
   /** When the producer submitted the turn (ms since the epoch). */

@@ -65,7 +65,7 @@ export class CodexQueue {
       name: this.name,
       logger: this.logger,
       ready: () => this.waitUntilReady(),
-      nextSeq: async (threadId, jobId) => (await this.opened).redis.nextSeq(this.keys.thread(threadId), jobId),
+      nextSeq: async (threadId, jobId) => (await this.opened).redis.nextSeq(this.keys.thread(threadId), jobId, Date.now()),
       enqueue: async (jobId, data) => {
         const { queue } = await this.opened;
         await queue.add("turn", data, {

@@ -154,6 +154,7 @@ export class QueuedThread {
       };
       if (turnOptions.outputSchema) data.outputSchema = outputJsonSchema(turnOptions.outputSchema);
       if (turnOptions.retry !== undefined) data.retry = turnOptions.retry;
+      if (turnOptions.cyberAccessProgram !== undefined) data.cyberAccessProgram = turnOptions.cyberAccessProgram;
       const trace = currentTraceContext();
       if (trace) data.trace = trace;
       await this.host.enqueue(jobId, data);

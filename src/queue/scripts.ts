@@ -8,11 +8,11 @@
 /**
  * The first turn of a new thread saw its rollout: record the thread with its first checkpoint
  * (the rollout's session line), fence 1. KEYS: thread, chunks, jobThread. ARGV: rel, bytes,
- * jobId, ttlMs, threadId. Returns 1, or 0 when the thread already exists.
+ * jobId, ttlMs, threadId, nowMs. Returns 1, or 0 when the thread already exists.
  */
 export const INIT_THREAD = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-redis.call('HSET', KEYS[1], 'seq', 1, 'done', 0, 'fence', 1, 'len', string.len(ARGV[2]), 'rel', ARGV[1], 'job', ARGV[3])
+redis.call('HSET', KEYS[1], 'seq', 1, 'done', 0, 'fence', 1, 'len', string.len(ARGV[2]), 'rel', ARGV[1], 'job', ARGV[3], 'turn:1', ARGV[3] .. ':' .. ARGV[6])
 redis.call('RPUSH', KEYS[2], ARGV[2])
 redis.call('SET', KEYS[3], ARGV[5])
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
@@ -22,26 +22,31 @@ return 1
 `;
 
 /**
- * A producer submits a turn of a known thread: its number in the thread's order. KEYS: thread.
- * ARGV: jobId. Returns the turn's seq, or 0 when the thread is unknown (never started, or expired).
+ * A producer submits a turn of a known thread: its number in the thread's order, recorded as
+ * `turn:<seq>` = "<jobId>:<nowMs>" until the turn ends (so a turn lost before it was queued can be
+ * found and skipped). KEYS: thread. ARGV: jobId, nowMs. Returns the turn's seq, or 0 when the
+ * thread is unknown (never started, or expired).
  */
 export const NEXT_SEQ = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 redis.call('HSET', KEYS[1], 'job', ARGV[1])
-return redis.call('HINCRBY', KEYS[1], 'seq', 1)
+local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
+redis.call('HSET', KEYS[1], 'turn:' .. seq, ARGV[1] .. ':' .. ARGV[2])
+return seq
 `;
 
 /**
  * An attempt at turn ARGV[1] of a known thread. KEYS: thread. Returns {status, fence, len, rel}:
  * "run" (this attempt now holds the thread: a new fence), "done" (an earlier attempt finished it),
- * "wait" (an earlier turn has not finished), "gone" (no such thread).
+ * "wait" (an earlier turn has not finished: then {wait, its seq, 0, "<jobId>:<submittedMs>"}),
+ * "gone" (no such thread).
  */
 export const BEGIN_TURN = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return {'gone', 0, 0, ''} end
 local done = tonumber(redis.call('HGET', KEYS[1], 'done'))
 local seq = tonumber(ARGV[1])
 if done >= seq then return {'done', 0, 0, ''} end
-if done < seq - 1 then return {'wait', 0, 0, ''} end
+if done < seq - 1 then return {'wait', done + 1, 0, redis.call('HGET', KEYS[1], 'turn:' .. (done + 1)) or ''} end
 local fence = redis.call('HINCRBY', KEYS[1], 'fence', 1)
 return {'run', fence, tonumber(redis.call('HGET', KEYS[1], 'len')), redis.call('HGET', KEYS[1], 'rel')}
 `;
@@ -57,6 +62,7 @@ if redis.call('HGET', KEYS[1], 'fence') ~= ARGV[1] then return 0 end
 if redis.call('HGET', KEYS[1], 'len') ~= ARGV[2] then return -1 end
 if string.len(ARGV[3]) > 0 then redis.call('RPUSH', KEYS[2], ARGV[3]) end
 redis.call('HSET', KEYS[1], 'len', tonumber(ARGV[2]) + string.len(ARGV[3]), 'done', ARGV[4])
+redis.call('HDEL', KEYS[1], 'turn:' .. ARGV[4])
 redis.call('XADD', KEYS[3], '*', 'e', ARGV[5])
 redis.call('PEXPIRE', KEYS[1], ARGV[6])
 redis.call('PEXPIRE', KEYS[2], ARGV[6])
@@ -70,6 +76,21 @@ return 1
  */
 export const APPEND_EVENT = `
 if redis.call('HGET', KEYS[1], 'fence') ~= ARGV[1] then return 0 end
+redis.call('XADD', KEYS[2], '*', 'e', ARGV[2])
+redis.call('PEXPIRE', KEYS[2], ARGV[3])
+return 1
+`;
+
+/**
+ * A turn that can never run (its job failed for good, or its producer died before queuing it) is
+ * skipped, so the turns after it run: it ends with the given entry, and the thread's history goes
+ * on without it. KEYS: thread, its events. ARGV: seq, end entry, eventsTtlMs. Returns 1, or 0 when
+ * the thread has moved on meanwhile.
+ */
+export const SKIP_TURN = `
+if tonumber(redis.call('HGET', KEYS[1], 'done')) ~= tonumber(ARGV[1]) - 1 then return 0 end
+redis.call('HSET', KEYS[1], 'done', ARGV[1])
+redis.call('HDEL', KEYS[1], 'turn:' .. ARGV[1])
 redis.call('XADD', KEYS[2], '*', 'e', ARGV[2])
 redis.call('PEXPIRE', KEYS[2], ARGV[3])
 return 1

@@ -4,7 +4,7 @@
  */
 import type { Redis } from "ioredis";
 import type { ScriptedRedis } from "./event-log.js";
-import { APPEND_EVENT, BEGIN_TURN, COMMIT_TURN, INIT_THREAD, NEXT_SEQ } from "./scripts.js";
+import { APPEND_EVENT, BEGIN_TURN, COMMIT_TURN, INIT_THREAD, NEXT_SEQ, SKIP_TURN } from "./scripts.js";
 
 /** BullMQ's key prefix for codexkit queues (its keys and codexkit's start `codexkit:<queue>:`). */
 export const QUEUE_PREFIX = "codexkit";
@@ -24,5 +24,6 @@ export function defineScripts(redis: Redis): ScriptedRedis {
   redis.defineCommand("beginTurn", { numberOfKeys: 1, lua: BEGIN_TURN });
   redis.defineCommand("commitTurn", { numberOfKeys: 3, lua: COMMIT_TURN });
   redis.defineCommand("appendEvent", { numberOfKeys: 2, lua: APPEND_EVENT });
+  redis.defineCommand("skipTurn", { numberOfKeys: 2, lua: SKIP_TURN });
   return scripted;
 }

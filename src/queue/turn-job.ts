@@ -19,7 +19,7 @@ import type { ThreadEvent } from "../events.js";
 import type { Logger } from "../logger.js";
 import { logEvent } from "../log-events.js";
 import { LruMap } from "../lru.js";
-import type { ThreadOptions } from "../options/index.js";
+import type { ThreadOptions, TurnOptions } from "../options/index.js";
 import type { Thread } from "../thread.js";
 import type { Tool } from "../tools/index.js";
 import { EventWriter, type EventEntry, type RedeliveryReason, type ScriptedRedis } from "./event-log.js";
@@ -50,7 +50,11 @@ export interface TurnJobContext {
 }
 
 /** What the processor tells BullMQ. */
-export type AttemptOutcome = { kind: "done" } | { kind: "wait" } | { kind: "retry"; error: unknown };
+export type AttemptOutcome =
+  | { kind: "done" }
+  /** An earlier turn (`seq`, job `blocker`: "<jobId>:<submittedMs>", "" when unknown) has not finished. */
+  | { kind: "wait"; threadId: string; seq: number; blocker: string }
+  | { kind: "retry"; error: unknown };
 
 /** How long a rollout may take to appear after codex started a new thread's first turn. */
 const ROLLOUT_APPEAR_MS = 5_000;
@@ -80,7 +84,7 @@ export async function runTurnJob(job: Job<TurnJobData>, ctx: TurnJobContext): Pr
   const begun = await ctx.redis.beginTurn(ctx.keys.thread(known), data.seq);
   const [status, fence, len, rel] = begun;
   if (status === "done") return { kind: "done" };
-  if (status === "wait") return { kind: "wait" };
+  if (status === "wait") return { kind: "wait", threadId: known, seq: Number(fence), blocker: String(rel) };
   if (status === "gone") {
     await endWithout(ctx, jobId, new ThreadStateError(`thread ${known} is not in queue ${ctx.queue}: it was never started through it, or its state expired`));
     return { kind: "done" };
@@ -124,7 +128,7 @@ async function firstTurn(job: Job<TurnJobData>, data: TurnJobData, ctx: TurnJobC
   const held: ThreadEvent[] = [];
   try {
     const signal = AbortSignal.any([ctx.signal, turn.signal]);
-    const { events } = await runInContext(contextOf(data.trace), () => thread.runStreamed(data.input, { signal, outputSchema: data.outputSchema, retry: data.retry }));
+    const { events } = await runInContext(contextOf(data.trace), () => thread.runStreamed(data.input, turnOptionsOf(data, signal)));
     let error: unknown;
     try {
       for await (const event of events) {
@@ -140,7 +144,7 @@ async function firstTurn(job: Job<TurnJobData>, data: TurnJobData, ctx: TurnJobC
         const first = await ctx.files.readFrom(rel, 0);
         const session = first.subarray(0, first.indexOf(0x0a) + 1);
         len = session.length;
-        const created = await ctx.redis.initThread(ctx.keys.thread(threadId), ctx.keys.chunks(threadId), ctx.keys.jobThread(jobId), rel, session, jobId, ctx.threadTtlMs, threadId);
+        const created = await ctx.redis.initThread(ctx.keys.thread(threadId), ctx.keys.chunks(threadId), ctx.keys.jobThread(jobId), rel, session, jobId, ctx.threadTtlMs, threadId, Date.now());
         if (created !== 1) throw new ThreadStateError(`thread ${threadId} already exists in queue ${ctx.queue}`);
         writer = new EventWriter(ctx.redis, ctx.keys.thread(threadId), ctx.keys.events(jobId), 1, ctx.eventsTtlMs, () => {
           stale = true;
@@ -182,7 +186,7 @@ interface Running {
 /** Runs the turn of a known thread, streaming its events, then commits. */
 async function runAndCommit(job: Job<TurnJobData>, data: TurnJobData, ctx: TurnJobContext, run: Running): Promise<AttemptOutcome> {
   const signal = AbortSignal.any([ctx.signal, run.turn.signal]);
-  const { events } = await runInContext(contextOf(data.trace), () => run.thread.runStreamed(data.input, { signal, outputSchema: data.outputSchema, retry: data.retry }));
+  const { events } = await runInContext(contextOf(data.trace), () => run.thread.runStreamed(data.input, turnOptionsOf(data, signal)));
   let error: unknown;
   try {
     for await (const event of events) run.writer.write({ f: run.writer.fence, e: event });
@@ -286,4 +290,13 @@ async function waitForRollout(files: RolloutFiles, threadId: string): Promise<st
     if (Date.now() > deadline) return null;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+/** The turn options a job carries, with the attempt's signal. */
+function turnOptionsOf(data: TurnJobData, signal: AbortSignal): TurnOptions {
+  const options: TurnOptions = { signal };
+  if (data.outputSchema) options.outputSchema = data.outputSchema;
+  if (data.retry !== undefined) options.retry = data.retry;
+  if (data.cyberAccessProgram !== undefined) options.cyberAccessProgram = data.cyberAccessProgram;
+  return options;
 }

@@ -8,10 +8,11 @@
 import { randomUUID } from "node:crypto";
 import os from "node:os";
 import path from "node:path";
-import type { Job, Worker } from "bullmq";
+import type { Job, Queue, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import { Codex } from "../codex.js";
-import { InvalidOptionsError } from "../errors/index.js";
+import { InvalidOptionsError, ThreadStateError } from "../errors/index.js";
+import { logEvent } from "../log-events.js";
 import { silentLogger, type Logger } from "../logger.js";
 import { LruMap } from "../lru.js";
 import type { ApprovalHandler } from "../approvals/index.js";
@@ -20,7 +21,9 @@ import type { Tool } from "../tools/index.js";
 import { within } from "../timing/index.js";
 import { DEFAULT_CONNECT_TIMEOUT_MS, openRedis, queueLibraries, type RedisConnection } from "./connection.js";
 import type { TurnJobData } from "./job-data.js";
+import type { EventEntry, ScriptedRedis } from "./event-log.js";
 import { QueueKeys } from "./keys.js";
+import { toWireError } from "./wire-errors.js";
 import { RolloutFiles } from "./rollout-file.js";
 import { defineScripts, DEFAULT_EVENTS_TTL_MS, DEFAULT_THREAD_TTL_MS, QUEUE_PREFIX } from "./settings.js";
 import { runTurnJob } from "./turn-job.js";
@@ -61,6 +64,8 @@ export interface CodexWorkerOptions {
 
 /** How long a turn waits before it looks again whether its thread's previous turn has finished. */
 const ORDER_RETRY_MS = 50;
+/** How old a turn that blocks its thread's order must be before it is looked at as lost. */
+const LOST_TURN_MS = 30_000;
 /** How often a closing worker looks whether it still waits for anything but Redis. */
 const CLOSE_CHECK_MS = 1_000;
 /** How long a closing worker with no running turn waits for Redis before it closes without it. */
@@ -79,6 +84,7 @@ export class CodexWorker {
   private readonly name: string;
   private readonly logger: Logger;
   private worker: Worker<TurnJobData> | null = null;
+  private queue: Queue<TurnJobData> | null = null;
   private clients: Redis[] = [];
   private closing: Promise<void> | null = null;
 
@@ -146,6 +152,7 @@ export class CodexWorker {
         });
         if (outcome.kind === "retry") throw outcome.error;
         if (outcome.kind === "wait") {
+          await this.skipIfLost(outcome, scripted, keys, queue);
           await job.moveToDelayed(Date.now() + ORDER_RETRY_MS, token);
           throw new DelayedError();
         }
@@ -153,6 +160,9 @@ export class CodexWorker {
         this.controllers.delete(job.id!);
       }
     };
+    const queue = new bullmq.Queue<TurnJobData>(this.name, { connection: redis, prefix: QUEUE_PREFIX });
+    queue.on("error", (error) => this.logger.debug({ worker: this.id, error: String(error) }, "queue handle error"));
+    this.queue = queue;
     const lockDuration = this.options.lockDurationMs ?? 30_000;
     this.worker = new bullmq.Worker<TurnJobData>(this.name, processor, {
       connection: blocking,
@@ -186,8 +196,29 @@ export class CodexWorker {
         }
       }
     }
+    await within(this.queue?.close() ?? Promise.resolve(), CLOSE_CHECK_MS);
     await this.codex.close();
     for (const client of this.clients) client.disconnect();
+  }
+
+  /**
+   * A turn waits for an earlier one of its thread. If that one can never run — its job failed for
+   * good, or was never queued (its producer died in between) — it is skipped once it is old enough
+   * that its producer cannot still be queuing it, so the thread's order goes on.
+   */
+  private async skipIfLost(wait: { threadId: string; seq: number; blocker: string }, redis: ScriptedRedis, keys: QueueKeys, queue: Queue<TurnJobData>): Promise<void> {
+    const at = wait.blocker.lastIndexOf(":");
+    const jobId = wait.blocker.slice(0, at);
+    const submittedAt = Number(wait.blocker.slice(at + 1));
+    if (at <= 0 || !(Date.now() - submittedAt > LOST_TURN_MS)) return;
+    const job = await queue.getJob(jobId);
+    const state = job ? await job.getState() : "missing";
+    if (state !== "missing" && state !== "failed" && state !== "unknown") return;
+    const reason = state === "failed" ? `its job failed: ${job?.failedReason ?? "unknown reason"}` : "it was never queued (its producer stopped in between)";
+    const end: EventEntry = { f: 0, end: { error: toWireError(new ThreadStateError(`turn ${wait.seq} of thread ${wait.threadId} was skipped: ${reason}`)) } };
+    if ((await redis.skipTurn(keys.thread(wait.threadId), keys.events(jobId), wait.seq, JSON.stringify(end), DEFAULT_EVENTS_TTL_MS)) === 1) {
+      logEvent(this.logger, "queue.complete", { queue: this.name, worker: this.id, jobId, threadId: wait.threadId, seq: wait.seq, outcome: "skipped", code: "invalid_state", durationMs: 0 });
+    }
   }
 }
 

@@ -11,6 +11,9 @@ import { CodexQueue, CodexWorker } from "../../../src/queue/index.js";
 import { fail, MockModelServer, say } from "../../../src/testing/index.js";
 import { TurnFailedError } from "../../../src/index.js";
 import { redisOnly, startRedis, type PrivateRedis } from "../../helpers/redis.js";
+import { openRedis } from "../../../src/queue/connection.js";
+import { QueueKeys } from "../../../src/queue/keys.js";
+import { defineScripts, QUEUE_PREFIX } from "../../../src/queue/settings.js";
 
 let redis: PrivateRedis;
 let model: MockModelServer;
@@ -133,3 +136,27 @@ redisOnly("workers on exec run a thread too, and it moves between an exec and an
     await a?.close();
   }
 }, 90_000);
+
+redisOnly("a turn that was numbered but never queued (its producer died in between) is skipped, and the thread goes on", async () => {
+  const w = worker("holes", "w");
+  const queue = new CodexQueue({ connection: redis.url, name: "holes" });
+  const raw = defineScripts(await openRedis(redis.url));
+  try {
+    await w.waitUntilReady();
+    model.reply(say("before")).reply(say("after"));
+    const thread = queue.startThread({ workingDirectory: cwd, skipGitRepoCheck: true });
+    await thread.run("before the hole");
+    // A producer took turn 2's number a minute ago and died before queuing it.
+    const keys = new QueueKeys(QUEUE_PREFIX, "holes");
+    expect(await raw.nextSeq(keys.thread(thread.id!), "lost-job", Date.now() - 60_000)).toBe(2);
+    expect((await thread.run("after the hole")).finalResponse).toBe("after");
+    expect(await raw.hget(keys.thread(thread.id!), "done")).toBe("3");
+    const lost = await raw.xrange(keys.events("lost-job"), "-", "+");
+    expect(lost).toHaveLength(1);
+    expect(lost[0]![1][1]).toContain("was skipped: it was never queued");
+  } finally {
+    raw.disconnect();
+    await queue.close();
+    await w.close();
+  }
+}, 60_000);
