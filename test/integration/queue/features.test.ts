@@ -91,10 +91,11 @@ redisOnly("interrupt() stops a turn stalled in the model: run() rejects with Abo
   const id = thread.id;
 
   model.enqueue(stall());
-  const running = thread.run("prompt two");
+  // Its rejection is caught from the start: it may come before interrupt() resolves.
+  const running = thread.run("prompt two").catch((reason: unknown) => reason);
   await model.waitForRequests(2);
   await thread.interrupt();
-  const error = await running.catch((reason: unknown) => reason);
+  const error = await running;
   expect(error).toBeInstanceOf(AbortError);
   expect((error as AbortError).code).toBe("aborted");
 
@@ -139,6 +140,42 @@ redisOnly("interrupt() during a thread's first turn: the stream ends with AbortE
   expect(inputOf(1)).toContain("the first prompt");
 }, 60_000);
 
+redisOnly("interrupt() of a known thread's turn no worker started: AbortError at once, and a worker later records it as an empty turn so the next one runs", async () => {
+  const first = worker("interrupt-queued");
+  const q = queue("interrupt-queued");
+  const bull = bullQueue("interrupt-queued");
+  await first.waitUntilReady();
+  model.reply(say("one"));
+  const thread = q.startThread(threadOptions());
+  await thread.run("prompt one");
+  // No worker now: the next turn waits in the queue.
+  await first.close();
+  const running = thread.run("prompt two");
+  await expect.poll(async () => (await bull.getJobCounts("wait")).wait, { timeout: 10_000 }).toBe(1);
+  // Watched from now: the rejection may come before interrupt() resolves.
+  const watched = settledWithin(running, 10_000);
+  await thread.interrupt();
+  const settled = await watched;
+  expect(settled).not.toBe("pending");
+  expect((settled as { error: unknown }).error).toBeInstanceOf(AbortError);
+
+  const log = recordingLogger();
+  const second = worker("interrupt-queued", { id: "second", logger: log });
+  await second.waitUntilReady();
+  model.reply(say("three"));
+  expect((await thread.run("prompt three")).finalResponse).toBe("three");
+  expect(model.responseRequests()).toHaveLength(2);
+  expect(inputOf(1)).toContain("prompt one");
+  expect(inputOf(1)).not.toContain("prompt two");
+
+  // The interrupted turn ends on the worker as aborted; it was never run, so nothing was recovered or redelivered.
+  await expect.poll(() => log.entries.filter((e) => e.obj.event === "queue.complete").length).toBe(2);
+  const ended = log.entries.filter((e) => e.obj.event === "queue.complete").map((e) => e.obj);
+  expect(ended.map((e) => e.seq)).toEqual([2, 3]);
+  expect.soft(ended[0]).toMatchObject({ outcome: "aborted", code: "aborted" });
+  expect.soft(log.entries.filter((e) => e.obj.event === "queue.recover" && e.obj.seq === 2).map((e) => e.obj)).toEqual([]);
+}, 60_000);
+
 redisOnly("a signal aborts a queued turn no worker runs yet: AbortError promptly, and a worker started later does not run it", async () => {
   const q = queue("signal");
   const bull = bullQueue("signal");
@@ -168,8 +205,6 @@ redisOnly("a signal aborted while the turn is being queued still aborts it (not 
   // run() has started (its checks passed); the job is still being added.
   controller.abort();
   const settled = await settledWithin(running, 10_000);
-  // On a hang, close() below ends the read; the rejection it brings is expected then.
-  running.catch(() => undefined);
   expect(settled, "run() was still pending 10 s after its signal aborted").not.toBe("pending");
   expect((settled as { error: unknown }).error).toBeInstanceOf(AbortError);
 }, 30_000);
@@ -330,6 +365,8 @@ redisOnly("a worker's rate limiter runs one of two threads' turns and leaves the
   model.reply(say("the only answer")).reply(say("never"));
   const threads: QueuedThread[] = [q.startThread(threadOptions()), q.startThread(threadOptions())];
   const runs = threads.map((t, i) => t.run(`turn ${i}`).then(() => i));
+  // The loser's rejection is expected; it is looked at below.
+  const outcomes = runs.map((run) => run.catch((reason: unknown) => reason));
   const winner = await Promise.race(runs);
   const loser = 1 - winner;
   expect(model.responseRequests()).toHaveLength(1);
@@ -345,7 +382,7 @@ redisOnly("a worker's rate limiter runs one of two threads' turns and leaves the
   expect(await bull.getRateLimitTtl()).toBeGreaterThan(0);
   // Interrupted while queued, it ends at once; then everything closes cleanly.
   await threads[loser]!.interrupt();
-  await expect(runs[loser]).rejects.toBeInstanceOf(AbortError);
+  expect(await outcomes[loser]).toBeInstanceOf(AbortError);
   expect(model.responseRequests()).toHaveLength(1);
 }, 60_000);
 
