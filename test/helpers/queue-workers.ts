@@ -12,7 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { onExit } from "signal-exit";
-import { expect } from "vitest";
+import { expect, onTestFinished } from "vitest";
 import { flattenConfig } from "../../src/config/index.js";
 import { CodexQueue } from "../../src/queue/index.js";
 import { MockModelServer } from "../../src/testing/index.js";
@@ -31,8 +31,10 @@ export const QUEUE_ENTRY = fileURLToPath(new URL("../../src/queue/index.ts", imp
 const MARKER_VAR = "CODEXKIT_TEST_QUEUE_WORKER";
 /** How long a worker may take to say it is ready (tsx compiles the sources at its start). */
 const READY_TIMEOUT_MS = 30_000;
-/** How long a worker told to stop (SIGTERM: drain) may take to exit before it is killed. */
-const STOP_TIMEOUT_MS = 15_000;
+/** How long a worker told to stop (SIGTERM: drain) may take to exit before it is told again (exit now). */
+const DRAIN_TIMEOUT_MS = 10_000;
+/** How long a worker told twice may take to exit before it is killed. */
+const EXIT_TIMEOUT_MS = 5_000;
 /** The lock duration the workers get unless a test asks otherwise: short, so a lost worker's turn moves on in seconds. */
 export const TEST_LOCK_DURATION_MS = 3_000;
 
@@ -83,7 +85,10 @@ export interface WorkerProcess {
   readonly killed: boolean;
   /** SIGKILL, as a crash or an OOM kill would: nothing runs in the worker after it. Resolves at its exit. */
   kill(): Promise<WorkerExit>;
-  /** SIGTERM (drain: running turns finish), then waits for the exit; SIGKILL after a time limit. */
+  /**
+   * SIGTERM (drain: running turns finish) and waits for the exit; a worker still draining after a
+   * time limit is sent SIGTERM again (it exits at once, ending its codex), then SIGKILL.
+   */
   stop(): Promise<WorkerExit>;
 }
 
@@ -157,9 +162,11 @@ export function startWorker(redisUrl: string, queue: string, model: MockModelSer
     async stop() {
       if (!alive()) return exited;
       child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), STOP_TIMEOUT_MS);
+      const again = setTimeout(() => child.kill("SIGTERM"), DRAIN_TIMEOUT_MS);
+      const kill = setTimeout(() => child.kill("SIGKILL"), DRAIN_TIMEOUT_MS + EXIT_TIMEOUT_MS);
       const exit = await exited;
-      clearTimeout(timer);
+      clearTimeout(again);
+      clearTimeout(kill);
       return exit;
     },
   };
@@ -281,14 +288,17 @@ export interface WorkersFixture {
   close(): Promise<void>;
 }
 
-/** A fresh fixture on `redisUrl`, with the queue `name`. */
+/**
+ * A fresh fixture on `redisUrl`, with the queue `name`, closed when the test finishes (pass or
+ * fail; a failure to clean up is reported beside the test's own, not instead of it).
+ */
 export async function workersFixture(redisUrl: string, name: string): Promise<WorkersFixture> {
   const model = await MockModelServer.start();
   const cwd = mkdtempSync(path.join(os.tmpdir(), "codexkit-queue-work-"));
   const queue = new CodexQueue({ connection: redisUrl, name });
   const fleet = new WorkerFleet(redisUrl, name, model);
   let closing: Promise<void> | undefined;
-  return {
+  const fixture: WorkersFixture = {
     model,
     name,
     queue,
@@ -308,6 +318,8 @@ export async function workersFixture(redisUrl: string, name: string): Promise<Wo
       return closing;
     },
   };
+  onTestFinished(() => fixture.close());
+  return fixture;
 }
 
 /** How often `needle` occurs in `text`. */

@@ -3,7 +3,7 @@
  * their history and stream their events back in order, and a producer that exits while its turn
  * runs loses nothing (another producer resumes the thread after it).
  */
-import { afterAll, beforeAll, expect } from "vitest";
+import { afterAll, beforeAll, expect, onTestFinished } from "vitest";
 import type { ThreadEvent } from "../../../src/index.js";
 import type { QueuedThreadEvent } from "../../../src/queue/index.js";
 import { lastUserText, say, stream } from "../../../src/testing/index.js";
@@ -45,35 +45,31 @@ function answersOf(events: readonly QueuedThreadEvent[]): string[] {
 
 workersTest("a worker process runs a thread's turns: the history holds each earlier turn once, and events stream back in order", async () => {
   const fx = await workersFixture(redis!.url, "turns");
-  try {
-    await fx.fleet.startReady([{ id: "worker-1" }]);
-    fx.model.reply(say("answer one")).reply(say("answer two"));
-    const thread = fx.queue.startThread({ workingDirectory: fx.cwd, skipGitRepoCheck: true });
+  await fx.fleet.startReady([{ id: "worker-1" }]);
+  fx.model.reply(say("answer one")).reply(say("answer two"));
+  const thread = fx.queue.startThread({ workingDirectory: fx.cwd, skipGitRepoCheck: true });
 
-    const first = await collect((await thread.runStreamed("prompt one")).events);
-    expectTurnEvents(first.map((e) => e.type));
-    expectItemsInOrder(first);
-    expect(answersOf(first)).toEqual(["answer one"]);
-    const started = first[0] as Extract<ThreadEvent, { type: "thread.started" }>;
-    expect(thread.id).toBe(started.thread_id);
+  const first = await collect((await thread.runStreamed("prompt one")).events);
+  expectTurnEvents(first.map((e) => e.type));
+  expectItemsInOrder(first);
+  expect(answersOf(first)).toEqual(["answer one"]);
+  const started = first[0] as Extract<ThreadEvent, { type: "thread.started" }>;
+  expect(thread.id).toBe(started.thread_id);
 
-    const second = await collect((await thread.runStreamed("prompt two")).events);
-    expectTurnEvents(second.map((e) => e.type));
-    expectItemsInOrder(second);
-    expect(answersOf(second)).toEqual(["answer two"]);
-    expect(second[0]).toEqual({ type: "thread.started", thread_id: thread.id });
+  const second = await collect((await thread.runStreamed("prompt two")).events);
+  expectTurnEvents(second.map((e) => e.type));
+  expectItemsInOrder(second);
+  expect(answersOf(second)).toEqual(["answer two"]);
+  expect(second[0]).toEqual({ type: "thread.started", thread_id: thread.id });
 
-    const requests = fx.model.responseRequests();
-    expect(requests.map((r) => lastUserText(r))).toEqual(["prompt one", "prompt two"]);
-    const history = JSON.stringify(requests[1]!.body.input);
-    for (const text of ["prompt one", "answer one", "prompt two"]) expect({ text, count: occurrences(history, text) }).toEqual({ text, count: 1 });
-    // The worker process, not this one, ran them.
-    const jobs = await turnJobs(redis!.url, fx.name, ["completed"]);
-    expect(jobs.map((job) => job.processedBy)).toEqual(["worker-1", "worker-1"]);
-    expect(fx.model.unexpectedRequests).toEqual([]);
-  } finally {
-    await fx.close();
-  }
+  const requests = fx.model.responseRequests();
+  expect(requests.map((r) => lastUserText(r))).toEqual(["prompt one", "prompt two"]);
+  const history = JSON.stringify(requests[1]!.body.input);
+  for (const text of ["prompt one", "answer one", "prompt two"]) expect({ text, count: occurrences(history, text) }).toEqual({ text, count: 1 });
+  // The worker process, not this one, ran them.
+  const jobs = await turnJobs(redis!.url, fx.name, ["completed"]);
+  expect(jobs.map((job) => job.processedBy)).toEqual(["worker-1", "worker-1"]);
+  expect(fx.model.unexpectedRequests).toEqual([]);
 }, 60_000);
 
 workersTest("a producer that exits right after thread.started loses nothing: a new producer resumes the thread after its turn", async () => {
@@ -98,25 +94,21 @@ report("ended");
 `,
     { REDIS_URL: redis!.url, QUEUE_NAME: fx.name, WORK_DIR: fx.cwd, CODEXKIT_TEST_PRODUCER: "producer-exit" },
   );
-  try {
-    await fx.fleet.startReady([{ id: "worker-1" }]);
-    const { id } = await producer.waitFor("started", 30_000);
-    expect(id).toMatch(/^[0-9a-f-]{36}$/);
-    expect(await producer.exited).toMatchObject({ code: 0, signal: null });
-    expect(producer.messages.map((m) => m.stage)).toEqual(["started"]);
-    expect(processesWithEnv(marker)).toEqual([]);
-    // Its turn was still running when it left.
-    expect((await turnJobs(redis!.url, fx.name, ["active"])).map((job) => job.input)).toEqual(["the first prompt"]);
+  onTestFinished(() => producer.dispose());
+  await fx.fleet.startReady([{ id: "worker-1" }]);
+  const { id } = await producer.waitFor("started", 30_000);
+  expect(id).toMatch(/^[0-9a-f-]{36}$/);
+  expect(await producer.exited).toMatchObject({ code: 0, signal: null });
+  expect(producer.messages.map((m) => m.stage)).toEqual(["started"]);
+  expect(processesWithEnv(marker)).toEqual([]);
+  // Its turn was still running when it left.
+  expect((await turnJobs(redis!.url, fx.name, ["active"])).map((job) => job.input)).toEqual(["the first prompt"]);
 
-    const next = await fx.queue.resumeThread(id as string).run("next");
-    expect(next.finalResponse).toBe("next answer");
-    const requests = fx.model.responseRequests();
-    expect(requests.map((r) => lastUserText(r))).toEqual(["the first prompt", "next"]);
-    const history = JSON.stringify(requests[1]!.body.input);
-    for (const text of ["the first prompt", "first answer"]) expect({ text, count: occurrences(history, text) }).toEqual({ text, count: 1 });
-    expect(fx.model.unexpectedRequests).toEqual([]);
-  } finally {
-    await producer.dispose();
-    await fx.close();
-  }
+  const next = await fx.queue.resumeThread(id as string).run("next");
+  expect(next.finalResponse).toBe("next answer");
+  const requests = fx.model.responseRequests();
+  expect(requests.map((r) => lastUserText(r))).toEqual(["the first prompt", "next"]);
+  const history = JSON.stringify(requests[1]!.body.input);
+  for (const text of ["the first prompt", "first answer"]) expect({ text, count: occurrences(history, text) }).toEqual({ text, count: 1 });
+  expect(fx.model.unexpectedRequests).toEqual([]);
 }, 60_000);
