@@ -563,7 +563,7 @@ async function scale(lab: QueueLab, queueModule: QueueModule, progress: Progress
   const cpus = os.cpus().length;
   const measured = [...results.values()].filter((run): run is ScaleRun => typeof run === "object");
   const cpuPerTurn = median(measured.map((run) => run.workerCpuMs / run.turns));
-  const ceiling = Number.isFinite(cpuPerTurn) && cpuPerTurn > 0 ? `Workers and their codex used about ${ms(cpuPerTurn)} of CPU per turn, so ${cpus} core${cpus === 1 ? "" : "s"} run at most about ${((cpus * 1000) / cpuPerTurn).toFixed(1)} turns/s, however many workers there are; where a run's machine CPU was near 100% busy (other work on the machine included), it was CPU-bound, not latency-bound, and says little about scale-out across machines.` : "";
+  const ceiling = Number.isFinite(cpuPerTurn) && cpuPerTurn > 0 ? `Workers and their codex used about ${ms(cpuPerTurn)} of CPU per turn, so ${cpus} core${cpus === 1 ? "" : "s"} run at most about ${((cpus * 1000) / cpuPerTurn).toFixed(1)} turns/s, however many workers there are${base !== undefined ? ` (4× the one-worker rate, ${(4 * base).toFixed(1)} turns/s, takes about ${((4 * base * cpuPerTurn) / 1000).toFixed(1)} cores)` : ""}; where a run's machine CPU was near 100% busy (other work on the machine included), it was CPU-bound, not latency-bound, and says little about scale-out across machines.` : "";
   const four = results.get(4);
   let target = "- 4 worker processes ≥ 3.2× the turns/s of 1: **n/a** (a run failed)";
   if (typeof four === "object" && base !== undefined) {
