@@ -36,7 +36,7 @@ const DRAIN_TIMEOUT_MS = 10_000;
 /** How long a worker told twice may take to exit before it is killed. */
 const EXIT_TIMEOUT_MS = 5_000;
 /** The lock duration the workers get unless a test asks otherwise: short, so a lost worker's turn moves on in seconds. */
-export const TEST_LOCK_DURATION_MS = 3_000;
+const TEST_LOCK_DURATION_MS = 3_000;
 
 /**
  * `it` for worker-process tests: skipped by name where redis-server is not installed, or where the
@@ -96,9 +96,10 @@ export interface WorkerProcess {
  * Starts `codexkit worker` on `queue` at `redisUrl`, pointed at `model` through `-c` overrides,
  * with a fresh CODEX_HOME and the mock's isolated environment (an empty HOME, no credentials).
  */
-export function startWorker(redisUrl: string, queue: string, model: MockModelServer, spec: WorkerSpec): WorkerProcess {
+function startWorker(redisUrl: string, queue: string, model: MockModelServer, spec: WorkerSpec): WorkerProcess {
   const options = model.codexOptions();
-  const marker = `${MARKER_VAR}=${randomUUID()}`;
+  const tag = randomUUID();
+  const marker = `${MARKER_VAR}=${tag}`;
   // prettier-ignore
   const args = [
     "--import", "tsx", CLI_ENTRY, "worker",
@@ -108,7 +109,7 @@ export function startWorker(redisUrl: string, queue: string, model: MockModelSer
     "--lock-duration-ms", String(spec.lockDurationMs ?? TEST_LOCK_DURATION_MS),
     ...flattenConfig(options.config).flatMap((override) => ["-c", override]),
   ];
-  const env = { ...options.env, [MARKER_VAR]: marker.slice(MARKER_VAR.length + 1) };
+  const env = { ...options.env, [MARKER_VAR]: tag };
   const child: ChildProcess = spawn(process.execPath, args, { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
   // Should the test process die first, its workers die with it (their codex then sees stdin close).
   const forget = onExit(() => void child.kill("SIGKILL"));
@@ -181,11 +182,6 @@ export class WorkerFleet {
     private readonly queue: string,
     private readonly model: MockModelServer,
   ) {}
-
-  /** Every worker started so far. */
-  get all(): readonly WorkerProcess[] {
-    return this.workers;
-  }
 
   /** Starts a worker (see `startWorker`); await its `ready`. */
   start(spec: WorkerSpec): WorkerProcess {

@@ -3,6 +3,7 @@
  * their history and stream their events back in order, and a producer that exits while its turn
  * runs loses nothing (another producer resumes the thread after it).
  */
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, expect, onTestFinished } from "vitest";
 import type { ThreadEvent } from "../../../src/index.js";
 import type { QueuedThreadEvent } from "../../../src/queue/index.js";
@@ -74,7 +75,8 @@ workersTest("a worker process runs a thread's turns: the history holds each earl
 
 workersTest("a producer that exits right after thread.started loses nothing: a new producer resumes the thread after its turn", async () => {
   const fx = await workersFixture(redis!.url, "producer-exit");
-  const marker = "CODEXKIT_TEST_PRODUCER=producer-exit";
+  const tag = randomUUID();
+  const marker = `CODEXKIT_TEST_PRODUCER=${tag}`;
   // The first turn's answer comes slowly, so its producer is gone well before the turn ends.
   fx.model.enqueue(stream([say("first answer")], { delayMs: 400 }));
   fx.model.reply(say("next answer"));
@@ -92,7 +94,7 @@ for await (const event of events) {
 }
 report("ended");
 `,
-    { REDIS_URL: redis!.url, QUEUE_NAME: fx.name, WORK_DIR: fx.cwd, CODEXKIT_TEST_PRODUCER: "producer-exit" },
+    { REDIS_URL: redis!.url, QUEUE_NAME: fx.name, WORK_DIR: fx.cwd, CODEXKIT_TEST_PRODUCER: tag },
   );
   onTestFinished(() => producer.dispose());
   await fx.fleet.startReady([{ id: "worker-1" }]);
