@@ -81,6 +81,15 @@ describe("the queue's scripts", () => {
     expect(await redis.exists(keys.jobThread("job2"))).toBe(0);
   });
 
+  redisOnly("INIT_THREAD records at most one thread per job: a stale first attempt that started a thread of its own is refused", async () => {
+    // Attempt 2 of job1 (its worker took over from a stalled one) recorded its thread first.
+    expect(await init("t-new", "job1")).toBe(1);
+    // The stalled attempt comes back with the thread codex started for it.
+    expect(await init("t-old", "job1")).toBe(0);
+    expect(await redis.get(keys.jobThread("job1"))).toBe("t-new");
+    expect(await redis.exists(keys.thread("t-old"), keys.chunks("t-old"))).toBe(0);
+  });
+
   redisOnly("NEXT_SEQ numbers a known thread's turns and records the latest job and each turn's job and time; 0 for an unknown thread", async () => {
     expect(await redis.nextSeq(keys.thread("nobody"), "j", NOW)).toBe(0);
     expect(await redis.exists(keys.thread("nobody"))).toBe(0);
