@@ -22,7 +22,7 @@ export type EventEntry =
 export interface ScriptedRedis extends Redis {
   initThread(thread: string, chunks: string, jobThread: string, rel: string, bytes: Buffer, jobId: string, ttlMs: number, threadId: string, nowMs: number): Promise<number>;
   nextSeq(thread: string, jobId: string, nowMs: number): Promise<number>;
-  beginTurn(thread: string, seq: number): Promise<[string, number, number, string]>;
+  beginTurn(thread: string, seq: number): Promise<[string, number, number, string, number?, number?]>;
   commitTurn(thread: string, chunks: string, events: string, fence: number, base: number, bytes: Buffer, seq: number, end: string, ttlMs: number, eventsTtlMs: number): Promise<number>;
   appendEvent(thread: string, events: string, fence: number, entry: string, eventsTtlMs: number): Promise<number>;
   skipTurn(thread: string, events: string, seq: number, end: string, eventsTtlMs: number): Promise<number>;

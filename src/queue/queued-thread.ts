@@ -160,6 +160,8 @@ export class QueuedThread {
       await this.host.enqueue(jobId, data);
       logEvent(this.host.logger, "queue.enqueue", { queue: this.host.name, jobId, threadId: this._id, seq });
       signal?.addEventListener("abort", onAbort, { once: true });
+      // Aborted while the turn was being queued: the listener came too late to hear it.
+      if (signal?.aborted) onAbort();
       for await (const event of this.host.events(jobId)) {
         if (event.type === "thread.started") this._id = event.thread_id;
         yield event;

@@ -8,11 +8,13 @@
 /**
  * The first turn of a new thread saw its rollout: record the thread with its first checkpoint
  * (the rollout's session line), fence 1. KEYS: thread, chunks, jobThread. ARGV: rel, bytes,
- * jobId, ttlMs, threadId, nowMs. Returns 1, or 0 when the thread already exists.
+ * jobId, ttlMs, threadId, nowMs. Returns 1; 0 when the thread already exists; -1 when the job
+ * already recorded a thread (this is a stale attempt at the first turn, which started its own).
  */
 export const INIT_THREAD = `
+if redis.call('EXISTS', KEYS[3]) == 1 then return -1 end
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-redis.call('HSET', KEYS[1], 'seq', 1, 'done', 0, 'fence', 1, 'len', string.len(ARGV[2]), 'rel', ARGV[1], 'job', ARGV[3], 'turn:1', ARGV[3] .. ':' .. ARGV[6])
+redis.call('HSET', KEYS[1], 'seq', 1, 'done', 0, 'fence', 1, 'len', string.len(ARGV[2]), 'rel', ARGV[1], 'job', ARGV[3], 'turn:1', ARGV[3] .. ':' .. ARGV[6], 'att:1', 1)
 redis.call('RPUSH', KEYS[2], ARGV[2])
 redis.call('SET', KEYS[3], ARGV[5])
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
@@ -36,8 +38,10 @@ return seq
 `;
 
 /**
- * An attempt at turn ARGV[1] of a known thread. KEYS: thread. Returns {status, fence, len, rel}:
- * "run" (this attempt now holds the thread: a new fence), "done" (an earlier attempt finished it),
+ * An attempt at turn ARGV[1] of a known thread. KEYS: thread. Returns {status, fence, len, rel,
+ * attempt, failedBefore}: "run" (this attempt now holds the thread: a new fence; `attempt` counts
+ * the turn's attempts that ran, `failedBefore` is 1 when the last one failed rather than being
+ * lost), "done" (an earlier attempt finished it),
  * "wait" (an earlier turn has not finished: then {wait, its seq, 0, "<jobId>:<submittedMs>"}),
  * "gone" (no such thread).
  */
@@ -48,7 +52,10 @@ local seq = tonumber(ARGV[1])
 if done >= seq then return {'done', 0, 0, ''} end
 if done < seq - 1 then return {'wait', done + 1, 0, redis.call('HGET', KEYS[1], 'turn:' .. (done + 1)) or ''} end
 local fence = redis.call('HINCRBY', KEYS[1], 'fence', 1)
-return {'run', fence, tonumber(redis.call('HGET', KEYS[1], 'len')), redis.call('HGET', KEYS[1], 'rel')}
+local attempt = redis.call('HINCRBY', KEYS[1], 'att:' .. seq, 1)
+local failed = redis.call('HGET', KEYS[1], 'failed:' .. seq)
+redis.call('HDEL', KEYS[1], 'failed:' .. seq)
+return {'run', fence, tonumber(redis.call('HGET', KEYS[1], 'len')), redis.call('HGET', KEYS[1], 'rel'), attempt, failed and 1 or 0}
 `;
 
 /**
@@ -62,7 +69,7 @@ if redis.call('HGET', KEYS[1], 'fence') ~= ARGV[1] then return 0 end
 if redis.call('HGET', KEYS[1], 'len') ~= ARGV[2] then return -1 end
 if string.len(ARGV[3]) > 0 then redis.call('RPUSH', KEYS[2], ARGV[3]) end
 redis.call('HSET', KEYS[1], 'len', tonumber(ARGV[2]) + string.len(ARGV[3]), 'done', ARGV[4])
-redis.call('HDEL', KEYS[1], 'turn:' .. ARGV[4])
+redis.call('HDEL', KEYS[1], 'turn:' .. ARGV[4], 'att:' .. ARGV[4], 'failed:' .. ARGV[4])
 redis.call('XADD', KEYS[3], '*', 'e', ARGV[5])
 redis.call('PEXPIRE', KEYS[1], ARGV[6])
 redis.call('PEXPIRE', KEYS[2], ARGV[6])
@@ -90,7 +97,9 @@ return 1
 export const SKIP_TURN = `
 if tonumber(redis.call('HGET', KEYS[1], 'done')) ~= tonumber(ARGV[1]) - 1 then return 0 end
 redis.call('HSET', KEYS[1], 'done', ARGV[1])
-redis.call('HDEL', KEYS[1], 'turn:' .. ARGV[1])
+redis.call('HDEL', KEYS[1], 'turn:' .. ARGV[1], 'att:' .. ARGV[1], 'failed:' .. ARGV[1])
+-- An attempt that still runs the skipped turn somewhere becomes stale: it can write nothing.
+redis.call('HINCRBY', KEYS[1], 'fence', 1)
 redis.call('XADD', KEYS[2], '*', 'e', ARGV[2])
 redis.call('PEXPIRE', KEYS[2], ARGV[3])
 return 1

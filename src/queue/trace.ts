@@ -14,10 +14,12 @@ export interface TraceContext {
 interface PropagationApi {
   trace: {
     getSpan(context: unknown): OtelSpan | undefined;
-    setSpanContext(context: unknown, spanContext: { traceId: string; spanId: string; traceFlags: number; isRemote?: boolean }): unknown;
+    setSpanContext(context: unknown, spanContext: { traceId: string; spanId: string; traceFlags: number; isRemote?: boolean; traceState?: unknown }): unknown;
   };
   context: { active(): unknown; with<R>(context: unknown, fn: () => R): R };
   ROOT_CONTEXT: unknown;
+  /** `@opentelemetry/api` 1.1 and later. */
+  createTraceState?: (raw: string) => unknown;
 }
 
 function api(): PropagationApi | null {
@@ -37,7 +39,9 @@ export function contextOf(trace: TraceContext | undefined): unknown {
   if (!otel || !trace) return undefined;
   const match = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/.exec(trace.traceparent);
   if (!match) return undefined;
-  return otel.trace.setSpanContext(otel.ROOT_CONTEXT, { traceId: match[1]!, spanId: match[2]!, traceFlags: parseInt(match[3]!, 16), isRemote: true });
+  const spanContext = { traceId: match[1]!, spanId: match[2]!, traceFlags: parseInt(match[3]!, 16), isRemote: true, traceState: undefined as unknown };
+  if (trace.tracestate && otel.createTraceState) spanContext.traceState = otel.createTraceState(trace.tracestate);
+  return otel.trace.setSpanContext(otel.ROOT_CONTEXT, spanContext);
 }
 
 /** Runs `fn` with `context` active (as is without the API or a context). */

@@ -51,7 +51,8 @@ export interface TurnJobContext {
 
 /** What the processor tells BullMQ. */
 export type AttemptOutcome =
-  | { kind: "done" }
+  /** The turn is over here; `next` names the thread whose following turn may run now. */
+  | { kind: "done"; next?: { threadId: string; seq: number } }
   /** An earlier turn (`seq`, job `blocker`: "<jobId>:<submittedMs>", "" when unknown) has not finished. */
   | { kind: "wait"; threadId: string; seq: number; blocker: string }
   | { kind: "retry"; error: unknown };
@@ -82,7 +83,7 @@ export async function runTurnJob(job: Job<TurnJobData>, ctx: TurnJobContext): Pr
   }
 
   const begun = await ctx.redis.beginTurn(ctx.keys.thread(known), data.seq);
-  const [status, fence, len, rel] = begun;
+  const [status, fence, len, rel, attempt = 1, failedBefore = 0] = begun;
   if (status === "done") return { kind: "done" };
   if (status === "wait") return { kind: "wait", threadId: known, seq: Number(fence), blocker: String(rel) };
   if (status === "gone") {
@@ -95,16 +96,15 @@ export async function runTurnJob(job: Job<TurnJobData>, ctx: TurnJobContext): Pr
     stale = true;
     turn.abort(new ThreadStateError("another attempt took this turn over"));
   });
-  const attempt = job.attemptsStarted;
+  // An interrupted turn still takes its place in the thread's order, so the turns after it run.
+  if (await cancelled()) return failAttempt(job, data, ctx, { threadId: known, writer, error: interrupted, startedAt });
   const redelivered = (await ctx.redis.xlen(ctx.keys.events(jobId))) > 0;
   logEvent(ctx.logger, "queue.start", { ...base, threadId: known, attempt, fence: Number(fence), waitMs: startedAt - data.enqueuedAt });
   if (redelivered) {
-    const reason: RedeliveryReason = job.stalledCounter > 0 ? "worker_lost" : "attempt_failed";
+    const reason: RedeliveryReason = failedBefore === 1 ? "attempt_failed" : "worker_lost";
     writer.write({ f: writer.fence, restart: { attempt, reason } });
     logEvent(ctx.logger, "queue.recover", { ...base, threadId: known, attempt, reason });
   }
-  // An interrupted turn still takes its place in the thread's order, so the turns after it run.
-  if (await cancelled()) return failAttempt(job, data, ctx, { threadId: known, writer, error: interrupted, startedAt });
   try {
     if (ctx.local.get(known) !== Number(len)) await restore(ctx, known, String(rel), base);
     const thread = ctx.codex.resumeThread(known, options);
@@ -118,7 +118,7 @@ export async function runTurnJob(job: Job<TurnJobData>, ctx: TurnJobContext): Pr
 async function firstTurn(job: Job<TurnJobData>, data: TurnJobData, ctx: TurnJobContext, options: ThreadOptions, startedAt: number): Promise<AttemptOutcome> {
   const jobId = job.id!;
   const base = { queue: ctx.queue, worker: ctx.worker, jobId, seq: data.seq };
-  logEvent(ctx.logger, "queue.start", { ...base, threadId: null, attempt: job.attemptsStarted, fence: 1, waitMs: startedAt - data.enqueuedAt });
+  logEvent(ctx.logger, "queue.start", { ...base, threadId: null, attempt: 1, fence: 1, waitMs: startedAt - data.enqueuedAt });
   const thread = ctx.codex.startThread(options);
   const turn = new AbortController();
   let stale = false;
@@ -145,6 +145,11 @@ async function firstTurn(job: Job<TurnJobData>, data: TurnJobData, ctx: TurnJobC
         const session = first.subarray(0, first.indexOf(0x0a) + 1);
         len = session.length;
         const created = await ctx.redis.initThread(ctx.keys.thread(threadId), ctx.keys.chunks(threadId), ctx.keys.jobThread(jobId), rel, session, jobId, ctx.threadTtlMs, threadId, Date.now());
+        if (created === -1) {
+          // Another attempt at this first turn recorded its thread: this one is stale and shows nothing.
+          stale = true;
+          break;
+        }
         if (created !== 1) throw new ThreadStateError(`thread ${threadId} already exists in queue ${ctx.queue}`);
         writer = new EventWriter(ctx.redis, ctx.keys.thread(threadId), ctx.keys.events(jobId), 1, ctx.eventsTtlMs, () => {
           stale = true;
@@ -154,6 +159,10 @@ async function firstTurn(job: Job<TurnJobData>, data: TurnJobData, ctx: TurnJobC
       }
     } catch (thrown) {
       error = thrown;
+    }
+    if (stale) {
+      logEvent(ctx.logger, "queue.complete", { ...base, threadId: thread.id, outcome: "stale", code: "invalid_state", durationMs: Date.now() - startedAt });
+      return { kind: "done" };
     }
     if (!writer || thread.id === null) {
       // Nothing was shown and no thread is recorded: a retry starts afresh.
@@ -221,7 +230,7 @@ async function commit(job: Job<TurnJobData>, data: TurnJobData, ctx: TurnJobCont
   logEvent(ctx.logger, "queue.checkpoint", { ...base, bytes: bytes.length, totalBytes: done.len + bytes.length });
   const outcome = done.error === undefined ? "completed" : done.error instanceof AbortError ? "aborted" : "failed";
   logEvent(ctx.logger, "queue.complete", { ...base, outcome, code: done.error instanceof CodexError ? done.error.code : undefined, durationMs: Date.now() - done.startedAt });
-  return { kind: "done" };
+  return { kind: "done", next: { threadId: done.threadId, seq: data.seq + 1 } };
 }
 
 /** A later attempt holds the thread: this one's work is dropped, and this worker's rollout is no longer trusted. */
@@ -239,13 +248,18 @@ function staleAttempt(ctx: TurnJobContext, base: Record<string, unknown>, thread
 async function failAttempt(job: Job<TurnJobData>, data: TurnJobData, ctx: TurnJobContext, failed: { threadId: string; writer: EventWriter; error: unknown; startedAt: number }): Promise<AttemptOutcome> {
   ctx.local.delete(failed.threadId);
   const attempts = job.opts.attempts ?? 1;
-  if (isInfrastructure(failed.error) && job.attemptsMade + 1 < attempts) return { kind: "retry", error: failed.error };
+  if (isInfrastructure(failed.error) && job.attemptsMade + 1 < attempts) {
+    // The next attempt says it follows a failure, not a lost worker.
+    await ctx.redis.hset(ctx.keys.thread(failed.threadId), `failed:${data.seq}`, "1").catch(() => undefined);
+    return { kind: "retry", error: failed.error };
+  }
   await failed.writer.flush().catch(() => undefined);
   const len = Number(await ctx.redis.hget(ctx.keys.thread(failed.threadId), "len"));
   const end: EventEntry = { f: failed.writer.fence, end: { error: toWireError(failed.error) } };
   await ctx.redis.commitTurn(ctx.keys.thread(failed.threadId), ctx.keys.chunks(failed.threadId), ctx.keys.events(job.id!), failed.writer.fence, len, Buffer.alloc(0), data.seq, JSON.stringify(end), ctx.threadTtlMs, ctx.eventsTtlMs);
-  logEvent(ctx.logger, "queue.complete", { queue: ctx.queue, worker: ctx.worker, jobId: job.id, seq: data.seq, threadId: failed.threadId, outcome: "failed", code: failed.error instanceof CodexError ? failed.error.code : "unknown", durationMs: Date.now() - failed.startedAt });
-  return { kind: "done" };
+  const outcome = failed.error instanceof AbortError ? "aborted" : "failed";
+  logEvent(ctx.logger, "queue.complete", { queue: ctx.queue, worker: ctx.worker, jobId: job.id, seq: data.seq, threadId: failed.threadId, outcome, code: failed.error instanceof CodexError ? failed.error.code : "unknown", durationMs: Date.now() - failed.startedAt });
+  return { kind: "done", next: { threadId: failed.threadId, seq: data.seq + 1 } };
 }
 
 /** Ends a turn that holds no thread (it never started one, or it was refused) with `error`. */

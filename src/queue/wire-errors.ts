@@ -52,7 +52,10 @@ export function fromWireError(wire: WireError): CodexError {
   const error = new CodexError(wire.code as CodexErrorCode, wire.message, { retryable: wire.retryable });
   const cls: ErrorClass | undefined = CLASSES.get(wire.name);
   if (cls) Object.setPrototypeOf(error, cls.prototype as object);
-  Object.assign(error, wire.fields ?? {});
+  // Fields come from Redis: the base fields and prototype keys are never taken from them.
+  for (const [key, value] of Object.entries(wire.fields ?? {})) {
+    if (!BASE_FIELDS.has(key) && key !== "__proto__" && key !== "constructor" && key !== "prototype") (error as unknown as Record<string, unknown>)[key] = value;
+  }
   error.name = wire.name;
   return error;
 }

@@ -62,8 +62,9 @@ export interface CodexWorkerOptions {
   connectTimeoutMs?: number;
 }
 
-/** How long a turn waits before it looks again whether its thread's previous turn has finished. */
+/** How long a turn waits at first, and at most, before it looks again whether its thread's previous turn has finished. */
 const ORDER_RETRY_MS = 50;
+const ORDER_RETRY_MAX_MS = 1_000;
 /** How old a turn that blocks its thread's order must be before it is looked at as lost. */
 const LOST_TURN_MS = 30_000;
 /** How often a closing worker looks whether it still waits for anything but Redis. */
@@ -153,9 +154,12 @@ export class CodexWorker {
         if (outcome.kind === "retry") throw outcome.error;
         if (outcome.kind === "wait") {
           await this.skipIfLost(outcome, scripted, keys, queue);
-          await job.moveToDelayed(Date.now() + ORDER_RETRY_MS, token);
+          // Looked at again soon, then less often; the worker that ends the turn before it promotes it at once.
+          const waited = Date.now() - job.data.enqueuedAt;
+          await job.moveToDelayed(Date.now() + Math.min(ORDER_RETRY_MAX_MS, Math.max(ORDER_RETRY_MS, waited / 4)), token);
           throw new DelayedError();
         }
+        if (outcome.next) void this.promoteNext(outcome.next, scripted, keys, queue);
       } finally {
         this.controllers.delete(job.id!);
       }
@@ -173,6 +177,8 @@ export class CodexWorker {
       stalledInterval: lockDuration,
       // A stalled turn is run again (from its checkpoint) more than once before it is given up.
       maxStalledCount: 3,
+      // A closing worker waits at most this long for the rate limiter's window.
+      maximumRateLimitDelay: 1_000,
       ...(this.options.limiter ? { limiter: { max: this.options.limiter.max, duration: this.options.limiter.durationMs } } : {}),
     });
     this.worker.on("error", (error) => this.logger.warn({ worker: this.id, error: String(error) }, "queue worker error"));
@@ -199,6 +205,18 @@ export class CodexWorker {
     await within(this.queue?.close() ?? Promise.resolve(), CLOSE_CHECK_MS);
     await this.codex.close();
     for (const client of this.clients) client.disconnect();
+  }
+
+  /** A turn of `next.threadId` ended: its following turn, if it waits (delayed), runs now. Never throws. */
+  private async promoteNext(next: { threadId: string; seq: number }, redis: ScriptedRedis, keys: QueueKeys, queue: Queue<TurnJobData>): Promise<void> {
+    try {
+      const blocker = await redis.hget(keys.thread(next.threadId), `turn:${next.seq}`);
+      if (!blocker) return;
+      const job = await queue.getJob(blocker.slice(0, blocker.lastIndexOf(":")));
+      if (job && (await job.getState()) === "delayed") await job.promote();
+    } catch (error) {
+      this.logger.debug({ worker: this.id, threadId: next.threadId, error: String(error) }, "promoting a thread's next turn failed; it runs at its next look");
+    }
   }
 
   /**
@@ -233,7 +251,7 @@ function checkWorkerOptions(options: CodexWorkerOptions): void {
   const { concurrency, lockDurationMs, limiter } = options;
   if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1)) throw new InvalidOptionsError(`concurrency must be a whole number of at least 1 (got ${String(concurrency)})`);
   if (lockDurationMs !== undefined && (!Number.isInteger(lockDurationMs) || lockDurationMs < 1_000)) throw new InvalidOptionsError(`lockDurationMs must be a whole number of milliseconds, at least 1000 (got ${String(lockDurationMs)})`);
-  if (limiter !== undefined && (!(limiter.max >= 1) || !(limiter.durationMs >= 1))) throw new InvalidOptionsError("limiter needs max (turns, at least 1) and durationMs (at least 1)");
+  if (limiter !== undefined && (typeof limiter !== "object" || limiter === null || !(limiter.max >= 1) || !(limiter.durationMs >= 1))) throw new InvalidOptionsError("limiter needs max (turns, at least 1) and durationMs (at least 1)");
   const codexOptions = options.codex as Record<string, unknown> | undefined;
   if (codexOptions?.tools !== undefined || codexOptions?.onApproval !== undefined) throw new InvalidOptionsError("give tools and onApproval to the CodexWorker itself, not in its codex options");
 }

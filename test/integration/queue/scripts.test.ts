@@ -66,7 +66,7 @@ async function entries(jobId: string): Promise<unknown[]> {
 describe("the queue's scripts", () => {
   redisOnly("INIT_THREAD records a thread once, with its first checkpoint, fence 1 and expiry", async () => {
     expect(await init()).toBe(1);
-    expect(await redis.hgetall(keys.thread("t"))).toEqual({ seq: "1", done: "0", fence: "1", len: String(session.length), rel: REL, job: "job1", "turn:1": `job1:${NOW}` });
+    expect(await redis.hgetall(keys.thread("t"))).toEqual({ seq: "1", done: "0", fence: "1", len: String(session.length), rel: REL, job: "job1", "turn:1": `job1:${NOW}`, "att:1": "1" });
     expect(await redis.lrangeBuffer(keys.chunks("t"), 0, -1)).toEqual([session]);
     expect(await redis.get(keys.jobThread("job1"))).toBe("t");
     for (const key of [keys.thread("t"), keys.chunks("t"), keys.jobThread("job1")]) {
@@ -85,7 +85,7 @@ describe("the queue's scripts", () => {
     // Attempt 2 of job1 (its worker took over from a stalled one) recorded its thread first.
     expect(await init("t-new", "job1")).toBe(1);
     // The stalled attempt comes back with the thread codex started for it.
-    expect(await init("t-old", "job1")).toBe(0);
+    expect(await init("t-old", "job1")).toBe(-1);
     expect(await redis.get(keys.jobThread("job1"))).toBe("t-new");
     expect(await redis.exists(keys.thread("t-old"), keys.chunks("t-old"))).toBe(0);
   });
@@ -118,12 +118,12 @@ describe("the queue's scripts", () => {
     // Nor does a finished one.
     expect(await redis.hget(keys.thread("t"), "fence")).toBe("1");
     // Each attempt at turn 2 gets a fence of its own, higher than any before.
-    expect(await redis.beginTurn(keys.thread("t"), 2)).toEqual(["run", 2, len, REL]);
-    expect(await redis.beginTurn(keys.thread("t"), 2)).toEqual(["run", 3, len, REL]);
+    expect(await redis.beginTurn(keys.thread("t"), 2)).toEqual(["run", 2, len, REL, 1, 0]);
+    expect(await redis.beginTurn(keys.thread("t"), 2)).toEqual(["run", 3, len, REL, 2, 0]);
     expect(await redis.hget(keys.thread("t"), "fence")).toBe("3");
     expect(await commit(3, len, Buffer.alloc(0), 2, "job2")).toBe(1);
     expect(await redis.beginTurn(keys.thread("t"), 2)).toEqual(["done", 0, 0, ""]);
-    expect(await redis.beginTurn(keys.thread("t"), 3)).toEqual(["run", 4, len, REL]);
+    expect(await redis.beginTurn(keys.thread("t"), 3)).toEqual(["run", 4, len, REL, 1, 0]);
   });
 
   redisOnly("COMMIT_TURN appends the chunk, sets len and done and adds the end entry, with expiries", async () => {
