@@ -19,6 +19,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Integration tests spawn the real codex binary; two cores, so keep the fan-out small.
     maxWorkers: 2,
+    // What a test polls for comes from real processes on a loaded 2-core machine: give it time.
+    expect: { poll: { timeout: 10_000, interval: 50 } },
     fileParallelism: true,
     reporters: ["default"],
     // Type tests (`*.test-d.ts`) are checked by the compiler, not run.

@@ -46,7 +46,7 @@ workersTest("a worker SIGKILLed mid-turn: the turn completes on the other worker
   // The victim's codex is the one running the turn: it exists now, and must not outlive its worker.
   expect(victim.codexPids().length).toBeGreaterThan(0);
   // The producer has seen the lost attempt start.
-  await expect.poll(() => seen.map((e) => e.type)).toEqual(["thread.started", "turn.started"]);
+  await expect.poll(() => seen.map((e) => e.type), { timeout: 15_000, interval: 50 }).toEqual(["thread.started", "turn.started"]);
 
   expect((await victim.kill()).signal).toBe("SIGKILL");
   let timer: NodeJS.Timeout | undefined;
@@ -85,4 +85,4 @@ workersTest("a worker SIGKILLed mid-turn: the turn completes on the other worker
   expect(fx.model.unexpectedRequests).toEqual([]);
   // The survivor still serves; the fixture's close checks that it drains and exits cleanly.
   expect(survivor.processes()).toContain(survivor.pid);
-}, 60_000);
+}, 120_000);
