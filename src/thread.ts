@@ -101,28 +101,7 @@ export class Thread {
     input: Input,
     turnOptions: TurnOptions<S> = {},
   ): Promise<Turn<StructuredOutput<S>>> {
-    const items: ThreadItem[] = [];
-    let finalResponse = "";
-    let usage: Usage | null = null;
-    let turnId: string | undefined;
-    for await (const event of this.stream(input, turnOptions, this.host.services().telemetry.activeContext())) {
-      if (event.type === "item.completed") {
-        if (event.item.type === "agent_message") finalResponse = event.item.text;
-        items.push(event.item);
-      } else if (event.type === "turn.completed") {
-        usage = event.usage;
-        turnId = event.turnId ?? turnId;
-      } else if (event.type === "turn.failed") {
-        throw turnError(event.error);
-      }
-    }
-    const turn: Turn<StructuredOutput<S>> = { items, finalResponse, usage };
-    if (turnId) turn.turnId = turnId;
-    if (turnOptions.outputSchema) {
-      const value = await structuredOutputOf(finalResponse, turnOptions.outputSchema);
-      if (value !== undefined) turn.structuredOutput = value as StructuredOutput<S>;
-    }
-    return turn;
+    return collectTurn(this.stream(input, turnOptions, this.host.services().telemetry.activeContext()), turnOptions.outputSchema);
   }
 
   /**
@@ -203,4 +182,37 @@ export class Thread {
       if (this.inflight === inflight) this.inflight = null;
     }
   }
+}
+
+/**
+ * @internal A turn's events made into its result, as `run()` resolves it: completed items, the last
+ * agent message, usage, and the structured output. A `turn.failed` throws the error `run()` throws.
+ * An event of type `turn.redelivered` (a queued turn run again) drops what the lost attempt gave.
+ */
+export async function collectTurn<S extends OutputSchema | undefined>(events: AsyncIterable<ThreadEvent | { type: "turn.redelivered" }>, outputSchema: S | undefined): Promise<Turn<StructuredOutput<S>>> {
+  const items: ThreadItem[] = [];
+  let finalResponse = "";
+  let usage: Usage | null = null;
+  let turnId: string | undefined;
+  for await (const event of events) {
+    if (event.type === "item.completed") {
+      if (event.item.type === "agent_message") finalResponse = event.item.text;
+      items.push(event.item);
+    } else if (event.type === "turn.completed") {
+      usage = event.usage;
+      turnId = event.turnId ?? turnId;
+    } else if (event.type === "turn.failed") {
+      throw turnError(event.error);
+    } else if (event.type === "turn.redelivered") {
+      items.length = 0;
+      finalResponse = "";
+    }
+  }
+  const turn: Turn<StructuredOutput<S>> = { items, finalResponse, usage };
+  if (turnId) turn.turnId = turnId;
+  if (outputSchema) {
+    const value = await structuredOutputOf(finalResponse, outputSchema);
+    if (value !== undefined) turn.structuredOutput = value as StructuredOutput<S>;
+  }
+  return turn;
 }

@@ -7,14 +7,12 @@
  */
 import { randomUUID } from "node:crypto";
 import { AbortError, CodexError, ThreadStateError } from "../errors/index.js";
-import type { ThreadEvent, Usage } from "../events.js";
-import type { ThreadItem } from "../items.js";
+import type { ThreadEvent } from "../events.js";
 import type { Logger } from "../logger.js";
 import { logEvent } from "../log-events.js";
 import { checkTurnOptions, type Input, type OutputSchema, type TurnOptions } from "../options/index.js";
-import { outputJsonSchema, structuredOutputOf } from "../output-schema.js";
-import type { StructuredOutput, Turn } from "../thread.js";
-import { turnError } from "../turn/index.js";
+import { outputJsonSchema } from "../output-schema.js";
+import { collectTurn, type StructuredOutput, type Turn } from "../thread.js";
 import type { EventEntry, RedeliveryReason } from "./event-log.js";
 import { checkQueuedInput, type QueuedThreadOptions, type TurnJobData } from "./job-data.js";
 import { currentTraceContext } from "./trace.js";
@@ -85,32 +83,7 @@ export class QueuedThread {
    * same class a `Thread` would (`TurnFailedError`, `RateLimitError`, ...; `AbortError` when interrupted).
    */
   async run<S extends OutputSchema | undefined = undefined>(input: Input, turnOptions: QueuedTurnOptions<S> = {}): Promise<Turn<StructuredOutput<S>>> {
-    const items: ThreadItem[] = [];
-    let finalResponse = "";
-    let usage: Usage | null = null;
-    let turnId: string | undefined;
-    for await (const event of this.stream(input, turnOptions)) {
-      if (event.type === "turn.redelivered") {
-        // The lost attempt's items are not this turn's.
-        items.length = 0;
-        finalResponse = "";
-      } else if (event.type === "item.completed") {
-        if (event.item.type === "agent_message") finalResponse = event.item.text;
-        items.push(event.item);
-      } else if (event.type === "turn.completed") {
-        usage = event.usage;
-        turnId = event.turnId ?? turnId;
-      } else if (event.type === "turn.failed") {
-        throw turnError(event.error);
-      }
-    }
-    const turn: Turn<StructuredOutput<S>> = { items, finalResponse, usage };
-    if (turnId) turn.turnId = turnId;
-    if (turnOptions.outputSchema) {
-      const value = await structuredOutputOf(finalResponse, turnOptions.outputSchema);
-      if (value !== undefined) turn.structuredOutput = value as StructuredOutput<S>;
-    }
-    return turn;
+    return collectTurn(this.stream(input, turnOptions), turnOptions.outputSchema);
   }
 
   /**
