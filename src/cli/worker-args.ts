@@ -13,7 +13,8 @@ export const WORKER_USAGE = `usage: codexkit worker --redis <url> [--queue <name
   Runs queued codexkit turns (codexkit/queue) until SIGTERM or Ctrl-C, which drain: running turns
   finish, then the worker stops (a second signal stops it at once, exit code 130).
 
-  --redis <url>           the queue's Redis (redis:// or rediss://), required
+  --redis <url>           the queue's Redis (redis:// or rediss://); default: $REDIS_URL, which
+                          keeps a password out of the process list
   --queue <name>          the queue to take turns from (default "codexkit", as CodexQueue's)
   --concurrency N         turns run at once (default 1)
   --codex-home DIR        CODEX_HOME of the codex this worker runs
@@ -60,7 +61,7 @@ type ValueFlag = (typeof VALUE_FLAGS)[number];
 const ALIASES: Readonly<Record<string, ValueFlag>> = { "-c": "--config" };
 
 /** Parses the arguments after `codexkit worker`. Throws `UsageError` on anything it cannot use. */
-export function parseWorkerArgs(argv: readonly string[]): WorkerCommand {
+export function parseWorkerArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): WorkerCommand {
   if (argv.some((arg) => arg === "--help" || arg === "-h")) return { help: true };
   const single = new Map<ValueFlag, string>();
   const configOverrides: string[] = [];
@@ -78,8 +79,8 @@ export function parseWorkerArgs(argv: readonly string[]): WorkerCommand {
     if (single.has(flag)) throw new UsageError(`${flag} is given twice`);
     single.set(flag, value);
   }
-  const redis = single.get("--redis");
-  if (redis === undefined) throw new UsageError("--redis <url> is required: the Redis the queue lives in");
+  const redis = single.get("--redis") ?? (env.REDIS_URL || undefined);
+  if (redis === undefined) throw new UsageError("--redis <url> (or REDIS_URL in the environment) is required: the Redis the queue lives in");
   if (!/^rediss?:\/\/./i.test(redis)) throw new UsageError("--redis must be a redis:// or rediss:// URL");
   const queue = single.get("--queue") ?? DEFAULT_QUEUE;
   const concurrency = single.has("--concurrency") ? positiveInteger("--concurrency", single.get("--concurrency")!) : 1;

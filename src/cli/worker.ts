@@ -37,7 +37,7 @@ const EXIT_GRACE_MS = 2_000;
 export async function runWorker(argv: readonly string[], io: WorkerIo = processIo): Promise<number> {
   let args: WorkerArgs;
   try {
-    const command = parseWorkerArgs(argv);
+    const command = parseWorkerArgs(argv, process.env);
     if (command.help) {
       io.stdout(`${WORKER_USAGE}\n`);
       return 0;

@@ -58,7 +58,8 @@ export type ConnectionRole = "worker" | "producer";
 // A short `disconnectTimeout`: a client closed after its socket already failed must not hold the process for ioredis' 2 s.
 const ROLE_OPTIONS: Record<ConnectionRole, RedisOptions> = {
   worker: { maxRetriesPerRequest: null, lazyConnect: true, disconnectTimeout: 100 },
-  producer: { maxRetriesPerRequest: 3, lazyConnect: true, disconnectTimeout: 100 },
+  // A command Redis takes over 15 s to answer fails (a blocking read waits 2 s at most).
+  producer: { maxRetriesPerRequest: 3, lazyConnect: true, disconnectTimeout: 100, commandTimeout: 15_000 },
 };
 
 /**

@@ -3,7 +3,7 @@
  * travel, so tools and approval handlers live in the worker and a thread names its tools; a
  * Standard Schema travels as its JSON Schema (the producer validates the answer with the original).
  */
-import { InvalidOptionsError } from "../errors/index.js";
+import { InvalidOptionsError, isSecretName } from "../errors/index.js";
 import type { CyberAccessProgram, Input, RetrySetting, ThreadOptions } from "../options/index.js";
 import type { TraceContext } from "./trace.js";
 
@@ -44,7 +44,32 @@ export function checkQueuedThreadOptions(options: object): void {
   if (tools !== undefined && (!Array.isArray(tools) || tools.some((name) => typeof name !== "string"))) {
     throw new InvalidOptionsError("a queued thread names its tools (tools: [\"lookup\", ...]); the tools themselves are registered on the CodexWorker");
   }
+  checkNoSecrets(record.mcpServers);
   assertJson(options, "thread options");
+}
+
+/**
+ * A job sits in Redis in plain text (and in any BullMQ dashboard): an MCP server's secret
+ * environment values, auth headers and URL passwords must not travel in it. The worker's own
+ * environment holds them (`bearerTokenEnvVar`, or variables the server reads from the worker).
+ */
+function checkNoSecrets(servers: unknown): void {
+  if (typeof servers !== "object" || servers === null) return;
+  for (const [name, server] of Object.entries(servers as Record<string, Record<string, unknown> | null>)) {
+    if (typeof server !== "object" || server === null) continue;
+    const where = `mcpServers.${name}`;
+    for (const field of ["env", "headers"] as const) {
+      const values = server[field];
+      if (typeof values !== "object" || values === null) continue;
+      const secret = Object.keys(values).find((key) => isSecretName(key) || /^(authorization|cookie|x-api-key)$/i.test(key));
+      if (secret !== undefined) {
+        throw new InvalidOptionsError(`${where}.${field}.${secret} would be stored in Redis in plain text with the queued turn; set it in the worker's environment instead (bearerTokenEnvVar names a variable of the worker for an HTTP server's token)`);
+      }
+    }
+    if (typeof server.url === "string" && /\/\/[^/@\s]*:[^/@\s]*@/.test(server.url)) {
+      throw new InvalidOptionsError(`${where}.url carries a password, which would be stored in Redis in plain text with the queued turn; use bearerTokenEnvVar`);
+    }
+  }
 }
 
 /** Checks that a turn's input can travel: text, images and file mentions by path (paths on the worker's host), no staged attachments. */

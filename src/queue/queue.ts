@@ -15,7 +15,7 @@ import { readEntries, type EventEntry, type ScriptedRedis } from "./event-log.js
 import { checkQueuedThreadOptions, type QueuedThreadOptions, type TurnJobData } from "./job-data.js";
 import { QueueKeys } from "./keys.js";
 import { QueuedThread, turnEvents, type QueueHost, type QueuedThreadEvent } from "./queued-thread.js";
-import { defineScripts, DEFAULT_EVENTS_TTL_MS, KEEP_JOBS_S, QUEUE_PREFIX } from "./settings.js";
+import { defineScripts, DEFAULT_EVENTS_TTL_MS, DEFAULT_THREAD_TTL_MS, KEEP_JOBS_S, QUEUE_PREFIX } from "./settings.js";
 import { toWireError } from "./wire-errors.js";
 
 /** Options of a `CodexQueue`. */
@@ -78,6 +78,7 @@ export class CodexQueue {
       },
       events: (jobId) => this.events(jobId),
       interrupt: (jobId) => this.interrupt(jobId),
+      typed: (error) => this.typed(error),
       latestJob: async (threadId) => {
         const { queue, redis } = await this.opened;
         const jobId = await redis.hget(this.keys.thread(threadId), "job");
@@ -115,6 +116,13 @@ export class CodexQueue {
     return this.closing;
   }
 
+  /** `error` as a codexkit error: Redis' own failures become `QueueConnectionError`, or `ConnectionClosedError` once this queue is closing. */
+  private typed(error: unknown): CodexError {
+    if (error instanceof CodexError) return error;
+    if (this.closing) return new ConnectionClosedError("the queue was closed; a turn it queued goes on, and another producer can resumeThread() it", { cause: error });
+    return new QueueConnectionError(`Redis failed: ${error instanceof Error ? error.message : String(error)}`, endpointOf(this.options.connection), { cause: error });
+  }
+
   private readonly onRedisError = (error: Error): void => this.logger.debug({ queue: this.name, error: error.message }, "the queue's Redis connection failed; reconnecting");
 
   private checked(options: QueuedThreadOptions): QueuedThreadOptions {
@@ -139,9 +147,7 @@ export class CodexQueue {
       yield* turnEvents(readEntries(reader, this.keys.events(jobId), () => this.checkJob(jobId)));
       clean = true;
     } catch (error) {
-      if (error instanceof CodexError) throw error;
-      if (this.closing) throw new ConnectionClosedError("the queue was closed while a turn's events were read; the turn goes on, and another producer can resumeThread() it");
-      throw new QueueConnectionError(`lost Redis while reading a turn's events: ${error instanceof Error ? error.message : String(error)}`, endpointOf(this.options.connection), { cause: error });
+      throw this.typed(error);
     } finally {
       this.readers.delete(reader);
       // A reader left mid-read may still be blocked in XREAD: it is closed, not reused.
@@ -152,6 +158,11 @@ export class CodexQueue {
 
   private async reader(): Promise<Redis> {
     const reader = this.idleReaders.pop() ?? (await openRedis(this.options.connection, this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS, "producer", this.onRedisError));
+    if (this.closing) {
+      // Opened while the queue closed: nobody would close it.
+      reader.disconnect();
+      throw new ConnectionClosedError("the queue was closed");
+    }
     this.readers.add(reader);
     return reader;
   }
@@ -173,7 +184,8 @@ export class CodexQueue {
    */
   private async interrupt(jobId: string): Promise<void> {
     const { queue, redis } = await this.opened;
-    await redis.set(this.keys.cancelled(jobId), "1", "PX", DEFAULT_EVENTS_TTL_MS);
+    // Kept as long as the thread: a turn cancelled while queued must never run, however long the backlog.
+    await redis.set(this.keys.cancelled(jobId), "1", "PX", DEFAULT_THREAD_TTL_MS);
     await redis.publish(this.keys.interrupts, jobId);
     const job = await queue.getJob(jobId);
     const state = job ? await job.getState() : "unknown";

@@ -51,6 +51,8 @@ export interface QueueHost {
   interrupt(jobId: string): Promise<void>;
   /** The job of the thread's latest submitted turn (null when the queue holds none). */
   latestJob(threadId: string): Promise<string | null>;
+  /** `error` as a codexkit error: a Redis failure becomes `QueueConnectionError` (`ConnectionClosedError` once the queue is closing). */
+  typed(error: unknown): CodexError;
 }
 
 /** A thread whose turns run on the queue's workers. */
@@ -94,14 +96,18 @@ export class QueuedThread {
    */
   async attach(): Promise<QueuedStreamedTurn | null> {
     if (this._id === null) return null;
-    await this.host.ready();
-    const jobId = await this.host.latestJob(this._id);
-    return jobId === null ? null : { events: this.host.events(jobId) };
+    try {
+      await this.host.ready();
+      const jobId = await this.host.latestJob(this._id);
+      return jobId === null ? null : { events: this.host.events(jobId) };
+    } catch (error) {
+      throw this.host.typed(error);
+    }
   }
 
   /** Stops the running turn, wherever it runs (or before it starts); its `run()` rejects with `AbortError`. No running turn: nothing happens. */
   async interrupt(): Promise<void> {
-    if (this.running) await this.host.interrupt(this.running.jobId);
+    if (this.running) await this.host.interrupt(this.running.jobId).catch((error: unknown) => Promise.reject(this.host.typed(error)));
   }
 
   private async *stream(input: Input, turnOptions: QueuedTurnOptions): AsyncGenerator<QueuedThreadEvent> {
@@ -141,7 +147,7 @@ export class QueuedThread {
       }
     } catch (error) {
       if (signal?.aborted && !(error instanceof CodexError)) throw new AbortError("the turn was aborted", { cause: error });
-      throw error;
+      throw this.host.typed(error);
     } finally {
       signal?.removeEventListener("abort", onAbort);
       this.running = null;
@@ -154,6 +160,8 @@ export async function* turnEvents(entries: AsyncIterable<EventEntry>): AsyncGene
   let fence = 0;
   for await (const entry of entries) {
     if ("end" in entry) {
+      // An end entry of a stale attempt is not the turn's end (the producer's own ends carry the highest fence).
+      if (entry.f < fence) continue;
       if (entry.end.error) throw fromWireError(entry.end.error);
       return;
     }

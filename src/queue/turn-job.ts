@@ -47,6 +47,11 @@ export interface TurnJobContext {
   local: LruMap<string, number>;
   /** Aborts the turn when a producer interrupts it. */
   signal: AbortSignal;
+  /**
+   * Takes the thread for this attempt in this process: an attempt of this worker still running it
+   * (stale: it lost its lock) is aborted and waited for. Returns the release.
+   */
+  claim(threadId: string, turn: AbortController): Promise<() => void>;
 }
 
 /** What the processor tells BullMQ. */
@@ -69,16 +74,16 @@ export async function runTurnJob(job: Job<TurnJobData>, ctx: TurnJobContext): Pr
   const base = { queue: ctx.queue, worker: ctx.worker, jobId, seq: data.seq };
   const cancelled = async (): Promise<boolean> => (await ctx.redis.exists(ctx.keys.cancelled(jobId))) === 1;
   const interrupted = new AbortError("the turn was interrupted before a worker started it");
-  let options: ThreadOptions;
+  let options: ThreadOptions | null = null;
+  let refused: unknown = null;
   try {
     options = threadOptionsOf(data, ctx.tools);
   } catch (error) {
-    await endWithout(ctx, jobId, error);
-    return { kind: "done" };
+    refused = error;
   }
   if (known === null) {
-    if (!(await cancelled())) return firstTurn(job, data, ctx, options, startedAt);
-    await endWithout(ctx, jobId, interrupted);
+    if (options !== null && !(await cancelled())) return firstTurn(job, data, ctx, options, startedAt);
+    await endWithout(ctx, jobId, refused ?? interrupted);
     return { kind: "done" };
   }
 
@@ -96,8 +101,10 @@ export async function runTurnJob(job: Job<TurnJobData>, ctx: TurnJobContext): Pr
     stale = true;
     turn.abort(new ThreadStateError("another attempt took this turn over"));
   });
-  // An interrupted turn still takes its place in the thread's order, so the turns after it run.
-  if (await cancelled()) return failAttempt(job, data, ctx, { threadId: known, writer, error: interrupted, startedAt });
+  // An interrupted or refused turn still takes its place in the thread's order, so the turns after it run.
+  if (options === null || (await cancelled())) return failAttempt(job, data, ctx, { threadId: known, writer, error: refused ?? interrupted, startedAt });
+  // A stale attempt of this worker at the same thread (it lost its lock, and this worker took the job again) is stopped first.
+  const release = await ctx.claim(known, turn);
   const redelivered = (await ctx.redis.xlen(ctx.keys.events(jobId))) > 0;
   logEvent(ctx.logger, "queue.start", { ...base, threadId: known, attempt, fence: Number(fence), waitMs: startedAt - data.enqueuedAt });
   if (redelivered) {
@@ -106,11 +113,25 @@ export async function runTurnJob(job: Job<TurnJobData>, ctx: TurnJobContext): Pr
     logEvent(ctx.logger, "queue.recover", { ...base, threadId: known, attempt, reason });
   }
   try {
-    if (ctx.local.get(known) !== Number(len)) await restore(ctx, known, String(rel), base);
+    try {
+      if (ctx.local.get(known) !== Number(len)) await restore(ctx, known, String(rel), base);
+    } catch (error) {
+      // The thread could not be put on this worker's disk (codex kept it loaded, a file system error): another attempt may do better.
+      return await failAttempt(job, data, ctx, { threadId: known, writer, error: new RestoreError(error), startedAt });
+    }
     const thread = ctx.codex.resumeThread(known, options);
     return await runAndCommit(job, data, ctx, { thread, threadId: known, rel: String(rel), len: Number(len), writer, turn, startedAt, stale: () => stale });
   } catch (error) {
     return failAttempt(job, data, ctx, { threadId: known, writer, error, startedAt });
+  } finally {
+    release();
+  }
+}
+
+/** The thread's checkpoint could not be restored on this worker: worth another attempt. */
+class RestoreError extends CodexError {
+  constructor(cause: unknown) {
+    super("turn_failed", `restoring the thread from its checkpoint failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause, retryable: true });
   }
 }
 
@@ -130,8 +151,10 @@ async function firstTurn(job: Job<TurnJobData>, data: TurnJobData, ctx: TurnJobC
     const signal = AbortSignal.any([ctx.signal, turn.signal]);
     const { events } = await runInContext(contextOf(data.trace), () => thread.runStreamed(data.input, turnOptionsOf(data, signal)));
     let error: unknown;
+    let failed = false;
     try {
       for await (const event of events) {
+        if (event.type === "turn.failed") failed = true;
         if (writer) {
           writer.write({ f: writer.fence, e: event });
           continue;
@@ -166,14 +189,14 @@ async function firstTurn(job: Job<TurnJobData>, data: TurnJobData, ctx: TurnJobC
     }
     if (!writer || thread.id === null) {
       // Nothing was shown and no thread is recorded: a retry starts afresh.
-      if (isInfrastructure(error)) return { kind: "retry", error };
+      if (isInfrastructure(error) && attemptsLeft(job)) return { kind: "retry", error };
       await endWithout(ctx, jobId, error ?? new CodexError("turn_failed", "the turn ended before codex started it"));
       return { kind: "done" };
     }
-    return await commit(job, data, ctx, { threadId: thread.id, rel, len, writer, error, startedAt, stale: () => stale });
+    return await commit(job, data, ctx, { threadId: thread.id, rel, len, writer, error, failed, startedAt, stale: () => stale });
   } catch (error) {
     if (!writer || thread.id === null) {
-      if (isInfrastructure(error)) return { kind: "retry", error };
+      if (isInfrastructure(error) && attemptsLeft(job)) return { kind: "retry", error };
       await endWithout(ctx, jobId, error);
       return { kind: "done" };
     }
@@ -197,12 +220,16 @@ async function runAndCommit(job: Job<TurnJobData>, data: TurnJobData, ctx: TurnJ
   const signal = AbortSignal.any([ctx.signal, run.turn.signal]);
   const { events } = await runInContext(contextOf(data.trace), () => run.thread.runStreamed(data.input, turnOptionsOf(data, signal)));
   let error: unknown;
+  let failed = false;
   try {
-    for await (const event of events) run.writer.write({ f: run.writer.fence, e: event });
+    for await (const event of events) {
+      if (event.type === "turn.failed") failed = true;
+      run.writer.write({ f: run.writer.fence, e: event });
+    }
   } catch (thrown) {
     error = thrown;
   }
-  return commit(job, data, ctx, { ...run, error });
+  return commit(job, data, ctx, { ...run, error, failed });
 }
 
 interface Finished {
@@ -211,6 +238,8 @@ interface Finished {
   len: number;
   writer: EventWriter;
   error?: unknown;
+  /** The turn ended with `turn.failed` (codex's failure, not an error of the attempt). */
+  failed?: boolean;
   startedAt: number;
   stale: () => boolean;
 }
@@ -228,7 +257,7 @@ async function commit(job: Job<TurnJobData>, data: TurnJobData, ctx: TurnJobCont
   if (written !== 1) return staleAttempt(ctx, base, done.threadId);
   ctx.local.set(done.threadId, done.len + bytes.length);
   logEvent(ctx.logger, "queue.checkpoint", { ...base, bytes: bytes.length, totalBytes: done.len + bytes.length });
-  const outcome = done.error === undefined ? "completed" : done.error instanceof AbortError ? "aborted" : "failed";
+  const outcome = done.error === undefined && !done.failed ? "completed" : done.error instanceof AbortError ? "aborted" : "failed";
   logEvent(ctx.logger, "queue.complete", { ...base, outcome, code: done.error instanceof CodexError ? done.error.code : undefined, durationMs: Date.now() - done.startedAt });
   return { kind: "done", next: { threadId: done.threadId, seq: data.seq + 1 } };
 }
@@ -247,8 +276,7 @@ function staleAttempt(ctx: TurnJobContext, base: Record<string, unknown>, thread
  */
 async function failAttempt(job: Job<TurnJobData>, data: TurnJobData, ctx: TurnJobContext, failed: { threadId: string; writer: EventWriter; error: unknown; startedAt: number }): Promise<AttemptOutcome> {
   ctx.local.delete(failed.threadId);
-  const attempts = job.opts.attempts ?? 1;
-  if (isInfrastructure(failed.error) && job.attemptsMade + 1 < attempts) {
+  if (isInfrastructure(failed.error) && attemptsLeft(job)) {
     // The next attempt says it follows a failure, not a lost worker.
     await ctx.redis.hset(ctx.keys.thread(failed.threadId), `failed:${data.seq}`, "1").catch(() => undefined);
     return { kind: "retry", error: failed.error };
@@ -256,7 +284,8 @@ async function failAttempt(job: Job<TurnJobData>, data: TurnJobData, ctx: TurnJo
   await failed.writer.flush().catch(() => undefined);
   const len = Number(await ctx.redis.hget(ctx.keys.thread(failed.threadId), "len"));
   const end: EventEntry = { f: failed.writer.fence, end: { error: toWireError(failed.error) } };
-  await ctx.redis.commitTurn(ctx.keys.thread(failed.threadId), ctx.keys.chunks(failed.threadId), ctx.keys.events(job.id!), failed.writer.fence, len, Buffer.alloc(0), data.seq, JSON.stringify(end), ctx.threadTtlMs, ctx.eventsTtlMs);
+  const written = await ctx.redis.commitTurn(ctx.keys.thread(failed.threadId), ctx.keys.chunks(failed.threadId), ctx.keys.events(job.id!), failed.writer.fence, len, Buffer.alloc(0), data.seq, JSON.stringify(end), ctx.threadTtlMs, ctx.eventsTtlMs);
+  if (written !== 1) return staleAttempt(ctx, { queue: ctx.queue, worker: ctx.worker, jobId: job.id, seq: data.seq, threadId: failed.threadId }, failed.threadId);
   const outcome = failed.error instanceof AbortError ? "aborted" : "failed";
   logEvent(ctx.logger, "queue.complete", { queue: ctx.queue, worker: ctx.worker, jobId: job.id, seq: data.seq, threadId: failed.threadId, outcome, code: failed.error instanceof CodexError ? failed.error.code : "unknown", durationMs: Date.now() - failed.startedAt });
   return { kind: "done", next: { threadId: failed.threadId, seq: data.seq + 1 } };
@@ -280,7 +309,12 @@ async function restore(ctx: TurnJobContext, threadId: string, rel: string, base:
 
 /** A failure of the machinery rather than of the turn: worth another attempt, on this worker or another. */
 function isInfrastructure(error: unknown): boolean {
-  return error instanceof ConnectionClosedError || error instanceof CodexExitError || error instanceof CodexSpawnError;
+  return error instanceof ConnectionClosedError || error instanceof CodexExitError || error instanceof CodexSpawnError || error instanceof RestoreError;
+}
+
+/** Whether BullMQ gives the job another attempt after this one. */
+function attemptsLeft(job: Job<TurnJobData>): boolean {
+  return job.attemptsMade + 1 < (job.opts.attempts ?? 1);
 }
 
 /** The thread options the worker's `Codex` gets: the job's, with the named tools of this worker. */

@@ -19,7 +19,8 @@ import type { ApprovalHandler } from "../approvals/index.js";
 import type { CodexOptions } from "../options/index.js";
 import type { Tool } from "../tools/index.js";
 import { within } from "../timing/index.js";
-import { DEFAULT_CONNECT_TIMEOUT_MS, openRedis, queueLibraries, type RedisConnection } from "./connection.js";
+import { DEFAULT_CONNECT_TIMEOUT_MS, endpointOf, openRedis, queueLibraries, type RedisConnection } from "./connection.js";
+import { QueueConnectionError } from "./errors.js";
 import type { TurnJobData } from "./job-data.js";
 import type { EventEntry, ScriptedRedis } from "./event-log.js";
 import { QueueKeys } from "./keys.js";
@@ -64,7 +65,10 @@ export interface CodexWorkerOptions {
 
 /** How long a turn waits at first, and at most, before it looks again whether its thread's previous turn has finished. */
 const ORDER_RETRY_MS = 50;
-const ORDER_RETRY_MAX_MS = 1_000;
+// Waiting jobs count against BullMQ's rate limiter each time they are looked at: rarely, since the turn before promotes them.
+const ORDER_RETRY_MAX_MS = 5_000;
+/** How long a new attempt waits for a stale attempt of the same worker at the same thread to stop. */
+const STALE_STOP_MS = 15_000;
 /** How old a turn that blocks its thread's order must be before it is looked at as lost. */
 const LOST_TURN_MS = 30_000;
 /** How often a closing worker looks whether it still waits for anything but Redis. */
@@ -82,6 +86,8 @@ export class CodexWorker {
   readonly codex: Codex;
   private readonly ready: Promise<void>;
   private readonly controllers = new Map<string, AbortController>();
+  /** The attempt of this process holding each thread, and when it is over. */
+  private readonly holders = new Map<string, { turn: AbortController; over: Promise<void> }>();
   private readonly name: string;
   private readonly logger: Logger;
   private worker: Worker<TurnJobData> | null = null;
@@ -114,20 +120,24 @@ export class CodexWorker {
   private async start(): Promise<void> {
     const timeout = this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     const onError = (error: Error): void => this.logger.debug({ worker: this.id, error: error.message }, "the worker's Redis connection failed; reconnecting");
-    const [{ bullmq }, redis, subscriber, blocking] = await Promise.all([
-      queueLibraries(),
-      openRedis(this.options.connection, timeout, "worker", onError),
-      openRedis(this.options.connection, timeout, "worker", onError),
-      openRedis(this.options.connection, timeout, "worker", onError),
-    ]).catch(async (error: unknown) => {
+    const { bullmq } = await queueLibraries().catch(async (error: unknown) => {
       await this.codex.close();
       throw error;
     });
-    this.clients = [redis, subscriber, blocking];
+    const opened = await Promise.allSettled([0, 1, 2].map(() => openRedis(this.options.connection, timeout, "worker", onError)));
+    this.clients = opened.flatMap((result) => (result.status === "fulfilled" ? [result.value] : []));
+    const failure = opened.find((result): result is PromiseRejectedResult => result.status === "rejected");
+    if (failure) {
+      // One connection failed: the others are closed too, so nothing keeps reconnecting.
+      for (const client of this.clients) client.disconnect();
+      await this.codex.close();
+      throw failure.reason;
+    }
+    const [redis, subscriber, blocking] = this.clients as [Redis, Redis, Redis];
     if (this.closing) return;
     const scripted = defineScripts(redis);
     const keys = new QueueKeys(QUEUE_PREFIX, this.name);
-    await subscriber.subscribe(keys.interrupts);
+    await this.bounded(subscriber.subscribe(keys.interrupts), timeout, "subscribing to interrupts");
     subscriber.on("message", (_channel: string, jobId: string) => this.controllers.get(jobId)?.abort());
     const files = new RolloutFiles(codexHomeOf(this.options.codex));
     const local = new LruMap<string, number>(LOCAL_THREADS);
@@ -150,6 +160,7 @@ export class CodexWorker {
           eventsTtlMs: DEFAULT_EVENTS_TTL_MS,
           local,
           signal: controller.signal,
+          claim: (threadId, turn) => this.claim(threadId, turn),
         });
         if (outcome.kind === "retry") throw outcome.error;
         if (outcome.kind === "wait") {
@@ -182,7 +193,14 @@ export class CodexWorker {
       ...(this.options.limiter ? { limiter: { max: this.options.limiter.max, duration: this.options.limiter.durationMs } } : {}),
     });
     this.worker.on("error", (error) => this.logger.warn({ worker: this.id, error: String(error) }, "queue worker error"));
-    await this.worker.waitUntilReady();
+    await this.bounded(this.worker.waitUntilReady(), timeout, "starting the BullMQ worker");
+  }
+
+  /** `work`, or a QueueConnectionError once Redis has not answered for `timeoutMs`. */
+  private async bounded<T>(work: Promise<T>, timeoutMs: number, what: string): Promise<T> {
+    const outcome = await within(work, timeoutMs);
+    if (outcome === "timeout") throw new QueueConnectionError(`Redis did not answer within ${timeoutMs} ms while ${what}`, endpointOf(this.options.connection));
+    return outcome;
   }
 
   private async shutdown(): Promise<void> {
@@ -205,6 +223,23 @@ export class CodexWorker {
     await within(this.queue?.close() ?? Promise.resolve(), CLOSE_CHECK_MS);
     await this.codex.close();
     for (const client of this.clients) client.disconnect();
+  }
+
+  /** Takes `threadId` for an attempt of this process: a stale one of ours still running it is aborted and waited for (bounded). */
+  private async claim(threadId: string, turn: AbortController): Promise<() => void> {
+    const previous = this.holders.get(threadId);
+    if (previous) {
+      previous.turn.abort(new ThreadStateError("another attempt took this turn over"));
+      await within(previous.over, STALE_STOP_MS);
+    }
+    let end!: () => void;
+    const over = new Promise<void>((resolve) => (end = resolve));
+    const mine = { turn, over };
+    this.holders.set(threadId, mine);
+    return () => {
+      if (this.holders.get(threadId) === mine) this.holders.delete(threadId);
+      end();
+    };
   }
 
   /** A turn of `next.threadId` ended: its following turn, if it waits (delayed), runs now. Never throws. */
@@ -231,7 +266,8 @@ export class CodexWorker {
     if (at <= 0 || !(Date.now() - submittedAt > LOST_TURN_MS)) return;
     const job = await queue.getJob(jobId);
     const state = job ? await job.getState() : "missing";
-    if (state !== "missing" && state !== "failed" && state !== "unknown") return;
+    // A completed job whose turn is not done ended without recording it: it is lost too.
+    if (state !== "missing" && state !== "failed" && state !== "unknown" && state !== "completed") return;
     const reason = state === "failed" ? `its job failed: ${job?.failedReason ?? "unknown reason"}` : "it was never queued (its producer stopped in between)";
     const end: EventEntry = { f: 0, end: { error: toWireError(new ThreadStateError(`turn ${wait.seq} of thread ${wait.threadId} was skipped: ${reason}`)) } };
     if ((await redis.skipTurn(keys.thread(wait.threadId), keys.events(jobId), wait.seq, JSON.stringify(end), DEFAULT_EVENTS_TTL_MS)) === 1) {

@@ -9,7 +9,7 @@ import path from "node:path";
 import { afterAll, beforeAll, expect } from "vitest";
 import { CodexQueue, CodexWorker } from "../../../src/queue/index.js";
 import { fail, MockModelServer, say } from "../../../src/testing/index.js";
-import { TurnFailedError } from "../../../src/index.js";
+import { InvalidOptionsError, TurnFailedError } from "../../../src/index.js";
 import { redisOnly, startRedis, type PrivateRedis } from "../../helpers/redis.js";
 import { openRedis } from "../../../src/queue/connection.js";
 import { QueueKeys } from "../../../src/queue/keys.js";
@@ -156,6 +156,24 @@ redisOnly("a turn that was numbered but never queued (its producer died in betwe
     expect(lost[0]![1][1]).toContain("was skipped: it was never queued");
   } finally {
     raw.disconnect();
+    await queue.close();
+    await w.close();
+  }
+}, 60_000);
+
+redisOnly("a known thread's turn naming a tool the worker lacks fails typed, and the thread's next turn still runs", async () => {
+  const w = worker("no-tool", "w");
+  const queue = new CodexQueue({ connection: redis.url, name: "no-tool" });
+  try {
+    await w.waitUntilReady();
+    model.reply(say("first")).reply(say("third"));
+    const thread = queue.startThread({ workingDirectory: cwd, skipGitRepoCheck: true });
+    await thread.run("turn one");
+    const refused = await queue.resumeThread(thread.id!, { workingDirectory: cwd, skipGitRepoCheck: true, tools: ["lookup"] }).run("turn two").catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(InvalidOptionsError);
+    expect((refused as Error).message).toMatch(/no tool named "lookup"/);
+    expect((await thread.run("turn three")).finalResponse).toBe("third");
+  } finally {
     await queue.close();
     await w.close();
   }

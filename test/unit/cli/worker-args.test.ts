@@ -61,8 +61,12 @@ describe("parseWorkerArgs", () => {
   });
 
   it("requires --redis", () => {
-    expect(usageError([])).toBe("--redis <url> is required: the Redis the queue lives in");
-    expect(usageError(["--queue", "q"])).toMatch(/^--redis <url> is required/);
+    expect(usageError([])).toBe("--redis <url> (or REDIS_URL in the environment) is required: the Redis the queue lives in");
+    expect(usageError(["--queue", "q"])).toMatch(/^--redis <url> \(or REDIS_URL in the environment\) is required/);
+    // REDIS_URL stands in for --redis (a password there stays out of the process list); --redis wins.
+    expect(parseWorkerArgs([], { REDIS_URL: "redis://:pw@127.0.0.1:6390" })).toMatchObject({ args: { redis: "redis://:pw@127.0.0.1:6390" } });
+    expect(parseWorkerArgs(["--redis", "redis://127.0.0.1:1"], { REDIS_URL: "redis://127.0.0.1:2" })).toMatchObject({ args: { redis: "redis://127.0.0.1:1" } });
+    expect(() => parseWorkerArgs([], { REDIS_URL: "" })).toThrow(/is required/);
   });
 
   it("refuses a --redis that is not a redis:// URL, without repeating it", () => {

@@ -138,3 +138,13 @@ describe("checkQueuedInput", () => {
     );
   });
 });
+
+describe("secrets in queued thread options", () => {
+  it("refuses an MCP server's secret env values, auth headers and URL passwords, which would sit in Redis in plain text", () => {
+    expect(() => checkQueuedThreadOptions({ mcpServers: { gh: { command: "gh-mcp", env: { GITHUB_TOKEN: "x" } } } })).toThrow(/mcpServers\.gh\.env\.GITHUB_TOKEN would be stored in Redis/);
+    expect(() => checkQueuedThreadOptions({ mcpServers: { api: { url: "https://mcp.example/x", headers: { Authorization: "Bearer x" } } } })).toThrow(InvalidOptionsError);
+    expect(() => checkQueuedThreadOptions({ mcpServers: { api: { url: "https://user:pw@mcp.example/x" } } })).toThrow(/carries a password/);
+    // What is not a secret travels.
+    expect(() => checkQueuedThreadOptions({ mcpServers: { fs: { command: "fs-mcp", env: { LOG_LEVEL: "debug" } }, api: { url: "https://mcp.example/x", bearerTokenEnvVar: "MCP_TOKEN" } } })).not.toThrow();
+  });
+});
