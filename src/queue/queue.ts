@@ -173,6 +173,8 @@ export class CodexQueue {
     const job = await queue.getJob(jobId);
     const state = job ? await job.getState() : "unknown";
     if (state === "failed") await this.endHere(jobId, new ThreadStateError(`the queued turn failed on its worker: ${job?.failedReason ?? "unknown reason"}`));
+    // A worker writes a turn's end before its job completes: a completed job whose end was not read ended without one.
+    else if (state === "completed") await this.endHere(jobId, new ThreadStateError("the queued turn's job completed without recording the turn's end"));
     else if (state === "unknown" && (await (await this.opened).redis.exists(this.keys.events(jobId))) === 0) {
       await this.endHere(jobId, new ThreadStateError("the queued turn is gone from the queue (removed, or expired before it ran)"));
     }

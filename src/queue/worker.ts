@@ -269,7 +269,8 @@ export class CodexWorker {
     // A completed job whose turn is not done ended without recording it: it is lost too.
     if (state !== "missing" && state !== "failed" && state !== "unknown" && state !== "completed") return;
     const reason = state === "failed" ? `its job failed: ${job?.failedReason ?? "unknown reason"}` : "it was never queued (its producer stopped in between)";
-    const end: EventEntry = { f: 0, end: { error: toWireError(new ThreadStateError(`turn ${wait.seq} of thread ${wait.threadId} was skipped: ${reason}`)) } };
+    // The highest fence: whatever an attempt of the skipped turn showed, this is its end.
+    const end: EventEntry = { f: Number.MAX_SAFE_INTEGER, end: { error: toWireError(new ThreadStateError(`turn ${wait.seq} of thread ${wait.threadId} was skipped: ${reason}`)) } };
     if ((await redis.skipTurn(keys.thread(wait.threadId), keys.events(jobId), wait.seq, JSON.stringify(end), DEFAULT_EVENTS_TTL_MS)) === 1) {
       logEvent(this.logger, "queue.complete", { queue: this.name, worker: this.id, jobId, threadId: wait.threadId, seq: wait.seq, outcome: "skipped", code: "invalid_state", durationMs: 0 });
     }
