@@ -107,17 +107,18 @@ describe("turnEvents", () => {
     expect(error).toMatchObject({ message: "slow down", retryAfterMs: 500, httpStatusCode: 429, retryable: true });
   });
 
-  it("ends at an end entry with a lower fence: unfenced ends (f: 0) of the worker, and the producer's", async () => {
-    const aborted = await collect(source([{ f: 5, e: turnStarted }, { f: 0, end: { error: toWireError(new AbortError("interrupted")) } }, { f: 5, e: completed }], 2));
-    expect(aborted.events).toEqual([turnStarted]);
-    expect(aborted.error).toBeInstanceOf(AbortError);
+  it("ignores the end entry of a stale attempt (a lower fence), and ends at the producer's (the highest) or an unfenced one before any event", async () => {
+    // A stale first attempt's unfenced end after the live attempt's events is not the turn's end.
+    const stale = await collect(source([{ f: 5, e: turnStarted }, { f: 0, end: { error: toWireError(new AbortError("stale")) } }, { f: 5, e: completed }, { f: 5, end: {} }]));
+    expect(stale).toEqual({ events: [turnStarted, completed] });
+
+    const ended = await collect(source([{ f: 5, e: turnStarted }, { f: Number.MAX_SAFE_INTEGER, end: { error: toWireError(new AbortError("interrupted")) } }, { f: 5, e: completed }], 2));
+    expect(ended.events).toEqual([turnStarted]);
+    expect(ended.error).toBeInstanceOf(AbortError);
 
     const refused = await collect(source([{ f: 0, end: { error: toWireError(new ThreadStateError("gone")) } }]));
     expect(refused.events).toEqual([]);
     expect(refused.error).toBeInstanceOf(ThreadStateError);
-
-    const clean = await collect(source([{ f: 7, e: completed }, { f: 0, end: {} }, { f: 7, e: message("no") }], 2));
-    expect(clean).toEqual({ events: [completed] });
   });
 
   it("ends cleanly when the entries run out without an end entry", async () => {
