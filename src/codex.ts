@@ -126,6 +126,18 @@ export class Codex {
   }
 
   /**
+   * Starts codex now, ahead of the first turn: on app-server, the local process is spawned and its
+   * handshake completed (a remote one is connected to), so the first turn costs what a steady one
+   * does. Idempotent, and a turn started meanwhile waits for the same start. On exec, where every
+   * turn is a process of its own, there is nothing to start and it resolves at once. Rejects with
+   * the error the first turn would have (`CodexNotFoundError`, `CodexSpawnError`,
+   * `ConnectionClosedError`, ...).
+   */
+  async start(): Promise<void> {
+    await this.transport().warm?.();
+  }
+
+  /**
    * @internal Lets codex drop a thread from memory now, so its next turn reads the thread's
    * rollout from disk (for a worker about to replace that rollout with a newer copy). Resolves once
    * codex has done so, at once when the thread is not loaded (always on exec). Rejects with

@@ -142,6 +142,12 @@ export interface Transport {
    * turn is a new process). Rejects with `ThreadStateError` while a turn of the thread runs, and
    * with `TimeoutError` when codex keeps the thread loaded. Absent: a no-op.
    */
+  /**
+   * Starts (or connects to) codex now and completes its handshake, so the first turn does not
+   * pay for it. Idempotent; turns started meanwhile wait for the same start. A transport without
+   * it (exec: every turn is a new process) has nothing to start.
+   */
+  warm?(): Promise<void>;
   unload?(threadId: string): Promise<void>;
   /** Copies a thread's history into a new thread; returns the new id. */
   fork(threadId: string | null, thread: ThreadOptions): Promise<string>;

@@ -360,6 +360,11 @@ export class AppServerTransport implements Transport {
     return this.servers.acquire();
   }
 
+  /** The current process, started (or connected) and handshaken now; the same one turns get. */
+  async warm(): Promise<void> {
+    await this.ensure();
+  }
+
   private async start(): Promise<AppServer> {
     if (this.closed) throw new ConnectionClosedError("the codex client was closed");
     const server = await AppServer.start(this.ctx, this.connect, (method, params, signal) => this.onServerRequest(method, params, signal));
