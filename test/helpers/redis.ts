@@ -6,12 +6,14 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { onExit } from "signal-exit";
 import { it } from "vitest";
+import { freePort } from "./network.js";
 import type { Gated } from "./platform.js";
+
+export { freePort };
 
 /** What to do when redis-server is missing. */
 const INSTALL_HINT = "redis-server is not installed: install Debian's redis-server (apt-get install redis-server; .ci/run does)";
@@ -58,17 +60,6 @@ export async function startRedis(): Promise<PrivateRedis> {
   }
 }
 
-/** A port on 127.0.0.1 nothing listens on right now (the OS picks one; it is closed again). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 type Launch = { ok: true; redis: PrivateRedis } | { ok: false; portTaken: boolean; reason: string };
 

@@ -11,6 +11,9 @@ import path from "node:path";
 import { flattenConfig } from "../../src/config/index.js";
 import type { MockModelServer } from "../../src/testing/index.js";
 import { resolveCodexBinary } from "../../src/transport/index.js";
+import { freePort } from "./network.js";
+
+export { freePort };
 
 /** A running app-server. */
 export interface ListeningAppServer {
@@ -27,17 +30,6 @@ export interface ListeningAppServer {
   close(): Promise<void>;
 }
 
-/** A free TCP port on loopback. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Starts `codex app-server --listen` for `model`; `token` turns on capability-token auth. */
 export async function listeningAppServer(model: MockModelServer, options: { unix?: boolean; token?: string } = {}): Promise<ListeningAppServer> {

@@ -113,6 +113,19 @@ export function fakeTransport(
   return { transport, servers };
 }
 
+/** A `turn/start` handler whose turns start and end with an answer as soon as the client has their id (turn-1, turn-2, ...). */
+export function answeringTurns(): Handler {
+  let turns = 0;
+  return (p, server) => {
+    const id = `turn-${++turns}`;
+    setImmediate(() => {
+      server.notify("turn/started", { threadId: p.threadId, turn: { id } });
+      server.answer(String(p.threadId), id, "ok");
+    });
+    return { turn: { id } };
+  };
+}
+
 /** A host that records what it was asked, answering tools with `result` and approvals with `decision`. */
 export function recordingHost(answers: { result?: string; decision?: "accept" | "decline" } = {}): TurnHost & {
   tools: ToolCallRequest[];

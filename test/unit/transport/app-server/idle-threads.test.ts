@@ -8,7 +8,7 @@ import { normalizeInput } from "../../../../src/input.js";
 import type { ThreadOptions } from "../../../../src/options/index.js";
 import type { AppServerTransport } from "../../../../src/transport/app-server/transport.js";
 import type { TransportEvent, TurnRequest } from "../../../../src/transport/index.js";
-import { fakeTransport, recordingHost, type FakeAppServer } from "./fake-server.js";
+import { answeringTurns, fakeTransport, recordingHost, type FakeAppServer } from "./fake-server.js";
 
 // The clock and the sweep's interval are fake: idleness is a matter of the time the test moves on,
 // never of how fast the machine runs. Messages (microtasks) and setImmediate stay real.
@@ -27,18 +27,9 @@ afterEach(async () => {
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
 function setup(idleThreadMs: number): { transport: AppServerTransport; servers: FakeAppServer[] } {
-  let turns = 0;
   const made = fakeTransport(
     {
-      // Each turn starts and ends with an answer as soon as the client has its turn id.
-      "turn/start": (p, server) => {
-        const id = `turn-${++turns}`;
-        setImmediate(() => {
-          server.notify("turn/started", { threadId: p.threadId, turn: { id } });
-          server.answer(String(p.threadId), id, "ok");
-        });
-        return { turn: { id } };
-      },
+      "turn/start": answeringTurns(),
     },
     { appServer: { idleThreadMs } },
   );

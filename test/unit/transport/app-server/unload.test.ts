@@ -9,7 +9,7 @@ import { ThreadStateError, TimeoutError } from "../../../../src/errors/index.js"
 import { normalizeInput } from "../../../../src/input.js";
 import type { AppServerTransport } from "../../../../src/transport/app-server/transport.js";
 import type { TransportEvent, TurnRequest } from "../../../../src/transport/index.js";
-import { fakeTransport, recordingHost, type FakeAppServer } from "./fake-server.js";
+import { answeringTurns, fakeTransport, recordingHost, type FakeAppServer } from "./fake-server.js";
 
 let transport: AppServerTransport | null = null;
 afterEach(async () => {
@@ -22,17 +22,9 @@ type Handlers = Parameters<typeof fakeTransport>[0];
 
 /** A transport whose turns end with an answer at once, and whose codex unloads a thread it is unsubscribed from. */
 function setup(handlers: Handlers = {}): { transport: AppServerTransport; servers: FakeAppServer[] } {
-  let turns = 0;
   const made = fakeTransport(
     {
-      "turn/start": (p, server) => {
-        const id = `turn-${++turns}`;
-        setImmediate(() => {
-          server.notify("turn/started", { threadId: p.threadId, turn: { id } });
-          server.answer(String(p.threadId), id, "ok");
-        });
-        return { turn: { id } };
-      },
+      "turn/start": answeringTurns(),
       "thread/unsubscribe": (p, server) => {
         setImmediate(() => server.notify("thread/closed", { threadId: p.threadId }));
         return { status: "unsubscribed" };
