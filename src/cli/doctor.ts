@@ -11,6 +11,7 @@ import { accessSync, constants, copyFileSync, existsSync, mkdtempSync, rmSync } 
 import os from "node:os";
 import path from "node:path";
 import { Codex } from "../codex.js";
+import { withoutUrlCredentials } from "../errors/index.js";
 import type { Diagnostics } from "../diagnostics/index.js";
 import type { CodexOptions } from "../options/index.js";
 import { within } from "../timing/index.js";
@@ -226,7 +227,7 @@ async function redisCheck(url: string): Promise<DoctorCheck> {
 
 /** `text` without the credentials of `url`, should a message ever repeat them (the queue's own messages do not). */
 function withoutCredentials(text: string, url: string): string {
-  let clean = text.replace(/\/\/[^@/\s]*@/g, "//");
+  let clean = withoutUrlCredentials(text);
   let password = "";
   try {
     password = new URL(url).password;

@@ -5,6 +5,7 @@
  * "ready for offline work" exit 0). `codexkit worker --redis <url> ...` runs queued turns
  * (`codexkit/queue`) until SIGTERM or Ctrl-C. Bad arguments exit 2.
  */
+import { withoutUrlCredentials } from "../errors/index.js";
 import { formatDoctorReport, runDoctor } from "./doctor.js";
 
 const USAGE = `usage: codexkit doctor [--json] [--mock] [--codex <path>] [--redis <url>]
@@ -38,7 +39,7 @@ async function main(argv: string[]): Promise<number> {
     else if (arg === "--redis" && rest[i + 1]) redis = rest[++i];
     else {
       // A misplaced URL may carry a password: the message keeps it out.
-      process.stderr.write(`unknown argument ${arg?.replace(/\/\/[^@/\s]*@/g, "//")}\n${USAGE}\n`);
+      process.stderr.write(`unknown argument ${withoutUrlCredentials(arg ?? "")}\n${USAGE}\n`);
       return 2;
     }
   }

@@ -7,7 +7,7 @@
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ApprovalHandler } from "../approvals/index.js";
-import { InvalidOptionsError, Redactor } from "../errors/index.js";
+import { InvalidOptionsError, Redactor, withoutUrlCredentials } from "../errors/index.js";
 import type { Logger } from "../logger.js";
 import type { CodexWorker } from "../queue/index.js";
 import type { Tool } from "../tools/index.js";
@@ -89,7 +89,7 @@ function stderrLogger(io: WorkerIo, args: WorkerArgs): Logger {
     // parseWorkerArgs checked the scheme only; an unparsable URL carries no password to hide.
   }
   const write = (level: string) => (fields: Record<string, unknown>, message?: string) => {
-    const clean = (text: string): string => redactor.redact(text).replace(/\/\/[^@/\s]*@/g, "//");
+    const clean = (text: string): string => withoutUrlCredentials(redactor.redact(text));
     io.stderr(`codexkit worker ${level}: ${clean(message ?? "")} ${clean(JSON.stringify(fields))}\n`);
   };
   return { debug: () => {}, info: () => {}, warn: write("warn"), error: write("error") };

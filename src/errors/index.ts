@@ -1,2 +1,2 @@
 export * from "./errors.js";
-export { Redactor, REDACTED, isSecretName, redactPatterns } from "./redact.js";
+export { Redactor, REDACTED, isSecretName, redactPatterns, withoutUrlCredentials } from "./redact.js";

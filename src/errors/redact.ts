@@ -23,6 +23,11 @@ const SECRET_PATTERNS: RegExp[] = [
 // directories ("pwd" is also short for password) and the SSH agent's socket path.
 const NOT_SECRET = new Set(["PWD", "OLDPWD", "SSH_AUTH_SOCK"]);
 
+/** `text` with the user and password of every URL in it left out (`redis://u:p@host` → `redis://host`). */
+export function withoutUrlCredentials(text: string): string {
+  return text.replace(/\/\/[^@/\s]*@/g, "//");
+}
+
 /** True when an environment variable's name suggests its value is a secret. */
 export function isSecretName(name: string): boolean {
   if (NOT_SECRET.has(name)) return false;

@@ -7,6 +7,7 @@
  */
 import type { Redis, RedisOptions } from "ioredis";
 import { within } from "../timing/index.js";
+import { withoutUrlCredentials } from "../errors/index.js";
 import { QueueConnectionError } from "./errors.js";
 
 /** A Redis URL (`redis://`, `rediss://`), ioredis options, or an ioredis instance (it is duplicated, never closed by codexkit). */
@@ -112,7 +113,7 @@ export async function openRedis(connection: RedisConnection, timeoutMs = DEFAULT
 /** A short reason, without anything a URL might have carried. */
 function describe(error: unknown): string {
   const message = error instanceof Error ? error.message : typeof error === "string" ? error : "";
-  return message.replace(/\/\/[^@/\s]*@/g, "//");
+  return withoutUrlCredentials(message);
 }
 
 /** What `checkRedis` found. */

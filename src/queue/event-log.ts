@@ -65,11 +65,6 @@ export class EventWriter {
     await this.last;
     if (this.failure !== null) throw this.failure;
   }
-
-  /** True once Redis refused a write of this attempt. */
-  get isStale(): boolean {
-    return this.stale;
-  }
 }
 
 /** How long a blocking read waits before the reader checks on the job (ms). */
@@ -79,13 +74,12 @@ export const READ_BLOCK_MS = 2_000;
  * The entries of a turn's stream from the start, until its end entry. `idle()` is called each
  * time nothing arrived for `READ_BLOCK_MS`; it throws to stop reading (the job failed or vanished).
  */
-export async function* readEntries(redis: Redis, key: string, idle: () => Promise<void>, signal?: AbortSignal): AsyncGenerator<EventEntry> {
+export async function* readEntries(redis: Redis, key: string, idle: () => Promise<void>): AsyncGenerator<EventEntry> {
   let last = "0-0";
   for (;;) {
     const reply = await redis.xread("COUNT", 512, "BLOCK", READ_BLOCK_MS, "STREAMS", key, last);
     const entries = reply?.[0]?.[1] ?? [];
     if (entries.length === 0) {
-      if (signal?.aborted) return;
       await idle();
       continue;
     }
