@@ -75,6 +75,12 @@ export class ServerPool {
     this.checking = this.checking.then(() => this.evaluate(server)).catch((error: unknown) => this.logger.warn({ error: String(error) }, "checking the app-server's bounds failed"));
   }
 
+  /** Every process of the pool that started and still runs: the current one, the warmed spare, the one draining. */
+  async processes(): Promise<AppServer[]> {
+    const started = await Promise.all([this.current, this.spare].map(async (p) => (p ? p.catch(() => null) : null)));
+    return [...new Set([...started, this.draining])].filter((server): server is AppServer => server?.alive === true);
+  }
+
   /** Waits for bound checks in progress (tests). */
   async settled(): Promise<void> {
     await this.checking;

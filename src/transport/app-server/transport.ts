@@ -70,8 +70,6 @@ export class AppServerTransport implements Transport {
   private binary: ResolvedBinary | undefined;
   private readonly connect: ConnectServer;
   private readonly unloadTimeoutMs: number;
-  /** Every process started here and not yet ended (current, spare, draining), for `unload`. */
-  private readonly live = new Set<AppServer>();
   private readonly active = new Map<string, ActiveTurn>();
   /** Working directories checked on a remote host, per connection. */
   private readonly hostChecked = new WeakMap<AppServer, LruMap<string, true>>();
@@ -318,11 +316,16 @@ export class AppServerTransport implements Transport {
    * in the idle tracking is harmless: the sweep skips a thread no process has loaded.
    */
   async unload(threadId: string): Promise<void> {
-    if (this.active.has(threadId)) throw new ThreadStateError(`cannot unload thread ${threadId}: a turn of it is running; wait for it or interrupt it`);
-    const holders = [...this.live].filter((server) => server.alive && server.loaded.has(threadId));
+    this.refuseUnloadWhileRunning(threadId);
+    const holders = (await this.servers.processes()).filter((server) => server.loaded.has(threadId));
+    this.refuseUnloadWhileRunning(threadId);
     for (const server of holders) server.loaded.delete(threadId);
     this.offeredTools.delete(threadId);
     await Promise.all(holders.map((server) => unloadThread(server, threadId, this.unloadTimeoutMs)));
+  }
+
+  private refuseUnloadWhileRunning(threadId: string): void {
+    if (this.active.has(threadId)) throw new ThreadStateError(`cannot unload thread ${threadId}: a turn of it is running; wait for it or interrupt it`);
   }
 
   /** Where codex reads a staged file for `threadId`: its own path here, an uploaded copy on a remote host. */
@@ -372,8 +375,6 @@ export class AppServerTransport implements Transport {
       await server.close();
       throw new ConnectionClosedError("the codex client was closed");
     }
-    this.live.add(server);
-    void server.rpc.closed.then(() => this.live.delete(server));
     return server;
   }
 
