@@ -29,7 +29,8 @@ export type CodexErrorCode =
   | "connection_closed"
   | "untrusted_directory"
   | "unsafe_directory"
-  | "queue_unavailable";
+  | "queue_unavailable"
+  | "cassette_mismatch";
 
 /** Options shared by every codexkit error. */
 export interface CodexErrorOptions {

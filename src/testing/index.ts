@@ -63,3 +63,17 @@ export {
   type ResponsesRequestBody,
 } from "./recorded-request.js";
 export { DEFAULT_FAILURE_CODE } from "./sse.js";
+export {
+  Cassette,
+  CassetteMismatchError,
+  type CassetteCodexConfig,
+  type CassetteCodexOptions,
+  type CassetteCodexOptionsRequest,
+  type CassetteMatchMode,
+  type CassetteMismatchKind,
+  type CassetteMode,
+  type CassetteRecordOptions,
+  type CassetteReplayOptions,
+  type CassetteTiming,
+  type CassetteUseOptions,
+} from "./cassette/index.js";

@@ -42,6 +42,8 @@ const ROOT = [
 ];
 
 const TESTING = [
+  "Cassette",
+  "CassetteMismatchError",
   "DEFAULT_DELTA_CHUNKS",
   "DEFAULT_ESCALATION_JUSTIFICATION",
   "DEFAULT_FAILURE_CODE",
