@@ -11,9 +11,15 @@ import { flattenConfig } from "../src/config/index.js";
 import type { MockModelServer } from "../src/testing/index.js";
 import { RawAppServer } from "./raw-app-server.js";
 
+/**
+ * Where the mock model is: a `MockModelServer` in this process, or one in a child process
+ * (phases/remote-model.ts) that hands its options over.
+ */
+export type ModelEndpoint = Pick<MockModelServer, "codexOptions">;
+
 /** Where one client runs: its own CODEX_HOME and working directory. */
 export interface ClientSetup {
-  model: MockModelServer;
+  model: ModelEndpoint;
   /** The codex binary every contender uses. */
   binary: string;
   /** A fresh CODEX_HOME, also the marker that finds this client's processes. */
@@ -47,6 +53,8 @@ export interface StreamTiming {
 /** A client: owns its codex processes until `close()`. */
 export interface BenchClient {
   startThread(): BenchThread;
+  /** Starts codex ahead of the first turn (codexkit: `codex.start()`; raw: spawn and handshake); nothing on exec and the official SDK. */
+  start(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -66,7 +74,7 @@ export type ContenderId = "raw" | "codexkit-app-server" | "codexkit-exec" | "off
 const THREAD_OPTIONS = { sandboxMode: "read-only", approvalPolicy: "never", skipGitRepoCheck: true } as const;
 
 /** Environment and config for codex pointing at the mock model, with CODEX_HOME = `setup.home` (and HOME = `setup.userHome`). */
-function mockEnvironment(setup: ClientSetup): { config: ReturnType<MockModelServer["codexOptions"]>["config"]; env: Record<string, string> } {
+export function mockEnvironment(setup: ClientSetup): { config: ReturnType<MockModelServer["codexOptions"]>["config"]; env: Record<string, string> } {
   const { config, env } = setup.model.codexOptions({ codexHome: setup.home });
   return { config, env: { ...env, CODEX_HOME: setup.home, ...(setup.userHome === undefined ? {} : { HOME: setup.userHome }) } };
 }
@@ -110,6 +118,7 @@ function codexkit(transport: TransportKind): Contender {
             },
           };
         },
+        start: () => codex.start(),
         close: () => codex.close(),
       };
     },
@@ -137,6 +146,7 @@ const official: Contender = {
           },
         };
       },
+      start: () => Promise.resolve(),
       close: () => Promise.resolve(),
     });
   },
@@ -168,6 +178,9 @@ const raw: Contender = {
           runStreamed: turn,
         };
       },
+      async start() {
+        await connect();
+      },
       async close() {
         const started = server;
         server = undefined;
@@ -179,3 +192,8 @@ const raw: Contender = {
 
 /** Every contender, in table order: the floor first, the official SDK last. */
 export const CONTENDERS: readonly Contender[] = [raw, codexkit("app-server"), codexkit("exec"), official];
+
+/** The contenders with these ids, in table order. */
+export function contendersOf(...ids: ContenderId[]): Contender[] {
+  return CONTENDERS.filter((contender) => ids.includes(contender.id));
+}

@@ -84,6 +84,13 @@ export class RssSampler {
     return found;
   }
 
+  /** The summed VmRSS of the marked processes now, in bytes (not counted in the peaks). */
+  currentRssBytes(): number {
+    let rss = 0;
+    for (const pid of this.processes()) rss += vmRssBytes(pid);
+    return rss;
+  }
+
   private sample(): void {
     if (!RSS_SUPPORTED) return;
     const startedAt = performance.now();
