@@ -16,7 +16,8 @@ export function sortKeys(value: unknown): unknown {
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(value).sort()) {
     const entry = (value as Record<string, unknown>)[key];
-    if (entry !== undefined) out[key] = sortKeys(entry);
+    // defineProperty, so a "__proto__" key read from JSON stays a key instead of setting the prototype.
+    if (entry !== undefined) Object.defineProperty(out, key, { value: sortKeys(entry), enumerable: true, writable: true, configurable: true });
   }
   return out;
 }

@@ -132,7 +132,8 @@ export function parseCassette(text: string, file: string): CassetteData {
   if (rows.at(-1) === "") rows.pop();
   if (rows.length === 0) fail(1, "the file is empty; record it again (delete it, or set CODEXKIT_CASSETTE=record)");
   const tools = new Map<string, ViewTool[]>();
-  const requests = new Map<number, CassetteRequest>();
+  const indexes = new Set<number>();
+  let pending: CassetteRequest | undefined;
   const interactions: Interaction[] = [];
   let header: CassetteHeader | undefined;
   rows.forEach((row, offset) => {
@@ -163,18 +164,20 @@ export function parseCassette(text: string, file: string): CassetteData {
         if (request.view !== null && (!isJsonObject(request.view) || typeof request.view.tools !== "string" || !Array.isArray(request.view.input))) {
           return fail(line, "a request's view needs tools and input");
         }
+        if (pending) fail(line, `request ${pending.index} has no response line (a request's response comes right after it)`);
         if (request.view !== null && !tools.has(request.view.tools)) fail(line, `request ${request.index} names tool list ${request.view.tools}, not defined above it`);
-        if (requests.has(request.index) || interactions.some((i) => i.request.index === request.index)) fail(line, `request ${request.index} appears twice`);
-        requests.set(request.index, request);
+        if (indexes.has(request.index)) fail(line, `request ${request.index} appears twice`);
+        indexes.add(request.index);
+        pending = request;
         return;
       }
       case "response": {
         const response = value as unknown as CassetteResponse;
         if (!Number.isInteger(response.index) || !Number.isInteger(response.status)) return fail(line, "a response line needs an integer index and status");
-        const request = requests.get(response.index);
-        if (!request) return fail(line, `response ${response.index} has no request line before it`);
+        const request = pending;
+        if (request?.index !== response.index) return fail(line, `response ${response.index} does not follow its request line`);
         if (response.events !== undefined && !Array.isArray(response.events)) fail(line, "a response's events must be an array");
-        requests.delete(response.index);
+        pending = undefined;
         interactions.push({ request, response: { ...response, headers: isJsonObject(response.headers) ? response.headers : {} } });
         return;
       }
@@ -182,8 +185,7 @@ export function parseCassette(text: string, file: string): CassetteData {
         fail(line, `unknown line kind ${JSON.stringify(value.kind)}`);
     }
   });
-  const [dangling] = requests.keys();
-  if (dangling !== undefined) fail(rows.length, `request ${dangling} has no response line`);
+  if (pending) fail(rows.length, `request ${pending.index} has no response line`);
   return { header: header!, interactions, tools };
 }
 

@@ -264,6 +264,6 @@ function deepStrings(value: unknown, strings: (s: string) => string): unknown {
   if (Array.isArray(value)) return value.map((entry) => deepStrings(entry, strings));
   if (!isJsonObject(value)) return value;
   const out: JsonObject = {};
-  for (const [key, entry] of Object.entries(value)) out[key] = deepStrings(entry, strings);
+  for (const [key, entry] of Object.entries(value)) Object.defineProperty(out, key, { value: deepStrings(entry, strings), enumerable: true, writable: true, configurable: true });
   return out;
 }
