@@ -10,7 +10,7 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import { z } from "zod";
+import { fits, literal, number, object, string } from "../shape.js";
 import { AttachmentError } from "../errors/index.js";
 import { logEvent } from "../log-events.js";
 import { LruMap } from "../lru.js";
@@ -50,7 +50,7 @@ const inFlight = new WeakMap<HostFileSystem, Map<string, Promise<string>>>();
 /** Part files of this process whose upload failed and which could not be removed then: removed by the next upload into their directory. */
 const abandoned = new LruMap<string, true>(1024);
 
-const Marker = z.object({ v: z.literal(1), sha256: z.string(), modifiedAtMs: z.number() });
+const Marker = object({ v: literal(1), sha256: string, modifiedAtMs: number });
 
 /** The upload root: `uploadDir`, else `codexkit-uploads` in the host's CODEX_HOME. */
 export function uploadRoot(host: HostFileSystem, uploadDir: string | undefined): string {
@@ -152,8 +152,7 @@ async function verifiedOnHost(host: HostFileSystem, target: string, marker: stri
   } catch {
     return null;
   }
-  const parsed = Marker.safeParse(record);
-  return parsed.success && parsed.data.sha256 === file.sha256 && parsed.data.modifiedAtMs === modifiedAtMs ? modifiedAtMs : null;
+  return fits(Marker, record) && record.sha256 === file.sha256 && record.modifiedAtMs === modifiedAtMs ? modifiedAtMs : null;
 }
 
 /** When `target` on the host was last modified (0 when the host cannot tell), or null when it is not a file. */

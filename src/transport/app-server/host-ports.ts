@@ -5,26 +5,31 @@
  * method the host lacks, any other host error and a broken connection reject.
  */
 import path from "node:path";
-import { z } from "zod";
 import { RpcError } from "../../errors/index.js";
 import { METHOD_NOT_FOUND } from "../../jsonrpc/index.js";
-import type { AttachmentRecordStore, HostFileSystem } from "../../files/index.js";
+import type { AttachmentRecord, AttachmentRecordStore, HostFileSystem } from "../../files/index.js";
+import { array, boolean, nullish, number, object, oneOf, optional, string, unknown, type Infer } from "../../shape.js";
 import type { AppServer } from "./server.js";
 
-const Metadata = z.object({ isFile: z.boolean(), isDirectory: z.boolean(), isSymlink: z.boolean().optional(), modifiedAtMs: z.number().optional() });
-const FileData = z.object({ dataBase64: z.string() });
-const DirectoryEntries = z.object({ entries: z.array(z.object({ fileName: z.string() }).passthrough()) }).passthrough();
+const Metadata = object({ isFile: boolean, isDirectory: boolean, isSymlink: optional(boolean), modifiedAtMs: optional(number) });
+const FileData = object({ dataBase64: string });
+const DirectoryEntries = object({ entries: array(object({ fileName: string })) });
 
-const Attachment = z.object({
-  id: z.string(),
-  attachmentType: z.string(),
-  identityKey: z.string(),
-  payload: z.unknown(),
-  createdAt: z.number(),
+const Attachment = object({
+  id: string,
+  attachmentType: string,
+  identityKey: string,
+  payload: unknown,
+  createdAt: number,
 });
-const AddResult = z.object({ outcome: z.enum(["created", "existing"]), attachment: Attachment });
-const ListResult = z.object({ data: z.array(Attachment), nextCursor: z.string().nullish() });
-const OwnerResult = z.object({ data: z.array(z.object({ threadId: z.string(), archived: z.boolean() })), nextCursor: z.string().nullish() });
+const AddResult = object({ outcome: oneOf(["created", "existing"]), attachment: Attachment });
+const ListResult = object({ data: array(Attachment), nextCursor: nullish(string) });
+const OwnerResult = object({ data: array(object({ threadId: string, archived: boolean })), nextCursor: nullish(string) });
+
+/** An attachment record as the store gives it: the fields it names, not whatever else codex sent. */
+function attachmentOf({ id, attachmentType, identityKey, payload, createdAt }: Infer<typeof Attachment>): AttachmentRecord {
+  return { id, attachmentType, identityKey, payload, createdAt };
+}
 
 /** One port per connection: what files/ remembers of a host is remembered per port object. */
 const ports = new WeakMap<AppServer, HostFileSystem>();
@@ -55,7 +60,10 @@ export function hostFiles(server: AppServer): HostFileSystem {
   port = {
     paths: server.host.platformFamily === "windows" ? path.win32 : path.posix,
     codexHome: server.host.codexHome,
-    getMetadata: (target) => server.call("fs/getMetadata", { path: target }, Metadata).catch(notFound),
+    getMetadata: async (target) => {
+      const meta = await server.call("fs/getMetadata", { path: target }, Metadata).catch(notFound);
+      return meta === null ? null : { isFile: meta.isFile, isDirectory: meta.isDirectory, isSymlink: meta.isSymlink, modifiedAtMs: meta.modifiedAtMs };
+    },
     readFile: async (target, options) => {
       const data = await server.call("fs/readFile", { path: target }, FileData, options).catch(unreadable);
       return data === null ? null : Buffer.from(data.dataBase64, "base64");
@@ -87,11 +95,11 @@ export function attachmentRecords(server: AppServer): AttachmentRecordStore {
     add: async (record) => (await server.call("thread/attachment/add", record, AddResult)).outcome,
     list: async (threadId, cursor) => {
       const result = await server.call("thread/attachment/list", { threadId, ...(cursor ? { cursor } : {}) }, ListResult);
-      return { items: result.data, nextCursor: result.nextCursor };
+      return { items: result.data.map(attachmentOf), nextCursor: result.nextCursor };
     },
     owners: async (attachmentType, identityKey, cursor) => {
       const result = await server.call("thread/attachmentOwner/list", { attachmentType, identityKey, ...(cursor ? { cursor } : {}) }, OwnerResult);
-      return { items: result.data, nextCursor: result.nextCursor };
+      return { items: result.data.map(({ threadId, archived }) => ({ threadId, archived })), nextCursor: result.nextCursor };
     },
   };
 }
