@@ -1,18 +1,13 @@
 /**
  * Options checked against their schema once, where they are given, so a bad value or a misspelt
- * key is an `InvalidOptionsError` naming the field before codex is asked anything.
+ * key is an `InvalidOptionsError` naming the field before codex is asked anything. The options
+ * most programs give pass the quick checks first (quick-check.ts), and the schema is not built.
  */
 import type { z } from "zod";
 import { InvalidOptionsError } from "../errors/index.js";
 import type { McpConnectOptions, McpServerConfig } from "../mcp/types.js";
-import {
-  codexOptionsSchema,
-  mcpConnectOptionsSchema,
-  mcpServerConfigSchema,
-  threadOptionsSchema,
-  turnOptionsSchema,
-  UNKNOWN_KEY,
-} from "./schema.js";
+import { quickCodexOptions, quickThreadOptions, quickTurnOptions } from "./quick-check.js";
+import { optionSchemas, UNKNOWN_KEY } from "./schema.js";
 import type { CodexOptions, ThreadOptions, TurnOptions } from "./types.js";
 
 type Issue = z.core.$ZodIssue;
@@ -55,27 +50,27 @@ export function checkOptions<T>(schema: z.ZodType<T>, value: unknown, where: str
 
 /** Throws `InvalidOptionsError` unless `options` are options of `new Codex()`. */
 export function checkCodexOptions(options: unknown): asserts options is CodexOptions {
-  checkOptions(codexOptionsSchema, options, "codexOptions");
+  if (!quickCodexOptions(options)) checkOptions(optionSchemas().codexOptionsSchema, options, "codexOptions");
 }
 
 /** Throws `InvalidOptionsError` unless `options` are thread options (`startThread`, `resumeThread`, `fork`). */
 export function checkThreadOptions(options: unknown): asserts options is ThreadOptions {
-  checkOptions(threadOptionsSchema, options, "threadOptions");
+  if (!quickThreadOptions(options)) checkOptions(optionSchemas().threadOptionsSchema, options, "threadOptions");
 }
 
 /** Throws `InvalidOptionsError` unless `options` are turn options (`run`, `runStreamed`). */
 export function checkTurnOptions(options: unknown): asserts options is TurnOptions {
-  checkOptions(turnOptionsSchema, options, "turnOptions");
+  if (!quickTurnOptions(options)) checkOptions(optionSchemas().turnOptionsSchema, options, "turnOptions");
 }
 
 /** Throws `InvalidOptionsError` unless `config` describes a stdio or HTTP MCP server; `name` is the server's. */
 export function checkMcpServerConfig(name: string, config: unknown): asserts config is McpServerConfig {
-  checkOptions(mcpServerConfigSchema, config, `MCP server ${name}:`);
+  checkOptions(optionSchemas().mcpServerConfigSchema, config, `MCP server ${name}:`);
 }
 
 /** Throws `InvalidOptionsError` unless `options` are options of `codex.mcp.connect`. */
 export function checkMcpConnectOptions(name: string, options: unknown): asserts options is McpConnectOptions {
-  checkOptions(mcpConnectOptionsSchema, options, `MCP server ${name}:`);
+  checkOptions(optionSchemas().mcpConnectOptionsSchema, options, `MCP server ${name}:`);
 }
 
 /** Throws `InvalidOptionsError` unless `codex.mcp.connect(name, config, options)` was given a server and options it knows. */

@@ -5,7 +5,8 @@
  * `z.toJSONSchema`, arktype's `.toJsonSchema()`). A schema with neither gets a message that says
  * what to pass instead; codexkit never guesses a schema from a library's internals.
  */
-import { z } from "zod";
+import type { z } from "zod";
+import { lazyModule } from "../lazy-require.js";
 import { isPreStandardZod, isStandardSchema } from "./standard.js";
 import type { JsonSchema, StandardJSONSchemaV1, StandardSchemaV1 } from "./types.js";
 
@@ -14,6 +15,9 @@ export type SchemaSide = "input" | "output";
 
 /** A JSON Schema, or why there is none (a sentence that follows the schema's name, e.g. "outputSchema ..."). */
 export type JsonSchemaConversion = { ok: true; schema: JsonSchema } | { ok: false; message: string };
+
+/** zod's converter, for zod 4 before 4.2 only: loaded when such a schema is first converted. */
+const zod = lazyModule<{ z: typeof z }>("zod");
 
 // The draft zod's own converter defaults to, and one the Standard JSON Schema spec asks every library to support.
 const TARGET = "draft-2020-12";
@@ -49,7 +53,7 @@ function converterOf(schema: StandardSchemaV1, side: SchemaSide): (() => unknown
   if (typeof standardJson?.[side] === "function") return () => standardJson[side]({ target: TARGET });
   // zod 4 before 4.2: its own converter reads any zod 4 schema.
   if (schema["~standard"].vendor === "zod" && "_zod" in schema) {
-    return () => z.toJSONSchema(schema as unknown as z.ZodType, { io: side, target: TARGET });
+    return () => zod().z.toJSONSchema(schema as unknown as z.ZodType, { io: side, target: TARGET });
   }
   // arktype before the Standard JSON Schema interface.
   const arkConvert = (schema as { toJsonSchema?: unknown }).toJsonSchema;

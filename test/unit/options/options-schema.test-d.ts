@@ -2,22 +2,13 @@
 import { describe, expectTypeOf, it } from "vitest";
 import type { z } from "zod";
 import type {
-  appServerOptionsSchema,
   CodexMcpServer,
   CodexOptions,
-  codexMcpServerSchema,
-  codexOptionsSchema,
-  filesOptionsSchema,
-  mcpConnectOptionsSchema,
-  mcpServerConfigSchema,
+  OptionSchemas,
   RetryOptions,
-  retryOptionsSchema,
   RetrySetting,
-  retrySettingSchema,
   ThreadOptions,
-  threadOptionsSchema,
   TurnOptions,
-  turnOptionsSchema,
   AppServerOptions,
 } from "../../../src/options/index.js";
 import type { FilesOptions } from "../../../src/files/index.js";
@@ -25,32 +16,32 @@ import type { McpConnectOptions, McpServerConfig } from "../../../src/mcp/index.
 
 describe("options schemas", () => {
   it("accept every value their types allow, and give back only such values", () => {
-    expectTypeOf<CodexOptions>().toExtend<z.input<typeof codexOptionsSchema>>();
-    expectTypeOf<z.output<typeof codexOptionsSchema>>().toExtend<CodexOptions>();
-    expectTypeOf<ThreadOptions>().toExtend<z.input<typeof threadOptionsSchema>>();
-    expectTypeOf<z.output<typeof threadOptionsSchema>>().toExtend<ThreadOptions>();
-    expectTypeOf<TurnOptions>().toExtend<z.input<typeof turnOptionsSchema>>();
-    expectTypeOf<z.output<typeof turnOptionsSchema>>().toExtend<TurnOptions>();
-    expectTypeOf<RetryOptions>().toExtend<z.input<typeof retryOptionsSchema>>();
-    expectTypeOf<z.output<typeof retryOptionsSchema>>().toExtend<RetryOptions>();
-    expectTypeOf<RetrySetting>().toExtend<z.input<typeof retrySettingSchema>>();
-    expectTypeOf<AppServerOptions>().toExtend<z.input<typeof appServerOptionsSchema>>();
-    expectTypeOf<z.output<typeof appServerOptionsSchema>>().toExtend<AppServerOptions>();
-    expectTypeOf<FilesOptions>().toExtend<z.input<typeof filesOptionsSchema>>();
-    expectTypeOf<z.output<typeof filesOptionsSchema>>().toExtend<FilesOptions>();
-    expectTypeOf<McpConnectOptions>().toExtend<z.input<typeof mcpConnectOptionsSchema>>();
-    expectTypeOf<z.output<typeof mcpConnectOptionsSchema>>().toExtend<McpConnectOptions>();
-    expectTypeOf<McpServerConfig>().toExtend<z.input<typeof mcpServerConfigSchema>>();
-    expectTypeOf<CodexMcpServer>().toExtend<z.input<typeof codexMcpServerSchema>>();
+    expectTypeOf<CodexOptions>().toExtend<z.input<OptionSchemas["codexOptionsSchema"]>>();
+    expectTypeOf<z.output<OptionSchemas["codexOptionsSchema"]>>().toExtend<CodexOptions>();
+    expectTypeOf<ThreadOptions>().toExtend<z.input<OptionSchemas["threadOptionsSchema"]>>();
+    expectTypeOf<z.output<OptionSchemas["threadOptionsSchema"]>>().toExtend<ThreadOptions>();
+    expectTypeOf<TurnOptions>().toExtend<z.input<OptionSchemas["turnOptionsSchema"]>>();
+    expectTypeOf<z.output<OptionSchemas["turnOptionsSchema"]>>().toExtend<TurnOptions>();
+    expectTypeOf<RetryOptions>().toExtend<z.input<OptionSchemas["retryOptionsSchema"]>>();
+    expectTypeOf<z.output<OptionSchemas["retryOptionsSchema"]>>().toExtend<RetryOptions>();
+    expectTypeOf<RetrySetting>().toExtend<z.input<OptionSchemas["retrySettingSchema"]>>();
+    expectTypeOf<AppServerOptions>().toExtend<z.input<OptionSchemas["appServerOptionsSchema"]>>();
+    expectTypeOf<z.output<OptionSchemas["appServerOptionsSchema"]>>().toExtend<AppServerOptions>();
+    expectTypeOf<FilesOptions>().toExtend<z.input<OptionSchemas["filesOptionsSchema"]>>();
+    expectTypeOf<z.output<OptionSchemas["filesOptionsSchema"]>>().toExtend<FilesOptions>();
+    expectTypeOf<McpConnectOptions>().toExtend<z.input<OptionSchemas["mcpConnectOptionsSchema"]>>();
+    expectTypeOf<z.output<OptionSchemas["mcpConnectOptionsSchema"]>>().toExtend<McpConnectOptions>();
+    expectTypeOf<McpServerConfig>().toExtend<z.input<OptionSchemas["mcpServerConfigSchema"]>>();
+    expectTypeOf<CodexMcpServer>().toExtend<z.input<OptionSchemas["codexMcpServerSchema"]>>();
   });
 
   it("know exactly the keys of their types: an option added to a type must be added to its schema", () => {
-    expectTypeOf<keyof z.input<typeof codexOptionsSchema>>().toEqualTypeOf<keyof CodexOptions>();
-    expectTypeOf<keyof z.input<typeof threadOptionsSchema>>().toEqualTypeOf<keyof ThreadOptions>();
-    expectTypeOf<keyof z.input<typeof turnOptionsSchema>>().toEqualTypeOf<keyof TurnOptions>();
-    expectTypeOf<keyof z.input<typeof retryOptionsSchema>>().toEqualTypeOf<keyof RetryOptions>();
-    expectTypeOf<keyof z.input<typeof appServerOptionsSchema>>().toEqualTypeOf<keyof AppServerOptions>();
-    expectTypeOf<keyof z.input<typeof filesOptionsSchema>>().toEqualTypeOf<keyof FilesOptions>();
-    expectTypeOf<keyof z.input<typeof mcpConnectOptionsSchema>>().toEqualTypeOf<keyof McpConnectOptions>();
+    expectTypeOf<keyof z.input<OptionSchemas["codexOptionsSchema"]>>().toEqualTypeOf<keyof CodexOptions>();
+    expectTypeOf<keyof z.input<OptionSchemas["threadOptionsSchema"]>>().toEqualTypeOf<keyof ThreadOptions>();
+    expectTypeOf<keyof z.input<OptionSchemas["turnOptionsSchema"]>>().toEqualTypeOf<keyof TurnOptions>();
+    expectTypeOf<keyof z.input<OptionSchemas["retryOptionsSchema"]>>().toEqualTypeOf<keyof RetryOptions>();
+    expectTypeOf<keyof z.input<OptionSchemas["appServerOptionsSchema"]>>().toEqualTypeOf<keyof AppServerOptions>();
+    expectTypeOf<keyof z.input<OptionSchemas["filesOptionsSchema"]>>().toEqualTypeOf<keyof FilesOptions>();
+    expectTypeOf<keyof z.input<OptionSchemas["mcpConnectOptionsSchema"]>>().toEqualTypeOf<keyof McpConnectOptions>();
   });
 });

@@ -12,9 +12,7 @@ import {
   checkCodexOptions,
   checkThreadOptions,
   checkTurnOptions,
-  codexOptionsSchema,
-  threadOptionsSchema,
-  turnOptionsSchema,
+  optionSchemas,
   type CodexOptions,
   type ThreadOptions,
   type TurnOptions,
@@ -104,9 +102,9 @@ function extraKey(known: readonly string[]): fc.Arbitrary<string> {
 }
 
 describe.each([
-  ["client", codexOptions as fc.Arbitrary<object>, checkCodexOptions, Object.keys(codexOptionsSchema.shape), "codexOptions"],
-  ["thread", threadOptions as fc.Arbitrary<object>, checkThreadOptions, Object.keys(threadOptionsSchema.shape), "threadOptions"],
-  ["turn", turnOptions as fc.Arbitrary<object>, checkTurnOptions, Object.keys(turnOptionsSchema.shape), "turnOptions"],
+  ["client", codexOptions as fc.Arbitrary<object>, checkCodexOptions, Object.keys(optionSchemas().codexOptionsSchema.shape), "codexOptions"],
+  ["thread", threadOptions as fc.Arbitrary<object>, checkThreadOptions, Object.keys(optionSchemas().threadOptionsSchema.shape), "threadOptions"],
+  ["turn", turnOptions as fc.Arbitrary<object>, checkTurnOptions, Object.keys(optionSchemas().turnOptionsSchema.shape), "turnOptions"],
 ] as const)("%s options", (_level, valid, check, known, where) => {
   it("passes every valid options object", () => {
     fc.assert(fc.property(valid, (options) => void check(options)));
