@@ -14,7 +14,8 @@
  */
 
 import path from "node:path";
-import picomatch from "picomatch";
+import type picomatch from "picomatch";
+import { lazyModule } from "../lazy-require.js";
 import { InvalidOptionsError } from "../errors/index.js";
 import { commandTexts } from "./shell.js";
 import type { ApprovalContext, ApprovalDecision, ApprovalHandlerSettings, ApprovalRequest, FileChange } from "./types.js";
@@ -43,6 +44,9 @@ export type ApprovalRulesHandler = ((request: ApprovalRequest, context?: Approva
   Pick<ApprovalHandlerSettings, "timeoutMs">;
 
 type Matcher = ((text: string) => boolean) & { absolute?: boolean };
+
+/** picomatch, loaded when the first rules are compiled. */
+const glob = lazyModule<typeof picomatch>("picomatch");
 
 const COMMAND_GLOB: picomatch.PicomatchOptions = { bash: true, dot: true, windows: false };
 const PATH_GLOB: picomatch.PicomatchOptions = { dot: true, windows: false };
@@ -99,7 +103,7 @@ function compile(patterns: readonly ApprovalPattern[] | undefined, globOptions: 
       return (text) => regex.test(text);
     }
     if (typeof pattern === "string" && pattern.length > 0) {
-      const isMatch = picomatch(pattern, globOptions);
+      const isMatch = glob()(pattern, globOptions);
       return Object.assign((text: string) => text.length > 0 && isMatch(text), { absolute: pattern.startsWith("/") });
     }
     throw new InvalidOptionsError("approvalRules: patterns must be RegExps or non-empty glob strings");

@@ -13,7 +13,8 @@
  * - Temp files a turn holds (output schemas, spilled events) are removed in the same hook.
  */
 import { rmSync } from "node:fs";
-import { onExit } from "signal-exit";
+import type { onExit } from "signal-exit";
+import { lazyModule } from "../lazy-require.js";
 
 /** Something to stop when the program ends. */
 export interface ExitParticipant {
@@ -23,6 +24,9 @@ export interface ExitParticipant {
   onIdleExit?(): void;
 }
 
+/** signal-exit, loaded when the first process or temp file is registered. */
+const signalExit = lazyModule<{ onExit: typeof onExit }>("signal-exit");
+
 const participants = new Set<ExitParticipant>();
 const tempPaths = new Set<string>();
 let installed = false;
@@ -30,7 +34,7 @@ let installed = false;
 function install(): void {
   if (installed) return;
   installed = true;
-  onExit(
+  signalExit().onExit(
     () => {
       for (const participant of participants) {
         try {

@@ -6,7 +6,8 @@
  */
 import { AbortError, CodexExitError, ConnectionClosedError, ThreadStateError } from "../../errors/index.js";
 import type { NormalizedInput } from "../../input.js";
-import type { ThreadOptions } from "../../options/index.js";
+import type { RemoteAppServerOptions, ThreadOptions } from "../../options/index.js";
+import type { Logger } from "../../logger.js";
 import { threadCwd } from "../../config/index.js";
 import { abortError, interruptedError } from "../../abort.js";
 import { within } from "../../timing/index.js";
@@ -31,7 +32,6 @@ import { placeOnHost, uploadRoot, type StagedFile } from "../../files/index.js";
 import { hostFiles } from "./host-ports.js";
 import { AppServerThreadStore } from "./thread-store.js";
 import { checkHostWorkingDirectory } from "./working-directory.js";
-import { connectRemoteAppServer } from "./websocket.js";
 import { LruMap } from "../../lru.js";
 
 /** How long `interrupt` waits for codex to confirm before escalating. */
@@ -87,7 +87,7 @@ export class AppServerTransport implements Transport {
     this.remote = remote !== undefined && options.connect === undefined;
     this.connect =
       options.connect ??
-      (remote ? connectRemoteAppServer(remote, ctx.logger) : spawnAppServer(ctx, () => (this.binary ??= resolveCodexBinary(ctx.options.codexPathOverride))));
+      (remote ? connectRemote(remote, ctx.logger) : spawnAppServer(ctx, () => (this.binary ??= resolveCodexBinary(ctx.options.codexPathOverride))));
     // A running app-server elsewhere is not ours to replace; one codexkit spawns is, past its bounds.
     const bounds = this.remote ? null : { maxThreads: settings?.maxThreads ?? DEFAULT_MAX_THREADS, maxRssMb: settings?.maxRssMb };
     this.unloadTimeoutMs = options.unloadTimeoutMs ?? DEFAULT_UNLOAD_TIMEOUT_MS;
@@ -540,4 +540,9 @@ const DEATH_NOTICE_MS = 2_000;
 async function seenDead(server: AppServer): Promise<boolean> {
   if (server.alive) await within(server.rpc.closed, DEATH_NOTICE_MS);
   return !server.alive;
+}
+
+/** Connects to a remote app-server; `ws` (and the WebSocket channel) is loaded at the first connect. */
+function connectRemote(remote: RemoteAppServerOptions, logger: Logger): ConnectServer {
+  return async () => (await import("./websocket.js")).connectRemoteAppServer(remote, logger)();
 }

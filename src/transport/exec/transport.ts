@@ -22,7 +22,7 @@ import { AppServerTransport } from "../app-server/transport.js";
 import { DeferredThreadStore } from "../deferred-store.js";
 import { FileStore, type RecordJournal } from "../../files/index.js";
 import { buildExecArgs, buildExecPrompt } from "./args.js";
-import { startToolServer, type ToolServer } from "./tool-endpoint.js";
+import type { ToolServer } from "./tool-endpoint.js";
 import { toolCallReports } from "./tool-reports.js";
 import { UsageBaselines, codexHomeFor } from "./usage-baseline.js";
 import { checkedEvent } from "./wire.js";
@@ -85,6 +85,8 @@ export class ExecTransport implements Transport {
       // The turn's tools reach codex through a loopback MCP endpoint that lives as long as the turn.
       if (request.tools.length > 0) {
         const options = { logger: this.ctx.logger, redactor: this.ctx.redactor, context: () => ({ threadId, turnId: null }) };
+        // The endpoint (with the MCP SDK's server) is loaded by the first turn that has tools.
+        const { startToolServer } = await import("./tool-endpoint.js");
         toolServer = await startToolServer({ specs: request.tools, call: (call) => host.callTool(call) }, signal ? { ...options, signal } : options);
       }
       const reports = toolServer ? toolCallReports(toolServer.serverName) : null;
