@@ -1,7 +1,7 @@
 /**
  * `npm run check:package`: packs the package as npm would publish it, and checks the tarball:
  * publint (package.json fields, exports, files) and @arethetypeswrong/cli (the types resolve for
- * every consumer resolution mode that matters), that the type-only protocol files ship no `.js`,
+ * every consumer resolution mode that matters), that the code ships as bundles only (no per-file `.js`),
  * that every entry point of `exports` is in it, and that nothing but `dist/` and the docs is.
  * Prints the tarball's size and file count. Stops at the first failure (exit code 1).
  */
@@ -42,8 +42,9 @@ step("npm pack", () => {
   tarball = path.join(out, pack.filename);
   const stray = pack.files.filter((f) => !/^(dist\/|README\.md$|CHANGELOG\.md$|package\.json$|LICENSE)/.test(f.path));
   if (stray.length > 0) throw new Error(`files outside dist/: ${stray.map((f) => f.path).join(", ")}`);
-  const generatedJs = pack.files.filter((f) => f.path.includes("protocol/generated/") && f.path.endsWith(".js") && !f.path.endsWith("/version.js"));
-  if (generatedJs.length > 0) throw new Error(`type-only protocol files shipped as .js: ${generatedJs.length}`);
+  // The code ships as bundles (scripts/build.mjs): entry points and their chunks, no per-file .js.
+  const looseJs = pack.files.filter((f) => f.path.endsWith(".js") && !/^dist\/(index|testing\/index|telemetry\/public|queue\/index|cli\/main|chunks\/[\w-]+)\.js$/.test(f.path));
+  if (looseJs.length > 0) throw new Error(`JavaScript outside the bundles: ${looseJs.map((f) => f.path).slice(0, 5).join(", ")}`);
   if (!pack.files.some((f) => f.path === "dist/cli/main.js")) throw new Error("the codexkit command (dist/cli/main.js) is missing: run npm run build first");
   // Every entry point (codexkit, codexkit/testing, codexkit/telemetry) ships its code and its types.
   const manifest = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { exports: Record<string, string | Record<string, string>> };

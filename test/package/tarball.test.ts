@@ -51,8 +51,7 @@ async function pack(): Promise<string> {
     from = path.join(temp, "package");
     mkdirSync(from);
     for (const file of ["package.json", "README.md", "CHANGELOG.md", "LICENSE"]) if (existsSync(path.join(ROOT, file))) copyFileSync(path.join(ROOT, file), path.join(from, file));
-    const tsc = path.join(ROOT, "node_modules", "typescript", "bin", "tsc");
-    ok(await run(process.execPath, [tsc, "-p", path.join(ROOT, "tsconfig.build.json"), "--outDir", path.join(from, "dist")], ROOT, process.env, 240_000), "building the package");
+    ok(await run(process.execPath, [path.join(ROOT, "scripts", "build.mjs"), "--out", path.join(from, "dist")], ROOT, process.env, 240_000), "building the package");
   }
   const packed = ok(await run("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", out], from), "npm pack");
   const [{ filename }] = JSON.parse(packed) as [{ filename: string }];

@@ -1,0 +1,51 @@
+/**
+ * `npm run build`: the package as it ships, in `dist/` (or `--out <dir>`).
+ *
+ * - Types: `tsc` emits the declarations, one `.d.ts` per source file (what `exports` points at).
+ * - Code: esbuild bundles each entry point of `exports` (and the `codexkit` command) with code
+ *   splitting: code shared by entries lives in `dist/chunks/`, once, so a class is the same class
+ *   from every entry, and what codexkit loads on demand (the MCP client, the exec tool endpoint,
+ *   the WebSocket channel, the queue worker) stays in chunks of its own. Dependencies stay
+ *   external. Loading a few chunks instead of about 140 files is most of why `import "codexkit"`
+ *   costs tens of milliseconds and not hundreds (see docs/benchmarks.md).
+ * - Names are kept (`keepNames`): error classes take their `name` from the class.
+ */
+import { execFileSync } from "node:child_process";
+import process from "node:process";
+import { rmSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const at = process.argv.indexOf("--out");
+const out = path.resolve(root, at > 0 ? process.argv[at + 1] : "dist");
+
+/** The bundles, by their path under `dist/` (without `.js`), and their sources. */
+const ENTRIES = {
+  index: "src/index.ts",
+  "testing/index": "src/testing/index.ts",
+  "telemetry/public": "src/telemetry/public.ts",
+  "queue/index": "src/queue/index.ts",
+  "cli/main": "src/cli/main.ts",
+};
+
+rmSync(out, { recursive: true, force: true });
+execFileSync(process.execPath, [path.join(root, "node_modules", "typescript", "bin", "tsc"), "-p", path.join(root, "tsconfig.build.json"), "--emitDeclarationOnly", "--outDir", out], {
+  cwd: root,
+  stdio: "inherit",
+});
+await build({
+  absWorkingDir: root,
+  entryPoints: ENTRIES,
+  outdir: out,
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  packages: "external",
+  keepNames: true,
+  chunkNames: "chunks/[name]-[hash]",
+  logLevel: "warning",
+});
