@@ -49,10 +49,21 @@ const TOKEN_BUCKETS = [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048
 /** Durations in seconds (the conventions' advice). */
 const DURATION_BUCKETS = [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92];
 
+/**
+ * Where every copy of `@opentelemetry/api` 1.x keeps what was registered globally (its providers
+ * and context manager): one symbol on `globalThis`, shared by design across copies of the API.
+ */
+const OTEL_GLOBAL = Symbol.for("opentelemetry.js.api.1");
+
+/** Whether a program registered anything with OpenTelemetry (through any copy of the API). */
+function otelRegistered(): boolean {
+  return (globalThis as Record<symbol, unknown>)[OTEL_GLOBAL] !== undefined;
+}
+
 /** The tracer, meter and rules of one client. */
 export class Telemetry {
   readonly captureContent: boolean;
-  private readonly api: OtelApi | null;
+  private loadedApi: OtelApi | null | undefined;
   private readonly tracerOption: OtelTracer | undefined;
   private readonly meterOption: OtelMeter | undefined;
   private globalTracer: OtelTracer | undefined;
@@ -62,7 +73,6 @@ export class Telemetry {
     options: TelemetryOptions,
     private readonly redactor: Redactor,
   ) {
-    this.api = otelApi();
     this.tracerOption = options.tracer;
     this.meterOption = options.meter;
     this.captureContent = options.captureContent ?? process.env.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT?.toLowerCase() === "true";
@@ -70,12 +80,22 @@ export class Telemetry {
 
   /** Whether `@opentelemetry/api` is installed. */
   get apiInstalled(): boolean {
-    return this.api !== null;
+    return otelApi() !== null;
   }
 
   /** Where spans go: the `tracer` option, the global provider, or nowhere. */
   get tracerSource(): "option" | "global" | "none" {
-    return this.tracerOption ? "option" : this.api ? "global" : "none";
+    return this.tracerOption ? "option" : otelApi() ? "global" : "none";
+  }
+
+  /**
+   * `@opentelemetry/api`, once there is something to use it for: a tracer or meter given, or
+   * anything registered globally (a provider, a context manager). Until then it is not loaded, as
+   * a program without OpenTelemetry should not pay for the module at its first turn.
+   */
+  private get api(): OtelApi | null {
+    if (this.loadedApi === undefined && (this.tracerOption !== undefined || this.meterOption !== undefined || otelRegistered())) this.loadedApi = otelApi();
+    return this.loadedApi ?? null;
   }
 
   /** The context of the caller's active span (undefined without `@opentelemetry/api`). */
