@@ -60,3 +60,11 @@ export function apiPath(url: string | undefined): string {
   const path = url ?? "/";
   return path.startsWith("/v1/") || path === "/v1" ? path.slice(3) || "/" : path;
 }
+
+/**
+ * True for a model request: a `POST` to `/responses`, or to a path under it (codex's remote
+ * compaction), whose body is a conversation to compare.
+ */
+export function isModelRequest(method: string | undefined, path: string): boolean {
+  return method === "POST" && /\/responses(\/[A-Za-z0-9_-]+)?\/?$/.test(path.split("?")[0] ?? "");
+}

@@ -3,16 +3,20 @@
  * key; the proxy adds `Authorization` upstream, passes every reply through to codex as it
  * arrives, and keeps each request's view and each reply's events with their timing, redacted.
  * Client credentials (authorization, cookies, api-key headers) are never forwarded, and no header
- * of a request is kept. An upstream that fails (5xx, 429, unreachable) before it answers is
+ * of a request is kept. The real API echoes the request's instructions and tools in the `response`
+ * of its `response.*` events: those echoes are left out of the recording (codex reads the id,
+ * usage, output and error there; the echoes are large, and are codex's prompt, which a cassette
+ * does not keep). An upstream that fails (5xx, 429, unreachable) before it answers is
  * tried again a few times, so one flaky moment does not end up in the recording.
  */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import { isSecretName, withoutUrlCredentials, type Redactor } from "../../errors/index.js";
+import { isJsonObject, type JsonObject } from "../../json.js";
 import { apiError, sendJson } from "../http-replies.js";
-import { isResponsesRequest, parseBody } from "../recorded-request.js";
+import { parseBody } from "../recorded-request.js";
 import type { CassetteRequest, CassetteResponse, Interaction, RecordedEvent } from "./format.js";
-import { apiPath, LoopbackServer } from "./loopback.js";
+import { apiPath, isModelRequest, LoopbackServer } from "./loopback.js";
 import { normalizeRequest, type NormalizeOptions, type ViewTool } from "./normalize.js";
 import { SseReader, type SseMessage } from "./sse-reader.js";
 
@@ -116,7 +120,7 @@ export class Recorder {
     this.#codex ??= codexVersionOf(req.headers["user-agent"]);
     const redactor = this.#settings.redactor;
     let view: CassetteRequest["view"] = null;
-    if (isResponsesRequest(method, path)) {
+    if (isModelRequest(method, path)) {
       const normalized = normalizeRequest(parseBody(body.toString("utf8")), { ...this.#settings.normalize, redact: (value) => redactor.redactValue(value) });
       view = normalized.view;
       this.#tools.set(view.tools, normalized.tools);
@@ -235,10 +239,21 @@ export function recordedEvent(message: SseMessage, ms: number, redact: (value: u
   } catch {
     // Not JSON (a `[DONE]` marker, say): kept as text.
   }
-  const event: RecordedEvent = { ms, data: redact(data) };
+  const event: RecordedEvent = { ms, data: redact(withoutEchoes(data)) };
   const type = typeof data === "object" && data !== null ? (data as { type?: unknown }).type : undefined;
   if (message.event !== undefined && message.event !== type) event.event = message.event;
   return event;
+}
+
+/** The request fields the API repeats in a `response.*` event's `response`, which a recording leaves out. */
+const ECHOED_FIELDS = ["instructions", "tools"];
+
+/** `data` without the request's instructions and tools echoed in its `response` (a copy when changed). */
+export function withoutEchoes(data: unknown): unknown {
+  if (!isJsonObject(data) || !isJsonObject(data.response) || !ECHOED_FIELDS.some((field) => field in (data.response as JsonObject))) return data;
+  const response: JsonObject = { ...data.response };
+  for (const field of ECHOED_FIELDS) delete response[field];
+  return { ...data, response };
 }
 
 /** The codex version in a user agent such as `codexkit/0.169.0 (Debian 12; x86_64) ...`. */

@@ -9,10 +9,10 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Redactor } from "../../errors/index.js";
 import { apiError, sendJson } from "../http-replies.js";
-import { isResponsesRequest, parseBody } from "../recorded-request.js";
+import { parseBody } from "../recorded-request.js";
 import type { CassetteMismatchError } from "./errors.js";
 import type { CassetteData, CassetteResponse } from "./format.js";
-import { apiPath, LoopbackServer } from "./loopback.js";
+import { apiPath, isModelRequest, LoopbackServer } from "./loopback.js";
 import { ReplayBook, type CassetteMatchMode, type LiveRequest } from "./match.js";
 import { normalizeRequest, type NormalizeOptions } from "./normalize.js";
 import { codexVersionOf } from "./recorder.js";
@@ -91,7 +91,7 @@ export class Replayer {
     this.#codex ??= codexVersionOf(req.headers["user-agent"]);
     const live: LiveRequest = { method, path, view: null, tools: [] };
     let offered: OfferedTools = new Set();
-    if (isResponsesRequest(method, path)) {
+    if (isModelRequest(method, path)) {
       const parsed = parseBody(body.toString("utf8"));
       const redactor = this.#settings.redactor;
       const normalized = normalizeRequest(parsed, { ...this.#settings.normalize, redact: (value) => redactor.redactValue(value) });

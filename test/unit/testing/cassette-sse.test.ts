@@ -5,10 +5,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Redactor } from "../../../src/errors/index.js";
-import { codexVersionOf, recordedEvent, upstreamHeaders } from "../../../src/testing/cassette/recorder.js";
+import { codexVersionOf, recordedEvent, upstreamHeaders, withoutEchoes } from "../../../src/testing/cassette/recorder.js";
 import { adaptEventData, encodeRecordedEvent, offeredTools } from "../../../src/testing/cassette/replay-events.js";
 import { SseReader, type SseMessage } from "../../../src/testing/cassette/sse-reader.js";
-import { apiPath } from "../../../src/testing/cassette/loopback.js";
+import { apiPath, isModelRequest } from "../../../src/testing/cassette/loopback.js";
 
 /** Every event in `text`, fed in pieces cut at `cuts`. */
 function readInPieces(text: string, cuts: number[]): SseMessage[] {
@@ -59,6 +59,17 @@ describe("recordedEvent", () => {
     const redactor = new Redactor().add("planted-secret-value");
     const kept = recordedEvent({ data: '{"type":"x","text":"see planted-secret-value"}' }, 0, (value) => redactor.redactValue(value));
     expect(kept.data).toEqual({ type: "x", text: "see [REDACTED]" });
+  });
+});
+
+describe("withoutEchoes", () => {
+  it("leaves the request's instructions and tools echoed by the API out of a response event, and the rest as it is", () => {
+    const created = { type: "response.created", response: { id: "r", instructions: "You are Codex...", tools: [{ type: "function" }], usage: null, output: [] } };
+    expect(withoutEchoes(created)).toEqual({ type: "response.created", response: { id: "r", usage: null, output: [] } });
+    expect(recordedEvent({ data: JSON.stringify(created) }, 0).data).toEqual({ type: "response.created", response: { id: "r", usage: null, output: [] } });
+    const plain = { type: "response.completed", response: { id: "r" } };
+    expect(withoutEchoes(plain)).toBe(plain);
+    expect(withoutEchoes("[DONE]")).toBe("[DONE]");
   });
 });
 
@@ -124,5 +135,9 @@ describe("the proxy's headers", () => {
     expect(apiPath("/v1")).toBe("/");
     expect(apiPath("/other")).toBe("/other");
     expect(apiPath(undefined)).toBe("/");
+    expect(isModelRequest("POST", "/responses")).toBe(true);
+    expect(isModelRequest("POST", "/responses/compact?x=1")).toBe(true);
+    expect(isModelRequest("GET", "/responses")).toBe(false);
+    expect(isModelRequest("POST", "/models")).toBe(false);
   });
 });
