@@ -69,7 +69,7 @@ export type CassetteCodexOptionsRequest = Omit<CodexOptionsRequest, "requestMaxR
  * `Cassette.use`, give its `codexOptions()` to a `Codex`, and always `close()` it.
  *
  * @example
- * const cassette = await Cassette.use("test/cassettes/review.jsonl", { model: "gpt-5.1-codex" });
+ * const cassette = await Cassette.use("test/cassettes/review.jsonl", { model: "gpt-5.5" });
  * const codex = new Codex({ ...cassette.codexOptions() });
  * try {
  *   const turn = await codex.startThread({ skipGitRepoCheck: true }).run("Review the diff");
