@@ -82,7 +82,7 @@ export function checkRecordOptions(options: CassetteRecordOptions): Required<Omi
   if (options.model !== undefined && (typeof options.model !== "string" || options.model === "")) throw new InvalidOptionsError("model must be a non-empty string");
   const retries = options.upstreamRetries ?? DEFAULT_UPSTREAM_RETRIES;
   if (!Number.isInteger(retries) || retries < 0 || retries > 10) throw new InvalidOptionsError(`upstreamRetries must be an integer from 0 to 10 (got ${String(retries)})`);
-  return {
+  const checked = {
     upstream: upstream.replace(/\/+$/, ""),
     apiKey: options.apiKey ?? process.env.OPENAI_API_KEY,
     secrets: checkSecrets(options.secrets),
@@ -90,6 +90,13 @@ export function checkRecordOptions(options: CassetteRecordOptions): Required<Omi
     modelCatalog: options.modelCatalog === true,
     upstreamRetries: retries,
   };
+  // Without a key, OpenAI's API answers 401 to every request: refuse now rather than record that.
+  if (checked.upstream === DEFAULT_UPSTREAM && (checked.apiKey === undefined || checked.apiKey === "")) {
+    throw new InvalidOptionsError(
+      `recording from ${DEFAULT_UPSTREAM} needs an API key: pass apiKey, or set OPENAI_API_KEY (to replay an existing cassette instead, check its path, or set ${CASSETTE_ENV}=replay)`,
+    );
+  }
+  return checked;
 }
 
 /** The checked replay options, defaults applied. */

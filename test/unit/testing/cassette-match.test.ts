@@ -187,9 +187,24 @@ describe("cassette options", () => {
     expect(checkRecordOptions({ upstream: "http://127.0.0.1:9/v1/", apiKey: "k" }).upstream).toBe("http://127.0.0.1:9/v1");
     expect(() => checkRecordOptions({ upstream: "ftp://user:pw@host/v1" })).toThrow(/upstream must be an http\(s\) URL of a Responses API.*got "ftp:\/\/host\/v1"/);
     expect(() => checkRecordOptions({ upstream: "not a url" })).toThrow(InvalidOptionsError);
-    expect(() => checkRecordOptions({ upstreamRetries: 11 })).toThrow(/upstreamRetries must be an integer from 0 to 10/);
+    expect(() => checkRecordOptions({ apiKey: "k", upstreamRetries: 11 })).toThrow(/upstreamRetries must be an integer from 0 to 10/);
     expect(() => checkRecordOptions({ model: "" })).toThrow(/model must be a non-empty string/);
     expect(() => checkRecordOptions({ secrets: "x" as unknown as string[] })).toThrow(/secrets must be an array of strings/);
+    const saved = process.env.OPENAI_API_KEY;
+    delete process.env.OPENAI_API_KEY;
+    try {
+      expect(() => checkRecordOptions({})).toThrow(
+        new InvalidOptionsError(
+          "recording from https://api.openai.com/v1 needs an API key: pass apiKey, or set OPENAI_API_KEY (to replay an existing cassette instead, check its path, or set CODEXKIT_CASSETTE=replay)",
+        ),
+      );
+      expect(checkRecordOptions({ upstream: "http://127.0.0.1:9/v1" }).apiKey).toBeUndefined();
+      process.env.OPENAI_API_KEY = "sk-from-the-environment";
+      expect(checkRecordOptions({}).apiKey).toBe("sk-from-the-environment");
+    } finally {
+      if (saved === undefined) delete process.env.OPENAI_API_KEY;
+      else process.env.OPENAI_API_KEY = saved;
+    }
     expect(checkReplayOptions({})).toEqual({ match: "sequence", timing: "none", secrets: [] });
     expect(() => checkReplayOptions({ match: "order" as "sequence" })).toThrow(/match must be "sequence" or "content" \(got "order"\)/);
     expect(() => checkReplayOptions({ timing: "fast" as "none" })).toThrow(/timing must be "none" or "recorded"/);
