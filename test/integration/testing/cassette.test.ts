@@ -326,6 +326,37 @@ describe("a replay that differs from its recording", () => {
   });
 });
 
+describe("threads side by side", () => {
+  it("match: content replays two threads that ran at the same time, each with its own answers, whatever the order of their requests", async () => {
+    const api = await upstream();
+    // Which thread gets which scripted answer depends on who asks first: the recording says.
+    api.reply(say("first answer")).reply(say("second answer"));
+    const file = cassetteFile("parallel");
+    const recorder = await record(file, api);
+    const both = async (cassette: Cassette): Promise<string[]> => {
+      const codex = new Codex({ ...cassette.codexOptions(), transport: "app-server", killGraceMs: 1_000 });
+      try {
+        const thread = () => codex.startThread({ workingDirectory: tempDir("codexkit-work-"), skipGitRepoCheck: true });
+        const turns = await Promise.all([thread().run("I am thread A."), thread().run("I am thread B.")]);
+        return turns.map((turn) => turn.finalResponse);
+      } finally {
+        await codex.close();
+      }
+    };
+    const recorded = await both(recorder);
+    await recorder.save();
+    await recorder.close();
+    await api.close();
+    expect([...recorded].sort()).toEqual(["first answer", "second answer"]);
+
+    for (let run = 0; run < 2; run++) {
+      const player = await replay(file, { match: "content" });
+      expect(await both(player)).toEqual(recorded);
+      player.assertDone();
+    }
+  });
+});
+
 describe("secrets", () => {
   withShell("a planted API key (in a header and in the environment) appears nowhere in the file, and codex never sees the real key", async () => {
     const apiKey = "sk-planted-header-key-4f1c9a7e2b";
