@@ -358,25 +358,26 @@ describe("threads side by side", () => {
 });
 
 describe("secrets", () => {
-  withShell("a planted API key (in a header and in the environment) appears nowhere in the file, and codex never sees the real key", async () => {
+  withShell("a planted API key (in a header and in the environment) and the listed secrets appear nowhere in the file, and codex never sees the real key", async () => {
     const apiKey = "sk-planted-header-key-4f1c9a7e2b";
     const envKey = "sk-planted-env-key-8d2e6b0c4a";
     const deployToken = "planted-deploy-token-77aa19";
+    const listed = "listed-secret-phrase-42";
     const saved = process.env.OPENAI_API_KEY;
     process.env.OPENAI_API_KEY = envKey;
     try {
       const api = await upstream();
       // The model repeats the environment's key, and runs a command that prints a secret from codex's environment.
-      api.reply(runCommand("printenv DEPLOY_TOKEN")).reply(say(`The key in your environment is ${envKey}.`)).reply(say("hi"));
+      api.reply(runCommand("printenv DEPLOY_TOKEN")).reply(say(`The key in your environment is ${envKey}; the phrase is ${listed}.`)).reply(say("hi"));
       const file = cassetteFile("secrets");
-      const recorder = await record(file, api, { apiKey });
+      const recorder = await record(file, api, { apiKey, secrets: [listed] });
       const options = recorder.codexOptions({ env: { DEPLOY_TOKEN: deployToken } });
       expect(JSON.stringify(options)).not.toContain(apiKey);
       expect(JSON.stringify(options)).not.toContain(envKey);
       const recorded = await session(recorder, "exec", ["What is in DEPLOY_TOKEN?"], { env: { DEPLOY_TOKEN: deployToken } });
       // The command really printed it, and the model's words reached the user unchanged.
       expect((recorded.outcomes[0] as { items: Record<string, unknown>[] }).items[0]).toMatchObject({ aggregated_output: `${deployToken}\n` });
-      expect(finalResponses(recorded.outcomes)).toEqual([`The key in your environment is ${envKey}.`]);
+      expect(finalResponses(recorded.outcomes)).toEqual([`The key in your environment is ${envKey}; the phrase is ${listed}.`]);
 
       // A client that sends its own credentials: they are not passed on, nor kept.
       const planted = await fetch(`${recorder.url}/responses`, {
@@ -394,7 +395,7 @@ describe("secrets", () => {
       expect(last["x-api-key"]).toBeUndefined();
 
       const text = readFileSync(file, "utf8");
-      for (const secret of [apiKey, envKey, deployToken, "sk-planted-client-key-0000", "planted-cookie-1234", "planted-x-api-key-5678"]) expect(text).not.toContain(secret);
+      for (const secret of [apiKey, envKey, deployToken, listed, "sk-planted-client-key-0000", "planted-cookie-1234", "planted-x-api-key-5678"]) expect(text).not.toContain(secret);
       expect(text).toContain("[REDACTED]");
       expect(text).not.toMatch(/authorization|cookie|bearer/i);
     } finally {
