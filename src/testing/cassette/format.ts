@@ -64,8 +64,10 @@ export interface RecordedEvent {
   ms: number;
   /** The SSE `event:` name, when it differs from the data's `type`. */
   event?: string;
-  /** The event's data: parsed JSON, or the raw text when it is not JSON. */
-  data: unknown;
+  /** The event's data, parsed (absent when it was not JSON: see `text`). */
+  data?: unknown;
+  /** The event's data as sent, when it was not JSON (a `[DONE]` marker, say). */
+  text?: string;
 }
 
 /** The reply to a request. */

@@ -231,16 +231,20 @@ export function upstreamHeaders(incoming: IncomingHttpHeaders, apiKey: string | 
   return out;
 }
 
-/** A received event as kept: data parsed when it is JSON, the event name only when it differs from the data's type. */
-export function recordedEvent(message: SseMessage, ms: number, redact: (value: unknown) => unknown = (value) => value): RecordedEvent {
-  let data: unknown = message.data;
+/**
+ * A received event as kept: its data parsed when it is JSON (else its text), the event name only
+ * when it differs from the data's type. `redact` hides secrets in either.
+ */
+export function recordedEvent(message: SseMessage, ms: number, redact: <T>(value: T) => T = (value) => value): RecordedEvent {
+  let event: RecordedEvent;
+  let type: unknown;
   try {
-    data = JSON.parse(message.data) as unknown;
+    const data = JSON.parse(message.data) as unknown;
+    type = isJsonObject(data) ? data.type : undefined;
+    event = { ms, data: redact(withoutEchoes(data)) };
   } catch {
-    // Not JSON (a `[DONE]` marker, say): kept as text.
+    event = { ms, text: redact(message.data) };
   }
-  const event: RecordedEvent = { ms, data: redact(withoutEchoes(data)) };
-  const type = typeof data === "object" && data !== null ? (data as { type?: unknown }).type : undefined;
   if (message.event !== undefined && message.event !== type) event.event = message.event;
   return event;
 }

@@ -55,10 +55,10 @@ function adaptCall(item: JsonObject, offered: OfferedTools): JsonObject {
   return item;
 }
 
-/** One recorded event as SSE text (`event:` from the recording, else the data's `type`). */
+/** One recorded event as SSE text (`event:` from the recording, else the data's `type`), with `data` for its data when given. */
 export function encodeRecordedEvent(event: RecordedEvent, data: unknown = event.data): string {
   const name = event.event ?? (isJsonObject(data) && typeof data.type === "string" ? data.type : undefined);
-  const text = typeof data === "string" ? data : JSON.stringify(data);
+  const text = event.text ?? JSON.stringify(data ?? null);
   const lines = text.split(/\r\n|\n|\r/).map((line) => `data: ${line}`);
   return `${name === undefined ? "" : `event: ${name}\n`}${lines.join("\n")}\n\n`;
 }
