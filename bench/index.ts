@@ -161,7 +161,7 @@ function header(): string {
     `- model: MockModelServer on loopback, every request answered with say("ok"); same binary for every contender`,
     `- HOME for codex: ${ISOLATE_HOME ? "an empty dir per client (BENCH_KEEP_HOME=1 keeps the real one)" : "the real one (BENCH_KEEP_HOME=1)"}`,
     `- sections: ${SECTIONS.filter(sectionRuns).join(", ")} (BENCH_ONLY, BENCH_SKIP)`,
-    `- settings: BENCH_PHASE_REPEAT=${PHASE_REPEAT}, BENCH_THREADS=${THREADS}, BENCH_THREAD_TURNS=${THREAD_TURNS}, BENCH_CONCURRENT_REPEAT=${CONCURRENT_REPEAT}, BENCH_TURNS=${TURNS}, BENCH_MCP_TURNS=${MCP_TURNS}, BENCH_OTEL_REPEAT=${OTEL_REPEAT}, BENCH_FILES_REPEAT=${FILES_REPEAT}, BENCH_SOAK_THREADS=${SOAK_THREADS}`,
+    `- settings: BENCH_PHASE_REPEAT=${PHASE_REPEAT}, BENCH_PHASES=${process.env.BENCH_PHASES ?? "(all)"}, BENCH_PROFILE=${process.env.BENCH_PROFILE ?? "(none)"}, BENCH_THREADS=${THREADS}, BENCH_THREAD_TURNS=${THREAD_TURNS}, BENCH_CONCURRENT_REPEAT=${CONCURRENT_REPEAT}, BENCH_TURNS=${TURNS}, BENCH_MCP_TURNS=${MCP_TURNS}, BENCH_OTEL_REPEAT=${OTEL_REPEAT}, BENCH_FILES_REPEAT=${FILES_REPEAT}, BENCH_SOAK_THREADS=${SOAK_THREADS}`,
   ].join("\n");
 }
 

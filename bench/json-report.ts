@@ -1,6 +1,7 @@
 /**
  * The benchmark's JSON report: every phase's samples, medians, ratios and target checks, the
- * other sections' markdown, and what the machine was (CPUs, load, Node and codex versions).
+ * other sections' markdown, and what the machine was (CPUs, load, Node and codex versions, the
+ * commit).
  * Written to `.bench/bench-<time>.json` and `.bench/latest.json` (the nightly workflow keeps
  * `.bench/`). The time is ISO 8601 with `-` for `:`, which artifact uploads refuse in names.
  */
@@ -25,6 +26,14 @@ export function machineInfo(binary: string): Record<string, unknown> {
     // Reported as unknown.
   }
   const pkg = JSON.parse(readFileSync(path.join(REPO, "package.json"), "utf8")) as { version: string };
+  let commit = "unknown";
+  try {
+    const head = execFileSync("git", ["rev-parse", "HEAD"], { cwd: REPO, encoding: "utf8" }).trim();
+    const dirty = execFileSync("git", ["status", "--porcelain", "--untracked-files=no"], { cwd: REPO, encoding: "utf8" }).trim() !== "";
+    commit = dirty ? `${head} (with uncommitted changes)` : head;
+  } catch {
+    // Not a git checkout.
+  }
   return {
     cpus: cpus.length,
     cpuModel: cpus[0]?.model ?? "unknown",
@@ -33,6 +42,7 @@ export function machineInfo(binary: string): Record<string, unknown> {
     node: process.version,
     codex,
     codexkit: pkg.version,
+    commit,
   };
 }
 

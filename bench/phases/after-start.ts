@@ -7,7 +7,7 @@ import { performance } from "node:perf_hooks";
 import { PROMPT, roundRobin } from "../harness.js";
 import { contendersOf, type BenchClient, type ContenderId } from "../contenders.js";
 import { markdownTable, ms, notAvailable, ratio } from "../table.js";
-import { ratioCheck, stat, type PhaseContext, type PhaseResult, type Stat } from "./types.js";
+import { ratioCheck, stat, unmeasured, type PhaseContext, type PhaseResult, type Stat } from "./types.js";
 
 interface StartRun {
   startMs: number;
@@ -67,7 +67,9 @@ export async function afterStartPhase(ctx: PhaseContext): Promise<PhaseResult> {
     ].join("\n"),
     data: { repeat: ctx.repeat, byContender: Object.fromEntries(stats), failed: Object.fromEntries(failed) },
     targets: [
-      ratioCheck("first turn after start()", "≤ 1.2× a steady turn", stats.get("codexkit-app-server")?.firstTurn.median, ctx.steady.get("codexkit-app-server"), 1.2, ms),
+      ctx.steady.has("codexkit-app-server")
+        ? ratioCheck("first turn after start()", "≤ 1.2× a steady turn", stats.get("codexkit-app-server")?.firstTurn.median, ctx.steady.get("codexkit-app-server"), 1.2, ms)
+        : unmeasured("first turn after start()", "≤ 1.2× a steady turn", "no steady turn: the turns phase did not run"),
     ],
   };
 }

@@ -101,6 +101,7 @@ export async function conversationPhase(ctx: PhaseContext): Promise<PhaseResult>
     target,
     met: late.ratio <= early.ratio + NOISE,
     measured: `overhead ${ms(early.overheadMs)} (${early.ratio.toFixed(2)}×) at turns 1–${WINDOW}, ${ms(late.overheadMs)} (${late.ratio.toFixed(2)}×) at ${TURNS - WINDOW + 1}–${TURNS}`,
+    figures: { value: late.ratio, base: early.ratio, ratio: late.ratio / early.ratio, limit: early.ratio + NOISE },
   };
   return {
     id: "conversation",

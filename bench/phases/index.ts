@@ -43,13 +43,17 @@ export interface PhasesOutcome {
   data: Record<string, unknown>;
 }
 
-/** The targets as a markdown table, in the issue's order. */
-function targetsTable(checks: TargetCheck[]): string {
+/** `checks` in the issue's order. */
+function inIssueOrder(checks: TargetCheck[]): TargetCheck[] {
   const rank = (check: TargetCheck): number => {
     const at = TARGET_ORDER.findIndex((prefix) => check.measure.startsWith(prefix));
     return at < 0 ? TARGET_ORDER.length : at;
   };
-  const sorted = [...checks].sort((a, b) => rank(a) - rank(b));
+  return [...checks].sort((a, b) => rank(a) - rank(b));
+}
+
+/** The targets as a markdown table. */
+function targetsTable(sorted: TargetCheck[]): string {
   const verdict = (met: boolean | null): string => (met === null ? "n/a" : met ? "met" : "**not met**");
   return markdownTable(["measure", "target", "result", "measured"], sorted.map((c) => [c.measure, c.target, verdict(c.met), c.measured]));
 }
@@ -102,7 +106,7 @@ export async function phasesSection(failures: Failures): Promise<PhasesOutcome> 
     await model.close();
     leftovers = await phased.cleanUp();
   }
-  const targets = results.flatMap((result) => result.targets);
+  const targets = inIssueOrder(results.flatMap((result) => result.targets));
   for (const result of results) data[result.id] = result.data;
   data.targets = targets;
   data.leftovers = leftovers;

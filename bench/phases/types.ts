@@ -31,6 +31,8 @@ export interface TargetCheck {
   met: boolean | null;
   /** The figures behind it, e.g. "1.01× (81.2 ms vs 80.4 ms)". */
   measured: string;
+  /** The same as numbers, for the JSON report: the measured value, what it is compared with, their ratio, the limit. */
+  figures?: { value: number; base?: number; ratio?: number; limit: number };
 }
 
 /** What a phase hands back. */
@@ -79,7 +81,7 @@ export function ratioCheck(
     return { measure, target, met: null, measured: "not measured" };
   }
   const r = value / base;
-  return { measure, target, met: r <= limit, measured: `${r.toFixed(2)}× (${describe(value)} vs ${describe(base)})` };
+  return { measure, target, met: r <= limit, measured: `${r.toFixed(2)}× (${describe(value)} vs ${describe(base)})`, figures: { value, base, ratio: r, limit } };
 }
 
 /** A check that could not be made, with why. */
@@ -90,5 +92,5 @@ export function unmeasured(measure: string, target: string, why: string): Target
 /** `value ≤ limit` as a target check; `describe` formats the value. */
 export function limitCheck(measure: string, target: string, value: number | undefined, limit: number, describe: (value: number) => string): TargetCheck {
   if (value === undefined || !Number.isFinite(value)) return { measure, target, met: null, measured: "not measured" };
-  return { measure, target, met: value <= limit, measured: describe(value) };
+  return { measure, target, met: value <= limit, measured: describe(value), figures: { value, limit } };
 }
