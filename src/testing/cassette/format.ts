@@ -82,8 +82,10 @@ export interface CassetteResponse {
   headers: Record<string, string>;
   /** The SSE events of a streamed reply. */
   events?: RecordedEvent[];
-  /** The body of a reply that is not a stream: parsed JSON, or the text. */
+  /** The body of a reply that is not a stream, parsed (absent when it was not JSON: see `bodyText`). */
   body?: unknown;
+  /** The body of a reply that is not a stream, as sent, when it was not JSON. */
+  bodyText?: string;
   /** Milliseconds from the request's arrival to the response headers. */
   ms: number;
   /** The reply broke off before its end (the connection dropped); replay breaks it at the same point. */

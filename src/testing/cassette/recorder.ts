@@ -190,7 +190,7 @@ export class Recorder {
     else res.destroy();
     const response: Omit<CassetteResponse, "index"> = { kind: "response", status: upstream.status, headers: kept, ms };
     if (streamed) response.events = events;
-    else response.body = redactor.redactValue(parseBody(Buffer.concat(chunks).toString("utf8")));
+    else Object.assign(response, recordedBody(Buffer.concat(chunks).toString("utf8"), (value) => redactor.redactValue(value)));
     if (!complete) response.incomplete = true;
     return response;
   }
@@ -247,6 +247,16 @@ export function recordedEvent(message: SseMessage, ms: number, redact: <T>(value
   }
   if (message.event !== undefined && message.event !== type) event.event = message.event;
   return event;
+}
+
+/** A reply body as kept: parsed when it is JSON, else its text (empty for none). */
+export function recordedBody(text: string, redact: <T>(value: T) => T = (value) => value): Pick<CassetteResponse, "body" | "bodyText"> {
+  if (text === "") return { bodyText: "" };
+  try {
+    return { body: redact(JSON.parse(text) as unknown) };
+  } catch {
+    return { bodyText: redact(text) };
+  }
 }
 
 /** The request fields the API repeats in a `response.*` event's `response`, which a recording leaves out. */

@@ -118,7 +118,7 @@ export class Replayer {
     };
     await waitUntil(response.ms);
     if (response.events === undefined) {
-      const text = response.body === undefined ? "" : typeof response.body === "string" ? response.body : JSON.stringify(response.body);
+      const text = response.bodyText ?? (response.body === undefined ? "" : JSON.stringify(response.body));
       res.writeHead(response.status, { ...response.headers, "content-length": Buffer.byteLength(text) });
       res.end(text);
       return;

@@ -5,7 +5,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Redactor } from "../../../src/errors/index.js";
-import { codexVersionOf, recordedEvent, upstreamHeaders, withoutEchoes } from "../../../src/testing/cassette/recorder.js";
+import { codexVersionOf, recordedBody, recordedEvent, upstreamHeaders, withoutEchoes } from "../../../src/testing/cassette/recorder.js";
 import { adaptEventData, encodeRecordedEvent, offeredTools } from "../../../src/testing/cassette/replay-events.js";
 import { SseReader, type SseMessage } from "../../../src/testing/cassette/sse-reader.js";
 import { apiPath, isModelRequest } from "../../../src/testing/cassette/loopback.js";
@@ -71,6 +71,17 @@ describe("recordedEvent", () => {
     const kept = recordedEvent({ data: '{"type":"x","text":"see planted-secret-value"}' }, 0, (value) => redactor.redactValue(value));
     expect(kept.data).toEqual({ type: "x", text: "see [REDACTED]" });
     expect(recordedEvent({ data: "token planted-secret-value" }, 0, (value) => redactor.redactValue(value))).toEqual({ ms: 0, text: "token [REDACTED]" });
+  });
+});
+
+describe("recordedBody", () => {
+  it("keeps a JSON body parsed and any other body as its text, redacted", () => {
+    const redactor = new Redactor().add("planted-secret-value");
+    const redact = <T>(value: T): T => redactor.redactValue(value);
+    expect(recordedBody('{"error":{"message":"bad key planted-secret-value"}}', redact)).toEqual({ body: { error: { message: "bad key [REDACTED]" } } });
+    expect(recordedBody('"quoted"')).toEqual({ body: "quoted" });
+    expect(recordedBody("Bad Gateway planted-secret-value", redact)).toEqual({ bodyText: "Bad Gateway [REDACTED]" });
+    expect(recordedBody("")).toEqual({ bodyText: "" });
   });
 });
 
