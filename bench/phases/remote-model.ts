@@ -8,6 +8,7 @@ import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { MockCodexOptions, CodexOptionsRequest } from "../../src/testing/index.js";
 import type { ModelEndpoint } from "../contenders.js";
+import { REPO } from "./build.js";
 
 const PROGRAM = fileURLToPath(new URL("./mock-process.ts", import.meta.url));
 /** How long the child may take to start listening. */
@@ -22,7 +23,7 @@ export class RemoteModel implements ModelEndpoint {
 
   /** Starts the child and waits for its options. */
   static async start(): Promise<RemoteModel> {
-    const child = fork(PROGRAM, [], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    const child = fork(PROGRAM, [], { cwd: REPO, execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
     try {
       const options = await new Promise<MockCodexOptions>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`the mock model process did not start within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
