@@ -27,15 +27,23 @@ export class LineDecoder {
     return this.pendingBytes;
   }
 
-  /** Feeds a chunk; returns the lines it completed (without their line terminators). */
+  /**
+   * Feeds a chunk; returns the lines it completed (without their line terminators). A line that
+   * lies whole in the chunk (most do) is decoded from it directly, without a copy.
+   */
   push(chunk: Buffer): string[] {
     const lines: string[] = [];
     let start = 0;
     for (;;) {
       const nl = chunk.indexOf(NEWLINE, start);
       if (nl === -1) break;
-      this.append(chunk.subarray(start, nl));
-      lines.push(this.takeLine());
+      if (this.parts.length === 0) {
+        if (nl - start > this.maxLineBytes) this.append(chunk.subarray(start, nl));
+        lines.push(chunk.toString("utf8", start, nl > start && chunk[nl - 1] === CARRIAGE_RETURN ? nl - 1 : nl));
+      } else {
+        this.append(chunk.subarray(start, nl));
+        lines.push(this.takeLine());
+      }
       start = nl + 1;
     }
     if (start < chunk.length) this.append(chunk.subarray(start));
