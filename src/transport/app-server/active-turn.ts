@@ -29,8 +29,28 @@ export class ActiveTurn {
   readonly steers: NormalizedInput[] = [];
   /** The one stop in progress, so concurrent interrupts share it. */
   stopping: Promise<void> | null = null;
-  /** Aborts the turn's running tool calls and approvals when the turn is interrupted, aborted or over. */
-  readonly cancel = new AbortController();
+  /**
+   * Aborts the turn's running tool calls and approvals when the turn is interrupted, aborted or
+   * over. Made by the first of them: a turn without any (most) never builds an AbortError.
+   */
+  private cancelController: AbortController | null = null;
+  /** Set once the turn is cancelled (`cancel()`): a signal asked for later is aborted already. */
+  private cancelled = false;
+  /** Aborted when the turn is interrupted, aborted or over: tool calls and approvals listen to it. */
+  get cancelSignal(): AbortSignal {
+    if (this.cancelController === null) {
+      this.cancelController = new AbortController();
+      if (this.cancelled) this.cancelController.abort();
+    }
+    return this.cancelController.signal;
+  }
+
+  /** Aborts `cancelSignal` (once made); idempotent. */
+  cancel(): void {
+    this.cancelled = true;
+    this.cancelController?.abort();
+  }
+
   /** The changes of each file-change item, seen on `item/started`; approval requests lack them. */
   readonly fileChanges = new Map<string, FileChange[]>();
   /** Hands events raised outside the notification stream (approvals) to the turn's generator. */

@@ -15,7 +15,7 @@ import { asObject, asString } from "./items.js";
 export async function answerToolCall(turn: ActiveTurn | undefined, p: Record<string, unknown>, signal: AbortSignal): Promise<unknown> {
   const tool = asString(p.tool);
   if (!turn) return toToolResponse(failure(`unknown tool ${JSON.stringify(tool)}: no turn of this thread is running`));
-  const combined = anySignal([signal, turn.cancel.signal]);
+  const combined = anySignal([signal, turn.cancelSignal]);
   try {
     const outcome = await turn.host.callTool({
       tool,
@@ -66,7 +66,7 @@ export async function answerElicitation(turn: ActiveTurn | undefined, p: Record<
     ...(typeof p.url === "string" ? { url: p.url } : {}),
     raw: p,
   };
-  const combined = anySignal([signal, turn.cancel.signal]);
+  const combined = anySignal([signal, turn.cancelSignal]);
   try {
     const answer = await turn.host.elicit(request, { signal: combined.signal, emit: turn.emit });
     return { action: answer.action, content: answer.action === "accept" ? (answer.content ?? {}) : null, _meta: null };
@@ -84,7 +84,7 @@ export async function answerApproval(turn: ActiveTurn | undefined, method: strin
   const changes = itemId ? turn?.fileChanges.get(itemId) : undefined;
   const request = toApprovalRequest(method, p, { ...(changes ? { changes } : {}), ...(turn ? { cwd: turn.cwd } : {}) });
   if (!turn) return toCodexResponse(method, "decline", request);
-  const combined = anySignal([signal, turn.cancel.signal]);
+  const combined = anySignal([signal, turn.cancelSignal]);
   try {
     const decision = await turn.host.decideApproval(request, { signal: combined.signal, emit: turn.emit });
     return toCodexResponse(method, decision, request);

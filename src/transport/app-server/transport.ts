@@ -258,7 +258,7 @@ export class AppServerTransport implements Transport {
       throw interruptedError();
     } finally {
       signal?.removeEventListener("abort", onAbort);
-      turn.cancel.abort();
+      turn.cancel();
       if (!turn.startSent) turn.markFailed(new AbortError("the turn did not start"));
       // A consumer that stopped early (break) must not leave codex working on the turn.
       else if (!mapper?.done && turn.server?.alive) await this.stopTurn(turn);
@@ -444,7 +444,7 @@ export class AppServerTransport implements Transport {
   /** Asks codex to interrupt a turn and waits; escalates if codex does not comply. */
   private stopTurn(turn: ActiveTurn): Promise<void> {
     turn.interruptRequested = true;
-    turn.cancel.abort();
+    turn.cancel();
     // Not sent yet: the generator sees `interruptRequested` and never sends it; nothing to wait for.
     if (turn.isEnded || !turn.startSent) return Promise.resolve();
     turn.stopping ??= this.interruptAndWait(turn);
