@@ -8,13 +8,16 @@
  *   the WebSocket channel, the queue worker) stays in chunks of its own. Dependencies stay
  *   external. Loading a few chunks instead of about 140 files is most of why `import "codexkit"`
  *   costs tens of milliseconds and not hundreds (see docs/benchmarks.md).
- * - Names are kept (`keepNames`): error classes take their `name` from the class.
+ * - No `keepNames`: it would wrap every closure codexkit makes at run time (per event, per turn)
+ *   to set its name. Instead the build checks that every class and function an entry exports
+ *   keeps its name (esbuild renames a class that names itself inside its body: write `this` in
+ *   its static methods), as error classes take their `name` from the class.
  */
 import { execFileSync } from "node:child_process";
 import process from "node:process";
 import { rmSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -45,7 +48,18 @@ await build({
   platform: "node",
   target: "node20",
   packages: "external",
-  keepNames: true,
+  keepNames: false,
   chunkNames: "chunks/[name]-[hash]",
   logLevel: "warning",
 });
+
+// What users see by name keeps it: `error.name`, a class in a stack trace or in `console.log`.
+const renamed = [];
+for (const entry of Object.keys(ENTRIES).filter((name) => name !== "cli/main")) {
+  const exports = await import(pathToFileURL(path.join(out, `${entry}.js`)).href);
+  for (const [name, value] of Object.entries(exports)) if (typeof value === "function" && value.name !== name) renamed.push(`${entry}: ${name} is named ${value.name}`);
+}
+if (renamed.length > 0) {
+  process.stderr.write(`build: exported names changed in the bundle:\n  ${renamed.join("\n  ")}\n`);
+  process.exit(1);
+}

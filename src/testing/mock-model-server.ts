@@ -109,7 +109,8 @@ export class MockModelServer {
         resolve();
       });
     });
-    return new MockModelServer(server, options);
+    // `this`, not the class by name: a class that names itself is renamed in the bundle (see scripts/build.mjs).
+    return new this(server, options);
   }
 
   /** Every request so far, in arrival order (a copy). */

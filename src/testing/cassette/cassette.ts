@@ -122,7 +122,7 @@ export class Cassette {
     const settings = checkRecordOptions(options);
     const redactor = new Redactor().add(settings.apiKey, ...settings.secrets).addEnv(process.env);
     const recorder = await Recorder.start({ upstream: settings.upstream, apiKey: settings.apiKey, upstreamRetries: settings.upstreamRetries, redactor });
-    return new Cassette(path.resolve(file), { recorder }, { redactor, model: settings.model ?? null, modelCatalog: settings.modelCatalog });
+    return new this(path.resolve(file), { recorder }, { redactor, model: settings.model ?? null, modelCatalog: settings.modelCatalog });
   }
 
   /** Starts replaying `file` on loopback, with no network. */
@@ -133,7 +133,7 @@ export class Cassette {
     const data = await readCassette(resolved);
     const redactor = new Redactor().add(...settings.secrets).addEnv(process.env);
     const replayer = await Replayer.start(data, { file: resolved, match: settings.match, timing: settings.timing, redactor });
-    return new Cassette(resolved, { replayer }, { redactor, model: data.header.model, modelCatalog: data.header.modelCatalog });
+    return new this(resolved, { replayer }, { redactor, model: data.header.model, modelCatalog: data.header.modelCatalog });
   }
 
   /**
@@ -144,8 +144,8 @@ export class Cassette {
   static async use(file: string, options: CassetteUseOptions = {}): Promise<Cassette> {
     checkFile(file, "Cassette.use");
     const mode = cassetteMode(existsSync(file), process.env[CASSETTE_ENV]);
-    if (mode === "record") return Cassette.record(file, options);
-    return Cassette.replay(file, { match: options.match, timing: options.timing, secrets: options.secrets });
+    if (mode === "record") return this.record(file, options);
+    return this.replay(file, { match: options.match, timing: options.timing, secrets: options.secrets });
   }
 
   /**
