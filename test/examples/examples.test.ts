@@ -107,6 +107,13 @@ describe.concurrent("examples", { timeout: 300_000 }, () => {
     expect(out).toContain("ok: a rate limit is a RateLimitError");
   });
 
+  it("cassette.ts records a session, replays it offline, and shows a mismatch", async () => {
+    const out = await example("cassette.ts");
+    expect(out).toContain('record: "All 3 tests pass." (2 model requests, 6 lines in review-bot.jsonl)');
+    expect(out).toContain('replay: "All 3 tests pass." (offline)');
+    expect(out).toContain('changed prompt: CassetteMismatchError at request 0:\n- input[0] user: "Run the tests and say whether they pass."\n+ input[0] user: "Run the tests twice."');
+  });
+
   it("troubleshooting.ts shows a refused working directory, a typed failure and the diagnostics report", async () => {
     const out = await example("troubleshooting.ts");
     expect(out).toMatch(/invalid_options: workingDirectory \S+no-such-dir does not exist/);
