@@ -95,9 +95,12 @@ describe("ManagedProcess", () => {
     let release!: () => void;
     const released = new Promise<void>((resolve) => (release = resolve));
     const slow = <T,>(value: Promise<T>): Promise<T> => value.then(async (v) => (await released, v));
+    let root = -1;
     const system: ProcessSystem = {
       ...SYSTEM,
       procEntries: () => (scans.async++, slow(SYSTEM.procEntries())),
+      // Linux lists the tree through the children files: a listing starts with the root's.
+      procChildren: (pid) => (pid === root && scans.async++, slow(SYSTEM.procChildren!(pid))),
       ps: () => (scans.async++, slow(SYSTEM.ps())),
       now: {
         ...SYSTEM.now,
@@ -109,6 +112,7 @@ describe("ManagedProcess", () => {
     const script = `const c = require("child_process").spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)"], { detached: true, stdio: "ignore" }); console.log(c.pid); setInterval(() => {}, 1000)`;
     const proc = ManagedProcess.spawn({ executable: process.execPath, args: ["-e", script], env: { PATH: process.env.PATH ?? "" }, redactor: new Redactor(), system });
     procs.push(proc);
+    root = proc.pid ?? -1;
     const grandchild = Number((await proc.lines()[Symbol.asyncIterator]().next()).value);
     try {
       const killing = proc.kill(5_000);

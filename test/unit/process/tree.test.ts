@@ -4,6 +4,7 @@
  * synchronously only for the exit hook.
  */
 import { spawn } from "node:child_process";
+import fc from "fast-check";
 import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import {
@@ -17,6 +18,8 @@ import {
   scanProcesses,
   signalTree,
   signalTreeNow,
+  SYSTEM,
+  type ListedProcess,
   type ProcessSystem,
 } from "../../../src/process/tree.js";
 
@@ -192,5 +195,79 @@ describe("process tree on every platform (a fake operating system)", () => {
       { pid: 21, ppid: 20, start: "Mon Nov 30 09:00:00 2026" },
     ]);
     expect((await findDescendants(20, system)).map((p) => p.pid)).toEqual([21]);
+  });
+});
+
+describe("Linux: descendants through the children files", () => {
+  /** A fake Linux with children files, over a random process table. */
+  function linux(table: ReadonlyArray<{ pid: number; ppid: number }>, withChildren: boolean): ProcessSystem & { reads: string[] } {
+    const reads: string[] = [];
+    const stat = (pid: number | string): string | null => {
+      const p = table.find((entry) => entry.pid === Number(pid));
+      return p ? `${p.pid} (x) S ${p.ppid} ${"0 ".repeat(17)}${p.pid * 7} 0 0` : null;
+    };
+    return {
+      reads,
+      platform: "linux",
+      procEntries: () => Promise.resolve(table.map((p) => String(p.pid))),
+      procStat: (pid) => (reads.push(`stat ${pid}`), Promise.resolve(stat(pid))),
+      ...(withChildren
+        ? {
+            procChildren: (pid: number) => {
+              reads.push(`children ${pid}`);
+              return Promise.resolve(table.some((p) => p.pid === pid) ? table.filter((p) => p.ppid === pid).map((p) => p.pid) : null);
+            },
+          }
+        : {}),
+      ps: () => Promise.resolve(""),
+      taskkill: () => Promise.resolve(),
+      kill: () => {},
+      now: { procEntries: () => [], procStat: () => null, ps: () => "", taskkill: () => {} },
+    };
+  }
+
+  /** A forest of up to 40 processes: each pid's parent is an earlier pid or 1. */
+  const table = fc
+    .array(fc.nat(), { minLength: 1, maxLength: 40 })
+    .map((parents) => parents.map((parent, index) => ({ pid: index + 2, ppid: index === 0 ? 1 : [1, ...parents.keys()].map((k) => k + 1)[parent % (index + 1)]! })));
+
+  it("finds exactly what a scan of the whole table finds", async () => {
+    await fc.assert(
+      fc.asyncProperty(table, fc.nat(), async (processes, pick) => {
+        const root = processes[pick % processes.length]!.pid;
+        const walked = await findDescendants(root, linux(processes, true));
+        const scanned = await findDescendants(root, linux(processes, false));
+        const sorted = (list: ListedProcess[]): ListedProcess[] => [...list].sort((a, b) => a.pid - b.pid);
+        expect(sorted(walked)).toEqual(sorted(scanned));
+      }),
+    );
+  });
+
+  it("reads only the tree, and falls back to the scan when the root's children cannot be read", async () => {
+    const processes = [
+      { pid: 10, ppid: 1 },
+      { pid: 11, ppid: 10 },
+      ...Array.from({ length: 50 }, (_, i) => ({ pid: 100 + i, ppid: 1 })),
+    ];
+    const system = linux(processes, true);
+    expect(await findDescendants(10, system)).toEqual([{ pid: 11, startTime: "77" }]);
+    expect(system.reads).toEqual(["children 10", "stat 11", "children 11"]);
+    const gone = linux(processes, true);
+    expect(await findDescendants(999, gone)).toEqual([]);
+    expect(gone.reads.filter((read) => read.startsWith("stat")).length).toBe(processes.length);
+  });
+
+  it.runIf(process.platform === "linux")("finds a real child and grandchild through /proc", async () => {
+    const child = spawn("sh", ["-c", "sleep 30 & wait"], { stdio: "ignore" });
+    let found: ListedProcess[] = [];
+    try {
+      await expect.poll(async () => (found = await findDescendants(child.pid!)).length).toBe(1);
+      // The child is sh (not a descendant of itself); sleep is sh's child: listed through the children files.
+      expect(found[0]!.startTime).toMatch(/^\d+$/);
+      expect(await SYSTEM.procChildren!(child.pid!)).toEqual([found[0]!.pid]);
+    } finally {
+      for (const { pid } of found) process.kill(pid, "SIGKILL");
+      child.kill("SIGKILL");
+    }
   });
 });
