@@ -34,6 +34,8 @@ export interface ProfileJob {
 export interface ProfileRun {
   turns: number;
   cpuMsPerTurn: number;
+  /** The kernel's share of `cpuMsPerTurn`. */
+  systemCpuMsPerTurn: number;
   wallMsPerTurn: number;
   /** Frames pointed at their original source. */
   remappedFrames: number;
@@ -59,7 +61,7 @@ try {
   const { profile } = await session.post("Profiler.stop");
   const remappedFrames = remapToSources(profile as CpuProfile);
   writeFileSync(job.out, JSON.stringify(profile));
-  const run: ProfileRun = { turns: job.turns, cpuMsPerTurn: (used.user + used.system) / 1000 / job.turns, wallMsPerTurn: wallMs / job.turns, remappedFrames };
+  const run: ProfileRun = { turns: job.turns, cpuMsPerTurn: (used.user + used.system) / 1000 / job.turns, systemCpuMsPerTurn: used.system / 1000 / job.turns, wallMsPerTurn: wallMs / job.turns, remappedFrames };
   process.stdout.write(`${JSON.stringify(run)}\n`);
 } finally {
   session.disconnect();

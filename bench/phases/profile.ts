@@ -21,7 +21,8 @@ import type { PhaseContext } from "./types.js";
 
 const TURNS = envInt("BENCH_PROFILE_TURNS", 100);
 const WARM_TURNS = envInt("BENCH_PROFILE_WARM_TURNS", 10);
-const INTERVAL_US = envInt("BENCH_PROFILE_INTERVAL_US", 250);
+/** Node's own `--cpu-prof` default; at 250 µs the sampling alone doubled the child's CPU per turn. */
+const INTERVAL_US = envInt("BENCH_PROFILE_INTERVAL_US", 1000);
 const PROGRAM = fileURLToPath(new URL("./profile-child.ts", import.meta.url));
 /** What BENCH_PROFILE asks for: the sources (`1`) or the built package (`dist`); undefined: no profile. */
 export const PROFILE: "src" | "dist" | undefined = process.env.BENCH_PROFILE === "dist" ? "dist" : process.env.BENCH_PROFILE === "1" ? "src" : undefined;
@@ -51,7 +52,7 @@ export async function profileSection(ctx: PhaseContext): Promise<{ markdown: str
   const markdown = [
     title,
     "",
-    `codexkit (${PROFILE === "dist" ? "the built package" : "its sources under tsx"}) on app-server, ${TURNS} steady turns after ${WARM_TURNS} untimed, this client process only (the mock model runs elsewhere); sampled every ${INTERVAL_US} µs. Client CPU ${ms(run.cpuMsPerTurn)} per turn, wall ${ms(run.wallMsPerTurn)} per turn; ${ms(summary.busyMs)} sampled busy in all. Profile: \`${path.relative(REPO, out)}\`. Times below are per turn.`,
+    `codexkit (${PROFILE === "dist" ? "the built package" : "its sources under tsx"}) on app-server, ${TURNS} steady turns after ${WARM_TURNS} untimed, this client process only (the mock model runs elsewhere); sampled every ${INTERVAL_US} µs. Client CPU ${ms(run.cpuMsPerTurn)} per turn (${ms(run.systemCpuMsPerTurn)} of it the kernel's, which the profile does not see), wall ${ms(run.wallMsPerTurn)} per turn; ${ms(summary.busyMs)} sampled busy in all. Profile: \`${path.relative(REPO, out)}\`. Times below are per turn.`,
     "",
     markdownTable(["where", "self / turn"], origins.map(([origin, value]) => [origin, perTurn(value)])),
     "",

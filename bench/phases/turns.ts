@@ -23,6 +23,8 @@ interface TurnsRun {
   coldMs: number;
   steadyMs: number;
   cpuMsPerTurn: number;
+  /** The kernel's share of `cpuMsPerTurn` (pipes, process starts): time no JS profile shows. */
+  systemCpuMsPerTurn: number;
   turnStartedMs: number;
   firstEventMs: number;
   closeMs: number;
@@ -61,6 +63,7 @@ export async function turnsPhase(ctx: PhaseContext): Promise<PhaseResult> {
         steady.push(performance.now() - startedAt);
       }
       const cpuMsPerTurn = cpuMsSince(cpuStart) / STEADY_TURNS;
+      const systemCpuMsPerTurn = process.cpuUsage(cpuStart).system / 1000 / STEADY_TURNS;
       const started: number[] = [];
       const first: number[] = [];
       for (let turn = 0; turn < LATENCY_TURNS; turn++) {
@@ -73,7 +76,7 @@ export async function turnsPhase(ctx: PhaseContext): Promise<PhaseResult> {
       client = undefined;
       await closing.close();
       const closeMs = performance.now() - closeStart;
-      return { coldMs, steadyMs: median(steady), cpuMsPerTurn, turnStartedMs: median(started), firstEventMs: median(first), closeMs } satisfies TurnsRun;
+      return { coldMs, steadyMs: median(steady), cpuMsPerTurn, systemCpuMsPerTurn, turnStartedMs: median(started), firstEventMs: median(first), closeMs } satisfies TurnsRun;
     } finally {
       await client?.close().catch(() => undefined);
     }
@@ -82,7 +85,7 @@ export async function turnsPhase(ctx: PhaseContext): Promise<PhaseResult> {
   for (const [id, runs] of samples) {
     if (failed.has(id) || runs.length === 0) continue;
     const entry = {} as Record<keyof TurnsRun, Stat>;
-    for (const key of ["coldMs", "steadyMs", "cpuMsPerTurn", "turnStartedMs", "firstEventMs", "closeMs"] as const) entry[key] = stat(runs.map((run) => run[key]));
+    for (const key of ["coldMs", "steadyMs", "cpuMsPerTurn", "systemCpuMsPerTurn", "turnStartedMs", "firstEventMs", "closeMs"] as const) entry[key] = stat(runs.map((run) => run[key]));
     stats.set(id, entry);
     ctx.steady.set(id, entry.steadyMs.median);
   }
@@ -104,6 +107,7 @@ export async function turnsPhase(ctx: PhaseContext): Promise<PhaseResult> {
     return [contender.label, ...MEASURES.map(({ key }) => (key === "closeMs" && contender.id === "official" ? "–" : `${ms(s[key].min)}–${ms(s[key].max)}`))];
   });
   const app = "codexkit-app-server";
+  const kernel = CONTENDERS.filter((c) => stats.has(c.id)).map((c) => `${c.label} ${ms(stats.get(c.id)!.systemCpuMsPerTurn.median)}`);
   return {
     id: "turns",
     markdown: [
@@ -112,6 +116,8 @@ export async function turnsPhase(ctx: PhaseContext): Promise<PhaseResult> {
       `One client per run: the cold first turn (creating the client, spawning codex, the thread, the turn), then ${STEADY_TURNS} steady turns on that thread (their median, and this process's CPU over them per turn; the mock model runs in another process), ${LATENCY_TURNS} streamed turns (from the call to \`turn.started\`), and \`close()\` with the one idle thread (raw: stdin EOF, wait for exit). Medians of ${ctx.repeat} interleaved runs; "×" is against the raw app-server floor.`,
       "",
       markdownTable(["contender", ...MEASURES.flatMap(({ heading }) => [heading, "×"])], rows),
+      "",
+      `Of the client CPU per turn, the kernel's share (system time: pipes, process starts): ${kernel.join("; ")}.`,
       "",
       "Spread (min–max of the runs):",
       "",
