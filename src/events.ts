@@ -175,6 +175,10 @@ export type ThreadEvent =
 export interface EventHookInfo {
   /** The thread, once known. */
   threadId: string | null;
+  /** The turn's text input (its text parts joined by blank lines). codexkit addition. */
+  prompt?: string;
+  /** The transport that runs the turn (`TransportKind`). codexkit addition. */
+  transport?: "exec" | "app-server";
 }
 
 /** `onEvent`: sees every event of every turn, in order, before the consumer does. */

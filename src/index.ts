@@ -3,8 +3,9 @@
  * `@openai/codex-sdk`: change the import, keep your code.
  *
  * The values here are what a program constructs, calls or catches: `Codex`, `Thread`, `tool`,
- * `approvalRules`, `withJsonSchema`, the error classes and `isCodexError`. Everything else is a
- * type. Telemetry names live in `codexkit/telemetry`, the offline testing kit in `codexkit/testing`.
+ * `approvalRules`, `withJsonSchema`, `recordEvents`, the error classes and `isCodexError`.
+ * Everything else is a type. Telemetry names live in `codexkit/telemetry`, the offline testing kit
+ * in `codexkit/testing`.
  */
 export { Codex } from "./codex.js";
 export { Thread, type Turn, type RunResult, type StreamedTurn, type RunStreamedResult, type StructuredOutput } from "./thread.js";
@@ -138,3 +139,6 @@ export type {
 export type { Diagnostics, ErrorReport, McpConnectionReport, ProcessKind, ProcessReport, RunningTurnReport } from "./diagnostics/index.js";
 export type { SchemaIssue } from "./schema/index.js";
 export type { CodexFiles, AttachmentInput, FileOwner, FilesOptions, StagedFile, StageOptions, StageSource, ThreadAttachment } from "./files/index.js";
+export { recordEvents, type EventRecorder, type RecordEventsOptions } from "./view/recorder.js";
+export type { RecordedEvent } from "./view/events-file.js";
+export type { ViewOptions } from "./view/options.js";

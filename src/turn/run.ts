@@ -11,7 +11,7 @@ import type { FileStore, StagedFile } from "../files/index.js";
 import { TurnFiles } from "./attachments.js";
 import { logEvent } from "../log-events.js";
 import { TurnTelemetry, type Telemetry } from "../telemetry/index.js";
-import type { EventHook, ThreadEvent, TurnFailedEvent, Usage } from "../events.js";
+import type { EventHook, EventHookInfo, ThreadEvent, TurnFailedEvent, Usage } from "../events.js";
 import type { NormalizedInput } from "../input.js";
 import type { Logger } from "../logger.js";
 import type { ElicitationHandler } from "../mcp/index.js";
@@ -40,6 +40,8 @@ export interface TurnServices {
   onRetry?: (info: RetryInfo) => void | Promise<void>;
   /** Called with each event just before the consumer gets it; awaited; a throw is logged and ignored. */
   onEvent?: EventHook;
+  /** Told each event before `onEvent`, synchronously (the live run viewer); they must not throw. */
+  observers?: ReadonlySet<(event: ThreadEvent, info: EventHookInfo) => void>;
   /** `beforeToolCall` / `afterToolCall`. */
   toolHooks?: ToolHooks;
   /** Spans and metrics. */
@@ -105,7 +107,11 @@ export async function* runTurn(plan: TurnPlan): AsyncGenerator<ThreadEvent, void
     const input = await files.resolveInput(plan.input);
     for await (const event of attempts({ ...plan, input }, telemetry, record, files)) {
       record.saw(event);
-      if (services.onEvent) await notifyEvent(services, telemetry, event, record.threadId);
+      if (services.onEvent || services.observers?.size) {
+        const info: EventHookInfo = { threadId: record.threadId, prompt: plan.input.prompt, transport: plan.transport.kind };
+        for (const observe of services.observers ?? []) observe(event, info);
+        if (services.onEvent) await notifyEvent(services, telemetry, event, info);
+      }
       yield event;
     }
   } catch (error) {
@@ -272,11 +278,11 @@ class TurnRecord {
 }
 
 /** Runs `onEvent` inside the turn's span; a throw is logged, and the turn goes on. */
-async function notifyEvent(services: TurnServices, telemetry: TurnTelemetry, event: ThreadEvent, threadId: string | null): Promise<void> {
+async function notifyEvent(services: TurnServices, telemetry: TurnTelemetry, event: ThreadEvent, info: EventHookInfo): Promise<void> {
   try {
-    await telemetry.run(() => services.onEvent!(event, { threadId }));
+    await telemetry.run(() => services.onEvent!(event, info));
   } catch (error) {
-    logEvent(services.logger, "hook.error", { hook: "onEvent", threadId, error: services.redactor.redact(String(error)) });
+    logEvent(services.logger, "hook.error", { hook: "onEvent", threadId: info.threadId, error: services.redactor.redact(String(error)) });
   }
 }
 
