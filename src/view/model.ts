@@ -474,7 +474,7 @@ export class ViewBuilder {
         this.#touchTurn(thread, turn);
       }
     }
-    entry.durationMs = timed ? durationOf(entry, item) : null;
+    entry.durationMs = durationOf(entry, item, timed);
     this.#touchEntry(thread, turn, entry);
     this.#touchThread(thread, at);
   }
@@ -583,9 +583,10 @@ function mergeItem(previous: ThreadItem | undefined, next: ThreadItem): ThreadIt
   return item;
 }
 
-function durationOf(entry: ViewEntry, item: ThreadItem): number | null {
+/** The item's own duration (a tool call's), else the time from its start to its end when both were seen. */
+function durationOf(entry: ViewEntry, item: ThreadItem, timed: boolean): number | null {
   if (item.type === "tool_call" && typeof item.duration_ms === "number") return item.duration_ms;
-  if (entry.startedAt !== null && entry.endedAt !== null) return Math.max(0, entry.endedAt - entry.startedAt);
+  if (timed && entry.startedAt !== null && entry.endedAt !== null) return Math.max(0, entry.endedAt - entry.startedAt);
   return null;
 }
 
