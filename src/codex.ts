@@ -13,6 +13,8 @@ import { Recorder, type Diagnostics } from "./diagnostics/index.js";
 import { Telemetry } from "./telemetry/index.js";
 import { collectDiagnostics, modelProviderOf } from "./client-diagnostics.js";
 import { CodexFiles, FileStore, type FileOwner, type StagedFile, type ThreadAttachment } from "./files/index.js";
+import type { EventHookInfo, ThreadEvent } from "./events.js";
+import type { ViewOptions } from "./view/options.js";
 
 /**
  * Drives the codex agent. Start or resume threads; `close()` stops every process it owns.
@@ -37,6 +39,10 @@ export class Codex {
   private readonly telemetry: Telemetry;
   private _transport: Transport | null = null;
   private readonly host: ThreadHost;
+  /** Told every event of every turn (the live viewer), synchronously. */
+  private readonly observers = new Set<(event: ThreadEvent, info: EventHookInfo) => void>();
+  /** The live viewer, once `view()` started it. */
+  private viewer: Promise<{ url: string; close(): Promise<void> }> | null = null;
 
   constructor(options: CodexOptions = {}) {
     checkCodexOptions(options);
@@ -64,6 +70,7 @@ export class Codex {
       onRetry: options.onRetry,
       onElicitation: options.onElicitation,
       onEvent: options.onEvent,
+      observers: this.observers,
       toolHooks: options.beforeToolCall || options.afterToolCall ? { beforeToolCall: options.beforeToolCall, afterToolCall: options.afterToolCall } : undefined,
       telemetry: this.telemetry,
       recorder,
@@ -176,19 +183,59 @@ export class Codex {
   }
 
   /**
-   * Stops every codex process and MCP server this client started. The client can be used again
-   * afterwards. On exec, attachment records of this client's turns that still wait (journaled)
+   * Serves a local web page that shows this client's threads as they run (turns, commands, diffs,
+   * tool calls, approvals, item durations, tokens per turn, errors), updated live, and resolves
+   * with its URL: `http://127.0.0.1:<port>/?token=...`. It listens on 127.0.0.1 only and refuses
+   * any request without the URL's random token; what it shows is redacted like the client's logs.
+   * It shows the turns that start after the first call (later calls return the same URL), and it
+   * keeps the most recent threads in memory until `close()`, which stops it. See docs/viewer.md.
+   */
+  async view(options: ViewOptions = {}): Promise<string> {
+    this.viewer ??= this.startViewer(options);
+    try {
+      return (await this.viewer).url;
+    } catch (error) {
+      this.viewer = null;
+      throw error;
+    }
+  }
+
+  private async startViewer(options: ViewOptions): Promise<{ url: string; close(): Promise<void> }> {
+    const { LiveSource, ViewServer } = await import("./view/index.js");
+    const source = new LiveSource();
+    this.observers.add(source.observe);
+    try {
+      const server = await ViewServer.start({ source, redactor: this.ctx.redactor, port: options.port });
+      return {
+        url: server.url,
+        close: async () => {
+          this.observers.delete(source.observe);
+          await server.close();
+        },
+      };
+    } catch (error) {
+      this.observers.delete(source.observe);
+      await source.close();
+      throw error;
+    }
+  }
+
+  /**
+   * Stops every codex process and MCP server this client started, and its viewer (`view()`). The
+   * client can be used again afterwards. On exec, attachment records of this client's turns that still wait (journaled)
    * for codex's thread store are written first (by a short-lived app-server); a program that never
    * calls `close()` loses none either: the next client that asks the store writes them.
    */
   async close(): Promise<void> {
     const transport = this._transport;
     this._transport = null;
+    const viewer = this.viewer;
+    this.viewer = null;
     // Turns this close ends must not start a new app-server to record their attachments.
     this.closing = true;
     try {
       await Promise.allSettled([...this.pendingRecords]);
-      await Promise.all([transport?.close(), this.mcp.closeAll(), this.store.close()]);
+      await Promise.all([transport?.close(), this.mcp.closeAll(), this.store.close(), viewer?.then((v) => v.close(), () => {})]);
     } finally {
       this.closing = false;
     }

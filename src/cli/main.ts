@@ -3,13 +3,15 @@
  * The `codexkit` command. `codexkit doctor [--json] [--mock] [--codex <path>] [--redis <url>]`
  * checks the setup and prints a verdict; it exits 1 when something must be fixed ("ready" and
  * "ready for offline work" exit 0). `codexkit worker --redis <url> ...` runs queued turns
- * (`codexkit/queue`) until SIGTERM or Ctrl-C. Bad arguments exit 2.
+ * (`codexkit/queue`) until SIGTERM or Ctrl-C. `codexkit view [source]` serves the run viewer on
+ * 127.0.0.1 until SIGTERM or Ctrl-C (`codexkit view --help`). Bad arguments exit 2.
  */
 import { withoutUrlCredentials } from "../errors/index.js";
 import { formatDoctorReport, runDoctor } from "./doctor.js";
 
 const USAGE = `usage: codexkit doctor [--json] [--mock] [--codex <path>] [--redis <url>]
        codexkit worker --redis <url> [--queue <name>] [options]   (codexkit worker --help)
+       codexkit view [<thread id> | <events file>] [--port <n>] [--open]   (codexkit view --help)
 
   --json          print the report (checks and diagnostics) as JSON
   --mock          also run one turn against codexkit's built-in mock model server
@@ -22,6 +24,10 @@ async function main(argv: string[]): Promise<number> {
   if (command === "worker") {
     const { runWorker } = await import("./worker.js");
     return runWorker(rest);
+  }
+  if (command === "view") {
+    const { runView } = await import("./view.js");
+    return runView(rest);
   }
   if (command !== "doctor") {
     process.stderr.write(`${USAGE}\n`);
