@@ -320,17 +320,27 @@ export class JsonRpcConnection {
       this.logger.debug({ connection: this.name, method }, "unknown notification");
       return;
     }
-    for (const handler of [...this.notificationHandlers]) {
-      const warn = (error: unknown): void =>
-        this.logger.warn({ connection: this.name, method, error: redactPatterns(messageOf(error)) }, "a notification handler failed");
-      try {
-        const returned: unknown = handler(method, params, size);
-        // An async handler's rejection would otherwise surface as an unhandled rejection.
-        if (returned instanceof Promise) returned.catch(warn);
-      } catch (error) {
-        warn(error);
-      }
+    // Every notification goes through here: with one handler (the usual case) nothing is
+    // allocated unless it fails. Several are called from a copy, as a handler may add or remove one.
+    if (this.notificationHandlers.size === 1) {
+      this.handle(this.notificationHandlers.values().next().value!, method, params, size);
+      return;
     }
+    for (const handler of [...this.notificationHandlers]) this.handle(handler, method, params, size);
+  }
+
+  private handle(handler: NotificationHandler, method: string, params: unknown, size: number | undefined): void {
+    try {
+      const returned: unknown = handler(method, params, size);
+      // An async handler's rejection would otherwise surface as an unhandled rejection.
+      if (returned instanceof Promise) returned.catch((error: unknown) => this.handlerFailed(method, error));
+    } catch (error) {
+      this.handlerFailed(method, error);
+    }
+  }
+
+  private handlerFailed(method: string, error: unknown): void {
+    this.logger.warn({ connection: this.name, method, error: redactPatterns(messageOf(error)) }, "a notification handler failed");
   }
 
   private serverRequest(id: RequestId, method: string, params: unknown): void {
