@@ -55,7 +55,9 @@ export class StoredThreads {
   /** The most recently updated stored threads. */
   async list(): Promise<StoredThreadSummary[]> {
     const rpc = await this.#rpc();
-    const page = await rpc.request<{ data?: unknown } | null>("thread/list", { limit: LIST_LIMIT, sourceKinds: LISTED_SOURCES }, { timeoutMs: REQUEST_TIMEOUT_MS });
+    // An empty provider list asks for every provider's threads (omitted: the configured provider's only).
+    const params = { limit: LIST_LIMIT, sourceKinds: LISTED_SOURCES, modelProviders: [] };
+    const page = await rpc.request<{ data?: unknown } | null>("thread/list", params, { timeoutMs: REQUEST_TIMEOUT_MS });
     const threads = Array.isArray(page?.data) ? (page.data as Record<string, unknown>[]) : [];
     return threads
       .filter((t) => t && typeof t.id === "string")

@@ -11,8 +11,10 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Browser } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { Redactor } from "../../../src/errors/index.js";
 import { recordEvents } from "../../../src/index.js";
 import { applyPatch, say } from "../../../src/testing/index.js";
+import { StoredSource, StoredThreads } from "../../../src/view/index.js";
 import { harness, type Harness } from "../../helpers/harness.js";
 import { browserOnly, CHROMIUM, launchBrowser, openView, screenshot } from "./browser.js";
 
@@ -72,7 +74,7 @@ function view(args: string[], codexHome: string): ViewCommand {
 }
 
 describe("codexkit view", () => {
-  browserOnly("shows a stored thread read through codex, diff included, and stops on SIGTERM leaving nothing running", async () => {
+  browserOnly("shows a stored thread read through codex, diff included, stops on SIGTERM leaving nothing running; without an id, lists the stored threads", async () => {
     h = await harness("app-server");
     h.model.reply(applyPatch({ path: "plan.md", content: "# Plan\nship it\n" })).reply(say("Wrote the plan."));
     const thread = h.thread({ sandboxMode: "workspace-write" });
@@ -97,7 +99,16 @@ describe("codexkit view", () => {
     }
     const { code, signal } = await command.exit;
     expect({ code, signal }).toEqual({ code: 0, signal: null });
-    // h.close() (afterEach) fails if the command or the codex it started still runs.
+    // Without a thread id, the stored threads are listed, and each is read when asked for.
+    const store = new StoredThreads({ codexHome: h.codexHome, redactor: new Redactor() });
+    const source = await StoredSource.open(store);
+    try {
+      expect((await source.threads()).map((t) => [t.id, t.title])).toEqual([[thread.id, "Write a plan"]]);
+      expect((await source.thread(thread.id!))?.turns.map((t) => t.answer)).toEqual(["Wrote the plan."]);
+    } finally {
+      await source.close();
+    }
+    // h.close() (afterEach) fails if the command or a codex started here still runs.
   });
 
   browserOnly("shows an events file recorded on exec, saying where exec reports no diff, and stops on SIGINT", async () => {

@@ -144,7 +144,7 @@ describe("a recorded session in the browser", () => {
     }
   });
 
-  browserOnly("renders a thread of 1,000 items, long outputs folded until opened", async () => {
+  browserOnly("renders a thread of 1,000 items, long outputs folded until opened, and every other kind of entry", async () => {
     const file = path.join(dir, "big.jsonl");
     const at = new Date("2025-01-01T00:00:00Z").getTime();
     const lines: string[] = [];
@@ -159,14 +159,27 @@ describe("a recorded session in the browser", () => {
       add({ type: "item.started", item }, i * 10);
       add({ type: "item.completed", item: { ...item, aggregated_output: output, exit_code: 0, status: "completed" } }, i * 10 + 7);
     }
-    add({ type: "turn.completed", usage: { input_tokens: 1, cached_input_tokens: 0, cache_write_input_tokens: 0, output_tokens: 1, reasoning_output_tokens: 0 } }, 10_000);
+    // One of each other kind of entry.
+    add({ type: "item.completed", item: { id: "mcp", type: "mcp_tool_call", server: "docs", tool: "search", arguments: { q: "<b>x</b>" }, result: { content: [{ type: "text", text: "found <i>it</i>" }], structured_content: null }, status: "completed" } }, 10_001);
+    add({ type: "item.completed", item: { id: "todo", type: "todo_list", items: [{ text: "write", completed: true }, { text: "ship", completed: false }] } }, 10_002);
+    add({ type: "item.completed", item: { id: "r", type: "reasoning", text: "thinking <u>hard</u>" } }, 10_003);
+    add({ type: "item.completed", item: { id: "w", type: "web_search", query: "codex <viewer>" } }, 10_004);
+    add({ type: "item.completed", item: { id: "warn", type: "error", message: "model rerouted <x>" } }, 10_005);
+    add({ type: "turn.completed", usage: { input_tokens: 1, cached_input_tokens: 0, cache_write_input_tokens: 0, output_tokens: 1, reasoning_output_tokens: 0 } }, 10_010);
     writeFileSync(file, `${lines.join("\n")}\n`);
     const big = await ViewServer.start({ source: await EventsFileSource.open(file), redactor: new Redactor() });
     try {
       const page = await openView(browser!, big.url);
       try {
-        expect(await page.locator("li.entry").count()).toBe(1_000);
-        expect(await page.locator("#waterfall .wf-row").count()).toBe(1_000);
+        expect(await page.locator('li.entry[data-kind="command_execution"]').count()).toBe(1_000);
+        expect(await page.locator("#waterfall .wf-row").count()).toBe(1_005);
+        expect(await page.locator('li.entry[data-kind="mcp_tool_call"] .title').textContent()).toBe("docs / search");
+        expect(await page.locator('li.entry[data-kind="mcp_tool_call"] .result').textContent()).toContain("found <i>it</i>");
+        expect(await page.locator('li.entry[data-kind="todo_list"] li').allTextContents()).toEqual(["[x] write", "[ ] ship"]);
+        expect(await page.locator('li.entry[data-kind="reasoning"] pre').textContent()).toBe("thinking <u>hard</u>");
+        expect(await page.locator('li.entry[data-kind="web_search"] .title').textContent()).toBe("codex <viewer>");
+        expect(await page.locator('li.entry[data-kind="error"] .warning-text').textContent()).toBe("model rerouted <x>");
+        expect(await page.locator("main b, main i, main u").count()).toBe(0);
         const folded = page.locator("li.entry details.fold.output");
         expect(await folded.count()).toBe(100);
         // A fold holds no text until opened.
