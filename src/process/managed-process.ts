@@ -188,6 +188,15 @@ export class ManagedProcess {
    * line, stdout stays paused and the pipe fills, so codex blocks instead of our memory growing.
    */
   async *lines(): AsyncGenerator<string> {
+    for await (const batch of this.lineBatches()) yield* batch;
+  }
+
+  /**
+   * Stdout lines as they arrive, a batch per chunk read (empty lines left out): for a consumer that
+   * handles every line at once (the app-server's message pump), one resumption per chunk instead
+   * of one per line. Pull-driven like `lines()`.
+   */
+  async *lineBatches(): AsyncGenerator<string[]> {
     const decoder = new LineDecoder(this.spec.maxLineBytes);
     const chunks = (this.child.stdout as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
     for (;;) {
@@ -200,12 +209,12 @@ export class ManagedProcess {
         throw this.exitError(`reading ${this.label}'s output failed`, error instanceof Error ? error : new Error(String(error)));
       }
       if (next.done) break;
-      for (const line of decoder.push(next.value)) {
-        if (line.length > 0) yield line;
-      }
+      const batch = decoder.push(next.value);
+      if (batch.length === 0) continue;
+      yield batch.every((line) => line.length > 0) ? batch : batch.filter((line) => line.length > 0);
     }
     const last = decoder.end();
-    if (last) yield last;
+    if (last) yield [last];
     const info = await this.exited;
     if (info.spawnError) throw this.toSpawnError(info.spawnError);
   }

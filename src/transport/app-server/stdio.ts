@@ -38,15 +38,17 @@ export class StdioMessageTransport implements MessageTransport {
   private async pump(): Promise<void> {
     let failure: Error | undefined;
     try {
-      for await (const line of this.proc.lines()) {
-        let message: JsonRpcMessage;
-        try {
-          message = parseJsonLine(line) as unknown as JsonRpcMessage;
-        } catch {
-          this.logger.warn({ line: excerpt(line) }, "codex app-server printed a line that is not JSON; skipped");
-          continue;
+      for await (const lines of this.proc.lineBatches()) {
+        for (const line of lines) {
+          let message: JsonRpcMessage;
+          try {
+            message = parseJsonLine(line) as unknown as JsonRpcMessage;
+          } catch {
+            this.logger.warn({ line: excerpt(line) }, "codex app-server printed a line that is not JSON; skipped");
+            continue;
+          }
+          this.onmessage?.(message, line.length);
         }
-        this.onmessage?.(message, line.length);
       }
     } catch (error) {
       failure = error instanceof Error ? error : new Error(String(error));
