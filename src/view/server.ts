@@ -102,7 +102,11 @@ export class ViewServer {
         case "/api/threads":
           return this.#json(res, { source: source.info, threads: await source.threads() });
         case "/api/thread": {
-          const thread = await source.thread(url.searchParams.get("id") ?? "");
+          const thread = await source.thread(url.searchParams.get("id") ?? "").catch((error: unknown) => {
+            // A stored thread codex does not have.
+            if (error instanceof InvalidOptionsError) return undefined;
+            throw error;
+          });
           return thread ? this.#json(res, thread) : refuse(res, 404, "no such thread");
         }
         case "/api/events":
