@@ -13,6 +13,7 @@ const ROOT = [
   "approvalRules",
   "tool",
   "withJsonSchema",
+  "recordEvents",
   // What it catches.
   "AbortError",
   "AttachmentError",
