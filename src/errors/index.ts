@@ -1,2 +1,3 @@
 export * from "./errors.js";
 export { Redactor, REDACTED, isSecretName, redactPatterns, withoutUrlCredentials } from "./redact.js";
+export { addFailureRefiner, refinedFailure, type FailureRefiner } from "./failure-refiners.js";

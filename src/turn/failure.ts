@@ -7,6 +7,7 @@ import {
   AuthError,
   ContextWindowError,
   RateLimitError,
+  refinedFailure,
   ServerError,
   TurnFailedError,
   UsageLimitError,
@@ -21,6 +22,8 @@ export function turnError(error: ThreadError): TurnFailedError {
   const info = (error.codexErrorInfo ?? null) as CodexErrorInfo;
   const status = statusOf(info) ?? statusIn(message);
   const failure: TurnFailure = { codexErrorInfo: info, httpStatusCode: status };
+  const refined = refinedFailure(message, failure);
+  if (refined !== undefined) return refined;
   const kind = typeof info === "string" ? info : null;
   if (kind === "contextWindowExceeded" || /context window/i.test(message)) return new ContextWindowError(message, failure);
   if (kind === "usageLimitExceeded" || kind === "sessionBudgetExceeded" || /quota exceeded|usage limit/i.test(message)) {

@@ -1,5 +1,5 @@
 /** The cassette's own error: a replayed session that differs from its recording. */
-import { CodexError, type CodexErrorOptions } from "../../errors/index.js";
+import { TurnFailedError, type CodexErrorOptions } from "../../errors/index.js";
 
 /** Why a replay differs from its recording. */
 export type CassetteMismatchKind =
@@ -11,10 +11,11 @@ export type CassetteMismatchKind =
 /**
  * A replayed session differs from its recording. For `unmatched`, the message names the request
  * (its index among the requests the replay got, from 0) and shows a short diff: `-` lines are the
- * recording, `+` lines what codex sent now. The turn that sent it fails at once (codex gets an
- * HTTP 409 carrying this message); `cassette.assertDone()` throws this error itself.
+ * recording, `+` lines what codex sent now. The turn that sent it fails at once with this error
+ * (codex gets an HTTP 409 carrying this message; a `TurnFailedError`, so code that handles failed
+ * turns handles it too); `cassette.assertDone()` throws it as well.
  */
-export class CassetteMismatchError extends CodexError {
+export class CassetteMismatchError extends TurnFailedError {
   /** What differs. */
   readonly kind: CassetteMismatchKind;
   /** The cassette file. */
@@ -32,7 +33,7 @@ export class CassetteMismatchError extends CodexError {
     fields: { kind: CassetteMismatchKind; file: string; index?: number | null; recordedIndex?: number | null; unused?: number[]; diff?: string },
     options?: CodexErrorOptions,
   ) {
-    super("cassette_mismatch", message, options);
+    super(message, { codexErrorInfo: null, httpStatusCode: fields.kind === "unmatched" ? 409 : null }, options, "cassette_mismatch");
     this.kind = fields.kind;
     this.file = fields.file;
     this.index = fields.index ?? null;

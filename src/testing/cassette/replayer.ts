@@ -3,11 +3,12 @@
  * request is reduced to its view and matched (see match.ts); the recorded reply is sent back
  * (instantly, or with its recorded timing), and a request that matches nothing gets an HTTP 409
  * whose message is the `CassetteMismatchError`'s. codex does not retry a 409 and fails the turn
- * with "unexpected status 409 Conflict: <that message>", so the turn ends at once and says why.
+ * with "unexpected status 409 Conflict: <that message>", so the turn ends at once, and the turn
+ * layer (through the refiner below) fails it with the mismatch's error itself.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { Redactor } from "../../errors/index.js";
+import { addFailureRefiner, type Redactor } from "../../errors/index.js";
 import { apiError, sendJson } from "../http-replies.js";
 import { parseBody } from "../recorded-request.js";
 import type { CassetteMismatchError } from "./errors.js";
@@ -23,6 +24,18 @@ export type CassetteTiming = "none" | "recorded";
 
 /** The HTTP status of the answer to a request that matches no recording. */
 export const MISMATCH_STATUS = 409;
+
+/**
+ * The mismatches open replayers sent to codex. The turn layer asks the refiner below about every
+ * failed turn: one that failed on a mismatch's 409 (its message carries the mismatch's) fails with
+ * that `CassetteMismatchError` itself. A replayer's mismatches leave the set when it closes.
+ */
+const sentMismatches = new Set<CassetteMismatchError>();
+addFailureRefiner((message, failure) => {
+  if (failure.httpStatusCode !== MISMATCH_STATUS) return undefined;
+  for (const error of sentMismatches) if (message.includes(error.message)) return error;
+  return undefined;
+});
 
 /** Settings of a replay server. */
 export interface ReplayerSettings {
@@ -81,6 +94,7 @@ export class Replayer {
 
   /** Stops the server; replies still being sent are cut off. */
   async close(): Promise<void> {
+    for (const error of this.#mismatches) sentMismatches.delete(error);
     this.#closed.abort();
     await this.#server.close();
   }
@@ -102,6 +116,7 @@ export class Replayer {
     const result = this.#book.match(live);
     if (!result.ok) {
       this.#mismatches.push(result.error);
+      sentMismatches.add(result.error);
       sendJson(res, MISMATCH_STATUS, apiError(result.error.message, "cassette_mismatch", "invalid_request_error"));
       return;
     }

@@ -286,6 +286,8 @@ describe("a replay that differs from its recording", () => {
       const player = await replay(file);
       const replayed = await session(player, transport, ["Add 2 and 4 with the tool."]);
       const failure = (replayed.outcomes[0] as { error: TurnFailedError }).error;
+      // The turn fails with the cassette's own error: typed, and still a failed turn.
+      expect(failure).toBeInstanceOf(CassetteMismatchError);
       expect(failure).toBeInstanceOf(TurnFailedError);
       expect(failure.httpStatusCode).toBe(409);
       expect(failure.message).toContain("request 0 matches no recording");
@@ -293,6 +295,7 @@ describe("a replay that differs from its recording", () => {
       // codex asked once: no retry hid the mismatch.
       expect(player.requests).toBe(1);
       const [mismatch] = player.mismatches;
+      expect(failure).toBe(mismatch);
       expect(mismatch).toBeInstanceOf(CassetteMismatchError);
       expect(mismatch).toMatchObject({ code: "cassette_mismatch", kind: "unmatched", index: 0, recordedIndex: 0, file: path.resolve(file) });
       expect(() => player.assertDone()).toThrow(mismatch);
@@ -302,8 +305,8 @@ describe("a replay that differs from its recording", () => {
       const offByOne = tool({ name: "add", description: "Adds two numbers", parameters: z.object({ a: z.number(), b: z.number() }), execute: ({ a, b }) => String(a + b + 1) });
       const player = await replay(file);
       const replayed = await session(player, transport, prompts.slice(0, 1), { tools: [offByOne] });
-      expect((replayed.outcomes[0] as { error: Error }).error).toBeInstanceOf(TurnFailedError);
       const [mismatch] = player.mismatches;
+      expect((replayed.outcomes[0] as { error: Error }).error).toBe(mismatch);
       expect(mismatch).toMatchObject({ kind: "unmatched", index: 1, recordedIndex: 1 });
       expect(mismatch!.diff).toBe('- input[2] function_call_output #1: "5"\n+ input[2] function_call_output #1: "6"');
     });
