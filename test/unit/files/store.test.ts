@@ -120,8 +120,8 @@ describe("FileStore lifetimes", () => {
     const leased = await files.stage(Buffer.from("leased"), { ttlMs: 30 });
     const free = await files.stage(Buffer.from("free"), { ttlMs: 30 });
     const release = files.lease(leased.id);
-    await expect.poll(async () => (await files.get(free.id)) === undefined, { timeout: 2_000 }).toBe(true);
-    expect(existsSync(free.path)).toBe(false);
+    // The sweep removes the record, then the content: wait for both (a get between them already says "gone").
+    await expect.poll(async () => (await files.get(free.id)) === undefined && !existsSync(free.path), { timeout: 2_000 }).toBe(true);
     expect(await files.get(leased.id)).toBeDefined();
     release();
     // Released: the next sweep takes it (the timer, or cleanup() if it comes first).
