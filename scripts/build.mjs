@@ -15,7 +15,7 @@
  */
 import { execFileSync } from "node:child_process";
 import process from "node:process";
-import { rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
@@ -24,14 +24,18 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const at = process.argv.indexOf("--out");
 const out = path.resolve(root, at > 0 ? process.argv[at + 1] : "dist");
 
-/** The bundles, by their path under `dist/` (without `.js`), and their sources. */
-const ENTRIES = {
-  index: "src/index.ts",
-  "testing/index": "src/testing/index.ts",
-  "telemetry/public": "src/telemetry/public.ts",
-  "queue/index": "src/queue/index.ts",
-  "cli/main": "src/cli/main.ts",
-};
+/**
+ * The bundles, by their path under `dist/` (without `.js`), and their sources: every entry point
+ * of `exports`, and the `codexkit` command (`bin`), from package.json.
+ */
+const manifest = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8"));
+const ENTRIES = Object.fromEntries(
+  [...Object.values(manifest.exports).map((target) => target.import).filter(Boolean), ...Object.values(manifest.bin)].map((file) => {
+    const name = file.replace(/^\.\/dist\//, "").replace(/\.js$/, "");
+    return [name, `src/${name}.ts`];
+  }),
+);
+const COMMAND = Object.values(manifest.bin).map((file) => file.replace(/^\.\/dist\//, "").replace(/\.js$/, ""));
 
 rmSync(out, { recursive: true, force: true });
 execFileSync(process.execPath, [path.join(root, "node_modules", "typescript", "bin", "tsc"), "-p", path.join(root, "tsconfig.build.json"), "--emitDeclarationOnly", "--outDir", out], {
@@ -55,7 +59,7 @@ await build({
 
 // What users see by name keeps it: `error.name`, a class in a stack trace or in `console.log`.
 const renamed = [];
-for (const entry of Object.keys(ENTRIES).filter((name) => name !== "cli/main")) {
+for (const entry of Object.keys(ENTRIES).filter((name) => !COMMAND.includes(name))) {
   const exports = await import(pathToFileURL(path.join(out, `${entry}.js`)).href);
   for (const [name, value] of Object.entries(exports)) if (typeof value === "function" && value.name !== name) renamed.push(`${entry}: ${name} is named ${value.name}`);
 }

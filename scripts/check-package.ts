@@ -42,13 +42,14 @@ step("npm pack", () => {
   tarball = path.join(out, pack.filename);
   const stray = pack.files.filter((f) => !/^(dist\/|README\.md$|CHANGELOG\.md$|package\.json$|LICENSE)/.test(f.path));
   if (stray.length > 0) throw new Error(`files outside dist/: ${stray.map((f) => f.path).join(", ")}`);
-  // The code ships as bundles (scripts/build.mjs): entry points and their chunks, no per-file .js.
-  const looseJs = pack.files.filter((f) => f.path.endsWith(".js") && !/^dist\/(index|testing\/index|telemetry\/public|queue\/index|cli\/main|chunks\/[\w-]+)\.js$/.test(f.path));
-  if (looseJs.length > 0) throw new Error(`JavaScript outside the bundles: ${looseJs.map((f) => f.path).slice(0, 5).join(", ")}`);
   if (!pack.files.some((f) => f.path === "dist/cli/main.js")) throw new Error("the codexkit command (dist/cli/main.js) is missing: run npm run build first");
   // Every entry point (codexkit, codexkit/testing, codexkit/telemetry) ships its code and its types.
-  const manifest = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { exports: Record<string, string | Record<string, string>> };
+  const manifest = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { exports: Record<string, string | Record<string, string>>; bin: Record<string, string> };
   const targets = Object.values(manifest.exports).flatMap((target) => (typeof target === "string" ? [target] : Object.values(target)));
+  // The code ships as bundles (scripts/build.mjs): the entry points, the command and their chunks, no per-file .js.
+  const bundles = new Set([...targets, ...Object.values(manifest.bin)].map((target) => target.replace(/^\.\//, "")));
+  const looseJs = pack.files.filter((f) => f.path.endsWith(".js") && !bundles.has(f.path) && !/^dist\/chunks\/[\w-]+\.js$/.test(f.path));
+  if (looseJs.length > 0) throw new Error(`JavaScript outside the bundles: ${looseJs.map((f) => f.path).slice(0, 5).join(", ")}`);
   const missing = targets.map((target) => target.replace(/^\.\//, "")).filter((file) => !pack.files.some((f) => f.path === file));
   if (missing.length > 0) throw new Error(`entry point files missing from the tarball: ${missing.join(", ")}`);
   console.log(`check:package: ${pack.filename}: ${(pack.size / 1024).toFixed(1)} KiB packed, ${(pack.unpackedSize / 1024).toFixed(1)} KiB unpacked, ${pack.entryCount} files`);

@@ -7,6 +7,7 @@
  * A shape returns `undefined` when the value fits, else one issue, `path: message`, naming the
  * first place that does not.
  */
+import { isJsonObject } from "./json.js";
 
 /** A check of one JSON value; `T` is the type the value has when it passes. */
 export interface Shape<T> {
@@ -74,15 +75,11 @@ export function nullish<T>(shape: Shape<T>): Shape<T | null | undefined> {
   return (value, path) => (value === undefined || value === null ? undefined : shape(value, path));
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 /** An object (not an array) with at least `fields`; other keys are allowed and kept. */
 export function object<F extends Record<string, Shape<unknown>>>(fields: F): Shape<ObjectOf<F>> {
   const entries = Object.entries(fields);
   return (value, path) => {
-    if (!isRecord(value)) return issue(path, `expected object, got ${kind(value)}`);
+    if (!isJsonObject(value)) return issue(path, `expected object, got ${kind(value)}`);
     for (const [key, field] of entries) {
       const found = field(value[key], at(path, key));
       if (found !== undefined) return found;
@@ -106,7 +103,7 @@ export function array<T>(item: Shape<T>): Shape<T[]> {
 /** An object used as a map: every value fits `item`. */
 export function record<T>(item: Shape<T>): Shape<Record<string, T>> {
   return (value, path) => {
-    if (!isRecord(value)) return issue(path, `expected object, got ${kind(value)}`);
+    if (!isJsonObject(value)) return issue(path, `expected object, got ${kind(value)}`);
     for (const key of Object.keys(value)) {
       const found = item(value[key], at(path, key));
       if (found !== undefined) return found;

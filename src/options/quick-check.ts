@@ -4,15 +4,12 @@
  * them to it); anything else (a key they do not cover, a value they are unsure of, a mistake)
  * goes to the schema, which alone explains what is wrong.
  */
+import { isJsonObject as isObject } from "../json.js";
 import { MAX_TIMER_MS } from "../timing/index.js";
 import { APPROVAL_MODES, CYBER_ACCESS_PROGRAMS, REASONING_EFFORTS, SANDBOX_MODES, TRANSPORTS, WEB_SEARCH_MODES } from "./values.js";
 
 /** Whether one option's value is certainly fine. */
 type Quick = (value: unknown) => boolean;
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 /** A plain object literal (or one without a prototype): the top level of every options object here. */
 function isPlain(value: unknown): value is Record<string, unknown> {

@@ -9,6 +9,7 @@ import type { z } from "zod";
 import type { McpConnectOptions, McpHttpServer, McpRestartOptions, McpServerConfig, McpStdioServer } from "../mcp/types.js";
 import { MAX_TIMER_MS } from "../timing/index.js";
 import { closestKey } from "../did-you-mean.js";
+import { isJsonObject as isObject } from "../json.js";
 import { lazyModule } from "../lazy-require.js";
 import type { CodexMcpServer, CodexOptions, RetryOptions, RetrySetting, ThreadOptions, TurnOptions } from "./types.js";
 import { APPROVAL_MODES, CYBER_ACCESS_PROGRAMS, MAX_LOADED_THREADS, REASONING_EFFORTS, SANDBOX_MODES, TRANSPORTS, WEB_SEARCH_MODES } from "./values.js";
@@ -41,10 +42,6 @@ function buildSchemas(z: Zod) {
   /** The same message for a wrong type and a wrong value: the user needs to know what fits. */
   function says(message: Says): { error: (issue: { input?: unknown }) => string } {
     return { error: (issue) => (typeof message === "string" ? message : message(issue.input)) };
-  }
-
-  function isObject(value: unknown): value is Record<string, unknown> {
-    return typeof value === "object" && value !== null && !Array.isArray(value);
   }
 
   const text = (message = "must be a string") => z.string(says(message));
