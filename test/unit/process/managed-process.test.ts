@@ -151,6 +151,11 @@ describe("ManagedProcess", () => {
         await listed;
         return SYSTEM.procEntries();
       },
+      // Linux lists the tree through the children files: held the same way.
+      procChildren: async (pid) => {
+        await listed;
+        return SYSTEM.procChildren!(pid);
+      },
       kill: (pid, signal) => {
         signals.push(signal);
         SYSTEM.kill(pid, signal);
